@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { AccountSchema, AccountNameSchema, FastOverrideSchema } from './state.js';
+import { AuthStatusSchema, LoginKindSchema, LoginSessionSchema } from './auth.js';
+import { LimitsSnapshotSchema } from './limits.js';
+import { SettingsSchema } from './settings.js';
+
+/** Routing availability of one account, as the router sees it. */
+export const AccountHealthSchema = z.object({
+  /** `exhausted` (usage limit until `until`), `cooldown` (5xx), or ok. */
+  state: z.enum(['ok', 'exhausted', 'cooldown']),
+  until: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+export const AccountViewSchema = AccountSchema.extend({
+  isActive: z.boolean(),
+  isDefault: z.boolean(),
+  effectiveFastMode: z.boolean(),
+  fastModeSource: z.enum(['account', 'global']),
+  auth: AuthStatusSchema,
+  limits: LimitsSnapshotSchema.extend({ stale: z.boolean(), staleReason: z.string().nullable() }).nullable(),
+  health: AccountHealthSchema,
+});
+export type AccountView = z.infer<typeof AccountViewSchema>;
+
+export const StatsSchema = z.object({
+  day: z.string(),
+  requests: z.number().int(),
+  errors: z.number().int(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+});
+export type Stats = z.infer<typeof StatsSchema>;
+
+export const StateViewSchema = z.object({
+  version: z.string(),
+  pid: z.number().int(),
+  startedAt: z.string(),
+  dataDir: z.string(),
+  socketPath: z.string(),
+  bridge: z.object({ host: z.string(), port: z.number().int(), url: z.string(), baseUrl: z.string() }),
+  settings: SettingsSchema,
+  activeAccountId: z.string().nullable(),
+  defaultAccountId: z.string().nullable(),
+  /** The account new requests go to right now (active, else default), after routing rules. */
+  routeAccountId: z.string().nullable(),
+  accounts: z.array(AccountViewSchema),
+  loginSessions: z.array(LoginSessionSchema),
+  stats: StatsSchema,
+});
+export type StateView = z.infer<typeof StateViewSchema>;
+
+export const CreateAccountBodySchema = z.object({ name: AccountNameSchema, model: z.string().min(1).optional() }).strict();
+
+export const PatchAccountBodySchema = z
+  .object({
+    name: AccountNameSchema.optional(),
+    enabled: z.boolean().optional(),
+    model: z.string().min(1).nullable().optional(),
+    fastMode: FastOverrideSchema.optional(),
+  })
+  .strict();
+
+export const ConnectBodySchema = z.object({ kind: LoginKindSchema.default('browser') }).strict();
+
+export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ApiError = z.infer<typeof ApiErrorSchema>;

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export const LimitWindowSchema = z.object({
+  usedPercent: z.number(),
+  windowMinutes: z.number().nullable(),
+  /** Unix seconds. */
+  resetsAt: z.number().nullable(),
+});
+export type LimitWindow = z.infer<typeof LimitWindowSchema>;
+
+export const CreditsSchema = z.object({
+  hasCredits: z.boolean(),
+  unlimited: z.boolean(),
+  balance: z.string().nullable(),
+});
+
+export const LimitBucketSchema = z.object({
+  limitId: z.string(),
+  limitName: z.string().nullable(),
+  primary: LimitWindowSchema.nullable(),
+  secondary: LimitWindowSchema.nullable(),
+  credits: CreditsSchema.nullable(),
+  reachedType: z.string().nullable(),
+});
+export type LimitBucket = z.infer<typeof LimitBucketSchema>;
+
+export const LimitsSourceSchema = z.enum(['headers', 'app-server', 'persisted']);
+
+export const LimitsSnapshotSchema = z.object({
+  source: LimitsSourceSchema,
+  /** ISO time the data was obtained. */
+  fetchedAt: z.string(),
+  planType: z.string().nullable(),
+  activeLimit: z.string().nullable(),
+  buckets: z.array(LimitBucketSchema),
+  /** Last failed read, kept beside the previous data. */
+  error: z.string().nullable().default(null),
+});
+export type LimitsSnapshot = z.infer<typeof LimitsSnapshotSchema>;

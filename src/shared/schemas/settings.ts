@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * Every user-facing setting, one zod schema per key. `ccbridge config` and `PATCH /api/settings`
+ * validate against this table, so adding a key here is all it takes to expose it.
+ */
+const optionalModel = z.string().trim().min(1).nullable();
+
+export const settingSchemas = {
+  fastMode: z.boolean(),
+  portFallback: z.boolean(),
+  corsOrigin: z.string().trim().min(1).nullable(),
+  routing: z.enum(['manual', 'failover', 'balance']),
+  autoApplyClaude: z.boolean(),
+  claudeSettingsPath: z.string().trim().min(1).nullable(),
+  /** Tier models for the Claude integration; null = the active account's model. */
+  opusModel: optionalModel,
+  sonnetModel: optionalModel,
+  haikuModel: optionalModel,
+  subagentModel: optionalModel,
+} as const;
+
+export type SettingKey = keyof typeof settingSchemas;
+export const SETTING_KEYS = Object.keys(settingSchemas) as SettingKey[];
+
+export const SettingsSchema = z.object({
+  fastMode: settingSchemas.fastMode.default(false),
+  portFallback: settingSchemas.portFallback.default(false),
+  corsOrigin: settingSchemas.corsOrigin.default(null),
+  routing: settingSchemas.routing.default('failover'),
+  autoApplyClaude: settingSchemas.autoApplyClaude.default(true),
+  claudeSettingsPath: settingSchemas.claudeSettingsPath.default(null),
+  opusModel: settingSchemas.opusModel.default(null),
+  sonnetModel: settingSchemas.sonnetModel.default(null),
+  haikuModel: settingSchemas.haikuModel.default(null),
+  subagentModel: settingSchemas.subagentModel.default(null),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SettingsPatchSchema = SettingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+/** Human description of the values a key takes, for usage errors and `config list`. */
+export function describeSettingValues(key: SettingKey): string {
+  const schema = settingSchemas[key];
+  const inner = schema instanceof z.ZodNullable ? schema.unwrap() : schema;
+  const nullable = schema instanceof z.ZodNullable ? ' | null' : '';
+  if (inner instanceof z.ZodBoolean) return 'true | false';
+  if (inner instanceof z.ZodEnum) return (inner.options as string[]).join(' | ') + nullable;
+  return 'string' + nullable;
+}
+
+/** Parses a CLI string into the value the key's schema wants (booleans, null). */
+export function coerceSettingValue(key: SettingKey, raw: string): unknown {
+  const desc = describeSettingValues(key);
+  if (desc.startsWith('true | false')) {
+    const v = raw.toLowerCase();
+    if (['true', 'on', 'yes', '1'].includes(v)) return true;
+    if (['false', 'off', 'no', '0'].includes(v)) return false;
+    return raw;
+  }
+  if (desc.endsWith('| null') && ['null', 'none', ''].includes(raw.toLowerCase())) return null;
+  return raw;
+}
