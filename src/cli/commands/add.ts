@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import type { AccountView } from '../../shared/schemas/api.js';
+import { emit } from '../output.js';
+import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+
+export function addCommand(): Command {
+  return addJsonOption(
+    new Command('add')
+      .description('add a Codex account (an isolated CODEX_HOME); log it in with `ccbridge connect <name>`')
+      .argument('<name>', 'a unique name (letters, digits, . _ -)')
+      .option('-m, --model <model>', 'preferred model for this account'),
+  ).action(async (name: string, opts: JsonOption & { model?: string }) => {
+    const { account } = await withDaemon((c) =>
+      c.request<{ account: AccountView }>('POST', '/api/accounts', { name, ...(opts.model ? { model: opts.model } : {}) }),
+    );
+    emit(account, opts, (a) =>
+      [
+        `added account ${a.name} (${a.id})${a.isActive ? ', now active' : ''}${a.isDefault ? ' and default' : ''}`,
+        `next: ccbridge connect ${a.name}`,
+      ].join('\n'),
+    );
+  });
+}

@@ -1,0 +1,43 @@
+import { Argument, Command, Option } from 'commander';
+import type { AccountView, StateView } from '../../shared/schemas/api.js';
+import { usageError } from '../../shared/errors.js';
+import { emit, table } from '../output.js';
+import { addJsonOption, encodeRef, fastLabel, getState, withDaemon, type JsonOption } from './shared.js';
+
+interface FastOptions extends JsonOption {
+  account?: string;
+}
+
+function fastSummary(state: StateView) {
+  return {
+    global: state.settings.fastMode,
+    accounts: state.accounts.map((a) => ({ name: a.name, override: a.fastMode, effective: a.effectiveFastMode, source: a.fastModeSource })),
+  };
+}
+
+export function fastCommand(): Command {
+  return addJsonOption(
+    new Command('fast')
+      .description('fast mode (service tier "priority": faster, uses more quota): global, or per account with --account')
+      .addArgument(new Argument('[mode]', 'on | off (| inherit with --account)').choices(['on', 'off', 'inherit']))
+      .addOption(new Option('-a, --account <account>', 'set the override of one account instead of the global mode')),
+  ).action(async (mode: 'on' | 'off' | 'inherit' | undefined, opts: FastOptions) => {
+    if (mode === 'inherit' && !opts.account) throw usageError('usage', '`inherit` only applies with --account <account>');
+    const state = await withDaemon(async (c) => {
+      if (mode && opts.account) {
+        await c.request<{ account: AccountView }>('PATCH', `/api/accounts/${encodeRef(opts.account)}`, {
+          fastMode: mode === 'inherit' ? null : mode,
+        });
+      } else if (mode) {
+        await c.request('PATCH', '/api/settings', { fastMode: mode === 'on' });
+      }
+      return getState(c);
+    });
+    emit(fastSummary(state), opts, () =>
+      [
+        `global fast mode: ${state.settings.fastMode ? 'on' : 'off'}`,
+        ...(state.accounts.length ? ['', table([['ACCOUNT', 'FAST'], ...state.accounts.map((a) => [a.name, fastLabel(a)])])] : []),
+      ].join('\n'),
+    );
+  });
+}

@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import { CcbridgeError } from '../../shared/errors.js';
+import type { Account } from '../../shared/schemas/state.js';
+import { emit } from '../output.js';
+import { addJsonOption, encodeRef, withDaemon, type JsonOption } from './shared.js';
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export function rmCommand(): Command {
+  return addJsonOption(
+    new Command('rm')
+      .alias('remove')
+      .description('remove an account: logs it out and deletes its isolated home')
+      .argument('<account>', 'account id or name')
+      .option('-y, --yes', 'do not ask for confirmation'),
+  ).action(async (ref: string, opts: JsonOption & { yes?: boolean }) => {
+    if (!opts.yes) {
+      if (!process.stdin.isTTY) throw new CcbridgeError('confirm_needed', `removing ${ref} deletes its login; pass --yes to confirm`, { exitCode: 2 });
+      if (!(await confirm(`Remove account ${ref} and delete its Codex login? [y/N] `))) {
+        throw new CcbridgeError('aborted', 'nothing removed');
+      }
+    }
+    const { removed } = await withDaemon((c) => c.request<{ removed: Account }>('DELETE', `/api/accounts/${encodeRef(ref)}`));
+    emit(removed, opts, (a) => `removed account ${a.name} (${a.id})`);
+  });
+}

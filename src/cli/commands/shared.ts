@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { connectDaemon, type DaemonClient } from '../daemonClient.js';
+import type { AccountView, StateView } from '../../shared/schemas/api.js';
+
+export interface JsonOption {
+  json?: boolean;
+}
+
+export const addJsonOption = (cmd: Command): Command => cmd.option('--json', 'print machine-readable JSON');
+
+/** Runs an action against a running daemon, starting it first when needed. */
+export async function withDaemon<T>(fn: (client: DaemonClient) => Promise<T>): Promise<T> {
+  const client = await connectDaemon();
+  return fn(client);
+}
+
+export const encodeRef = (ref: string) => encodeURIComponent(ref);
+
+export function getState(client: DaemonClient): Promise<StateView> {
+  return client.request<StateView>('GET', '/api/state');
+}
+
+export function authLabel(a: AccountView): string {
+  if (!a.enabled) return 'disabled';
+  if (a.health.state === 'exhausted') return 'exhausted';
+  return a.auth.state;
+}
+
+export function fastLabel(a: AccountView): string {
+  return `${a.effectiveFastMode ? 'on' : 'off'}${a.fastModeSource === 'global' ? ' (global)' : ''}`;
+}

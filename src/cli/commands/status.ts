@@ -1,0 +1,92 @@
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { DaemonClient } from '../daemonClient.js';
+import { emit, keyValues } from '../output.js';
+import { formatDuration } from '../../shared/format.js';
+import { addJsonOption, type JsonOption } from './shared.js';
+import type { StateView } from '../../shared/schemas/api.js';
+import type { StateFile } from '../../shared/schemas/state.js';
+
+interface StatusData {
+  running: boolean;
+  pid: number | null;
+  uptimeMs: number | null;
+  version: string | null;
+  socket: string;
+  bridge: string | null;
+  activeAccount: string | null;
+  defaultAccount: string | null;
+  routeAccount: string | null;
+  routing: string | null;
+  accounts: number;
+}
+
+/** With the daemon down, the state file is read directly (read-only) so status still says something. */
+function offlineStatus(client: DaemonClient): StatusData {
+  let state: Partial<StateFile> = {};
+  try {
+    state = JSON.parse(readFileSync(client.paths.stateFile, 'utf8')) as Partial<StateFile>;
+  } catch {
+    // no or unreadable state: report nothing
+  }
+  const name = (id: string | null | undefined) => state.accounts?.find((a) => a.id === id)?.name ?? null;
+  return {
+    running: false,
+    pid: null,
+    uptimeMs: null,
+    version: null,
+    socket: client.paths.socketPath,
+    bridge: null,
+    activeAccount: name(state.activeAccountId),
+    defaultAccount: name(state.defaultAccountId),
+    routeAccount: null,
+    routing: state.settings?.routing ?? null,
+    accounts: state.accounts?.length ?? 0,
+  };
+}
+
+function onlineStatus(s: StateView): StatusData {
+  const name = (id: string | null) => s.accounts.find((a) => a.id === id)?.name ?? null;
+  return {
+    running: true,
+    pid: s.pid,
+    uptimeMs: Date.now() - Date.parse(s.startedAt),
+    version: s.version,
+    socket: s.socketPath,
+    bridge: s.bridge.baseUrl,
+    activeAccount: name(s.activeAccountId),
+    defaultAccount: name(s.defaultAccountId),
+    routeAccount: name(s.routeAccountId),
+    routing: s.settings.routing,
+    accounts: s.accounts.length,
+  };
+}
+
+export function statusCommand(): Command {
+  return addJsonOption(
+    new Command('status').description('is the daemon running? pid, uptime, version, socket, bridge URL, accounts (exit 1 when not running)'),
+  ).action(async (opts: JsonOption) => {
+    const client = new DaemonClient();
+    const running = await client.isRunning();
+    const data = running ? onlineStatus(await client.request<StateView>('GET', '/api/state')) : offlineStatus(client);
+    emit(data, opts, (d) =>
+      keyValues([
+        ['daemon', d.running ? `running (pid ${d.pid})` : 'not running'],
+        ...(d.running
+          ? ([
+              ['uptime', formatDuration(d.uptimeMs ?? 0)],
+              ['version', d.version],
+              ['bridge', d.bridge],
+            ] as Array<[string, string | null]>)
+          : []),
+        ['socket', d.socket],
+        ['active', d.activeAccount ?? '(none)'],
+        ['default', d.defaultAccount ?? '(none)'],
+        ...(d.running && d.routeAccount !== d.activeAccount ? ([['routing to', d.routeAccount ?? '(none)']] as Array<[string, string]>) : []),
+        ['routing', d.routing],
+        ['accounts', d.accounts],
+      ]),
+    );
+    if (!running) process.exitCode = 1;
+  });
+}

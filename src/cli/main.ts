@@ -1,0 +1,41 @@
+import { CommanderError } from 'commander';
+import { z } from 'zod';
+import { CcbridgeError, errorMessage } from '../shared/errors.js';
+import { describeZodError } from '../core/stateStore.js';
+import { buildProgram } from './program.js';
+
+/** The one exit point: every failure becomes one stderr line and an exit code (1 failure, 2 usage). */
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  for (const cmd of program.commands) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    process.exitCode = exitCodeFor(err);
+  }
+}
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed help, the version, or its usage error.
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof CcbridgeError) {
+    process.stderr.write(`ccbridge: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof z.ZodError) {
+    process.stderr.write(`ccbridge: ${describeZodError(err)}\n`);
+    return 2;
+  }
+  process.stderr.write(`ccbridge: ${errorMessage(err)}\n`);
+  return 1;
+}
+
+// EPIPE (e.g. `ccbridge list | head -1`) is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+});
+
+await main(process.argv);

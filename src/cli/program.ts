@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { VERSION } from '../shared/version.js';
+import { addCommand } from './commands/add.js';
+import { defaultCommand, disableCommand, enableCommand, renameCommand, useCommand } from './commands/accountActions.js';
+import { configCommand } from './commands/config.js';
+import { fastCommand } from './commands/fast.js';
+import { healthCommand } from './commands/health.js';
+import { listCommand } from './commands/list.js';
+import { logsCommand } from './commands/logs.js';
+import { modelCommand } from './commands/model.js';
+import { restartCommand } from './commands/restart.js';
+import { rmCommand } from './commands/rm.js';
+import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { stopCommand } from './commands/stop.js';
+import { tokenCommand } from './commands/token.js';
+
+/** Every command is registered here, in the order `--help` shows them. */
+export function buildProgram(): Command {
+  const program = new Command('ccbridge')
+    .description('Run Claude Code on your OpenAI Codex (ChatGPT) quota, across several accounts')
+    .version(VERSION, '-V, --version')
+    .showSuggestionAfterError()
+    .configureHelp({ sortSubcommands: false });
+
+  const commands = [
+    startCommand(),
+    stopCommand(),
+    restartCommand(),
+    statusCommand(),
+    healthCommand(),
+    logsCommand(),
+    addCommand(),
+    listCommand(),
+    rmCommand(),
+    renameCommand(),
+    useCommand(),
+    defaultCommand(),
+    enableCommand(),
+    disableCommand(),
+    modelCommand(),
+    fastCommand(),
+    configCommand(),
+    tokenCommand(),
+  ];
+  for (const cmd of commands) program.addCommand(cmd);
+  return program;
+}

@@ -1,0 +1,96 @@
+import Conf from 'conf';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname } from 'node:path';
+import { z } from 'zod';
+import { CcbridgeError, errorMessage } from '../shared/errors.js';
+import { STATE_SCHEMA_VERSION, StateFileSchema, type StateFile } from '../shared/schemas/state.js';
+import { ensurePrivateDir } from './fsSecure.js';
+import { migrateState } from './stateMigrations.js';
+
+type Listener = (state: StateFile) => void;
+
+/**
+ * The daemon's single copy of state.json. Reads come from memory; every mutation goes through
+ * `update()`, which runs synchronously, validates and writes atomically (conf) before returning,
+ * so concurrent control-API calls can never interleave and lose an update.
+ */
+export class StateStore {
+  readonly #conf: Conf<Record<string, unknown>>;
+  #state: StateFile;
+  readonly #listeners = new Set<Listener>();
+
+  private constructor(conf: Conf<Record<string, unknown>>, state: StateFile) {
+    this.#conf = conf;
+    this.#state = state;
+  }
+
+  /** Opens (or creates) the state file. A corrupt or invalid file is never overwritten. */
+  static open(file: string): StateStore {
+    ensurePrivateDir(dirname(file));
+    const existed = existsSync(file);
+    let conf: Conf<Record<string, unknown>>;
+    try {
+      conf = new Conf<Record<string, unknown>>({
+        cwd: dirname(file),
+        configName: basename(file, extname(file)),
+        fileExtension: extname(file).slice(1),
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+        accessPropertiesByDotNotation: false,
+      });
+    } catch (err) {
+      throw corrupt(file, errorMessage(err));
+    }
+    let state: StateFile;
+    try {
+      const raw = existed ? { ...conf.store } : { schemaVersion: STATE_SCHEMA_VERSION };
+      state = StateFileSchema.parse(migrateState(raw));
+    } catch (err) {
+      if (err instanceof CcbridgeError) throw err;
+      throw corrupt(file, err instanceof z.ZodError ? describeZodError(err) : errorMessage(err));
+    }
+    const store = new StateStore(conf, state);
+    store.#write();
+    return store;
+  }
+
+  get(): StateFile {
+    return this.#state;
+  }
+
+  /**
+   * Applies `fn` to a deep copy of the state; the copy is validated and persisted, then listeners
+   * run. If `fn` throws, nothing changes.
+   */
+  update<T>(fn: (draft: StateFile) => T): T {
+    const draft = structuredClone(this.#state);
+    const result = fn(draft);
+    this.#state = StateFileSchema.parse(draft);
+    this.#write();
+    for (const listener of this.#listeners) listener(this.#state);
+    return result;
+  }
+
+  onChange(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #write(): void {
+    this.#conf.store = this.#state as unknown as Record<string, unknown>;
+  }
+}
+
+function corrupt(file: string, detail: string): CcbridgeError {
+  return new CcbridgeError(
+    'state_corrupt',
+    `state file ${file} is invalid (${detail}); fix or move it away, or run \`ccbridge start --reset-state\` to set it aside and start fresh`,
+  );
+}
+
+export function describeZodError(err: z.ZodError): string {
+  const issue = err.issues[0];
+  if (!issue) return 'invalid';
+  const path = issue.path.length ? issue.path.join('.') : '(root)';
+  return `${path}: ${issue.message}`;
+}

@@ -1,0 +1,19 @@
+import { Hono } from 'hono';
+import type { Daemon } from './daemon.js';
+import { accountRoutes } from './control/accountRoutes.js';
+import { eventRoutes } from './control/eventRoutes.js';
+import { controlError } from './control/http.js';
+import { settingsRoutes } from './control/settingsRoutes.js';
+import { systemRoutes } from './control/systemRoutes.js';
+
+/** The control API served on the Unix socket (`/api/*`). */
+export function createControlApp(daemon: Daemon, opts: { shutdown: (reason: string) => void; liveStreams: Set<() => void> }): Hono {
+  const app = new Hono();
+  app.route('/api', systemRoutes(daemon, opts.shutdown));
+  app.route('/api/accounts', accountRoutes(daemon));
+  app.route('/api/settings', settingsRoutes(daemon));
+  app.route('/api/events', eventRoutes(daemon, opts.liveStreams));
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.onError(controlError);
+  return app;
+}

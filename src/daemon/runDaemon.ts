@@ -1,0 +1,129 @@
+import { createAdaptorServer } from '@hono/node-server';
+import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { Hono } from 'hono';
+import { EventLog } from '../core/eventLog.js';
+import { StateStore } from '../core/stateStore.js';
+import { routeAccount } from '../core/accounts.js';
+import { resolvePaths } from '../shared/paths.js';
+import { VERSION } from '../shared/version.js';
+import { createControlApp } from './controlApp.js';
+import { Daemon, ensureDataDirs } from './daemon.js';
+import { acquireDaemonLock } from './daemonLock.js';
+import { assertSocketPathFits, listenControlSocket } from './controlSocket.js';
+import { listenBridge } from './bridgeListener.js';
+import { trackInflight } from './inflight.js';
+import { formatLogLine, logLevel, shouldLog } from './daemonLogger.js';
+
+export interface RunDaemonOptions {
+  resetState?: boolean;
+  /** Print where the bridge and socket are (foreground use in a terminal). */
+  banner?: boolean;
+}
+
+const DEFAULT_PORT = 9000;
+const STOP_DEADLINE_MS = Number(process.env.CCBRIDGE_STOP_TIMEOUT_MS ?? 20_000);
+
+/** Runs the daemon in this process until it is stopped. Resolves when it has shut down. */
+export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
+  const env = process.env;
+  const paths = resolvePaths(env);
+  assertSocketPathFits(paths.socketPath);
+  ensureDataDirs(paths);
+  const lock = await acquireDaemonLock(paths.dataDir, paths.lockFile);
+
+  try {
+    if (opts.resetState && existsSync(paths.stateFile)) {
+      const aside = `${paths.stateFile}.reset-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      renameSync(paths.stateFile, aside);
+      console.error(`ccbridge: moved ${paths.stateFile} aside to ${aside}`);
+    }
+    const store = StateStore.open(paths.stateFile);
+    const events = new EventLog(paths.eventsFile);
+    const minLevel = logLevel(env);
+    events.subscribe((e) => {
+      if (shouldLog(e.level, minLevel)) console.log(formatLogLine(e));
+    });
+
+    const host = env.CCBRIDGE_HOST || '127.0.0.1';
+    const port = env.CCBRIDGE_PORT ? Number(env.CCBRIDGE_PORT) : DEFAULT_PORT;
+    const bridge = { host, port };
+    const daemon = new Daemon(paths, store, events, bridge);
+    daemon.ensureToken();
+
+    const bridgeApp = new Hono();
+    bridgeApp.get('/health', (c) =>
+      c.json({ status: 'ok', version: VERSION, activeAccount: routeAccount(store.get())?.name ?? null }),
+    );
+    const bridgeServer = createAdaptorServer({ fetch: bridgeApp.fetch }) as Server;
+    const bridgeInflight = trackInflight(bridgeServer);
+    bridge.port = await listenBridge(bridgeServer, host, port, store.get().settings.portFallback);
+    if (store.get().bridge.port !== bridge.port) {
+      store.update((s) => {
+        s.bridge.port = bridge.port;
+      });
+    }
+
+    const liveStreams = new Set<() => void>();
+    let stopping: Promise<void> | null = null;
+    let resolveStopped: () => void = () => {};
+    const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+
+    const controlApp = createControlApp(daemon, { shutdown: (reason) => void shutdown(reason), liveStreams });
+    const controlServer = createAdaptorServer({ fetch: controlApp.fetch }) as Server;
+    const controlInflight = trackInflight(controlServer);
+    await listenControlSocket(controlServer, paths.socketPath);
+    writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+
+    const shutdown = (reason: string): Promise<void> => {
+      stopping ??= (async () => {
+        daemon.log({ level: 'info', category: 'system', message: `daemon stopping (${reason})` });
+        for (const close of liveStreams) close();
+        const drained = await bridgeInflight.drain(STOP_DEADLINE_MS);
+        if (!drained) daemon.log({ level: 'warn', category: 'system', message: 'in-flight requests cut at the stop deadline' });
+        await controlInflight.drain(1000);
+        await daemon.runShutdownHooks();
+        removeIfOurs(paths.pidFile);
+        if (existsSync(paths.socketPath)) unlinkSync(paths.socketPath);
+        daemon.log({ level: 'info', category: 'system', message: 'daemon stopped' });
+        resolveStopped();
+      })();
+      return stopping;
+    };
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGHUP', () => void shutdown('SIGHUP'));
+
+    daemon.log({
+      level: 'info',
+      category: 'system',
+      message: `daemon ${VERSION} started (pid ${process.pid}); bridge ${daemon.bridgeUrl()}/anthropic, socket ${paths.socketPath}`,
+      data: { pid: process.pid, bridge: daemon.bridgeUrl(), socket: paths.socketPath },
+    });
+    if (bridge.port !== port) {
+      daemon.log({ level: 'warn', category: 'system', message: `port ${port} was busy; bridge fell back to ${bridge.port}` });
+    }
+    if (opts.banner && process.stdout.isTTY) {
+      console.log(
+        [
+          `ccbridge ${VERSION} is running (pid ${process.pid})`,
+          `  bridge  ${daemon.bridgeUrl()}/anthropic   (ANTHROPIC_BASE_URL)`,
+          `  socket  ${paths.socketPath}`,
+          `  data    ${paths.dataDir}`,
+          '  Ctrl-C stops it; `ccbridge apply-claude` points Claude Code here.',
+        ].join('\n'),
+      );
+    }
+    await stopped;
+  } finally {
+    lock.release();
+  }
+}
+
+function removeIfOurs(pidFile: string): void {
+  try {
+    if (existsSync(pidFile)) unlinkSync(pidFile);
+  } catch {
+    // already gone
+  }
+}
