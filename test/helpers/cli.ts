@@ -1,0 +1,129 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** The built bundle: e2e tests always run what users run. `npm test` builds first. */
+export const BIN = resolve(import.meta.dirname, '../../dist/ccbridge.mjs');
+export const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface TestHome {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  port: number;
+  /** Extra env merged into every run. */
+  set(extra: NodeJS.ProcessEnv): void;
+  cleanup(): Promise<void>;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * A temp CCBRIDGE_HOME with a short socket path and a free bridge port. The inherited env is
+ * scrubbed of anything that would reach a real account or the user's own daemon.
+ */
+export async function makeHome(extra: NodeJS.ProcessEnv = {}): Promise<TestHome> {
+  // Short base dir: the socket path must stay under 95 bytes.
+  const dir = mkdtempSync(join(tmpdir(), 'ccb-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: join(dir, 'home'),
+    TZ: 'UTC',
+    CCBRIDGE_HOME: join(dir, 'data'),
+    CCBRIDGE_SOCKET: join(dir, 's.sock'),
+    CCBRIDGE_PORT: String(port),
+    CCBRIDGE_HOST: '127.0.0.1',
+    CLAUDE_SETTINGS_PATH: join(dir, 'home', '.claude', 'settings.json'),
+    NO_COLOR: '1',
+    ...extra,
+  };
+  const home: TestHome = {
+    dir,
+    env,
+    port,
+    set(more) {
+      Object.assign(env, more);
+    },
+    async cleanup() {
+      await stopAndWait(home);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return home;
+}
+
+export function run(home: TestHome, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolveRun) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { ...home.env, ...opts.env }, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+        resolveRun({ code, stdout, stderr });
+      },
+    );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+    else child.stdin?.end();
+  });
+}
+
+/** Runs and expects exit 0; returns stdout. */
+export async function ok(home: TestHome, args: string[], opts?: Parameters<typeof run>[2]): Promise<string> {
+  const r = await run(home, args, opts);
+  if (r.code !== 0) throw new Error(`ccbridge ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
+}
+
+export async function okJson<T = any>(home: TestHome, args: string[], opts?: Parameters<typeof run>[2]): Promise<T> {
+  return JSON.parse(await ok(home, [...args, '--json'], opts)) as T;
+}
+
+export function daemonPid(home: TestHome): number | null {
+  const file = join(home.env.CCBRIDGE_HOME!, 'run', 'daemon.pid');
+  if (!existsSync(file)) return null;
+  return Number(readFileSync(file, 'utf8').trim()) || null;
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops the daemon of `home` if one runs; kills it if it does not stop. */
+export async function stopAndWait(home: TestHome): Promise<void> {
+  const pid = daemonPid(home);
+  await run(home, ['stop'], { timeoutMs: 30_000 });
+  if (pid && alive(pid)) {
+    process.kill(pid, 'SIGKILL');
+    const deadline = Date.now() + 5000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A long-running `ccbridge` child (tui, logs -f, start --foreground) for tests that drive one. */
+export function spawnCli(home: TestHome, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { env: { ...home.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+}
