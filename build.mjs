@@ -1,31 +1,37 @@
-// Bundles the whole CLI + daemon into one ESM file. Ink/React stay behind a dynamic import
-// (esbuild splits nothing, but the TUI module is only evaluated when `tui` runs).
+// Bundles the CLI + daemon with esbuild. The entry dist/ccbridge.mjs holds only what every command
+// needs (commander, the socket client); the daemon, the TUI (Ink/React), zod-heavy code and the
+// tokenizer data are split into dist/chunks/ and loaded by dynamic import when a command needs them,
+// so `ccbridge --version` or `ccbridge list` never parse them.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+// Build next to dist/ and swap it in, so a running ccbridge never sees a half-written tree
+// and stale hashed chunks do not pile up.
+const out = `dist.tmp-${process.pid}`;
+const entry = `${out}/ccbridge.mjs`;
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/ccbridge.mjs',
+  entryPoints: { ccbridge: 'src/cli/main.ts' },
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  minifySyntax: true,
+  minify: true,
   legalComments: 'none',
   jsx: 'automatic',
   define: {
     __CCBRIDGE_VERSION__: JSON.stringify(pkg.version),
     'process.env.NODE_ENV': '"production"',
   },
+  // Bundled CommonJS dependencies call require() for Node builtins.
   banner: {
-    js: [
-      '#!/usr/bin/env node',
-      "import { createRequire as __ccbCreateRequire } from 'node:module';",
-      'const require = __ccbCreateRequire(import.meta.url);',
-    ].join('\n'),
+    js: "import { createRequire as __ccbCreateRequire } from 'node:module';\nconst require = __ccbCreateRequire(import.meta.url);",
   },
   plugins: [
     {
@@ -42,4 +48,9 @@ await build({
   ],
   logLevel: 'warning',
 });
-chmodSync('dist/ccbridge.mjs', 0o755);
+writeFileSync(entry, '#!/usr/bin/env node\n' + readFileSync(entry, 'utf8'));
+chmodSync(entry, 0o755);
+const old = `dist.old-${process.pid}`;
+if (existsSync('dist')) renameSync('dist', old);
+renameSync(out, 'dist');
+rmSync(old, { recursive: true, force: true });

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { CcbridgeError } from '../shared/errors.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';
@@ -122,8 +121,8 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
   if (existsSync(paths.logFile) && statSync(paths.logFile).size > LOG_ROTATE_BYTES) renameSync(paths.logFile, `${paths.logFile}.1`);
   const logStart = existsSync(paths.logFile) ? statSync(paths.logFile).size : 0;
   const logFd = openSync(paths.logFile, 'a', 0o600);
-  const bundle = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [bundle, 'start', '--foreground', ...args], {
+  // argv[1] is the script the user ran (bin/ccbridge or dist/ccbridge.mjs); this module may live in a chunk.
+  const child = spawn(process.execPath, [process.argv[1]!, 'start', '--foreground', ...args], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env: process.env,

@@ -1,7 +1,6 @@
 import { CommanderError } from 'commander';
-import { z } from 'zod';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
-import { describeZodError } from '../core/stateStore.js';
+import { describeZodError, isZodError } from '../shared/zodMessage.js';
 import { buildProgram } from './program.js';
 
 /** The one exit point: every failure becomes one stderr line and an exit code (1 failure, 2 usage). */
@@ -25,7 +24,7 @@ function exitCodeFor(err: unknown): number {
     process.stderr.write(`ccbridge: ${err.message}\n`);
     return err.exitCode;
   }
-  if (err instanceof z.ZodError) {
+  if (isZodError(err)) {
     process.stderr.write(`ccbridge: ${describeZodError(err)}\n`);
     return 2;
   }

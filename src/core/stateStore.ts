@@ -6,6 +6,7 @@ import { CcbridgeError, errorMessage } from '../shared/errors.js';
 import { STATE_SCHEMA_VERSION, StateFileSchema, type StateFile } from '../shared/schemas/state.js';
 import { ensurePrivateDir } from './fsSecure.js';
 import { migrateState } from './stateMigrations.js';
+import { describeZodError } from '../shared/zodMessage.js';
 
 type Listener = (state: StateFile) => void;
 
@@ -88,9 +89,3 @@ function corrupt(file: string, detail: string): CcbridgeError {
   );
 }
 
-export function describeZodError(err: z.ZodError): string {
-  const issue = err.issues[0];
-  if (!issue) return 'invalid';
-  const path = issue.path.length ? issue.path.join('.') : '(root)';
-  return `${path}: ${issue.message}`;
-}

@@ -1,10 +1,13 @@
 import { Argument, Command } from 'commander';
-import { SETTING_KEYS, coerceSettingValue, describeSettingValues, type SettingKey, type Settings } from '../../shared/schemas/settings.js';
+import type { SettingKey, Settings } from '../../shared/schemas/settings.js';
 import { usageError } from '../../shared/errors.js';
 import { emit, table } from '../output.js';
 import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
 
-function requireKey(key: string | undefined): SettingKey {
+// The settings table needs zod; it is loaded only when `config` runs, keeping other commands fast.
+const settingsModule = () => import('../../shared/schemas/settings.js');
+
+function requireKey(SETTING_KEYS: SettingKey[], key: string | undefined): SettingKey {
   if (!key) throw usageError('usage', `name a setting; valid keys: ${SETTING_KEYS.join(', ')}`);
   if (!(SETTING_KEYS as string[]).includes(key)) throw usageError('unknown_setting', `unknown setting "${key}"; valid keys: ${SETTING_KEYS.join(', ')}`);
   return key as SettingKey;
@@ -20,13 +23,14 @@ export function configCommand(): Command {
       .argument('[key]', 'setting name')
       .argument('[value]', 'new value (set)'),
   ).action(async (action: 'list' | 'get' | 'set', key: string | undefined, value: string | undefined, opts: JsonOption) => {
+    const { SETTING_KEYS, coerceSettingValue, describeSettingValues } = await settingsModule();
     if (action === 'list') {
       const { settings } = await withDaemon((c) => c.request<{ settings: Settings }>('GET', '/api/settings'));
       const rows = SETTING_KEYS.map((k) => ({ key: k, value: settings[k], values: describeSettingValues(k) }));
       emit(opts.json ? settings : rows, opts, () => table([['KEY', 'VALUE', 'VALUES'], ...rows.map((r) => [r.key, show(r.value), r.values])]));
       return;
     }
-    const k = requireKey(key);
+    const k = requireKey(SETTING_KEYS, key);
     if (action === 'get') {
       const { settings } = await withDaemon((c) => c.request<{ settings: Settings }>('GET', '/api/settings'));
       emit({ [k]: settings[k] }, opts, () => show(settings[k]));

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { CcbridgeError } from '../../shared/errors.js';
-import { describeZodError } from '../../core/stateStore.js';
+import { describeZodError } from '../../shared/zodMessage.js';
 
 /** Parses a JSON body with its zod schema; bad JSON and bad fields become 400s naming the problem. */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
