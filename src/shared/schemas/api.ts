@@ -65,3 +65,9 @@ export const ConnectBodySchema = z.object({ kind: LoginKindSchema.default('brows
 
 export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+/** `GET /api/accounts/:ref/models`: the account's model list (entries may carry more fields). */
+export const ModelListResponseSchema = z.object({
+  models: z.array(z.looseObject({ id: z.string().min(1), displayName: z.string().nullish() })),
+});
+export type ModelListResponse = z.infer<typeof ModelListResponseSchema>;
