@@ -135,7 +135,8 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
 
   const deadline = Date.now() + START_DEADLINE_MS;
   while (Date.now() < deadline) {
-    if (await client.isRunning()) return true;
+    // Whoever answers may be a concurrent starter's daemon; we started it only if it is our child.
+    if (await client.isRunning()) return (await client.request<{ pid: number }>('GET', '/api/state')).pid === child.pid;
     const ended = exit as { code: number | null } | null;
     if (ended && ended.code !== ALREADY_RUNNING_EXIT) {
       throw new CcbridgeError('daemon_start_failed', daemonFailure(paths.logFile, logStart));

@@ -104,6 +104,7 @@ export function daemonPid(home: TestHome): number | null {
 }
 
 export function alive(pid: number): boolean {
+  if (zombie(pid)) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -126,4 +127,14 @@ export async function stopAndWait(home: TestHome): Promise<void> {
 /** A long-running `ccbridge` child (tui, logs -f, start --foreground) for tests that drive one. */
 export function spawnCli(home: TestHome, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], { env: { ...home.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** An exited detached daemon stays a zombie until init reaps it; that is not alive. */
+function zombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
 }
