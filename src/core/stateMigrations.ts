@@ -11,7 +11,7 @@ export const MIGRATIONS: Migrations = {};
 /** Upgrades a parsed state file step by step to `target`; refuses files from a newer ccbridge. */
 export function migrateState(raw: RawState, migrations: Migrations = MIGRATIONS, target = STATE_SCHEMA_VERSION): RawState {
   let current = raw;
-  let version = typeof current.schemaVersion === 'number' ? current.schemaVersion : target;
+  let version = Number(current.schemaVersion);
   if (version > target) {
     throw new CcbridgeError(
       'state_too_new',

@@ -1,5 +1,5 @@
 import Conf from 'conf';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
 import { z } from 'zod';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
@@ -44,8 +44,12 @@ export class StateStore {
     }
     let state: StateFile;
     try {
-      const raw = existed ? { ...conf.store } : { schemaVersion: STATE_SCHEMA_VERSION };
-      state = StateFileSchema.parse(migrateState(raw));
+      // Read the bytes ourselves: conf would coerce a non-object file into an empty store.
+      const raw: unknown = existed ? JSON.parse(readFileSync(file, 'utf8')) : { schemaVersion: STATE_SCHEMA_VERSION };
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw) || typeof (raw as { schemaVersion?: unknown }).schemaVersion !== 'number') {
+        throw corrupt(file, 'not a ccbridge state object with a schemaVersion');
+      }
+      state = StateFileSchema.parse(migrateState(raw as Record<string, unknown>));
     } catch (err) {
       if (err instanceof CcbridgeError) throw err;
       throw corrupt(file, err instanceof z.ZodError ? describeZodError(err) : errorMessage(err));
