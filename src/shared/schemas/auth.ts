@@ -24,6 +24,7 @@ export const NOT_CONNECTED: AuthStatus = {
 };
 
 export const LoginKindSchema = z.enum(['browser', 'device']);
+export type LoginKind = z.infer<typeof LoginKindSchema>;
 export const LoginSessionStateSchema = z.enum(['starting', 'waiting', 'succeeded', 'failed', 'cancelled', 'timed_out']);
 export type LoginSessionState = z.infer<typeof LoginSessionStateSchema>;
 

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+/**
+ * Shapes of the codex app-server v2 methods ccbridge uses (codex.md §11; checked against
+ * `codex app-server generate-ts` of 0.169.0). Objects are loose: newer codex versions add fields freely.
+ */
+
+export const RpcErrorSchema = z.looseObject({ code: z.number(), message: z.string(), data: z.unknown().optional() });
+
+/** One line from the app-server: a response, a notification, or a request from the server to us. */
+export const IncomingMessageSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).optional(),
+  method: z.string().optional(),
+  params: z.unknown().optional(),
+  result: z.unknown().optional(),
+  error: RpcErrorSchema.optional(),
+});
+export type IncomingMessage = z.infer<typeof IncomingMessageSchema>;
+
+export const InitializeResultSchema = z.looseObject({
+  userAgent: z.string(),
+  codexHome: z.string().optional(),
+});
+
+export const AccountSchema = z.union([
+  z.looseObject({
+    type: z.literal('chatgpt'),
+    email: z.string().nullable().optional(),
+    planType: z.string().nullable().optional(),
+  }),
+  z.looseObject({ type: z.string() }),
+]);
+
+export const AccountReadResultSchema = z.looseObject({
+  account: AccountSchema.nullable(),
+  requiresOpenaiAuth: z.boolean().optional(),
+});
+export type AccountReadResult = z.infer<typeof AccountReadResultSchema>;
+
+export const LoginStartResultSchema = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('chatgpt'), loginId: z.string(), authUrl: z.string() }),
+  z.looseObject({ type: z.literal('chatgptDeviceCode'), loginId: z.string(), verificationUrl: z.string(), userCode: z.string() }),
+]);
+export type LoginStartResult = z.infer<typeof LoginStartResultSchema>;
+
+export const LoginCompletedSchema = z.looseObject({
+  loginId: z.string().nullable(),
+  success: z.boolean(),
+  error: z.string().nullable().optional(),
+});
+export type LoginCompleted = z.infer<typeof LoginCompletedSchema>;
+
+export const LoginCancelResultSchema = z.looseObject({ status: z.enum(['canceled', 'notFound']) });
+
+export const RateLimitWindowSchema = z.looseObject({
+  usedPercent: z.number(),
+  windowDurationMins: z.number().nullable().optional(),
+  resetsAt: z.number().nullable().optional(),
+});
+
+export const CreditsSnapshotSchema = z.looseObject({
+  hasCredits: z.boolean(),
+  unlimited: z.boolean(),
+  balance: z.string().nullable().optional(),
+});
+
+export const RateLimitSnapshotSchema = z.looseObject({
+  limitId: z.string().nullable().optional(),
+  limitName: z.string().nullable().optional(),
+  primary: RateLimitWindowSchema.nullable().optional(),
+  secondary: RateLimitWindowSchema.nullable().optional(),
+  credits: CreditsSnapshotSchema.nullable().optional(),
+  planType: z.string().nullable().optional(),
+  rateLimitReachedType: z.string().nullable().optional(),
+});
+export type RateLimitSnapshot = z.infer<typeof RateLimitSnapshotSchema>;
+
+export const RateLimitsReadResultSchema = z.looseObject({
+  rateLimits: RateLimitSnapshotSchema,
+  rateLimitsByLimitId: z.record(z.string(), RateLimitSnapshotSchema).nullable().optional(),
+});
+export type RateLimitsReadResult = z.infer<typeof RateLimitsReadResultSchema>;
+
+export const RateLimitsUpdatedSchema = z.looseObject({ rateLimits: RateLimitSnapshotSchema });
+
+export const ReasoningEffortOptionSchema = z.looseObject({ reasoningEffort: z.string(), description: z.string().optional() });
+
+export const ServiceTierSchema = z.looseObject({ id: z.string(), name: z.string().optional(), description: z.string().optional() });
+
+export const CodexModelSchema = z.looseObject({
+  id: z.string(),
+  model: z.string(),
+  displayName: z.string(),
+  description: z.string().optional().default(''),
+  hidden: z.boolean().optional().default(false),
+  supportedReasoningEfforts: z.array(ReasoningEffortOptionSchema).optional().default([]),
+  defaultReasoningEffort: z.string().nullable().optional(),
+  inputModalities: z.array(z.string()).optional().default([]),
+  serviceTiers: z.array(ServiceTierSchema).optional().default([]),
+  defaultServiceTier: z.string().nullable().optional(),
+  isDefault: z.boolean().optional().default(false),
+});
+export type CodexModel = z.infer<typeof CodexModelSchema>;
+
+export const ModelListResultSchema = z.looseObject({
+  data: z.array(CodexModelSchema),
+  nextCursor: z.string().nullable().optional(),
+});

@@ -1,0 +1,122 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+/** `$CODEX_HOME/auth.json` as codex writes it (login/src/auth/storage.rs `AuthDotJson`, codex.md §1). */
+export const AuthDotJsonSchema = z.looseObject({
+  auth_mode: z.string().nullable().optional(),
+  OPENAI_API_KEY: z.string().nullable().optional(),
+  tokens: z
+    .looseObject({
+      id_token: z.string(),
+      access_token: z.string(),
+      refresh_token: z.string(),
+      account_id: z.string().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  last_refresh: z.string().nullable().optional(),
+});
+export type AuthDotJson = z.infer<typeof AuthDotJsonSchema>;
+
+const AUTH_CLAIMS = 'https://api.openai.com/auth';
+const PROFILE_CLAIMS = 'https://api.openai.com/profile';
+
+/** The id_token claims ccbridge shows (codex.md §2). */
+export const IdTokenClaimsSchema = z.looseObject({
+  email: z.string().optional(),
+  [PROFILE_CLAIMS]: z.looseObject({ email: z.string().optional() }).optional(),
+  [AUTH_CLAIMS]: z
+    .looseObject({
+      chatgpt_plan_type: z.string().nullable().optional(),
+      chatgpt_account_id: z.string().nullable().optional(),
+      chatgpt_user_id: z.string().nullable().optional(),
+    })
+    .optional(),
+});
+
+/** Base64url-decodes a JWT payload without verifying it, as codex does (`decode_jwt_payload`). */
+export function decodeJwtPayload(jwt: string): Record<string, unknown> | null {
+  const part = jwt.split('.')[1];
+  if (!part) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The JWT `exp` claim in epoch ms, or null when absent or unreadable. */
+export function jwtExpiryMs(jwt: string): number | null {
+  const exp = decodeJwtPayload(jwt)?.exp;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : null;
+}
+
+export interface AuthIdentity {
+  email: string | null;
+  planType: string | null;
+  chatgptAccountId: string | null;
+}
+
+export function identityFromIdToken(idToken: string, fallbackAccountId: string | null = null): AuthIdentity {
+  const parsed = IdTokenClaimsSchema.safeParse(decodeJwtPayload(idToken) ?? {});
+  const claims = parsed.success ? parsed.data : {};
+  const auth = claims[AUTH_CLAIMS];
+  return {
+    email: claims.email ?? claims[PROFILE_CLAIMS]?.email ?? null,
+    planType: auth?.chatgpt_plan_type ?? null,
+    chatgptAccountId: auth?.chatgpt_account_id ?? fallbackAccountId,
+  };
+}
+
+export type AuthFileRead =
+  | { kind: 'missing' }
+  | { kind: 'invalid'; error: string }
+  | { kind: 'ok'; auth: AuthDotJson; mtimeMs: number };
+
+export function authFilePath(home: string): string {
+  return join(home, 'auth.json');
+}
+
+export function parseAuthFile(text: string, mtimeMs: number): AuthFileRead {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { kind: 'invalid', error: 'auth.json is not valid JSON' };
+  }
+  const parsed = AuthDotJsonSchema.safeParse(json);
+  if (!parsed.success) return { kind: 'invalid', error: `auth.json has an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? '?'})` };
+  return { kind: 'ok', auth: parsed.data, mtimeMs };
+}
+
+const cache = new Map<string, { stamp: string; read: AuthFileRead }>();
+
+/**
+ * Reads an account's auth.json. One stat per call; the file is parsed again only when its mtime, size or inode
+ * changed, so a login or refresh done by codex shows up on the next read without a restart.
+ */
+export function readAuthFile(home: string): AuthFileRead {
+  const path = authFilePath(home);
+  let stamp: string;
+  let mtimeMs: number;
+  try {
+    const st = statSync(path);
+    mtimeMs = st.mtimeMs;
+    stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    cache.delete(path);
+    return { kind: 'missing' };
+  }
+  const hit = cache.get(path);
+  if (hit?.stamp === stamp) return hit.read;
+  let read: AuthFileRead;
+  try {
+    read = parseAuthFile(readFileSync(path, 'utf8'), mtimeMs);
+  } catch {
+    read = { kind: 'missing' }; // removed between stat and read (logout)
+  }
+  cache.set(path, { stamp, read });
+  return read;
+}
