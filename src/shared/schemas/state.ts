@@ -33,6 +33,8 @@ export const IntegrationStateSchema = z.object({
   appliedKeys: z.array(z.string()).default([]),
   appliedPath: z.string().nullable().default(null),
   appliedAt: z.string().nullable().default(null),
+  /** Hash of the target path and env block last applied: auto-apply acts only when it changes. */
+  appliedHash: z.string().nullable().default(null),
 });
 
 export const BridgeStateSchema = z.object({
