@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * One entry of the account's model list, in the shape `codex app-server` `model/list` returns (codex.md §11),
+ * loose so newer fields pass. `contextWindow` is not in `model/list`; the built-in catalog carries it.
+ */
+export const CodexModelSchema = z.looseObject({
+  id: z.string().min(1),
+  model: z.string().optional(),
+  displayName: z.string().nullish(),
+  description: z.string().nullish(),
+  hidden: z.boolean().nullish(),
+  supportedReasoningEfforts: z.array(z.looseObject({ reasoningEffort: z.string() })).nullish(),
+  defaultReasoningEffort: z.string().nullish(),
+  serviceTiers: z.array(z.looseObject({ id: z.string() })).nullish(),
+  inputModalities: z.array(z.string()).nullish(),
+  isDefault: z.boolean().nullish(),
+  contextWindow: z.number().nullish(),
+});
+export type CodexModel = z.infer<typeof CodexModelSchema>;
+
+const EFFORTS = ['low', 'medium', 'high', 'xhigh'].map((reasoningEffort) => ({ reasoningEffort }));
+const PRIORITY = [{ id: 'priority' }];
+
+function builtin(id: string, displayName: string, fast: boolean, isDefault = false): CodexModel {
+  return {
+    id,
+    model: id,
+    displayName,
+    hidden: false,
+    supportedReasoningEfforts: EFFORTS,
+    defaultReasoningEffort: 'medium',
+    serviceTiers: fast ? PRIORITY : [],
+    inputModalities: ['text', 'image'],
+    isDefault,
+    contextWindow: 272_000,
+  };
+}
+
+/** codex.md §7: used when the account's `model/list` is unavailable. */
+export const BUILTIN_MODELS: readonly CodexModel[] = [
+  builtin('gpt-5.5', 'GPT-5.5', true, true),
+  builtin('gpt-5.4', 'GPT-5.4', true),
+  builtin('gpt-5.4-mini', 'GPT-5.4-Mini', false),
+  builtin('gpt-5.3-codex', 'GPT-5.3-Codex', false),
+  builtin('gpt-5.2', 'GPT-5.2', false),
+];
+
+/** Context window assumed for models whose list entry does not say (every codex model today). */
+export const DEFAULT_CONTEXT_WINDOW = 272_000;
+
+export function findModel(models: readonly CodexModel[], slug: string): CodexModel | undefined {
+  return models.find((m) => m.id === slug || m.model === slug);
+}
+
+export function supportsPriorityTier(model: CodexModel | undefined): boolean {
+  return !!model?.serviceTiers?.some((t) => t.id === 'priority');
+}

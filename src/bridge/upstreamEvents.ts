@@ -1,0 +1,57 @@
+/**
+ * The upstream SSE events the translation reads (codex.md §10). Plain types rather than zod schemas on
+ * purpose: these are parsed on the hot streaming path, where per-event validation would cost more than the
+ * translation itself; the translator reads every field defensively instead.
+ */
+export interface UpstreamUsage {
+  input_tokens?: number;
+  input_tokens_details?: { cached_tokens?: number } | null;
+  output_tokens?: number;
+  output_tokens_details?: { reasoning_tokens?: number } | null;
+  total_tokens?: number;
+}
+
+export interface UpstreamError {
+  code?: string | null;
+  type?: string | null;
+  message?: string | null;
+}
+
+export interface UpstreamResponse {
+  id?: string;
+  status?: string;
+  model?: string;
+  usage?: UpstreamUsage | null;
+  error?: UpstreamError | null;
+  incomplete_details?: { reason?: string } | null;
+}
+
+export interface UpstreamItem {
+  id?: string;
+  type: string;
+  role?: string;
+  status?: string;
+  content?: { type: string; text?: string; refusal?: string }[] | null;
+  summary?: { type: string; text: string }[];
+  encrypted_content?: string | null;
+  name?: string;
+  call_id?: string;
+  arguments?: string;
+  action?: { type?: string; query?: string; queries?: string[]; url?: string } | null;
+}
+
+export interface UpstreamEvent {
+  type: string;
+  sequence_number?: number;
+  response?: UpstreamResponse;
+  item?: UpstreamItem;
+  item_id?: string;
+  output_index?: number;
+  content_index?: number;
+  summary_index?: number;
+  delta?: string;
+  /** Top-level `error` events carry these directly. */
+  code?: string | null;
+  message?: string | null;
+  error?: UpstreamError | null;
+}
