@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Daemon } from './daemon.js';
 import { accountRoutes } from './control/accountRoutes.js';
 import { eventRoutes } from './control/eventRoutes.js';
+import { integrationRoutes } from './control/integrationRoutes.js';
 import { controlError } from './control/http.js';
 import { settingsRoutes } from './control/settingsRoutes.js';
 import { systemRoutes } from './control/systemRoutes.js';
@@ -13,6 +14,7 @@ export function createControlApp(daemon: Daemon, opts: { shutdown: (reason: stri
   app.route('/api/accounts', accountRoutes(daemon));
   app.route('/api/settings', settingsRoutes(daemon));
   app.route('/api/events', eventRoutes(daemon, opts.liveStreams));
+  app.route('/api/integration', integrationRoutes(daemon));
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
   app.onError(controlError);
   return app;

@@ -13,6 +13,7 @@ import { acquireDaemonLock } from './daemonLock.js';
 import { assertSocketPathFits, listenControlSocket } from './controlSocket.js';
 import { listenBridge } from './bridgeListener.js';
 import { trackInflight } from './inflight.js';
+import { startAutoApply } from './autoApply.js';
 import { formatLogLine, logLevel, shouldLog } from './daemonLogger.js';
 
 export interface RunDaemonOptions {
@@ -103,6 +104,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     if (bridge.port !== port) {
       daemon.log({ level: 'warn', category: 'system', message: `port ${port} was busy; bridge fell back to ${bridge.port}` });
     }
+    startAutoApply(daemon);
     if (opts.banner && process.stdout.isTTY) {
       console.log(
         [
