@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:https';
+import { createServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FAKE_IDENTITY, makeTokens, type FakeIdentity } from './fakeCodexAuth.mjs';
 import type { TestTls } from './tlsCert.js';
