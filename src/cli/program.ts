@@ -14,6 +14,7 @@ import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
 import { tokenCommand } from './commands/token.js';
+import { tuiCommand } from './commands/tui.js';
 
 /** Every command is registered here, in the order `--help` shows them. */
 export function buildProgram(): Command {
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     fastCommand(),
     configCommand(),
     tokenCommand(),
+    tuiCommand(),
   ];
   for (const cmd of commands) program.addCommand(cmd);
   return program;

@@ -1,0 +1,33 @@
+import { errorMessage } from '../../shared/errors.js';
+import type { TuiAction } from '../state/tuiReducer.js';
+import { afterFailure, followUp, requestFor, textFor, type ControlOp } from './controlOps.js';
+
+/** The part of the daemon client the TUI's actions need (tests pass a recording fake). */
+export interface ControlClient {
+  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+export type RunOp = (op: ControlOp) => Promise<void>;
+
+/**
+ * Runs ops without ever blocking input: each one shows "…" in the result line at once, then its
+ * outcome or the daemon's error. Several may be in flight; the line shows the latest news.
+ */
+export function createOpRunner(client: ControlClient, dispatch: (action: TuiAction) => void): RunOp {
+  let seq = 0;
+  return async (op) => {
+    const id = ++seq;
+    const text = textFor(op);
+    const { method, path, body } = requestFor(op);
+    dispatch({ type: 'notify', notice: { id, tone: 'pending', text: text.pending } });
+    try {
+      const response = await client.request(method, path, body);
+      const actions = followUp(op, response);
+      dispatch({ type: 'notify', notice: { id, tone: 'ok', text: text.done } });
+      for (const action of actions) dispatch(action);
+    } catch (err) {
+      dispatch({ type: 'notify', notice: { id, tone: 'error', text: `${text.failed}: ${errorMessage(err)}` } });
+      for (const action of afterFailure(op)) dispatch(action);
+    }
+  };
+}

@@ -1,0 +1,79 @@
+import type { AccountView, StateView } from '../../shared/schemas/api.js';
+import type { LoginSession } from '../../shared/schemas/auth.js';
+import type { CcbEvent } from '../../shared/schemas/events.js';
+import type { EventFilter, ModelChoice } from '../state/tuiState.js';
+import type { Theme } from '../theme.js';
+import { accountLines } from '../view/accountsView.js';
+import { eventsPage } from '../view/eventsView.js';
+import { innerLines, innerWidth, type Box } from '../view/layout.js';
+import { limitsLines } from '../view/limitsView.js';
+import { connectLines, helpLines, loginLines, modelLines } from '../view/panelsView.js';
+import { Pane } from './Pane.js';
+
+/** The dashboard's panes: props in, frame out. The view functions decide the text. */
+
+export function AccountsPane(props: { view: StateView | null; selectedId: string | null; box: Box; focused: boolean; theme: Theme }) {
+  const { view, box } = props;
+  const count = view?.accounts.length ?? 0;
+  const shown = Math.min(count, innerLines(box) - 1);
+  return (
+    <Pane
+      title="Accounts"
+      note={count > shown ? `${shown} of ${count}` : undefined}
+      box={box}
+      focused={props.focused}
+      theme={props.theme}
+      lines={accountLines(view, props.selectedId, innerWidth(box), innerLines(box))}
+    />
+  );
+}
+
+export function LimitsPane(props: { account: AccountView | null; now: number; box: Box; focused: boolean; theme: Theme }) {
+  const { account, box } = props;
+  const lines = limitsLines(account, props.now, innerWidth(box));
+  const hidden = lines.length - innerLines(box);
+  return (
+    <Pane
+      title={account ? `Limits · ${account.name}` : 'Limits'}
+      note={hidden > 0 ? `+${hidden} more lines` : undefined}
+      box={box}
+      focused={props.focused}
+      theme={props.theme}
+      lines={lines}
+    />
+  );
+}
+
+export function EventsPane(props: { events: CcbEvent[]; filter: EventFilter; scroll: number; box: Box; focused: boolean; theme: Theme }) {
+  const { box } = props;
+  const page = eventsPage(props.events, props.filter, props.scroll, innerWidth(box), innerLines(box));
+  const note = [page.older ? `↑${page.older}` : '', page.newer ? `↓${page.newer} newer` : '', props.focused ? '←→ filter' : '']
+    .filter(Boolean)
+    .join(' ');
+  return <Pane title={`Events · ${props.filter}`} note={note || undefined} box={box} focused={props.focused} theme={props.theme} lines={page.lines} />;
+}
+
+export function HelpPanel({ box, theme }: { box: Box; theme: Theme }) {
+  return <Pane title="Keys" box={box} focused theme={theme} lines={helpLines(innerWidth(box))} />;
+}
+
+export function ConnectPanel({ account, box, theme }: { account: AccountView; box: Box; theme: Theme }) {
+  return <Pane title={`Connect · ${account.name}`} box={box} focused theme={theme} lines={connectLines(account)} />;
+}
+
+export function LoginPanel({ account, session, box, theme }: { account: AccountView; session: LoginSession | null; box: Box; theme: Theme }) {
+  return <Pane title={`Login · ${account.name}`} box={box} focused theme={theme} lines={loginLines(account, session, innerWidth(box))} />;
+}
+
+export function ModelPanel(props: { account: AccountView; choices: ModelChoice[] | null; index: number; box: Box; theme: Theme }) {
+  const { box } = props;
+  return (
+    <Pane
+      title={`Model · ${props.account.name}`}
+      box={box}
+      focused
+      theme={props.theme}
+      lines={modelLines(props.account, props.choices, props.index, innerLines(box))}
+    />
+  );
+}

@@ -1,0 +1,39 @@
+/** The key bindings as the help overlay lists them (the key map in keymap.ts implements them). */
+export const KEY_HELP: ReadonlyArray<{ keys: string; does: string }> = [
+  { keys: '↑ ↓  j k', does: 'select account (events: scroll)' },
+  { keys: 'enter  u', does: 'use: route requests to it' },
+  { keys: 'D', does: 'make it the default account' },
+  { keys: 'c', does: 'connect: browser or device code' },
+  { keys: 'a', does: 'add an account' },
+  { keys: 'r', does: 'rename' },
+  { keys: 'e', does: 'enable / disable' },
+  { keys: 'm', does: 'pick its model' },
+  { keys: 'f', does: 'fast mode: on → off → inherit' },
+  { keys: 'F', does: 'global fast mode on / off' },
+  { keys: 'l', does: 'refresh its limits' },
+  { keys: 'A', does: 'apply Claude Code settings' },
+  { keys: 'x', does: 'delete (asks first)' },
+  { keys: 'tab', does: 'next pane (shift+tab: back)' },
+  { keys: '← →', does: 'events: filter by category' },
+  { keys: 'pgup pgdn g G', does: 'page, top, bottom' },
+  { keys: 's', does: 'start the daemon when it is down' },
+  { keys: 'esc', does: 'dismiss the message, cancel' },
+  { keys: '?', does: 'this help' },
+  { keys: 'q', does: 'quit (ctrl+c too)' },
+];
+
+export const LEGEND = '★ active   ◆ default   fast "on~": inherited from the global setting';
+
+/** The few keys the footer shows when nothing else needs the line. */
+export const FOOTER_HINTS: ReadonlyArray<{ text: string; priority: number }> = [
+  { text: '↑↓ select', priority: 2 },
+  { text: 'u use', priority: 1 },
+  { text: 'c connect', priority: 3 },
+  { text: 'a add', priority: 4 },
+  { text: 'm model', priority: 6 },
+  { text: 'f fast', priority: 7 },
+  { text: 'x delete', priority: 5 },
+  { text: 'tab pane', priority: 8 },
+  { text: '? help', priority: 0 },
+  { text: 'q quit', priority: 0 },
+];

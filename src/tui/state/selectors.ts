@@ -1,0 +1,80 @@
+import type { AccountView, StateView } from '../../shared/schemas/api.js';
+import type { LoginSession } from '../../shared/schemas/auth.js';
+import type { CcbEvent } from '../../shared/schemas/events.js';
+import type { LimitBucket, LimitWindow } from '../../shared/schemas/limits.js';
+import type { EventFilter, TuiState } from './tuiState.js';
+
+/** Pure reads over the TUI state, shared by the reducer, the key map and the panes. */
+
+export function selectedAccount(state: TuiState): AccountView | null {
+  return state.view?.accounts.find((a) => a.id === state.selectedId) ?? null;
+}
+
+export function accountById(view: StateView | null, id: string): AccountView | null {
+  return view?.accounts.find((a) => a.id === id) ?? null;
+}
+
+export function filterEvents(events: readonly CcbEvent[], filter: EventFilter): CcbEvent[] {
+  return filter === 'all' ? [...events] : events.filter((e) => e.category === filter);
+}
+
+const FINISHED: ReadonlySet<LoginSession['state']> = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']);
+
+export function isLoginFinished(session: LoginSession): boolean {
+  return FINISHED.has(session.state);
+}
+
+/** The newest login session of an account, as the daemon reports it. */
+export function latestLoginSession(view: StateView | null, accountId: string): LoginSession | null {
+  const sessions = (view?.loginSessions ?? []).filter((s) => s.accountId === accountId);
+  return sessions.reduce<LoginSession | null>((latest, s) => (!latest || s.startedAt >= latest.startedAt ? s : latest), null);
+}
+
+export type Tone = 'ok' | 'warn' | 'error' | 'muted';
+
+/** The one-word state of an account row, most urgent first. */
+export function accountState(account: AccountView, view: StateView | null): { label: string; tone: Tone } {
+  const login = latestLoginSession(view, account.id);
+  if (login && !isLoginFinished(login)) return { label: 'logging in', tone: 'warn' };
+  if (!account.enabled) return { label: 'disabled', tone: 'muted' };
+  if (account.health.state === 'exhausted') return { label: 'exhausted', tone: 'error' };
+  if (account.health.state === 'cooldown') return { label: 'cooldown', tone: 'warn' };
+  switch (account.auth.state) {
+    case 'connected':
+      return { label: 'connected', tone: 'ok' };
+    case 'expiring':
+      return { label: 'expiring', tone: 'warn' };
+    case 'not-connected':
+      return { label: 'not connected', tone: 'muted' };
+    default:
+      return { label: account.auth.state, tone: 'error' };
+  }
+}
+
+/** Effective fast mode in a few characters; `~` marks a value inherited from the global setting. */
+export function fastBadge(account: AccountView): string {
+  return `${account.effectiveFastMode ? 'on' : 'off'}${account.fastModeSource === 'global' ? '~' : ''}`;
+}
+
+/** The bucket the account's requests count against: the active limit, else `codex`, else the first. */
+export function headlineBucket(limits: AccountView['limits']): LimitBucket | null {
+  if (!limits?.buckets.length) return null;
+  return (
+    limits.buckets.find((b) => b.limitId === limits.activeLimit) ??
+    limits.buckets.find((b) => b.limitId === 'codex') ??
+    limits.buckets[0] ??
+    null
+  );
+}
+
+/** The short (5h) and long (weekly) windows of a bucket, whichever slot codex put them in. */
+export function shortAndLongWindows(bucket: LimitBucket | null): { short: LimitWindow | null; long: LimitWindow | null } {
+  const windows = [bucket?.primary, bucket?.secondary].filter((w): w is LimitWindow => !!w);
+  if (windows.length < 2) {
+    const only = windows[0] ?? null;
+    // A lone window longer than a day is the weekly one.
+    return only && (only.windowMinutes ?? 0) > 1440 ? { short: null, long: only } : { short: only, long: null };
+  }
+  const [a, b] = windows as [LimitWindow, LimitWindow];
+  return (a.windowMinutes ?? 0) <= (b.windowMinutes ?? 0) ? { short: a, long: b } : { short: b, long: a };
+}

@@ -1,0 +1,130 @@
+import type { StateView } from '../../shared/schemas/api.js';
+import type { CcbEvent } from '../../shared/schemas/events.js';
+import { filterEvents } from './selectors.js';
+import { EVENT_BUFFER, EVENT_FILTERS, PANES, type Mode, type ModelChoice, type Notice, type TuiState } from './tuiState.js';
+
+export type PromptEdit = { kind: 'insert'; text: string } | { kind: 'backspace' };
+
+export type TuiAction =
+  | { type: 'stateReceived'; view: StateView }
+  | { type: 'eventsReceived'; events: CcbEvent[] }
+  /** The recent log after (re)connecting: replaces what a previous daemon sent. */
+  | { type: 'historyReceived'; events: CcbEvent[] }
+  | { type: 'disconnected'; reason: string; at: number }
+  | { type: 'moveSelection'; delta: number }
+  | { type: 'selectAccount'; accountId: string }
+  | { type: 'cycleFocus'; step: 1 | -1 }
+  | { type: 'cycleEventFilter'; step: 1 | -1 }
+  /** Positive scrolls towards older events; `visible` is how many lines the pane shows. */
+  | { type: 'scrollEvents'; delta: number; visible: number }
+  /** `ifCurrent`: only when the current mode is of that kind (answers that arrive late must not clobber a newer mode). */
+  | { type: 'setMode'; mode: Mode; ifCurrent?: Mode['kind'] }
+  | { type: 'editPrompt'; edit: PromptEdit }
+  | { type: 'promptError'; error: string }
+  | { type: 'modelsLoaded'; accountId: string; choices: ModelChoice[] }
+  | { type: 'moveModelChoice'; delta: number }
+  | { type: 'notify'; notice: Notice }
+  | { type: 'clearNotice' };
+
+const NORMAL: Mode = { kind: 'normal' };
+
+const clamp = (n: number, min: number, max: number) => Math.min(max, Math.max(min, n));
+
+export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
+  switch (action.type) {
+    case 'stateReceived':
+      return receiveView(state, action.view);
+    case 'eventsReceived':
+      return receiveEvents(state, action.events);
+    case 'historyReceived': {
+      // Live events that raced ahead of the history request are newer than all of it: keep them.
+      const newest = action.events.reduce((max, e) => Math.max(max, e.id), 0);
+      const racing = state.events.filter((e) => e.id > newest);
+      return { ...state, events: [...action.events, ...racing].sort((a, b) => a.id - b.id).slice(-EVENT_BUFFER), eventScroll: 0 };
+    }
+    case 'disconnected':
+      // Keep the first reason and time of an outage, so the status line can say how long it lasts.
+      if (state.connection.status === 'reconnecting') return state;
+      return { ...state, connection: { status: 'reconnecting', reason: action.reason, since: action.at } };
+    case 'moveSelection': {
+      const accounts = state.view?.accounts ?? [];
+      if (!accounts.length) return state;
+      const current = Math.max(0, accounts.findIndex((a) => a.id === state.selectedId));
+      const next = clamp(current + action.delta, 0, accounts.length - 1);
+      return { ...state, selectedId: accounts[next]!.id };
+    }
+    case 'selectAccount':
+      return state.view?.accounts.some((a) => a.id === action.accountId) ? { ...state, selectedId: action.accountId } : state;
+    case 'cycleFocus': {
+      const i = PANES.indexOf(state.pane);
+      return { ...state, pane: PANES[(i + action.step + PANES.length) % PANES.length]! };
+    }
+    case 'cycleEventFilter': {
+      const i = EVENT_FILTERS.indexOf(state.eventFilter);
+      return { ...state, eventFilter: EVENT_FILTERS[(i + action.step + EVENT_FILTERS.length) % EVENT_FILTERS.length]!, eventScroll: 0 };
+    }
+    case 'scrollEvents': {
+      const max = Math.max(0, filterEvents(state.events, state.eventFilter).length - action.visible);
+      return { ...state, eventScroll: clamp(state.eventScroll + action.delta, 0, max) };
+    }
+    case 'setMode':
+      if (action.ifCurrent && state.mode.kind !== action.ifCurrent) return state;
+      return { ...state, mode: action.mode };
+    case 'editPrompt': {
+      const mode = state.mode;
+      if (mode.kind !== 'add' && mode.kind !== 'rename') return state;
+      const value = action.edit.kind === 'insert' ? mode.value + printable(action.edit.text) : [...mode.value].slice(0, -1).join('');
+      return { ...state, mode: { ...mode, value, error: null } };
+    }
+    case 'promptError': {
+      const mode = state.mode;
+      if (mode.kind !== 'add' && mode.kind !== 'rename') return state;
+      return { ...state, mode: { ...mode, error: action.error } };
+    }
+    case 'modelsLoaded': {
+      const mode = state.mode;
+      if (mode.kind !== 'models' || mode.accountId !== action.accountId) return state;
+      const current = state.view?.accounts.find((a) => a.id === action.accountId)?.model ?? null;
+      const index = Math.max(0, action.choices.findIndex((c) => c.id === current));
+      return { ...state, mode: { ...mode, choices: action.choices, index } };
+    }
+    case 'moveModelChoice': {
+      const mode = state.mode;
+      if (mode.kind !== 'models' || !mode.choices?.length) return state;
+      return { ...state, mode: { ...mode, index: clamp(mode.index + action.delta, 0, mode.choices.length - 1) } };
+    }
+    case 'notify':
+      return { ...state, notice: action.notice };
+    case 'clearNotice':
+      return state.notice ? { ...state, notice: null } : state;
+  }
+}
+
+/** Pasted text may carry newlines or escape sequences; a name prompt keeps only printable characters. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, '');
+}
+
+function receiveView(state: TuiState, view: StateView): TuiState {
+  const ids = view.accounts.map((a) => a.id);
+  let selectedId = state.selectedId;
+  if (!selectedId || !ids.includes(selectedId)) {
+    // First view: start on the account requests go to. A removed account: stay at its position.
+    const oldIndex = state.view?.accounts.findIndex((a) => a.id === selectedId) ?? -1;
+    selectedId =
+      oldIndex >= 0 ? (ids[Math.min(oldIndex, ids.length - 1)] ?? null) : (view.routeAccountId ?? view.activeAccountId ?? ids[0] ?? null);
+  }
+  const mode = 'accountId' in state.mode && !ids.includes(state.mode.accountId) ? NORMAL : state.mode;
+  return { ...state, connection: { status: 'live' }, view, selectedId, mode };
+}
+
+function receiveEvents(state: TuiState, incoming: CcbEvent[]): TuiState {
+  const known = new Set(state.events.map((e) => e.id));
+  const fresh = incoming.filter((e) => !known.has(e.id));
+  if (!fresh.length) return state;
+  const events = [...state.events, ...fresh].sort((a, b) => a.id - b.id).slice(-EVENT_BUFFER);
+  // While scrolled up, hold the lines in place instead of letting new events push them.
+  const eventScroll = state.eventScroll ? state.eventScroll + filterEvents(fresh, state.eventFilter).length : 0;
+  return { ...state, events, eventScroll };
+}

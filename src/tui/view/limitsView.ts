@@ -1,0 +1,60 @@
+import { formatBar, formatCountdown, formatDuration, formatPercent, formatWindow } from '../../shared/format.js';
+import type { AccountView } from '../../shared/schemas/api.js';
+import type { LimitBucket, LimitWindow } from '../../shared/schemas/limits.js';
+import { usageTone } from './accountsView.js';
+import { cell, seg, type Line } from './line.js';
+
+const LABEL = 10;
+const WINDOW = 4;
+const PCT = 4;
+
+/** Every bucket of the selected account with a bar per window and a countdown that ticks with `now`. */
+export function limitsLines(account: AccountView | null, now: number, width: number): Line[] {
+  if (!account) return [[seg('no account selected', 'muted')]];
+  const limits = account.limits;
+  const lines: Line[] = [summaryLine(account, now)];
+  if (!limits || !limits.buckets.length) {
+    const hint = account.auth.state === 'not-connected' ? 'connect the account (c) to see its limits' : 'no limit data yet; press l to refresh';
+    lines.push([seg(hint, 'muted')]);
+  }
+  const reset = width >= 70 ? 'resets in ' : 'in ';
+  for (const bucket of limits?.buckets ?? []) lines.push(...bucketLines(bucket, now, width, reset));
+  if (limits?.stale) lines.push([seg(`! stale: ${limits.staleReason ?? 'not refreshed recently'}`, 'warn')]);
+  if (limits?.error) lines.push([seg(`! last refresh failed: ${limits.error}`, 'error')]);
+  return lines;
+}
+
+function summaryLine(account: AccountView, now: number): Line {
+  const limits = account.limits;
+  const parts = [account.auth.email ?? 'not connected', account.auth.planType ?? limits?.planType ?? null];
+  if (limits) parts.push(`updated ${formatDuration(now - Date.parse(limits.fetchedAt))} ago via ${limits.source}`);
+  return [seg(parts.filter(Boolean).join(' · '), 'muted')];
+}
+
+function bucketLines(bucket: LimitBucket, now: number, width: number, reset: string): Line[] {
+  const label = bucket.limitName ?? bucket.limitId;
+  const windows = [bucket.primary, bucket.secondary].filter((w): w is LimitWindow => !!w);
+  const lines: Line[] = windows.map((w, i) => windowLine(i ? '' : label, w, now, width, reset));
+  if (!windows.length) lines.push([cell(label, LABEL, 'accent', 'left', true), seg(' no windows reported', 'muted')]);
+  const c = bucket.credits;
+  if (c) lines.push([cell('', LABEL), seg(` credits: ${c.unlimited ? 'unlimited' : c.hasCredits ? (c.balance ?? 'yes') : 'none'}`, 'muted')]);
+  if (bucket.reachedType) lines.push([cell('', LABEL), seg(` ! limit reached (${bucket.reachedType})`, 'error')]);
+  return lines;
+}
+
+function windowLine(label: string, w: LimitWindow, now: number, width: number, reset: string): Line {
+  const countdown = w.resetsAt === null ? '' : reset + formatCountdown(w.resetsAt * 1000 - now);
+  const countdownWidth = reset.length + 10;
+  const bar = Math.max(5, width - LABEL - WINDOW - PCT - countdownWidth - 4);
+  return [
+    cell(label, LABEL, 'accent', 'left', true),
+    seg(' '),
+    cell(formatWindow(w.windowMinutes), WINDOW),
+    seg(' '),
+    seg(formatBar(w.usedPercent, bar), usageTone(w.usedPercent)),
+    seg(' '),
+    cell(formatPercent(w.usedPercent), PCT, undefined, 'right'),
+    seg(' '),
+    seg(countdown, 'muted'),
+  ];
+}

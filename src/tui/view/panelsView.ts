@@ -1,0 +1,91 @@
+import type { AccountView } from '../../shared/schemas/api.js';
+import type { LoginSession } from '../../shared/schemas/auth.js';
+import { KEY_HELP, LEGEND } from '../input/keyHelp.js';
+import type { ModelChoice } from '../state/tuiState.js';
+import { visibleWindow } from './accountsView.js';
+import { cell, oneLine, seg, textLength, type Line } from './line.js';
+
+/** The help overlay: two columns of key bindings when there is room, then the legend. */
+export function helpLines(width: number): Line[] {
+  const keyWidth = Math.max(...KEY_HELP.map((k) => textLength(k.keys))) + 2;
+  const entry = (k: (typeof KEY_HELP)[number], w: number): Line => [cell(k.keys, keyWidth, 'accent', 'left', true), cell(k.does, w - keyWidth)];
+  const lines: Line[] = [];
+  if (width >= 76) {
+    const half = Math.ceil(KEY_HELP.length / 2);
+    const colWidth = Math.floor((width - 2) / 2);
+    for (let i = 0; i < half; i++) {
+      const left = KEY_HELP[i]!;
+      const right = KEY_HELP[i + half];
+      lines.push([...entry(left, colWidth), seg('  '), ...(right ? entry(right, colWidth) : [])]);
+    }
+  } else {
+    for (const k of KEY_HELP) lines.push(entry(k, width));
+  }
+  lines.push([], [seg(LEGEND, 'muted')], [seg('press any key to close', 'muted')]);
+  return lines;
+}
+
+/** `c`: choose how to log in. */
+export function connectLines(account: AccountView): Line[] {
+  return [
+    [seg(`Connect ${account.name} to a ChatGPT account:`, undefined, true)],
+    [],
+    [cell('b', 4, 'accent', 'left', true), seg('browser login: opens a sign-in URL (this machine)')],
+    [cell('d', 4, 'accent', 'left', true), seg('device code: sign in from any other device')],
+    [],
+    [seg('esc cancel', 'muted')],
+  ];
+}
+
+const SESSION_STATE: Record<LoginSession['state'], string> = {
+  starting: 'starting…',
+  waiting: 'waiting for you to finish signing in…',
+  succeeded: 'connected',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  timed_out: 'timed out',
+};
+
+/** A live login session: the URL or device code to use, and how far it got. */
+export function loginLines(account: AccountView, session: LoginSession | null, width: number): Line[] {
+  const lines: Line[] = [[seg(`Login for ${account.name}`, undefined, true), seg(session ? ` · ${session.kind === 'device' ? 'device code' : 'browser'}` : '', 'muted')]];
+  if (!session) return [...lines, [seg('starting…', 'muted')], [], [seg('esc close', 'muted')]];
+  const tone = session.state === 'succeeded' ? 'ok' : session.state === 'waiting' || session.state === 'starting' ? 'warn' : 'error';
+  lines.push([seg('state: ', 'muted'), seg(SESSION_STATE[session.state], tone)]);
+  if (session.error) lines.push([seg(oneLine(session.error), 'error')]);
+  if (session.state === 'succeeded') {
+    lines.push([seg(`signed in${account.auth.email ? ` as ${account.auth.email}` : ''}`, 'ok')]);
+  } else if (session.userCode || session.verificationUrl) {
+    lines.push([], [seg('1. open  ', 'muted'), seg(session.verificationUrl ?? '(waiting for the URL)', 'accent')]);
+    lines.push([seg('2. enter ', 'muted'), seg(session.userCode ?? '(waiting for the code)', 'accent', true)]);
+  } else if (session.authUrl) {
+    lines.push([], [seg('Open this URL in a browser on this machine:', 'muted')]);
+    // Wrapped, never truncated: the whole URL must be copyable.
+    for (const chunk of chunks(session.authUrl, width)) lines.push([seg(chunk, 'accent')]);
+  }
+  const finished = ['succeeded', 'failed', 'cancelled', 'timed_out'].includes(session.state);
+  lines.push([], [seg(finished ? 'esc close' : 'esc close (the login keeps running) · x cancel the login', 'muted')]);
+  return lines;
+}
+
+/** `m`: the account's models, the current one preselected. */
+export function modelLines(account: AccountView, choices: ModelChoice[] | null, index: number, height: number): Line[] {
+  const head: Line[] = [[seg(`Model for ${account.name}`, undefined, true), seg(` · now ${account.model ?? 'the default model'}`, 'muted')]];
+  if (!choices) return [...head, [seg('loading the model list…', 'muted')]];
+  const foot: Line[] = [[seg('↑↓ choose · enter set · esc cancel', 'muted')]];
+  const room = Math.max(1, height - head.length - foot.length);
+  const { start, end } = visibleWindow(choices.length, index, room);
+  const rows = choices.slice(start, end).map((c, i): Line => {
+    const selected = start + i === index;
+    const current = c.id === account.model;
+    return [seg(selected ? '› ' : '  ', 'accent', true), seg(c.label, selected ? 'accent' : undefined, selected), seg(current ? '  (current)' : '', 'muted')];
+  });
+  return [...head, ...rows, ...foot];
+}
+
+function chunks(text: string, width: number): string[] {
+  const chars = [...text];
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += Math.max(1, width)) out.push(chars.slice(i, i + width).join(''));
+  return out;
+}

@@ -1,0 +1,70 @@
+import { formatCount, formatDuration, joinFitting } from '../../shared/format.js';
+import type { StateView } from '../../shared/schemas/api.js';
+import { FOOTER_HINTS } from '../input/keyHelp.js';
+import { accountById } from '../state/selectors.js';
+import type { Connection, Mode, Notice } from '../state/tuiState.js';
+import { oneLine, seg, type Line, type SegmentTone } from './line.js';
+
+function connectionBadge(connection: Connection, now: number): { text: string; tone: SegmentTone } {
+  switch (connection.status) {
+    case 'live':
+      return { text: '● live', tone: 'ok' };
+    case 'connecting':
+      return { text: '◌ connecting…', tone: 'warn' };
+    case 'reconnecting':
+      return { text: `↻ reconnecting… ${formatDuration(now - connection.since)}`, tone: 'error' };
+  }
+}
+
+/**
+ * The top line: connection, bridge URL, the account requests go to, global fast mode, routing and
+ * today's traffic. Parts that do not fit are dropped, least important first.
+ */
+export function statusLine(view: StateView | null, connection: Connection, now: number, width: number): Line {
+  const badge = connectionBadge(connection, now);
+  if (!view) return [seg(badge.text, badge.tone)];
+  const active = view.activeAccountId ? accountById(view, view.activeAccountId) : null;
+  const route = view.routeAccountId ? accountById(view, view.routeAccountId) : null;
+  const who = active ? `★ ${active.name}` : route ? `→ ${route.name} (default)` : 'no account';
+  const s = view.stats;
+  const rest = joinFitting(
+    [
+      { text: view.bridge.url, priority: 1 },
+      { text: who, priority: 2 },
+      { text: `fast ${view.settings.fastMode ? 'on' : 'off'}`, priority: 3 },
+      { text: `routing ${view.settings.routing}`, priority: 5 },
+      { text: `today ${s.requests} req ${formatCount(s.inputTokens)}/${formatCount(s.outputTokens)} tok`, priority: 4 },
+    ],
+    Math.max(0, width - badge.text.length - 2),
+    '  ',
+  );
+  return [seg(badge.text, badge.tone, true), seg('  '), seg(rest)];
+}
+
+const NOTICE_MARK: Record<Notice['tone'], { mark: string; tone: SegmentTone }> = {
+  pending: { mark: '…', tone: 'muted' },
+  ok: { mark: '✓', tone: 'ok' },
+  error: { mark: '✗', tone: 'error' },
+};
+
+/** The bottom line: the open prompt or question, else the last result, else key hints. */
+export function footerLine(args: { view: StateView | null; mode: Mode; notice: Notice | null; connection: Connection; width: number }): Line {
+  const { view, mode, notice, connection, width } = args;
+  if (mode.kind === 'add' || mode.kind === 'rename') {
+    const label = mode.kind === 'add' ? 'new account name: ' : `rename ${accountById(view, mode.accountId)?.name ?? ''} to: `;
+    const hint = mode.error ? `  ${mode.error}` : `  enter ${mode.kind === 'add' ? 'add' : 'rename'} · esc cancel`;
+    return [seg(label, 'accent', true), seg(mode.value), seg('▌', 'accent'), seg(hint, mode.error ? 'error' : 'muted')];
+  }
+  if (mode.kind === 'confirmDelete') {
+    const name = accountById(view, mode.accountId)?.name ?? 'this account';
+    return [seg(`delete ${name} and its login? `, 'error', true), seg('y delete · any other key keeps it', 'muted')];
+  }
+  if (notice) {
+    const { mark, tone } = NOTICE_MARK[notice.tone];
+    return [seg(`${mark} `, tone, true), seg(oneLine(notice.text), notice.tone === 'error' ? 'error' : undefined)];
+  }
+  if (connection.status === 'reconnecting') {
+    return [seg('✗ daemon unreachable', 'error', true), seg(' · s start it · q quit · ', 'muted'), seg(oneLine(connection.reason), 'muted')];
+  }
+  return [seg(joinFitting([...FOOTER_HINTS], width, '  '), 'muted')];
+}
