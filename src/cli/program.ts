@@ -1,8 +1,11 @@
 import { Command } from 'commander';
 import { VERSION } from '../shared/version.js';
 import { addCommand } from './commands/add.js';
+import { applyClaudeCommand } from './commands/applyClaude.js';
+import { claudeCommand } from './commands/claude.js';
 import { defaultCommand, disableCommand, enableCommand, renameCommand, useCommand } from './commands/accountActions.js';
 import { configCommand } from './commands/config.js';
+import { envCommand } from './commands/env.js';
 import { fastCommand } from './commands/fast.js';
 import { healthCommand } from './commands/health.js';
 import { listCommand } from './commands/list.js';
@@ -22,6 +25,8 @@ export function buildProgram(): Command {
     .description('Run Claude Code on your OpenAI Codex (ChatGPT) quota, across several accounts')
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError()
+    // Options after a subcommand belong to it, so `ccbridge claude` can pass claude's own flags through.
+    .enablePositionalOptions()
     .configureHelp({ sortSubcommands: false });
 
   const commands = [
@@ -43,6 +48,9 @@ export function buildProgram(): Command {
     fastCommand(),
     configCommand(),
     tokenCommand(),
+    applyClaudeCommand(),
+    envCommand(),
+    claudeCommand(),
     tuiCommand(),
   ];
   for (const cmd of commands) program.addCommand(cmd);

@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { requestedSettingsPath } from '../../claude/settingsPath.js';
+import type { ApplyResult } from '../../shared/schemas/integration.js';
+import { emit } from '../output.js';
+import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+
+interface ApplyClaudeOptions extends JsonOption {
+  settings?: string;
+  dryRun?: boolean;
+  remove?: boolean;
+}
+
+function describe(r: ApplyResult): string {
+  if (r.dryRun) return r.diff ? `${r.diff}(dry run: ${r.path} not changed)` : `${r.path} is up to date; nothing to change`;
+  if (r.action === 'remove') return r.written ? `removed ccbridge's env keys from ${r.path}` : `no ccbridge env keys in ${r.path}; nothing to remove`;
+  if (!r.written) return `${r.path} is already up to date`;
+  return [
+    `updated ${r.path}`,
+    ...(r.backupPath ? [`previous content saved as ${r.backupPath}`] : []),
+    'new Claude Code sessions use the bridge; restart running ones',
+  ].join('\n');
+}
+
+export function applyClaudeCommand(): Command {
+  return addJsonOption(
+    new Command('apply-claude')
+      .description("write ccbridge's env block into Claude Code's settings.json (every other key stays)")
+      .option('--settings <path>', 'settings file (default: CLAUDE_SETTINGS_PATH, the claudeSettingsPath setting, else ~/.claude/settings.json)')
+      .option('--dry-run', 'print the diff and change nothing')
+      .option('--remove', "take ccbridge's env keys out again"),
+  ).action(async (opts: ApplyClaudeOptions) => {
+    // Removal defaults to where ccbridge last wrote, which the daemon remembers.
+    const settingsPath = opts.remove ? requestedSettingsPath(opts.settings, {}) : requestedSettingsPath(opts.settings);
+    const body = { remove: Boolean(opts.remove), dryRun: Boolean(opts.dryRun), ...(settingsPath ? { settingsPath } : {}) };
+    const result = await withDaemon((c) => c.request<ApplyResult>('POST', '/api/integration/apply', body));
+    emit(result, opts, describe);
+  });
+}

@@ -1,0 +1,29 @@
+import { Command, Option } from 'commander';
+import { SHELLS, formatExports, type Shell } from '../../claude/shellExports.js';
+import type { IntegrationPreview } from '../../shared/schemas/integration.js';
+import { emit } from '../output.js';
+import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+
+interface EnvOptions extends JsonOption {
+  shell: Shell;
+  account?: string;
+}
+
+/** `GET /api/integration`, pinned to an account when asked. */
+export function fetchIntegration(query: { account?: string | undefined; settingsPath?: string | undefined }): Promise<IntegrationPreview> {
+  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
+  const qs = params.toString() ? `?${params}` : '';
+  return withDaemon((c) => c.request<IntegrationPreview>('GET', `/api/integration${qs}`));
+}
+
+export function envCommand(): Command {
+  return addJsonOption(
+    new Command('env')
+      .description('print export lines that point Claude Code at the bridge: eval "$(ccbridge env)"')
+      .addOption(new Option('--shell <shell>', 'syntax of the lines').choices(SHELLS).default('sh'))
+      .option('--account <account>', "pin this shell's Claude Code requests to one account"),
+  ).action(async (opts: EnvOptions) => {
+    const { env } = await fetchIntegration({ account: opts.account });
+    emit(env, opts, (e) => formatExports(e, opts.shell));
+  });
+}
