@@ -16,6 +16,13 @@ export const ACCOUNT_HEADER = 'x-ccbridge-account';
  */
 const API_TIMEOUT_MS = 30 * 60 * 1000;
 
+/**
+ * Every Codex model's context window (codex.md: 272000 for gpt-5.5, 5.4, 5.4-mini, 5.3-codex, 5.2).
+ * Claude Code assumes 1M tokens for a model id it does not know and would not compact before the
+ * backend refuses the request; it keeps its own output and compaction reserve below this number.
+ */
+const CODEX_CONTEXT_WINDOW = 272_000;
+
 export interface ClaudeEnvInput {
   /** The bridge's Anthropic base URL as bound (fallback port included), e.g. http://127.0.0.1:9001/anthropic. */
   baseUrl: string;
@@ -55,11 +62,13 @@ export function buildClaudeEnv(input: ClaudeEnvInput): ClaudeEnv {
     ANTHROPIC_DEFAULT_HAIKU_MODEL: haiku,
     // Subagents run on the sonnet tier unless subagentModel names one model for all of them.
     CLAUDE_CODE_SUBAGENT_MODEL: settings.subagentModel ?? sonnet,
-    // MCP tools behind a CLI instead of one tool schema each: fewer schemas for the Codex tool subset.
+    // Experimental (anthropics/claude-code#17024): MCP tools reached through one CLI instead of one tool
+    // schema each, so fewer schemas go through the Codex tool-schema subset. Releases without it ignore it.
     ENABLE_EXPERIMENTAL_MCP_CLI: 'true',
     // Drops the per-conversation billing block from system[0], keeping the prompt prefix cacheable upstream.
     CLAUDE_CODE_ATTRIBUTION_HEADER: '0',
     API_TIMEOUT_MS: String(API_TIMEOUT_MS),
+    CLAUDE_CODE_MAX_CONTEXT_TOKENS: String(CODEX_CONTEXT_WINDOW),
   };
   if (input.accountId) env.ANTHROPIC_CUSTOM_HEADERS = `${ACCOUNT_HEADER}: ${input.accountId}`;
   return env;

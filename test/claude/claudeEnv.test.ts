@@ -18,6 +18,7 @@ describe('buildClaudeEnv', () => {
       ENABLE_EXPERIMENTAL_MCP_CLI: 'true',
       CLAUDE_CODE_ATTRIBUTION_HEADER: '0',
       API_TIMEOUT_MS: '1800000',
+      CLAUDE_CODE_MAX_CONTEXT_TOKENS: '272000',
     });
     expect(env).not.toHaveProperty('ANTHROPIC_API_KEY');
     expect(env).not.toHaveProperty('CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC');

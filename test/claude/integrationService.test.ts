@@ -95,7 +95,7 @@ describe('apply-claude through the integration service', () => {
   it('dry run returns the diff and changes nothing', () => {
     const r = apply({ dryRun: true });
     expect(r).toMatchObject({ dryRun: true, changed: true, written: false });
-    expect(r.diff).toMatch(/^--- \/dev\/null\n\+\+\+ .*settings\.json\n@@ -0,0 \+1,14 @@\n\+\{/);
+    expect(r.diff).toMatch(/^--- \/dev\/null\n\+\+\+ .*settings\.json\n@@ -0,0 \+1,15 @@\n\+\{/);
     expect(() => read()).toThrow();
     expect(host.store.get().integration.appliedPath).toBeNull();
   });
