@@ -58,6 +58,29 @@ export function formatWindow(minutes: number | null): string {
   return `${m}m`;
 }
 
+/** A window length in words for limit tables: 300 → `5h`, 1440 → `daily`, 10080 → `weekly`, 30 days → `monthly`. */
+export function formatWindowName(minutes: number | null): string {
+  const named: Record<number, string> = { 1440: 'daily', 10080: 'weekly', 43200: 'monthly' };
+  return (minutes !== null && named[Math.round(minutes)]) || formatWindow(minutes);
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/**
+ * A future instant in local time, as precise as its distance needs: `14:05` today, `Tue 14:05`
+ * within the week, `2025-12-03 14:05` beyond.
+ */
+export function formatResetTime(ms: number, now: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '?';
+  const two = (n: number) => String(n).padStart(2, '0');
+  const clock = `${two(d.getHours())}:${two(d.getMinutes())}`;
+  const today = new Date(now);
+  if (d.toDateString() === today.toDateString()) return clock;
+  if (ms > now && ms - now < 6 * 86_400_000) return `${WEEKDAYS[d.getDay()]} ${clock}`;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${clock}`;
+}
+
 /** Compact counts for status lines: 950, 1.2k, 12k, 3.4M. */
 export function formatCount(n: number): string {
   const abs = Math.abs(n);

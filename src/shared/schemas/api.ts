@@ -44,6 +44,8 @@ export const StateViewSchema = z.object({
   defaultAccountId: z.string().nullable(),
   /** The account new requests go to right now (active, else default), after routing rules. */
   routeAccountId: z.string().nullable(),
+  /** Why `routeAccountId` is not the active account (failover, balance), when it is not. */
+  routeReason: z.string().nullable().optional(),
   accounts: z.array(AccountViewSchema),
   loginSessions: z.array(LoginSessionSchema),
   stats: StatsSchema,

@@ -1,0 +1,164 @@
+import type { AccountView, StateView } from '../shared/schemas/api.js';
+import type { LimitBucket, LimitWindow } from '../shared/schemas/limits.js';
+import { fit, formatBar, formatDuration, formatPercent, formatResetTime, formatWindowName, truncate } from '../shared/format.js';
+
+/** What `ccbridge limits` shows, per account and bucket: the `--json` shape and the input of the human view. */
+export interface LimitsReport {
+  routing: StateView['settings']['routing'];
+  /** Where new requests go right now, and why when that is not the active account. */
+  routeAccount: string | null;
+  routeReason: string | null;
+  accounts: LimitsReportAccount[];
+}
+
+export interface LimitsReportAccount {
+  id: string;
+  name: string;
+  active: boolean;
+  enabled: boolean;
+  auth: AccountView['auth']['state'];
+  plan: string | null;
+  health: AccountView['health'];
+  source: 'headers' | 'app-server' | 'persisted' | null;
+  fetchedAt: string | null;
+  stale: boolean;
+  staleReason: string | null;
+  credits: LimitBucket['credits'];
+  buckets: LimitsReportBucket[];
+}
+
+export interface LimitsReportBucket {
+  limitId: string;
+  limitName: string | null;
+  reachedType: string | null;
+  windows: LimitsReportWindow[];
+}
+
+export interface LimitsReportWindow {
+  slot: 'primary' | 'secondary';
+  usedPercent: number;
+  windowMinutes: number | null;
+  /** The window length in words: `5h`, `weekly`. */
+  window: string;
+  resetsAt: string | null;
+}
+
+function reportWindows(bucket: LimitBucket): LimitsReportWindow[] {
+  const slots: Array<['primary' | 'secondary', LimitWindow | null]> = [
+    ['primary', bucket.primary],
+    ['secondary', bucket.secondary],
+  ];
+  return slots
+    .filter((s): s is ['primary' | 'secondary', LimitWindow] => !!s[1])
+    .map(([slot, w]) => ({
+      slot,
+      usedPercent: w.usedPercent,
+      windowMinutes: w.windowMinutes,
+      window: formatWindowName(w.windowMinutes),
+      resetsAt: w.resetsAt === null ? null : new Date(w.resetsAt * 1000).toISOString(),
+    }));
+}
+
+function reportAccount(a: AccountView): LimitsReportAccount {
+  const limits = a.limits;
+  return {
+    id: a.id,
+    name: a.name,
+    active: a.isActive,
+    enabled: a.enabled,
+    auth: a.auth.state,
+    // The id_token's plan when no limits read has named one yet.
+    plan: limits?.planType ?? a.auth.planType,
+    health: a.health,
+    source: limits?.source ?? null,
+    fetchedAt: limits?.fetchedAt ?? null,
+    stale: limits?.stale ?? false,
+    staleReason: limits?.staleReason ?? null,
+    credits: limits?.buckets.find((b) => b.credits)?.credits ?? null,
+    buckets: (limits?.buckets ?? []).map((b) => ({ limitId: b.limitId, limitName: b.limitName, reachedType: b.reachedType, windows: reportWindows(b) })),
+  };
+}
+
+/** The report for every account, or for the accounts given (already resolved by id). */
+export function buildLimitsReport(view: StateView, onlyIds?: ReadonlySet<string>): LimitsReport {
+  const nameOf = (id: string | null) => view.accounts.find((a) => a.id === id)?.name ?? null;
+  return {
+    routing: view.settings.routing,
+    routeAccount: nameOf(view.routeAccountId),
+    routeReason: view.routeReason ?? null,
+    accounts: view.accounts.filter((a) => !onlyIds || onlyIds.has(a.id)).map(reportAccount),
+  };
+}
+
+function ago(iso: string, now: number): string {
+  const ms = now - Date.parse(iso);
+  return ms < 60_000 ? 'just now' : `${formatDuration(ms).split(' ')[0]} ago`;
+}
+
+const SOURCE_WORDS: Record<NonNullable<LimitsReportAccount['source']>, string> = {
+  headers: 'from responses',
+  'app-server': 'from codex',
+  persisted: 'saved',
+};
+
+function accountHeading(a: LimitsReportAccount, now: number): string {
+  const tags: string[] = [];
+  if (a.active) tags.push('active');
+  if (!a.enabled) tags.push('disabled');
+  else if (a.auth !== 'connected' && a.auth !== 'expiring') tags.push(a.auth);
+  if (a.plan) tags.push(a.plan);
+  if (a.stale) tags.push(`stale: ${a.staleReason ?? 'old data'}`);
+  else if (a.fetchedAt && a.source) tags.push(`${SOURCE_WORDS[a.source]} ${ago(a.fetchedAt, now)}`);
+  return [a.name, ...tags].join(' · ');
+}
+
+function healthLine(a: LimitsReportAccount, now: number): string | null {
+  const until = a.health.until ? Date.parse(a.health.until) : null;
+  const when = until ? ` until ${formatResetTime(until, now)} (${formatDuration(until - now)})` : '';
+  const why = a.health.reason ? `: ${a.health.reason}` : '';
+  if (a.health.state === 'exhausted') return `out of quota${when}${why}`;
+  if (a.health.state === 'cooldown') return `cooling down${when}${why}`;
+  return null;
+}
+
+function resetText(w: LimitsReportWindow, now: number): string {
+  if (!w.resetsAt) return 'reset time unknown';
+  const at = Date.parse(w.resetsAt);
+  if (at <= now) return `reset at ${formatResetTime(at, now)}`;
+  return `resets ${formatResetTime(at, now)} (${formatDuration(at - now)})`;
+}
+
+/**
+ * The human view, every line at most `width` columns:
+ *
+ *     work · active · pro · from responses 2m ago
+ *       codex  5h      ██████████░░░░░░░░░   48%  resets 14:05 (2h 3m)
+ *              weekly  ███░░░░░░░░░░░░░░░░   12%  resets Tue 09:00 (4d 3h)
+ */
+export function formatLimitsReport(report: LimitsReport, now: number, width = 80): string {
+  if (report.accounts.length === 0) return 'no accounts yet; add one with `ccbridge add <name>`';
+  const labelWidth = Math.min(12, Math.max(5, ...report.accounts.flatMap((a) => a.buckets.map((b) => (b.limitName ?? b.limitId).length))));
+  const barWidth = Math.max(6, Math.min(24, width - 63));
+  const lines: string[] = [];
+  const route = report.routeAccount ? `requests go to ${report.routeAccount}${report.routeReason ? ` (${report.routeReason})` : ''}` : 'no account to route to';
+  lines.push(`routing ${report.routing} · ${route}`);
+  for (const a of report.accounts) {
+    lines.push('', accountHeading(a, now));
+    const health = healthLine(a, now);
+    if (health) lines.push(`  ${health}`);
+    if (a.buckets.every((b) => b.windows.length === 0)) {
+      lines.push(a.enabled && (a.auth === 'connected' || a.auth === 'expiring') ? '  no limits known yet; `ccbridge limits --refresh` reads them' : '  no limits known');
+    }
+    for (const b of a.buckets) {
+      b.windows.forEach((w, i) => {
+        const label = i === 0 ? (b.limitName ?? b.limitId) : '';
+        lines.push(`  ${fit(label, labelWidth)}  ${fit(w.window, 7)} ${formatBar(w.usedPercent, barWidth)} ${fit(formatPercent(w.usedPercent), 4, 'right')}  ${resetText(w, now)}`);
+      });
+    }
+    if (a.credits) {
+      const credits = a.credits.unlimited ? 'unlimited' : a.credits.hasCredits ? (a.credits.balance ?? 'available') : 'none';
+      lines.push(`  ${fit('credits', labelWidth)}  ${credits}`);
+    }
+  }
+  return lines.map((l) => truncate(l.trimEnd(), width)).join('\n');
+}
