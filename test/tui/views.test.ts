@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import { accountColumns, accountLines, visibleWindow } from '../../src/tui/view/accountsView.js';
+import { eventsPage } from '../../src/tui/view/eventsView.js';
+import { planLayout } from '../../src/tui/view/layout.js';
+import { limitsLines } from '../../src/tui/view/limitsView.js';
+import { fitLine, lineText, oneLine, seg } from '../../src/tui/view/line.js';
+import { helpLines, loginLines, modelLines } from '../../src/tui/view/panelsView.js';
+import { footerLine, statusLine } from '../../src/tui/view/statusView.js';
+import { accountState, fastBadge, shortAndLongWindows } from '../../src/tui/state/selectors.js';
+import { themeFor } from '../../src/tui/theme.js';
+import type { LoginSession } from '../../src/shared/schemas/auth.js';
+import { account, event, makeView, NOW, personal, spare, work } from './fixtures.js';
+
+const text = (lines: ReturnType<typeof limitsLines>) => lines.map(lineText);
+
+describe('fitLine', () => {
+  it('pads short lines and cuts long ones with an ellipsis, keeping styles', () => {
+    expect(lineText(fitLine([seg('ab', 'ok')], 5))).toBe('ab   ');
+    const cut = fitLine([seg('abc', 'ok'), seg('defg', 'error')], 5);
+    expect(cut).toEqual([seg('abc', 'ok'), seg('d', 'error'), { text: '…' }]);
+    expect(fitLine([seg('abc')], 0)).toEqual([]);
+  });
+
+  it('oneLine strips control characters that could move the cursor', () => {
+    expect(oneLine('line\none\u001b[2Jx\t')).toBe('line one [2Jx');
+  });
+});
+
+describe('accountColumns', () => {
+  const keys = (w: number) => accountColumns(w).map((c) => c.key);
+  const total = (w: number) => accountColumns(w).reduce((sum, c) => sum + c.width, 0) + accountColumns(w).length - 1;
+
+  it('fits everything but the e-mail at 80 columns, and adds the e-mail when wider', () => {
+    expect(keys(76)).toEqual(['mark', 'name', 'state', 'plan', 'model', 'fast', 'short', 'long']);
+    expect(keys(116)).toEqual(['mark', 'name', 'email', 'state', 'plan', 'model', 'fast', 'short', 'long']);
+  });
+
+  it('drops plan, model, weekly bar and fast mode, in that order, when narrow', () => {
+    expect(keys(60)).toEqual(['mark', 'name', 'state', 'fast', 'short', 'long']);
+    expect(keys(44)).toEqual(['mark', 'name', 'state', 'fast', 'short']);
+  });
+
+  it('never exceeds the width it is given', () => {
+    for (let w = 44; w <= 200; w++) expect(total(w)).toBeLessThanOrEqual(w);
+  });
+});
+
+describe('account rows', () => {
+  it('marks selection, active and default, and shows state, plan, model, fast and both bars', () => {
+    const lines = accountLines(makeView(), 'prs2', 76, 10).map(lineText);
+    expect(lines).toEqual([
+      '    NAME         STATE         PLAN  MODEL        FAST 5H         WEEK      ',
+      ' ★◆ work         connected     pro   gpt-5.5      off~ ██░░░  42% █░░░░  12%',
+      '›   personal     exhausted     plus  default      on   █████ 100% ████░  71%',
+      '    spare        disabled      -     default      off~ -          -         ',
+    ]);
+  });
+
+  it('keeps the selection in view when there are more accounts than lines', () => {
+    expect(visibleWindow(10, 0, 3)).toEqual({ start: 0, end: 3 });
+    expect(visibleWindow(10, 5, 3)).toEqual({ start: 4, end: 7 });
+    expect(visibleWindow(10, 9, 3)).toEqual({ start: 7, end: 10 });
+    expect(visibleWindow(2, 1, 3)).toEqual({ start: 0, end: 2 });
+  });
+
+  it('says what to do with no accounts', () => {
+    expect(accountLines(makeView({ accounts: [] }), null, 76, 5).map(lineText)[1]).toBe('no accounts yet; press a to add one');
+  });
+
+  it('state words, most urgent first', () => {
+    const view = makeView();
+    expect(accountState(work, view)).toEqual({ label: 'connected', tone: 'ok' });
+    expect(accountState(personal, view)).toEqual({ label: 'exhausted', tone: 'error' });
+    expect(accountState(spare, view)).toEqual({ label: 'disabled', tone: 'muted' });
+    expect(accountState(account({ id: 'a1b2', name: 'x', health: { state: 'cooldown', until: null, reason: '502' } }), view).label).toBe('cooldown');
+    expect(accountState({ ...work, auth: { ...work.auth, state: 'needs-login' } }, view)).toEqual({ label: 'needs-login', tone: 'error' });
+    expect(accountState({ ...work, auth: { ...work.auth, state: 'expiring' } }, view)).toEqual({ label: 'expiring', tone: 'warn' });
+  });
+
+  it('fast badge shows the effective value and marks an inherited one', () => {
+    expect(fastBadge(work)).toBe('off~');
+    expect(fastBadge(personal)).toBe('on');
+  });
+
+  it('finds the 5h and weekly windows whichever slot holds them', () => {
+    const short = { usedPercent: 1, windowMinutes: 300, resetsAt: null };
+    const long = { usedPercent: 2, windowMinutes: 10_080, resetsAt: null };
+    const bucket = { limitId: 'codex', limitName: null, credits: null, reachedType: null };
+    expect(shortAndLongWindows({ ...bucket, primary: long, secondary: short })).toEqual({ short, long });
+    expect(shortAndLongWindows({ ...bucket, primary: long, secondary: null })).toEqual({ short: null, long });
+    expect(shortAndLongWindows({ ...bucket, primary: short, secondary: null })).toEqual({ short, long: null });
+    expect(shortAndLongWindows(null)).toEqual({ short: null, long: null });
+  });
+});
+
+describe('limitsLines', () => {
+  it('shows each window with bar, percentage and a countdown that ticks with now', () => {
+    expect(text(limitsLines(work, NOW, 76))).toEqual([
+      'work@example.com · pro · updated 1m 5s ago via headers',
+      'codex      5h   ██████████████░░░░░░░░░░░░░░░░░░░░  42% resets in 2h 05m 09s',
+      '           7d   ████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  12% resets in 4d 03h',
+      '           credits: 9.99',
+    ]);
+    expect(lineText(limitsLines(work, NOW + 10_000, 76)[1]!)).toContain('resets in 2h 04m 59s');
+  });
+
+  it('warns about stale data and reached limits', () => {
+    expect(text(limitsLines(personal, NOW, 60))).toEqual([
+      'me@example.org · plus · updated 20m 0s ago via app-server',
+      'codex      5h   █████████████████████████ 100% in 13m 05s',
+      '           7d   ██████████████████░░░░░░░  71% in 2d 00h',
+      '           ! limit reached (rate_limit_reached)',
+      '! stale: no request for 20m',
+    ]);
+  });
+
+  it('explains an empty pane', () => {
+    expect(text(limitsLines(spare, NOW, 76))).toEqual(['not connected', 'connect the account (c) to see its limits']);
+    expect(text(limitsLines(null, NOW, 76))).toEqual(['no account selected']);
+  });
+});
+
+describe('eventsPage', () => {
+  const events = Array.from({ length: 10 }, (_, i) => event(i + 1, { category: i % 2 ? 'proxy' : 'account' }));
+
+  it('shows the newest events at the bottom', () => {
+    const page = eventsPage(events, 'all', 0, 76, 3);
+    expect(page.lines.map(lineText)).toEqual([
+      '11:58:28 info  proxy       event number 8',
+      '11:58:29 info  account     event number 9',
+      '11:58:30 info  proxy       event number 10',
+    ]);
+    expect(page).toMatchObject({ older: 7, newer: 0 });
+  });
+
+  it('scrolls up, clamped to the oldest page', () => {
+    expect(eventsPage(events, 'all', 2, 76, 3)).toMatchObject({ older: 5, newer: 2 });
+    expect(eventsPage(events, 'all', 99, 76, 3)).toMatchObject({ older: 0, newer: 7 });
+  });
+
+  it('filters by category', () => {
+    const page = eventsPage(events, 'proxy', 0, 76, 10);
+    expect(page.lines).toHaveLength(5);
+    expect(page.lines.every((l) => lineText(l).includes('proxy'))).toBe(true);
+    expect(eventsPage(events, 'oauth', 0, 76, 10).lines.map(lineText)).toEqual(['no oauth events yet']);
+  });
+});
+
+describe('statusLine', () => {
+  it('shows connection, bridge, active account, fast mode, routing and today', () => {
+    const line = lineText(statusLine(makeView(), { status: 'live' }, NOW, 200));
+    expect(line).toBe('● live  http://127.0.0.1:9000  ★ work  fast off  routing failover  today 12 req 35k/1.2k tok');
+  });
+
+  it('drops routing first when narrow', () => {
+    expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 80))).toBe('● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok');
+  });
+
+  it('names the route account when none is active', () => {
+    const view = makeView({ activeAccountId: null, routeAccountId: 'prs2' });
+    expect(lineText(statusLine(view, { status: 'live' }, NOW, 200))).toContain('→ personal (default)');
+  });
+
+  it('shows how long a reconnect has been going on', () => {
+    expect(lineText(statusLine(makeView(), { status: 'reconnecting', reason: 'x', since: NOW - 5000 }, NOW, 200))).toMatch(/^↻ reconnecting… 5s {2}http/);
+    expect(lineText(statusLine(null, { status: 'connecting' }, NOW, 200))).toBe('◌ connecting…');
+  });
+});
+
+describe('footerLine', () => {
+  const base = { view: makeView(), notice: null, connection: { status: 'live' as const }, width: 80 };
+
+  it('shows the prompt with its cursor, hint or error', () => {
+    expect(lineText(footerLine({ ...base, mode: { kind: 'add', value: 'te', error: null } }))).toBe('new account name: te▌  enter add · esc cancel');
+    expect(lineText(footerLine({ ...base, mode: { kind: 'rename', accountId: 'wrk1', value: 'job', error: 'bad' } }))).toBe('rename work to: job▌  bad');
+  });
+
+  it('asks before deleting', () => {
+    expect(lineText(footerLine({ ...base, mode: { kind: 'confirmDelete', accountId: 'prs2' } }))).toBe(
+      'delete personal and its login? y delete · any other key keeps it',
+    );
+  });
+
+  it('shows the last result, else key hints', () => {
+    expect(lineText(footerLine({ ...base, mode: { kind: 'normal' }, notice: { id: 1, tone: 'error', text: 'could not x: boom' } }))).toBe('✗ could not x: boom');
+    expect(lineText(footerLine({ ...base, mode: { kind: 'normal' } }))).toBe('↑↓ select  u use  c connect  a add  m model  f fast  x delete  ? help  q quit');
+  });
+
+  it('offers to start the daemon while it is unreachable', () => {
+    const line = lineText(footerLine({ ...base, mode: { kind: 'normal' }, connection: { status: 'reconnecting', reason: 'no answer', since: NOW } }));
+    expect(line).toBe('✗ daemon unreachable · s start it · q quit · no answer');
+  });
+});
+
+describe('panels', () => {
+  const session: LoginSession = {
+    id: 'ls1',
+    accountId: 'wrk1',
+    kind: 'browser',
+    state: 'waiting',
+    authUrl: 'https://auth.openai.com/oauth/authorize?' + 'x'.repeat(100),
+    verificationUrl: null,
+    userCode: null,
+    startedAt: new Date(NOW).toISOString(),
+    finishedAt: null,
+    error: null,
+  };
+
+  it('wraps the login URL instead of cutting it', () => {
+    const lines = loginLines(work, session, 50).map(lineText);
+    expect(lines.filter((l) => l.startsWith('https') || l.startsWith('x')).join('')).toBe(session.authUrl);
+    expect(lines).toContain('state: waiting for you to finish signing in…');
+  });
+
+  it('shows the device code and where to enter it', () => {
+    const device = { ...session, kind: 'device' as const, authUrl: null, verificationUrl: 'https://auth.openai.com/codex/device', userCode: 'ABCD-1234' };
+    const lines = loginLines(work, device, 76).map(lineText);
+    expect(lines).toContain('1. open  https://auth.openai.com/codex/device');
+    expect(lines).toContain('2. enter ABCD-1234');
+  });
+
+  it('lists models with the current one marked and the choice highlighted', () => {
+    const choices = [
+      { id: null, label: '(default model)' },
+      { id: 'gpt-5.5', label: 'gpt-5.5' },
+    ];
+    expect(modelLines(work, choices, 0, 10).map(lineText)).toEqual([
+      'Model for work · now gpt-5.5',
+      '› (default model)',
+      '  gpt-5.5  (current)',
+      '↑↓ choose · enter set · esc cancel',
+    ]);
+  });
+
+  it('help lists every binding in two columns at 80 columns', () => {
+    const lines = helpLines(76).map(lineText);
+    expect(lines[0]).toMatch(/^↑ ↓ {2}j k +select account.* l +refresh its limits/);
+    expect(lines.join('\n')).toContain('q              quit');
+  });
+});
+
+describe('planLayout', () => {
+  const sum = (l: ReturnType<typeof planLayout>) => 2 + l.accounts.height + l.lower.height;
+
+  it('fills exactly the terminal height at any size', () => {
+    for (const [columns, rows] of [
+      [80, 24],
+      [100, 40],
+      [200, 60],
+      [60, 16],
+    ] as const) {
+      for (const n of [0, 1, 3, 30]) {
+        const l = planLayout({ columns, rows }, n, 4);
+        expect(sum(l)).toBe(rows);
+        expect(l.tooSmall).toBe(false);
+        if (!l.sideBySide) expect(l.limits.height + l.events.height).toBe(l.lower.height);
+        else expect(l.limits.width + l.events.width).toBe(columns);
+      }
+    }
+  });
+
+  it('stacks below 120 columns and sits side by side above', () => {
+    expect(planLayout({ columns: 80, rows: 24 }, 3, 4)).toMatchObject({ accounts: { height: 6 }, limits: { height: 6 }, events: { height: 10 }, sideBySide: false });
+    expect(planLayout({ columns: 140, rows: 40 }, 3, 4)).toMatchObject({ sideBySide: true, limits: { width: 63 }, events: { width: 77 } });
+  });
+
+  it('caps the accounts pane so the lower panes keep room', () => {
+    expect(planLayout({ columns: 80, rows: 24 }, 50, 4).accounts.height).toBe(11);
+  });
+
+  it('flags terminals below 60×16', () => {
+    expect(planLayout({ columns: 59, rows: 30 }, 1, 1).tooSmall).toBe(true);
+    expect(planLayout({ columns: 100, rows: 15 }, 1, 1).tooSmall).toBe(true);
+  });
+});
+
+describe('themeFor', () => {
+  it('drops every color under NO_COLOR', () => {
+    expect(Object.values(themeFor({ NO_COLOR: '1' })).every((c) => c === undefined)).toBe(true);
+    expect(themeFor({}).error).toBe('red');
+    expect(themeFor({ NO_COLOR: '' }).error).toBe('red');
+  });
+});
