@@ -206,3 +206,20 @@ describe('ccbridge claude', () => {
     expect(r.stderr).toMatch(/sets ANTHROPIC_BASE_URL, which overrides this session's env/);
   });
 });
+
+describe('ccbridge test --claude', () => {
+  it('reports each step of the round trip and exits 1 naming the step that failed', async () => {
+    // No connected account here: whatever the bridge serves, the messages call cannot succeed.
+    const r = await run(h, ['test', '--claude', '--json']);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ ok: false, baseUrl: `http://127.0.0.1:${h.port}/anthropic`, model: 'ccbridge-opus' });
+    expect(result.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
+      ['settings file', 'warn'],
+      ['bridge health', 'ok'],
+      ['messages', 'failed'],
+    ]);
+    expect(result.steps[2].detail).toMatch(/^HTTP \d{3}/);
+    expect(r.stderr).toMatch(/Claude Code round trip failed at "messages": HTTP \d{3}/);
+  });
+});
