@@ -3,6 +3,8 @@ import { VERSION } from '../shared/version.js';
 import { addCommand } from './commands/add.js';
 import { applyClaudeCommand } from './commands/applyClaude.js';
 import { claudeCommand } from './commands/claude.js';
+import { completeCommand } from './commands/complete.js';
+import { completionCommand } from './commands/completion.js';
 import { defaultCommand, disableCommand, enableCommand, renameCommand, useCommand } from './commands/accountActions.js';
 import { configCommand } from './commands/config.js';
 import { envCommand } from './commands/env.js';
@@ -52,7 +54,9 @@ export function buildProgram(): Command {
     envCommand(),
     claudeCommand(),
     tuiCommand(),
+    completionCommand(),
   ];
   for (const cmd of commands) program.addCommand(cmd);
+  program.addCommand(completeCommand(), { hidden: true });
   return program;
 }
