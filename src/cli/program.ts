@@ -15,6 +15,7 @@ import { logsCommand } from './commands/logs.js';
 import { modelCommand } from './commands/model.js';
 import { restartCommand } from './commands/restart.js';
 import { rmCommand } from './commands/rm.js';
+import { serviceCommand } from './commands/service.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
     claudeCommand(),
     tuiCommand(),
     completionCommand(),
+    serviceCommand(),
   ];
   for (const cmd of commands) program.addCommand(cmd);
   program.addCommand(completeCommand(), { hidden: true });
