@@ -7,10 +7,12 @@ import { completeCommand } from './commands/complete.js';
 import { completionCommand } from './commands/completion.js';
 import { defaultCommand, disableCommand, enableCommand, renameCommand, useCommand } from './commands/accountActions.js';
 import { configCommand } from './commands/config.js';
+import { connectCommand } from './commands/connect.js';
 import { envCommand } from './commands/env.js';
 import { fastCommand } from './commands/fast.js';
 import { healthCommand } from './commands/health.js';
 import { listCommand } from './commands/list.js';
+import { logoutCommand } from './commands/logout.js';
 import { logsCommand } from './commands/logs.js';
 import { modelCommand } from './commands/model.js';
 import { restartCommand } from './commands/restart.js';
@@ -19,6 +21,7 @@ import { serviceCommand } from './commands/service.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { stopCommand } from './commands/stop.js';
+import { testCommand } from './commands/test.js';
 import { tokenCommand } from './commands/token.js';
 import { tuiCommand } from './commands/tui.js';
 
@@ -42,6 +45,9 @@ export function buildProgram(): Command {
     addCommand(),
     listCommand(),
     rmCommand(),
+    connectCommand(),
+    logoutCommand(),
+    testCommand(),
     renameCommand(),
     useCommand(),
     defaultCommand(),

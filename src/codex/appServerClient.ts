@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { CcbridgeError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 import { IncomingMessageSchema, InitializeResultSchema, type IncomingMessage } from './appServerProtocol.js';
-import { redactSecrets } from './redact.js';
+import { redactText } from '../core/redact.js';
 import { closeGracefully } from './terminate.js';
 
 export interface AppServerClientOptions {
@@ -28,7 +28,7 @@ export class AppServerRpcError extends CcbridgeError {
   readonly rpcCode: number;
   readonly method: string;
   constructor(method: string, rpcCode: number, message: string) {
-    super('codex_rpc_error', `codex app-server ${method}: ${redactSecrets(message)}`, { status: 502 });
+    super('codex_rpc_error', `codex app-server ${method}: ${redactText(message)}`, { status: 502 });
     this.rpcCode = rpcCode;
     this.method = method;
   }
@@ -203,7 +203,7 @@ export class AppServerClient {
 
   private describeExit(info: ExitInfo): string {
     const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
-    const tail = redactSecrets(this.stderrTail)
+    const tail = redactText(this.stderrTail)
       .replace(/\x1b\[[0-9;]*m/g, '')
       .split('\n')
       .map((l) => l.trim())

@@ -4,7 +4,7 @@ import type { CodexProcessOptions } from './appServerPool.js';
 import { resolveCodexBinary } from './codexBinary.js';
 import { codexEnv } from './codexEnv.js';
 import { parseLoginError } from './loginOutput.js';
-import { redactSecrets } from './redact.js';
+import { redactText } from '../core/redact.js';
 
 /** `codex logout` for an account (prints "Successfully logged out" or "Not logged in", both exit 0). */
 export async function runCodexLogout(proc: CodexProcessOptions, accountId: string): Promise<void> {
@@ -13,7 +13,7 @@ export async function runCodexLogout(proc: CodexProcessOptions, accountId: strin
   await new Promise<void>((resolve, reject) => {
     execFile(bin.path, ['logout'], { env: codexEnv(proc.homeFor(accountId), env), timeout: 30_000 }, (err, _stdout, stderr) => {
       if (!err) return resolve();
-      reject(new CcbridgeError('logout_failed', `codex logout failed: ${redactSecrets(parseLoginError(String(stderr)) ?? err.message)}`, { status: 502 }));
+      reject(new CcbridgeError('logout_failed', `codex logout failed: ${redactText(parseLoginError(String(stderr)) ?? err.message)}`, { status: 502 }));
     });
   });
 }

@@ -9,7 +9,7 @@ import { startAppServer, type CodexProcessOptions } from './appServerPool.js';
 import { resolveCodexBinary } from './codexBinary.js';
 import { codexEnv } from './codexEnv.js';
 import { parseBrowserLoginUrl, parseDeviceCodePrompt, parseLoginError } from './loginOutput.js';
-import { redactSecrets } from './redact.js';
+import { redactText } from '../core/redact.js';
 import { terminate } from './terminate.js';
 
 export interface LoginPrompt {
@@ -63,7 +63,7 @@ async function startAppServerLogin(proc: CodexProcessOptions, accountId: string,
   const early: Array<z.infer<typeof LoginCompletedSchema>> = [];
   const accept = (done: z.infer<typeof LoginCompletedSchema>) => {
     if (done.loginId !== null && done.loginId !== loginId) return;
-    settle({ success: done.success, error: done.success ? null : redactSecrets(done.error ?? 'codex reported a failed login') });
+    settle({ success: done.success, error: done.success ? null : redactText(done.error ?? 'codex reported a failed login') });
   };
   client.onNotification('account/login/completed', (params) => {
     const parsed = LoginCompletedSchema.safeParse(params);
@@ -142,7 +142,7 @@ async function startCliLogin(proc: CodexProcessOptions, accountId: string, kind:
     void exited.then((code) => {
       signal.removeEventListener('abort', onAbort);
       const why = parseLoginError(stderr) ?? `exit code ${code}`;
-      reject(new CcbridgeError('login_failed', `codex login ended before showing a login link: ${redactSecrets(why)}`));
+      reject(new CcbridgeError('login_failed', `codex login ended before showing a login link: ${redactText(why)}`));
     });
   }).catch(async (err: unknown) => {
     await terminate(child, exited);
@@ -153,7 +153,7 @@ async function startCliLogin(proc: CodexProcessOptions, accountId: string, kind:
   const outcome = exited.then((code): LoginOutcome => {
     if (code === 0) return { success: true, error: null };
     if (stopped) return { success: false, error: 'cancelled' };
-    return { success: false, error: redactSecrets(parseLoginError(stderr) ?? `codex login exited with code ${code}`) };
+    return { success: false, error: redactText(parseLoginError(stderr) ?? `codex login exited with code ${code}`) };
   });
   return {
     prompt,

@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import type { Daemon } from './daemon.js';
 import { accountRoutes } from './control/accountRoutes.js';
+import { accountCodexRoutes, loginSessionRoutes } from './control/codexRoutes.js';
+import type { CodexService } from './codexService.js';
 import { eventRoutes } from './control/eventRoutes.js';
 import { integrationRoutes } from './control/integrationRoutes.js';
 import { controlError } from './control/http.js';
@@ -8,10 +10,15 @@ import { settingsRoutes } from './control/settingsRoutes.js';
 import { systemRoutes } from './control/systemRoutes.js';
 
 /** The control API served on the Unix socket (`/api/*`). */
-export function createControlApp(daemon: Daemon, opts: { shutdown: (reason: string) => void; liveStreams: Set<() => void> }): Hono {
+export function createControlApp(
+  daemon: Daemon,
+  opts: { shutdown: (reason: string) => void; liveStreams: Set<() => void>; codex: CodexService },
+): Hono {
   const app = new Hono();
   app.route('/api', systemRoutes(daemon, opts.shutdown));
   app.route('/api/accounts', accountRoutes(daemon));
+  app.route('/api/accounts', accountCodexRoutes(daemon, opts.codex));
+  app.route('/api/login-sessions', loginSessionRoutes(opts.codex));
   app.route('/api/settings', settingsRoutes(daemon));
   app.route('/api/events', eventRoutes(daemon, opts.liveStreams));
   app.route('/api/integration', integrationRoutes(daemon));

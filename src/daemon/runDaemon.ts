@@ -14,6 +14,7 @@ import { assertSocketPathFits, listenControlSocket } from './controlSocket.js';
 import { listenBridge } from './bridgeListener.js';
 import { trackInflight } from './inflight.js';
 import { startAutoApply } from './autoApply.js';
+import { startCodexService } from './codexService.js';
 import { formatLogLine, logLevel, shouldLog } from './daemonLogger.js';
 
 export interface RunDaemonOptions {
@@ -51,6 +52,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const bridge = { host, port };
     const daemon = new Daemon(paths, store, events, bridge);
     daemon.ensureToken();
+    const codex = startCodexService(daemon);
 
     const bridgeApp = new Hono();
     bridgeApp.get('/health', (c) =>
@@ -70,7 +72,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     let resolveStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
-    const controlApp = createControlApp(daemon, { shutdown: (reason) => void shutdown(reason), liveStreams });
+    const controlApp = createControlApp(daemon, { shutdown: (reason) => void shutdown(reason), liveStreams, codex });
     const controlServer = createAdaptorServer({ fetch: controlApp.fetch }) as Server;
     const controlInflight = trackInflight(controlServer);
     await listenControlSocket(controlServer, paths.socketPath);

@@ -73,3 +73,23 @@ export const ModelListResponseSchema = z.object({
   models: z.array(z.looseObject({ id: z.string().min(1), displayName: z.string().nullish() })),
 });
 export type ModelListResponse = z.infer<typeof ModelListResponseSchema>;
+
+/** `POST /api/accounts/:ref/connect` and `GET|DELETE /api/login-sessions/:id`. */
+export const LoginSessionResponseSchema = z.object({ session: LoginSessionSchema });
+export type LoginSessionResponse = z.infer<typeof LoginSessionResponseSchema>;
+
+/** One check of `ccbridge test [account]`: codex binary, auth, token freshness, one upstream request. */
+export const AccountTestStepSchema = z.object({
+  name: z.string(),
+  status: z.enum(['ok', 'warn', 'failed', 'skipped']),
+  detail: z.string(),
+  ms: z.number(),
+});
+export type AccountTestStep = z.infer<typeof AccountTestStepSchema>;
+
+export const AccountTestResultSchema = z.object({
+  ok: z.boolean(),
+  account: z.object({ id: z.string(), name: z.string() }),
+  steps: z.array(AccountTestStepSchema),
+});
+export type AccountTestResult = z.infer<typeof AccountTestResultSchema>;
