@@ -1,0 +1,95 @@
+import { Command } from 'commander';
+import { CcbridgeError } from '../../shared/errors.js';
+import type { AccountView, LoginSessionResponse } from '../../shared/schemas/api.js';
+import type { LoginSession } from '../../shared/schemas/auth.js';
+import type { DaemonClient } from '../daemonClient.js';
+import { canOpenBrowser, openBrowser } from '../openBrowser.js';
+import { emit } from '../output.js';
+import { spinner } from '../spinner.js';
+import { addJsonOption, encodeRef, getState, withDaemon, type JsonOption } from './shared.js';
+
+interface ConnectOptions extends JsonOption {
+  deviceAuth?: boolean;
+  browser: boolean;
+}
+
+const POLL_MS = 250;
+
+/** What the user must do, once the session is waiting for them. */
+function instructions(s: LoginSession, name: string, opened: boolean): string {
+  if (s.kind === 'device') {
+    return `To sign in ${name} to ChatGPT, open ${s.verificationUrl} on any device and enter the code\n\n    ${s.userCode}\n`;
+  }
+  const how = opened ? 'Your browser should open; if it does not, open this link' : 'Open this link in a browser';
+  return `${how} to sign in ${name} to ChatGPT:\n\n  ${s.authUrl}\n`;
+}
+
+function failure(s: LoginSession, name: string): CcbridgeError {
+  switch (s.state) {
+    case 'cancelled':
+      return new CcbridgeError('login_cancelled', `login for ${name} cancelled`, { exitCode: 130 });
+    case 'timed_out':
+      return new CcbridgeError('login_timed_out', `login for ${name} timed out (${s.error ?? 'no sign-in in time'}); run \`ccbridge connect ${name}\` again`);
+    default:
+      return new CcbridgeError('login_failed', `login for ${name} failed: ${s.error ?? 'unknown error'}`);
+  }
+}
+
+/** Follows the session until it ends; Ctrl-C cancels it in the daemon (which stops codex) before returning. */
+async function follow(client: DaemonClient, first: LoginSession, name: string, opts: ConnectOptions): Promise<LoginSession> {
+  const out = opts.json ? process.stderr : process.stdout;
+  const spin = spinner();
+  let interrupted = false;
+  const onSigint = () => (interrupted = true);
+  process.on('SIGINT', onSigint);
+  let session = first;
+  let shown = false;
+  try {
+    for (;;) {
+      if (interrupted) {
+        spin.stop();
+        return (await client.request<LoginSessionResponse>('DELETE', `/api/login-sessions/${session.id}`)).session;
+      }
+      if (session.state === 'starting') spin.update('starting the codex login (after any other login in progress)…');
+      const url = session.kind === 'device' ? session.verificationUrl : session.authUrl;
+      if (url !== null && !shown) {
+        shown = true;
+        spin.stop();
+        const open = session.state === 'waiting' && opts.browser && canOpenBrowser();
+        if (open) openBrowser(url);
+        out.write(`${instructions(session, name, open)}\n`);
+      }
+      if (session.state === 'waiting') spin.update('waiting for you to finish signing in (Ctrl-C cancels)…');
+      if (['succeeded', 'failed', 'cancelled', 'timed_out'].includes(session.state)) return session;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      if (!interrupted) session = (await client.request<LoginSessionResponse>('GET', `/api/login-sessions/${session.id}`)).session;
+    }
+  } finally {
+    spin.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+export function connectCommand(): Command {
+  return addJsonOption(
+    new Command('connect')
+      .description('sign an account in to ChatGPT through codex (browser login, or --device-auth for a one-time code)')
+      .argument('<account>', 'account id or name')
+      .option('--device-auth', 'sign in with a one-time code on any device (for remote or headless machines)')
+      .option('--no-browser', 'print the sign-in link without opening a browser'),
+  ).action(async (ref: string, opts: ConnectOptions) => {
+    await withDaemon(async (client) => {
+      const kind = opts.deviceAuth ? 'device' : 'browser';
+      const { session } = await client.request<LoginSessionResponse>('POST', `/api/accounts/${encodeRef(ref)}/connect`, { kind });
+      const nameOf = async () => (await getState(client)).accounts.find((a) => a.id === session.accountId);
+      const name = (await nameOf())?.name ?? ref;
+      const final = await follow(client, session, name, opts);
+      if (final.state !== 'succeeded') throw failure(final, name);
+      const account = (await nameOf()) as AccountView;
+      emit({ session: final, account }, opts, ({ account: a }) => {
+        const who = [a.auth.email, a.auth.planType && `(${a.auth.planType})`].filter(Boolean).join(' ');
+        return `connected ${a.name}${who ? ` as ${who}` : ''}`;
+      });
+    });
+  });
+}

@@ -1,0 +1,51 @@
+import { Command } from 'commander';
+import { CcbridgeError } from '../../shared/errors.js';
+import type { AccountTestResult } from '../../shared/schemas/api.js';
+import { emit, table } from '../output.js';
+import { runClaudeTest } from './testClaude.js';
+import { addJsonOption, encodeRef, getState, withDaemon, type JsonOption } from './shared.js';
+
+const MARK = { ok: 'ok', warn: 'warn', failed: 'FAIL', skipped: 'skip' } as const;
+
+function describe(r: AccountTestResult): string {
+  const rows = r.steps.map((s) => [MARK[s.status], s.name, `${s.ms} ms`, s.detail]);
+  return [`account ${r.account.name} (${r.account.id})`, table(rows)].join('\n');
+}
+
+interface TestOptions extends JsonOption {
+  claude?: boolean;
+  account?: string;
+}
+
+/**
+ * `ccbridge test [account]`: codex binary, auth, token freshness and one tiny upstream request for the account
+ * (default: the one requests go to now), step by step; exit 1 naming the step that failed.
+ * `--claude` runs the Claude Code round trip through the bridge instead.
+ */
+export function testCommand(): Command {
+  return addJsonOption(
+    new Command('test')
+      .description('check an account end to end: codex binary, login, token freshness, one upstream request (--claude: a Claude Code round trip)')
+      .argument('[account]', 'account id or name (default: the account requests go to now)')
+      .option('--claude', 'test the Claude Code integration through the bridge instead')
+      .option('--account <account>', 'same as the [account] argument'),
+  ).action(async (ref: string | undefined, opts: TestOptions) => {
+    const account = ref ?? opts.account;
+    if (opts.claude) {
+      await runClaudeTest({ account, json: opts.json });
+      return;
+    }
+    const result = await withDaemon(async (client) => {
+      let target = account;
+      if (!target) {
+        const state = await getState(client);
+        target = state.routeAccountId ?? undefined;
+        if (!target) throw new CcbridgeError('no_account', 'no account to test; add one with `ccbridge add <name>` or pass its name');
+      }
+      return client.request<AccountTestResult>('POST', `/api/accounts/${encodeRef(target)}/test`);
+    });
+    emit(result, opts, describe);
+    const failed = result.steps.find((s) => s.status === 'failed');
+    if (failed) throw new CcbridgeError('account_test_failed', `test of ${result.account.name} failed at "${failed.name}": ${failed.detail}`);
+  });
+}
