@@ -97,6 +97,8 @@ describe('normal mode: account actions go to the selected account', () => {
     expect(actions(press(live, '', { tab: true }))).toEqual([{ type: 'cycleFocus', step: 1 }]);
     expect(actions(press(live, '', { tab: true, shift: true }))).toEqual([{ type: 'cycleFocus', step: -1 }]);
     expect(actions(press(live, '', { escape: true }))).toEqual([{ type: 'clearNotice' }]);
+    // Ink flags escape as meta too.
+    expect(actions(press(live, '', { escape: true, meta: true }))).toEqual([{ type: 'clearNotice' }]);
     expect(press(live, 'c', { ctrl: true })).toEqual([]);
   });
 

@@ -15,9 +15,9 @@ describe('tuiReducer: connection and state', () => {
     expect(s.selectedId).toBe('prs2');
   });
 
-  it('keeps the first reason and time of an outage, and goes live again on the next state', () => {
-    const down = reduce(live, { type: 'disconnected', reason: 'daemon down', at: 1000 }, { type: 'disconnected', reason: 'still down', at: 3000 });
-    expect(down.connection).toEqual({ status: 'reconnecting', reason: 'daemon down', since: 1000 });
+  it('keeps when an outage began with the latest reason, and goes live again on the next state', () => {
+    const down = reduce(live, { type: 'disconnected', reason: 'stream closed', at: 1000 }, { type: 'disconnected', reason: 'not running', at: 3000 });
+    expect(down.connection).toEqual({ status: 'reconnecting', reason: 'not running', since: 1000 });
     expect(down.view).toBe(live.view);
     expect(reduce(down, { type: 'stateReceived', view: makeView() }).connection.status).toBe('live');
   });

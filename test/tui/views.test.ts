@@ -234,8 +234,9 @@ describe('panels', () => {
 
   it('help lists every binding in two columns at 80 columns', () => {
     const lines = helpLines(76).map(lineText);
-    expect(lines[0]).toMatch(/^↑ ↓ {2}j k +select account.* l +refresh its limits/);
-    expect(lines.join('\n')).toContain('q              quit');
+    expect(lines[0]).toMatch(/^↑ ↓ {2}j k +select \(events: scroll\) +A +apply Claude Code settings$/);
+    expect(lines.join('\n')).toMatch(/q +quit \(ctrl\+c too\)/);
+    expect(lines.every((l) => [...l].length <= 76)).toBe(true);
   });
 });
 

@@ -66,11 +66,12 @@ export function intentsForKey(state: TuiState, input: string, key: Key, ctx: Key
 }
 
 function normalKey(state: TuiState, input: string, key: Key, ctx: KeyContext): Intent[] {
+  // Ink reports escape with meta set, so it is matched before modified keys are ignored.
+  if (key.escape) return [dispatch({ type: 'clearNotice' })];
   if (key.ctrl || key.meta) return [];
   if (input === 'q') return [{ type: 'quit' }];
   if (input === '?') return [setMode({ kind: 'help' })];
   if (key.tab) return [dispatch({ type: 'cycleFocus', step: key.shift ? -1 : 1 })];
-  if (key.escape) return [dispatch({ type: 'clearNotice' })];
   if (input === 's' && state.connection.status === 'reconnecting') return [{ type: 'startDaemon' }];
 
   const nav = navigation(state, input, key, ctx);

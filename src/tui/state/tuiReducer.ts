@@ -43,9 +43,11 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
       return { ...state, events: [...action.events, ...racing].sort((a, b) => a.id - b.id).slice(-EVENT_BUFFER), eventScroll: 0 };
     }
     case 'disconnected':
-      // Keep the first reason and time of an outage, so the status line can say how long it lasts.
-      if (state.connection.status === 'reconnecting') return state;
-      return { ...state, connection: { status: 'reconnecting', reason: action.reason, since: action.at } };
+      // Keep when the outage began, so the status line can say how long it lasts; show the latest reason.
+      return {
+        ...state,
+        connection: { status: 'reconnecting', reason: action.reason, since: state.connection.status === 'reconnecting' ? state.connection.since : action.at },
+      };
     case 'moveSelection': {
       const accounts = state.view?.accounts ?? [];
       if (!accounts.length) return state;

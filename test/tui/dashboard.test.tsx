@@ -1,0 +1,452 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LoginSession } from '../../src/shared/schemas/auth.js';
+import { event, makeView, NOW, personal, sampleEvents, work } from './fixtures.js';
+import { fakeDaemon, KEYS, renderTui, settle } from './renderTui.js';
+
+beforeEach(() => {
+  // setImmediate stays real: React runs effects with it.
+  vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'], now: NOW });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const lines = (screen: string, from: number, to?: number) => screen.split('\n').slice(from, to).join('\n');
+
+describe('dashboard at 80×24', () => {
+  it('renders the main screen', async () => {
+    const tui = await renderTui(fakeDaemon(makeView(), { history: sampleEvents }));
+    expect(tui.screen()).toMatchInlineSnapshot(`
+      "● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok
+      ┏━ Accounts ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+      ┃     NAME         STATE         PLAN  MODEL        FAST 5H         WEEK       ┃
+      ┃ ›★◆ work         connected     pro   gpt-5.5      off~ ██░░░  42% █░░░░  12% ┃
+      ┃     personal     exhausted     plus  default      on   █████ 100% ████░  71% ┃
+      ┃     spare        disabled      -     default      off~ -          -          ┃
+      ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
+      ┌─ Limits · work ──────────────────────────────────────────────────────────────┐
+      │ work@example.com · pro · updated 1m 5s ago via headers                       │
+      │ codex      5h   ██████████████░░░░░░░░░░░░░░░░░░░░  42% resets in 2h 05m 09s │
+      │            7d   ████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  12% resets in 4d 03h     │
+      │            credits: 9.99                                                     │
+      └──────────────────────────────────────────────────────────────────────────────┘
+      ┌─ Events · all ───────────────────────────────────────────────────────────────┐
+      │ 11:58:21 info  system      daemon 0.1.0 started (pid 4242)                   │
+      │ 11:58:22 info  account     account work added                                │
+      │ 11:58:23 info  proxy       POST /v1/messages → work 200 in 1.2s              │
+      │ 11:58:24 warn  limits      personal: 5h limit at 100%, switching to work     │
+      │ 11:58:25 error proxy       upstream 502 from chatgpt.com                     │
+      │                                                                              │
+      │                                                                              │
+      │                                                                              │
+      └──────────────────────────────────────────────────────────────────────────────┘
+      ↑↓ select  u use  c connect  a add  m model  f fast  x delete  ? help  q quit"
+    `);
+    expect(tui.screen().split('\n')).toHaveLength(24);
+    tui.unmount();
+  });
+
+  it('ticks the reset countdown every second', async () => {
+    const tui = await renderTui(fakeDaemon(makeView()));
+    expect(tui.screen()).toContain('resets in 2h 05m 09s');
+    await vi.advanceTimersByTimeAsync(3000);
+    await settle();
+    expect(tui.screen()).toContain('resets in 2h 05m 06s');
+    tui.unmount();
+  });
+
+  it('shows the limits of the account the selection moves to, with stale and limit warnings', async () => {
+    const tui = await renderTui(fakeDaemon(makeView()));
+    await tui.press(KEYS.down);
+    expect(lines(tui.screen(), 3, 14)).toMatchInlineSnapshot(`
+      "┃  ★◆ work         connected     pro   gpt-5.5      off~ ██░░░  42% █░░░░  12% ┃
+      ┃ ›   personal     exhausted     plus  default      on   █████ 100% ████░  71% ┃
+      ┃     spare        disabled      -     default      off~ -          -          ┃
+      ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
+      ┌─ Limits · personal ──────────────────────────────────────────────────────────┐
+      │ me@example.org · plus · updated 20m 0s ago via app-server                    │
+      │ codex      5h   ██████████████████████████████████ 100% resets in 13m 05s    │
+      │            7d   ████████████████████████░░░░░░░░░░  71% resets in 2d 00h     │
+      │            ! limit reached (rate_limit_reached)                              │
+      │ ! stale: no request for 20m                                                  │
+      └──────────────────────────────────────────────────────────────────────────────┘"
+    `);
+    tui.unmount();
+  });
+
+  it('shows the key help over the panes and closes it on any key', async () => {
+    const tui = await renderTui(fakeDaemon(makeView()));
+    await tui.press('?');
+    expect(tui.screen()).toMatchInlineSnapshot(`
+      "● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok
+      ┏━ Keys ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+      ┃ ↑ ↓  j k   select (events: scroll)     A          apply Claude Code settings ┃
+      ┃ enter  u   use: route requests to it   x          delete (asks first)        ┃
+      ┃ D          make it the default         tab        next pane, shift+tab back  ┃
+      ┃ c          connect: browser or device  ← →        events: filter category    ┃
+      ┃ a          add an account              pgup pgdn  events: page up / down     ┃
+      ┃ r          rename                      g  G       first / last               ┃
+      ┃ e          enable / disable            s          start the daemon if down   ┃
+      ┃ m          pick its model              esc        dismiss message, cancel    ┃
+      ┃ f          fast: on → off → inherit    ?          this help                  ┃
+      ┃ F          global fast mode on / off   q          quit (ctrl+c too)          ┃
+      ┃ l          refresh its limits                                                ┃
+      ┃                                                                              ┃
+      ┃ ★ active   ◆ default   fast "on~": inherited from the global setting         ┃
+      ┃ press any key to close                                                       ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
+      ↑↓ select  u use  c connect  a add  m model  f fast  x delete  ? help  q quit"
+    `);
+    await tui.press('x');
+    expect(tui.screen()).toContain('Accounts');
+    expect(tui.screen()).not.toContain('delete personal');
+    tui.unmount();
+  });
+});
+
+describe('keys drive the control API and show the outcome inline', () => {
+  const ok = (body: unknown = {}) => () => body;
+  const routes = {
+    'POST /api/accounts/prs2/activate': ok({ account: { ...personal, isActive: true } }),
+    'POST /api/accounts/prs2/default': ok({ account: personal }),
+    'PATCH /api/accounts/prs2': ok({ account: personal }),
+    'PATCH /api/settings': ok({ changed: ['fastMode=true'] }),
+    'POST /api/accounts/prs2/limits/refresh': ok({ account: personal }),
+    'POST /api/integration/apply': ok({ applied: true }),
+    'DELETE /api/accounts/prs2': ok({ removed: personal }),
+    'POST /api/accounts': ok({ account: { ...work, id: 'tm42', name: 'team', isActive: false, isDefault: false } }),
+  };
+
+  it('each account key sends its request for the selected account', async () => {
+    const daemon = fakeDaemon(makeView(), { routes });
+    const tui = await renderTui(daemon);
+    await tui.press(KEYS.down, 'u');
+    expect(tui.screen().split('\n').at(-1)).toBe('✓ now routing to personal');
+    await tui.press('D', 'e', 'f', 'F', 'l', 'A', KEYS.enter);
+    expect(daemon.requests).toEqual([
+      { method: 'POST', path: '/api/accounts/prs2/activate' },
+      { method: 'POST', path: '/api/accounts/prs2/default' },
+      { method: 'PATCH', path: '/api/accounts/prs2', body: { enabled: false } },
+      { method: 'PATCH', path: '/api/accounts/prs2', body: { fastMode: 'off' } },
+      { method: 'PATCH', path: '/api/settings', body: { fastMode: true } },
+      { method: 'POST', path: '/api/accounts/prs2/limits/refresh' },
+      { method: 'POST', path: '/api/integration/apply' },
+      { method: 'POST', path: '/api/accounts/prs2/activate' },
+    ]);
+    tui.unmount();
+  });
+
+  it('keys typed in one read act one by one', async () => {
+    const daemon = fakeDaemon(makeView(), { routes });
+    const tui = await renderTui(daemon);
+    await tui.press('ju');
+    expect(daemon.requests).toEqual([{ method: 'POST', path: '/api/accounts/prs2/activate' }]);
+    tui.unmount();
+  });
+
+  it("shows the daemon's error inline and keeps running", async () => {
+    const daemon = fakeDaemon(makeView(), {
+      routes: {
+        'POST /api/accounts/wrk1/activate': () => {
+          throw new Error('account work is disabled; enable it first');
+        },
+      },
+    });
+    const tui = await renderTui(daemon);
+    await tui.press('u');
+    expect(tui.screen().split('\n').at(-1)).toBe('✗ could not switch to work: account work is disabled; enable it first');
+    await tui.press(KEYS.escape);
+    expect(tui.screen().split('\n').at(-1)).toContain('? help');
+    tui.unmount();
+  });
+
+  it('a opens an inline prompt, validates the name, and adds the account', async () => {
+    const daemon = fakeDaemon(makeView(), { routes });
+    const tui = await renderTui(daemon);
+    await tui.press('a');
+    expect(tui.screen().split('\n').at(-1)).toBe('new account name: ▌  enter add · esc cancel');
+    await tui.press(KEYS.enter);
+    expect(tui.screen().split('\n').at(-1)).toBe('new account name: ▌  name must not be empty');
+    await tui.press('te', 'ax', KEYS.backspace, 'm');
+    expect(tui.screen().split('\n').at(-1)).toBe('new account name: team▌  enter add · esc cancel');
+    await tui.press(KEYS.enter);
+    expect(daemon.requests).toEqual([{ method: 'POST', path: '/api/accounts', body: { name: 'team' } }]);
+    expect(tui.screen().split('\n').at(-1)).toBe('✓ added team; press c to connect it');
+    tui.unmount();
+  });
+
+  it('r renames through an inline prompt prefilled with the current name', async () => {
+    const daemon = fakeDaemon(makeView(), { routes });
+    const tui = await renderTui(daemon);
+    await tui.press('j', 'r');
+    expect(tui.screen().split('\n').at(-1)).toBe('rename personal to: personal▌  enter rename · esc cancel');
+    for (let i = 0; i < 'personal'.length; i++) await tui.press(KEYS.backspace);
+    await tui.press('home', KEYS.enter);
+    expect(daemon.requests).toEqual([{ method: 'PATCH', path: '/api/accounts/prs2', body: { name: 'home' } }]);
+    tui.unmount();
+  });
+
+  it('x asks first and deletes only on y', async () => {
+    const daemon = fakeDaemon(makeView(), { routes });
+    const tui = await renderTui(daemon);
+    await tui.press('j', 'x');
+    expect(tui.screen().split('\n').at(-1)).toBe('delete personal and its login? y delete · any other key keeps it');
+    await tui.press('n');
+    expect(daemon.requests).toEqual([]);
+    expect(tui.screen().split('\n').at(-1)).toBe('✓ nothing deleted');
+    await tui.press('x', 'y');
+    expect(daemon.requests).toEqual([{ method: 'DELETE', path: '/api/accounts/prs2' }]);
+    expect(tui.screen().split('\n').at(-1)).toBe('✓ deleted personal');
+    tui.unmount();
+  });
+
+  it('m says inline when the daemon has no model list, without inventing one', async () => {
+    const daemon = fakeDaemon(makeView());
+    const tui = await renderTui(daemon);
+    await tui.press('m');
+    expect(daemon.requests).toEqual([{ method: 'GET', path: '/api/accounts/wrk1/models' }]);
+    const screen = tui.screen();
+    expect(screen.split('\n').at(-1)).toBe('✗ no model list for work: no route GET /api/accounts/wrk1/models');
+    expect(screen).toContain('Limits · work');
+    expect(screen).not.toContain('Model · work');
+    tui.unmount();
+  });
+
+  it('m picks from the account model list', async () => {
+    const daemon = fakeDaemon(makeView(), {
+      routes: {
+        'GET /api/accounts/wrk1/models': () => ({
+          models: [
+            { id: 'gpt-5.5', displayName: 'GPT-5.5' },
+            { id: 'gpt-5.4', displayName: 'GPT-5.4' },
+          ],
+        }),
+        'PATCH /api/accounts/wrk1': () => ({ account: work }),
+      },
+    });
+    const tui = await renderTui(daemon);
+    await tui.press('m');
+    expect(lines(tui.screen(), 7)).toMatchInlineSnapshot(`
+      "┏━ Model · work ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+      ┃ Model for work · now gpt-5.5                                                 ┃
+      ┃   (default model)                                                            ┃
+      ┃ › gpt-5.5  GPT-5.5  (current)                                                ┃
+      ┃   gpt-5.4  GPT-5.4                                                           ┃
+      ┃ ↑↓ choose · enter set · esc cancel                                           ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
+      ✓ models of work loaded"
+    `);
+    await tui.press(KEYS.down, KEYS.enter);
+    expect(daemon.requests.at(-1)).toEqual({ method: 'PATCH', path: '/api/accounts/wrk1', body: { model: 'gpt-5.4' } });
+    expect(tui.screen().split('\n').at(-1)).toBe('✓ work now uses gpt-5.4');
+    tui.unmount();
+  });
+});
+
+describe('login, events and connection', () => {
+  const session = (over: Partial<LoginSession>): LoginSession => ({
+    id: 'ls1',
+    accountId: 'prs2',
+    kind: 'device',
+    state: 'starting',
+    authUrl: null,
+    verificationUrl: null,
+    userCode: null,
+    startedAt: new Date(NOW).toISOString(),
+    finishedAt: null,
+    error: null,
+    ...over,
+  });
+
+  it('c starts a login and follows the session live until it succeeds', async () => {
+    const daemon = fakeDaemon(makeView(), { routes: { 'POST /api/accounts/prs2/connect': () => ({ session: session({}) }) } });
+    const tui = await renderTui(daemon);
+    await tui.press('j', 'c');
+    expect(lines(tui.screen(), 7, 14)).toMatchInlineSnapshot(`
+      "┏━ Connect · personal ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+      ┃ Connect personal to a ChatGPT account:                                       ┃
+      ┃                                                                              ┃
+      ┃ b   browser login: opens a sign-in URL (this machine)                        ┃
+      ┃ d   device code: sign in from any other device                               ┃
+      ┃                                                                              ┃
+      ┃ esc cancel                                                                   ┃"
+    `);
+    await tui.press('d');
+    expect(daemon.requests).toEqual([{ method: 'POST', path: '/api/accounts/prs2/connect', body: { kind: 'device' } }]);
+    daemon.pushState(
+      makeView({ loginSessions: [session({ state: 'waiting', verificationUrl: 'https://auth.openai.com/codex/device', userCode: 'WXYZ-4321' })] }),
+    );
+    await settle();
+    expect(lines(tui.screen(), 7)).toMatchInlineSnapshot(`
+      "┏━ Login · personal ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+      ┃ Login for personal · device code                                             ┃
+      ┃ state: waiting for you to finish signing in…                                 ┃
+      ┃                                                                              ┃
+      ┃ 1. open  https://auth.openai.com/codex/device                                ┃
+      ┃ 2. enter WXYZ-4321                                                           ┃
+      ┃                                                                              ┃
+      ┃ esc close (the login keeps running) · x cancel the login                     ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
+      ✓ login started for personal"
+    `);
+    daemon.pushState(makeView({ loginSessions: [session({ state: 'succeeded', finishedAt: new Date(NOW).toISOString() })] }));
+    await settle();
+    expect(tui.screen()).toContain('state: connected');
+    expect(tui.screen()).toContain('signed in as me@example.org');
+    await tui.press(KEYS.escape);
+    expect(tui.screen()).toContain('Limits · personal');
+    tui.unmount();
+  });
+
+  it('x in the login panel cancels the running login', async () => {
+    const waiting = session({ state: 'waiting', kind: 'browser', authUrl: 'https://auth.openai.com/oauth/authorize?client_id=x' });
+    const daemon = fakeDaemon(makeView({ loginSessions: [waiting] }), { routes: { 'DELETE /api/login-sessions/ls1': () => ({ cancelled: true }) } });
+    const tui = await renderTui(daemon);
+    await tui.press('j', 'c');
+    expect(tui.screen()).toContain('https://auth.openai.com/oauth/authorize?client_id=x');
+    await tui.press('x');
+    expect(daemon.requests).toEqual([{ method: 'DELETE', path: '/api/login-sessions/ls1' }]);
+    expect(tui.screen().split('\n').at(-1)).toBe('✓ login for personal cancelled');
+    tui.unmount();
+  });
+
+  it('streams new events into the events pane, filters them and scrolls', async () => {
+    const requests = Array.from({ length: 8 }, (_, i) => event(10 + i, { category: 'proxy', message: `request ${i + 1} → work 200` }));
+    const daemon = fakeDaemon(makeView(), { history: [...sampleEvents, ...requests] });
+    const tui = await renderTui(daemon);
+    daemon.pushEvent(event(30, { category: 'oauth', message: 'login for personal succeeded' }));
+    await settle();
+    const eventLines = () => lines(tui.screen(), 13, 23);
+    expect(eventLines().split('\n').at(-2)).toContain('login for personal succeeded');
+    await tui.press(KEYS.tab, KEYS.tab);
+    expect(eventLines()).toMatch(/┏━ Events · all ━+ ↑6 ←→ filter ━┓/);
+    await tui.press(KEYS.up);
+    expect(eventLines()).toMatch(/↑5 ↓1 newer ←→ filter/);
+    expect(eventLines()).not.toContain('login for personal succeeded');
+    await tui.press('G');
+    expect(eventLines()).toContain('login for personal succeeded');
+    await tui.press(KEYS.right, KEYS.right);
+    expect(eventLines()).toMatchInlineSnapshot(`
+      "┏━ Events · account ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ ←→ filter ━┓
+      ┃ 11:58:22 info  account     account work added                                ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛"
+    `);
+    tui.unmount();
+  });
+
+  it('shows reconnecting… while the daemon is away and recovers when it is back', async () => {
+    const daemon = fakeDaemon(makeView());
+    const tui = await renderTui(daemon);
+    daemon.down = true;
+    daemon.drop();
+    await settle();
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    const screen = tui.screen().split('\n');
+    expect(screen[0]).toMatch(/^↻ reconnecting… 2s {2}http:\/\/127\.0\.0\.1:9000/);
+    expect(screen.at(-1)).toBe('✗ daemon unreachable · s start it · q quit · the ccbridge daemon is not running…');
+    // The last state stays on screen meanwhile.
+    expect(tui.screen()).toContain('Limits · work');
+    daemon.down = false;
+    await vi.advanceTimersByTimeAsync(2000);
+    await settle();
+    expect(tui.screen().split('\n')[0]).toMatch(/^● live/);
+    tui.unmount();
+  });
+
+  it('s starts the daemon while it is down and reconnects right away', async () => {
+    const daemon = fakeDaemon(makeView());
+    daemon.down = true;
+    const startDaemon = vi.fn(async () => {
+      daemon.down = false;
+    });
+    const tui = await renderTui(daemon, { startDaemon });
+    await vi.advanceTimersByTimeAsync(0);
+    await settle();
+    expect(tui.screen().split('\n')[0]).toMatch(/^↻ reconnecting…/);
+    await tui.press('s');
+    await settle();
+    expect(startDaemon).toHaveBeenCalledOnce();
+    // No timer advanced: the retry sleep was cut short.
+    expect(tui.screen().split('\n')[0]).toMatch(/^● live/);
+    expect(tui.screen().split('\n').at(-1)).toBe('✓ daemon started');
+    tui.unmount();
+  });
+});
+
+describe('other sizes', () => {
+  it('puts limits and events side by side on a wide terminal and shows the e-mail column', async () => {
+    const tui = await renderTui(fakeDaemon(makeView(), { history: sampleEvents }), { size: { columns: 130, rows: 20 } });
+    expect(tui.screen()).toMatchInlineSnapshot(`
+      "● live  http://127.0.0.1:9000  ★ work  fast off  routing failover  today 12 req 35k/1.2k tok
+      ┏━ Accounts ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+      ┃     NAME                 EMAIL                           STATE         PLAN  MODEL        FAST 5H              WEEK            ┃
+      ┃ ›★◆ work                 work@example.com                connected     pro   gpt-5.5      off~ ████░░░░░░  42% █░░░░░░░░░  12% ┃
+      ┃     personal             me@example.org                  exhausted     plus  default      on   ██████████ 100% ███████░░░  71% ┃
+      ┃     spare                -                               disabled      -     default      off~ -               -               ┃
+      ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
+      ┌─ Limits · work ────────────────────────────────────────┐┌─ Events · all ───────────────────────────────────────────────────────┐
+      │ work@example.com · pro · updated 1m 5s ago via headers ││ 11:58:21 info  system  daemon 0.1.0 started (pid 4242)               │
+      │ codex      5h   ████████░░░░░░░░░░░  42% in 2h 05m 09s ││ 11:58:22 info  account account work added                            │
+      │            7d   ██░░░░░░░░░░░░░░░░░  12% in 4d 03h     ││ 11:58:23 info  proxy   POST /v1/messages → work 200 in 1.2s          │
+      │            credits: 9.99                               ││ 11:58:24 warn  limits  personal: 5h limit at 100%, switching to work │
+      │                                                        ││ 11:58:25 error proxy   upstream 502 from chatgpt.com                 │
+      │                                                        ││                                                                      │
+      │                                                        ││                                                                      │
+      │                                                        ││                                                                      │
+      │                                                        ││                                                                      │
+      │                                                        ││                                                                      │
+      └────────────────────────────────────────────────────────┘└──────────────────────────────────────────────────────────────────────┘
+      ↑↓ select  u use  c connect  a add  m model  f fast  x delete  tab pane  ? help  q quit"
+    `);
+    tui.unmount();
+  });
+
+  it('asks for a bigger terminal below 60×16 instead of garbling', async () => {
+    const tui = await renderTui(fakeDaemon(makeView()), { size: { columns: 50, rows: 12 } });
+    expect(tui.screen()).toMatchInlineSnapshot(`
+      "terminal too small: 50×12
+      ccbridge tui needs 60×16
+      q quits
+
+
+
+
+
+
+
+
+      "
+    `);
+    tui.unmount();
+  });
+});
