@@ -11,6 +11,7 @@ import { connectCommand } from './commands/connect.js';
 import { envCommand } from './commands/env.js';
 import { fastCommand } from './commands/fast.js';
 import { healthCommand } from './commands/health.js';
+import { limitsCommand } from './commands/limits.js';
 import { listCommand } from './commands/list.js';
 import { logoutCommand } from './commands/logout.js';
 import { logsCommand } from './commands/logs.js';
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
     connectCommand(),
     logoutCommand(),
     testCommand(),
+    limitsCommand(),
     renameCommand(),
     useCommand(),
     defaultCommand(),

@@ -27,6 +27,8 @@ export interface ViewProviders {
   limits(account: Account): AccountView['limits'];
   health(account: Account): AccountView['health'];
   routeAccountId(state: StateFile): string | null;
+  /** Why requests do not go to the active account right now (failover, balance, all exhausted). */
+  routeReason(state: StateFile): string | null;
   loginSessions(): LoginSession[];
 }
 
@@ -45,6 +47,7 @@ export class Daemon {
     limits: () => null,
     health: () => ({ state: 'ok', until: null, reason: null }),
     routeAccountId: (state) => routeAccount(state)?.id ?? null,
+    routeReason: () => null,
     loginSessions: () => [],
   };
   readonly #changeListeners = new Set<ChangeListener>();
@@ -148,6 +151,7 @@ export class Daemon {
       activeAccountId: state.activeAccountId,
       defaultAccountId: state.defaultAccountId,
       routeAccountId: this.providers.routeAccountId(state),
+      routeReason: this.providers.routeReason(state),
       accounts: state.accounts.map((account) => this.#accountView(state, account)),
       loginSessions: this.providers.loginSessions(),
       stats: this.stats.get(),

@@ -37,3 +37,10 @@ export const LimitsSnapshotSchema = z.object({
   error: z.string().nullable().default(null),
 });
 export type LimitsSnapshot = z.infer<typeof LimitsSnapshotSchema>;
+
+/** `<data>/limits.json`: the last snapshot per account, so `ccbridge limits` has something right after a restart. */
+export const LimitsFileSchema = z.object({
+  version: z.literal(1),
+  accounts: z.record(z.string(), LimitsSnapshotSchema),
+});
+export type LimitsFile = z.infer<typeof LimitsFileSchema>;

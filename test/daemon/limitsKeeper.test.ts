@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RateLimitsReadResult } from '../../src/codex/appServerProtocol.js';
+import { LimitsKeeper, type LimitsKeeperOptions } from '../../src/daemon/limitsKeeper.js';
+import type { EventInput } from '../../src/shared/schemas/events.js';
+
+const T0 = Date.parse('2025-01-01T12:00:00Z');
+
+const readResult = (used: number): RateLimitsReadResult => ({
+  rateLimits: { limitId: 'codex', primary: { usedPercent: used, windowDurationMins: 300, resetsAt: T0 / 1000 + 3600 }, secondary: null, credits: null, planType: 'pro' },
+  rateLimitsByLimitId: { codex: { limitId: 'codex', primary: { usedPercent: used, windowDurationMins: 300, resetsAt: T0 / 1000 + 3600 }, secondary: null, credits: null, planType: 'pro' } },
+});
+
+describe('LimitsKeeper', () => {
+  let dir: string;
+  let now: number;
+  let events: EventInput[];
+  let attached: boolean;
+  let changes: number;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ccb-limits-'));
+    now = T0;
+    events = [];
+    attached = false;
+    changes = 0;
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const make = (read: LimitsKeeperOptions['read'], over: Partial<LimitsKeeperOptions> = {}) =>
+    new LimitsKeeper({
+      file: join(dir, 'limits.json'),
+      read,
+      readableAccounts: () => ['a1'],
+      attached: () => attached,
+      nameOf: (id) => `name-${id}`,
+      log: (e) => events.push(e),
+      changed: () => changes++,
+      now: () => now,
+      ...over,
+    });
+
+  it('merges response headers passively and ignores responses without limits', () => {
+    const k = make(async () => readResult(1));
+    k.onHeaders('a1', { 'content-type': 'text/event-stream' });
+    expect(k.get('a1')).toBeNull();
+    k.onHeaders('a1', new Headers({ 'x-codex-primary-used-percent': '12', 'x-codex-primary-window-minutes': '300' }));
+    expect(k.view('a1')).toMatchObject({ source: 'headers', stale: false, buckets: [{ primary: { usedPercent: 12 } }] });
+    expect(changes).toBe(1);
+  });
+
+  it('an active read replaces the buckets; a sparse update merges into it', async () => {
+    const k = make(async () => readResult(42));
+    await k.refresh('a1');
+    expect(k.view('a1')).toMatchObject({ source: 'app-server', planType: 'pro', buckets: [{ primary: { usedPercent: 42, windowMinutes: 300 } }] });
+    k.onUpdated('a1', { limitId: 'codex', primary: { usedPercent: 43 } });
+    expect(k.get('a1')!.buckets[0]!.primary).toEqual({ usedPercent: 43, windowMinutes: 300, resetsAt: T0 / 1000 + 3600 });
+  });
+
+  it('a failed read keeps the last numbers, marks them stale and logs a limits event', async () => {
+    let fail = false;
+    const k = make(async () => {
+      if (fail) throw new Error('app-server exited');
+      return readResult(42);
+    });
+    await k.refresh('a1');
+    fail = true;
+    await k.refresh('a1');
+    expect(k.view('a1')).toMatchObject({ stale: true, staleReason: 'last read failed: app-server exited', buckets: [{ primary: { usedPercent: 42 } }] });
+    expect(events).toEqual([expect.objectContaining({ category: 'limits', level: 'warn', accountId: 'a1', message: expect.stringContaining('name-a1') })]);
+  });
+
+  it('runs one read at a time per account', async () => {
+    let calls = 0;
+    let release: () => void = () => {};
+    const k = make(() => {
+      calls++;
+      return new Promise((resolve) => (release = () => resolve(readResult(5))));
+    });
+    const a = k.refresh('a1');
+    const b = k.refresh('a1');
+    release();
+    await Promise.all([a, b]);
+    expect(calls).toBe(1);
+  });
+
+  it('persists snapshots 0600 and loads them back marked persisted (stale)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const k = make(async () => readResult(42));
+    await k.refresh('a1');
+    k.stop(); // flushes the pending write
+    const file = join(dir, 'limits.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, accounts: { a1: { source: 'app-server' } } });
+    const again = make(async () => readResult(1));
+    expect(again.view('a1')).toMatchObject({ source: 'persisted', stale: true, staleReason: 'saved before the daemon restarted', buckets: [{ primary: { usedPercent: 42 } }] });
+  });
+
+  it('ignores a corrupt file', () => {
+    writeFileSync(join(dir, 'limits.json'), '{not json');
+    expect(make(async () => readResult(1)).get('a1')).toBeNull();
+  });
+
+  it('reads every readable account at start, then every 30 min, or every 5 min while attached', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const reads: string[] = [];
+    const k = make(async (id) => {
+      reads.push(id);
+      return readResult(1);
+    }, { readableAccounts: () => ['a1', 'a2'], tickMs: 60_000 });
+    k.start();
+    await vi.waitFor(() => expect(reads).toEqual(['a1', 'a2']));
+    const advance = async (ms: number) => {
+      now += ms;
+      await vi.advanceTimersByTimeAsync(ms);
+    };
+    await advance(5 * 60_000);
+    expect(reads).toHaveLength(2);
+    attached = true;
+    await advance(60_000);
+    expect(reads).toEqual(['a1', 'a2', 'a1', 'a2']);
+    attached = false;
+    await advance(29 * 60_000);
+    expect(reads).toHaveLength(4);
+    await advance(60_000);
+    expect(reads).toHaveLength(6);
+    k.stop();
+  });
+});
