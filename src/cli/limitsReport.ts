@@ -137,7 +137,7 @@ function resetText(w: LimitsReportWindow, now: number): string {
  */
 export function formatLimitsReport(report: LimitsReport, now: number, width = 80): string {
   if (report.accounts.length === 0) return 'no accounts yet; add one with `ccbridge add <name>`';
-  const labelWidth = Math.min(12, Math.max(5, ...report.accounts.flatMap((a) => a.buckets.map((b) => (b.limitName ?? b.limitId).length))));
+  const labelWidth = Math.min(12, Math.max(7, ...report.accounts.flatMap((a) => a.buckets.map((b) => (b.limitName ?? b.limitId).length))));
   const barWidth = Math.max(6, Math.min(24, width - 63));
   const lines: string[] = [];
   const route = report.routeAccount ? `requests go to ${report.routeAccount}${report.routeReason ? ` (${report.routeReason})` : ''}` : 'no account to route to';

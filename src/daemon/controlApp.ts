@@ -5,6 +5,8 @@ import { accountCodexRoutes, loginSessionRoutes } from './control/codexRoutes.js
 import type { CodexService } from './codexService.js';
 import { eventRoutes } from './control/eventRoutes.js';
 import { integrationRoutes } from './control/integrationRoutes.js';
+import { limitsRoutes } from './control/limitsRoutes.js';
+import type { LimitsKeeper } from './limitsKeeper.js';
 import { controlError } from './control/http.js';
 import { settingsRoutes } from './control/settingsRoutes.js';
 import { systemRoutes } from './control/systemRoutes.js';
@@ -12,12 +14,13 @@ import { systemRoutes } from './control/systemRoutes.js';
 /** The control API served on the Unix socket (`/api/*`). */
 export function createControlApp(
   daemon: Daemon,
-  opts: { shutdown: (reason: string) => void; liveStreams: Set<() => void>; codex: CodexService },
+  opts: { shutdown: (reason: string) => void; liveStreams: Set<() => void>; codex: CodexService; limits: LimitsKeeper },
 ): Hono {
   const app = new Hono();
   app.route('/api', systemRoutes(daemon, opts.shutdown));
   app.route('/api/accounts', accountRoutes(daemon));
   app.route('/api/accounts', accountCodexRoutes(daemon, opts.codex));
+  app.route('/api/accounts', limitsRoutes(daemon, opts.limits));
   app.route('/api/login-sessions', loginSessionRoutes(opts.codex));
   app.route('/api/settings', settingsRoutes(daemon));
   app.route('/api/events', eventRoutes(daemon, opts.liveStreams));

@@ -15,6 +15,7 @@ import { listenBridge } from './bridgeListener.js';
 import { trackInflight } from './inflight.js';
 import { startAutoApply } from './autoApply.js';
 import { startCodexService } from './codexService.js';
+import { startLimitsKeeper } from './limitsService.js';
 import { formatLogLine, logLevel, shouldLog } from './daemonLogger.js';
 
 export interface RunDaemonOptions {
@@ -53,6 +54,9 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const daemon = new Daemon(paths, store, events, bridge);
     daemon.ensureToken();
     const codex = startCodexService(daemon);
+    // Live subscribers of /api/events/stream (TUI, `limits --watch`): limits are read more often while any is attached.
+    const liveStreams = new Set<() => void>();
+    const limits = startLimitsKeeper(daemon, codex, () => liveStreams.size > 0);
 
     const bridgeApp = new Hono();
     bridgeApp.get('/health', (c) =>
@@ -67,12 +71,11 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
       });
     }
 
-    const liveStreams = new Set<() => void>();
     let stopping: Promise<void> | null = null;
     let resolveStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
-    const controlApp = createControlApp(daemon, { shutdown: (reason) => void shutdown(reason), liveStreams, codex });
+    const controlApp = createControlApp(daemon, { shutdown: (reason) => void shutdown(reason), liveStreams, codex, limits });
     const controlServer = createAdaptorServer({ fetch: controlApp.fetch }) as Server;
     const controlInflight = trackInflight(controlServer);
     await listenControlSocket(controlServer, paths.socketPath);
