@@ -56,16 +56,8 @@ export function fastBadge(account: AccountView): string {
   return `${account.effectiveFastMode ? 'on' : 'off'}${account.fastModeSource === 'global' ? '~' : ''}`;
 }
 
-/** The bucket the account's requests count against: the active limit, else `codex`, else the first. */
-export function headlineBucket(limits: AccountView['limits']): LimitBucket | null {
-  if (!limits?.buckets.length) return null;
-  return (
-    limits.buckets.find((b) => b.limitId === limits.activeLimit) ??
-    limits.buckets.find((b) => b.limitId === 'codex') ??
-    limits.buckets[0] ??
-    null
-  );
-}
+/** The bucket the account's requests count against (the router's own rule). */
+export { activeBucket as headlineBucket } from '../../limits/exhaustion.js';
 
 /** The short (5h) and long (weekly) windows of a bucket, whichever slot codex put them in. */
 export function shortAndLongWindows(bucket: LimitBucket | null): { short: LimitWindow | null; long: LimitWindow | null } {
