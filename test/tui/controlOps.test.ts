@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { followUp, nextFastOverride, requestFor, textFor, type ControlOp } from '../../src/tui/actions/controlOps.js';
+import { followUp, nextFastOverride, requestFor, resultText, textFor, type ControlOp } from '../../src/tui/actions/controlOps.js';
 import { createOpRunner } from '../../src/tui/actions/opRunner.js';
 import type { TuiAction } from '../../src/tui/state/tuiReducer.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
@@ -39,6 +39,16 @@ describe('textFor', () => {
     expect(textFor({ op: 'setEnabled', account: work, enabled: true }).pending).toBe('enabling work…');
     expect(textFor({ op: 'setFast', account: work, mode: null }).done).toBe('work now inherits the global fast mode');
     expect(textFor({ op: 'setModel', account: work, model: 'gpt-5.4' }).done).toBe('work now uses gpt-5.4');
+  });
+});
+
+describe('resultText', () => {
+  it('names the settings file apply-claude wrote, or says it was already current', () => {
+    const path = '/home/me/.claude/settings.json';
+    expect(resultText({ op: 'applyClaude' }, { path, changed: true, written: true })).toBe(`Claude Code settings written to ${path}`);
+    expect(resultText({ op: 'applyClaude' }, { path, changed: false })).toBe(`Claude Code settings already up to date in ${path}`);
+    expect(resultText({ op: 'applyClaude' }, {})).toBe('Claude Code settings applied');
+    expect(resultText({ op: 'activate', account: work }, {})).toBe('now routing to work');
   });
 });
 

@@ -19,6 +19,14 @@ describe('tuiReducer: connection and state', () => {
     const down = reduce(live, { type: 'disconnected', reason: 'stream closed', at: 1000 }, { type: 'disconnected', reason: 'not running', at: 3000 });
     expect(down.connection).toEqual({ status: 'reconnecting', reason: 'not running', since: 1000 });
     expect(down.view).toBe(live.view);
+  });
+
+  it('drops the result line when the daemon goes away, but not ones that came during the outage', () => {
+    const notice = { id: 1, tone: 'ok' as const, text: 'now routing to work' };
+    const down = reduce(live, { type: 'notify', notice }, { type: 'disconnected', reason: 'gone', at: 1 });
+    expect(down.notice).toBeNull();
+    const again = reduce(down, { type: 'notify', notice }, { type: 'disconnected', reason: 'gone', at: 2 });
+    expect(again.notice).toEqual(notice);
     expect(reduce(down, { type: 'stateReceived', view: makeView() }).connection.status).toBe('live');
   });
 

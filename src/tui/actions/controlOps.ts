@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AccountViewSchema, ModelListResponseSchema } from '../../shared/schemas/api.js';
 import { LoginSessionSchema, type LoginKind } from '../../shared/schemas/auth.js';
 import type { TuiAction } from '../state/tuiReducer.js';
@@ -128,6 +129,20 @@ export function textFor(op: ControlOp): OpText {
     case 'listModels':
       return { pending: `loading models of ${op.account.name}…`, done: `models of ${op.account.name} loaded`, failed: `no model list for ${op.account.name}` };
   }
+}
+
+/** The part of `POST /api/integration/apply`'s answer (ApplyResult) the result line names. */
+const ApplyAnswerSchema = z.object({ path: z.string(), changed: z.boolean() });
+
+/** A result line that depends on the answer, when the op's fixed `done` text would say too little. */
+export function resultText(op: ControlOp, response: unknown): string {
+  if (op.op === 'applyClaude') {
+    const answer = ApplyAnswerSchema.safeParse(response);
+    if (answer.success) {
+      return answer.data.changed ? `Claude Code settings written to ${answer.data.path}` : `Claude Code settings already up to date in ${answer.data.path}`;
+    }
+  }
+  return textFor(op).done;
 }
 
 /**

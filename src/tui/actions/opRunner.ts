@@ -1,6 +1,6 @@
 import { errorMessage } from '../../shared/errors.js';
 import type { TuiAction } from '../state/tuiReducer.js';
-import { afterFailure, followUp, requestFor, textFor, type ControlOp } from './controlOps.js';
+import { afterFailure, followUp, requestFor, resultText, textFor, type ControlOp } from './controlOps.js';
 
 /** The part of the daemon client the TUI's actions need (tests pass a recording fake). */
 export interface ControlClient {
@@ -23,7 +23,7 @@ export function createOpRunner(client: ControlClient, dispatch: (action: TuiActi
     try {
       const response = await client.request(method, path, body);
       const actions = followUp(op, response);
-      dispatch({ type: 'notify', notice: { id, tone: 'ok', text: text.done } });
+      dispatch({ type: 'notify', notice: { id, tone: 'ok', text: resultText(op, response) } });
       for (const action of actions) dispatch(action);
     } catch (err) {
       dispatch({ type: 'notify', notice: { id, tone: 'error', text: `${text.failed}: ${errorMessage(err)}` } });

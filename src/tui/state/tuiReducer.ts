@@ -42,12 +42,17 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
       const racing = state.events.filter((e) => e.id > newest);
       return { ...state, events: [...action.events, ...racing].sort((a, b) => a.id - b.id).slice(-EVENT_BUFFER), eventScroll: 0 };
     }
-    case 'disconnected':
+    case 'disconnected': {
       // Keep when the outage began, so the status line can say how long it lasts; show the latest reason.
+      // A result line from before the outage would hide it, so it goes.
+      const prev = state.connection;
+      const already = prev.status === 'reconnecting';
       return {
         ...state,
-        connection: { status: 'reconnecting', reason: action.reason, since: state.connection.status === 'reconnecting' ? state.connection.since : action.at },
+        connection: { status: 'reconnecting', reason: action.reason, since: already ? prev.since : action.at },
+        notice: already ? state.notice : null,
       };
+    }
     case 'moveSelection': {
       const accounts = state.view?.accounts ?? [];
       if (!accounts.length) return state;

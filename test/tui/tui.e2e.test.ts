@@ -1,0 +1,100 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StateView } from '../../src/shared/schemas/api.js';
+import { BIN, makeHome, ok, okJson, type TestHome } from '../helpers/cli.js';
+
+/**
+ * The built `ccbridge tui` in a real pseudo-terminal (a detached tmux session of exactly 80×24),
+ * against a real daemon on a temp home: keys go in with send-keys, the screen comes back with
+ * capture-pane, and the effect is checked through the CLI.
+ */
+const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux', '/opt/homebrew/bin/tmux'].find((p) => existsSync(p));
+
+describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () => {
+  let home: TestHome;
+  let tmux: (...args: string[]) => string;
+  /** The pane's rows (capture-pane ends the last one with a newline). */
+  const screen = (opts: string[] = []) => tmux('capture-pane', '-p', '-t', 'ccb', ...opts).replace(/\n$/, '');
+
+  async function waitForScreen(predicate: (text: string) => boolean, what: string, timeoutMs = 5000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      try {
+        last = screen();
+      } catch {
+        last = '(no tmux session)';
+      }
+      if (predicate(last)) return last;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+  }
+
+  const rowOf = (text: string, name: string) => text.split('\n').find((l) => new RegExp(`^┃ .{3} ${name} `).test(l)) ?? '';
+
+  beforeAll(async () => {
+    home = await makeHome();
+    await ok(home, ['add', 'work']);
+    await ok(home, ['add', 'personal']);
+    const sock = join(home.dir, 'tmux.sock');
+    // The tmux server (and so the pane) gets exactly the test home's environment.
+    tmux = (...args) => execFileSync(TMUX!, ['-S', sock, '-f', '/dev/null', ...args], { env: { ...home.env, TERM: 'xterm-256color' }, encoding: 'utf8' });
+  });
+
+  afterAll(async () => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // Already gone: the session ends when the TUI quits.
+    }
+    await home.cleanup();
+  });
+
+  it('selects the second account, uses it, survives a resize and a daemon stop, and quits', async () => {
+    tmux('new-session', '-d', '-s', 'ccb', '-x', '80', '-y', '24', process.execPath, BIN, 'tui');
+    const first = await waitForScreen((s) => s.startsWith('● live') && s.includes('personal'), 'the live dashboard');
+    expect(first.split('\n')).toHaveLength(24);
+    expect(rowOf(first, 'work')).toMatch(/^┃ ›★◆ work +not connected/);
+
+    tmux('send-keys', '-t', 'ccb', 'j');
+    await waitForScreen((s) => rowOf(s, 'personal').startsWith('┃ ›'), 'the selection on personal');
+    tmux('send-keys', '-t', 'ccb', 'u');
+    // The result line comes with the answer; the ★ moves with the state the daemon pushes right after.
+    const used = await waitForScreen(
+      (s) => s.trimEnd().endsWith('✓ now routing to personal') && /^┃ ›★ {2}personal/.test(rowOf(s, 'personal')),
+      'the result line and the ★ on personal',
+    );
+    expect(used.split('\n')[0]).toContain('★ personal');
+
+    const state = await okJson<StateView>(home, ['list']);
+    expect(state.accounts.find((a) => a.isActive)?.name).toBe('personal');
+
+    // NO_COLOR (set by makeHome): styles such as bold may appear, colors never do.
+    expect(screen(['-e'])).not.toMatch(/\u001b\[[0-9;]*(3[0-7]|9[0-7]|38;[25])[;m]/);
+
+    // A resize repaints the whole frame at the new size; shrinking back restores the 80×24 frame exactly.
+    tmux('resize-window', '-t', 'ccb', '-x', '130', '-y', '30');
+    const wide = await waitForScreen((s) => s.includes('EMAIL'), 'the wide layout');
+    expect(wide.split('\n')).toHaveLength(30);
+    expect(wide.split('\n').every((l) => [...l].length <= 130)).toBe(true);
+    expect(wide).toMatch(/┌─ Limits · personal ─+┐┌─ Events · all ─+┐/);
+    tmux('resize-window', '-t', 'ccb', '-x', '80', '-y', '24');
+    const top = (s: string) => s.split('\n').slice(0, 13).join('\n');
+    await waitForScreen((s) => s.split('\n').length === 24 && top(s) === top(used), 'the same 80×24 frame as before the resize');
+
+    // The daemon goes away: the TUI says so and keeps the last state; `s` starts it again.
+    await ok(home, ['stop']);
+    const down = await waitForScreen((s) => s.startsWith('↻ reconnecting…'), 'the reconnecting state');
+    expect(down.trimEnd().split('\n').at(-1)).toMatch(/^✗ daemon unreachable · s start it · q quit/);
+    expect(rowOf(down, 'personal')).toContain('personal');
+    tmux('send-keys', '-t', 'ccb', 's');
+    await waitForScreen((s) => s.startsWith('● live'), 'live again after s', 10_000);
+    expect((await okJson<StateView>(home, ['list'])).accounts.find((a) => a.isActive)?.name).toBe('personal');
+
+    tmux('send-keys', '-t', 'ccb', 'q');
+    await waitForScreen((s) => s === '(no tmux session)' || !s.includes('Accounts'), 'the TUI to quit');
+  }, 30_000);
+});
