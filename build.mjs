@@ -3,7 +3,7 @@
 // tokenizer data are split into dist/chunks/ and loaded by dynamic import when a command needs them,
 // so `ccbridge --version` or `ccbridge list` never parse them.
 import { build } from 'esbuild';
-import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 // Build next to dist/ and swap it in, so a running ccbridge never sees a half-written tree
@@ -54,3 +54,15 @@ const old = `dist.old-${process.pid}`;
 if (existsSync('dist')) renameSync('dist', old);
 renameSync(out, 'dist');
 rmSync(old, { recursive: true, force: true });
+
+// man/ccbridge.1 from its markdown source (marked-man, a dev dependency); `npm pack` ships the result.
+// `marked` is marked-man's own dependency: the same module instance marked-man patches.
+const { default: markedMan } = await import('marked-man');
+const { marked } = await import('marked');
+const manSource = 'man/ccbridge.1.md';
+markedMan.manVersion = pkg.version;
+markedMan.manual = 'ccbridge manual';
+markedMan.date = process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : statSync(manSource).mtimeMs;
+marked.use(markedMan);
+writeFileSync(`man/ccbridge.1.tmp-${process.pid}`, marked.parse(readFileSync(manSource, 'utf8')));
+renameSync(`man/ccbridge.1.tmp-${process.pid}`, 'man/ccbridge.1');
