@@ -5,6 +5,7 @@ export interface AuthWatchOptions {
   accountIds: () => string[];
   /** Current status of one account (cheap: a stat, a parse only when auth.json changed). */
   statusOf: (accountId: string) => AuthStatus;
+  /** A status changed; `previous` is null the first time an account is seen (daemon start, account added). */
   onChange: (accountId: string, status: AuthStatus, previous: AuthStatus | null) => void;
   intervalMs?: number;
 }
@@ -29,7 +30,7 @@ export function watchAuthStatus(opts: AuthWatchOptions): () => void {
       const key = JSON.stringify(status);
       const before = last.get(id);
       last.set(id, key);
-      if (before !== undefined && before !== key) opts.onChange(id, status, JSON.parse(before) as AuthStatus);
+      if (before !== key) opts.onChange(id, status, before === undefined ? null : (JSON.parse(before) as AuthStatus));
     }
   };
   tick();

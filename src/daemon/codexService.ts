@@ -30,12 +30,17 @@ export interface CodexService {
  */
 export function startCodexService(daemon: Daemon, env: Record<string, string | undefined> = process.env): CodexService {
   const nameOf = (id: string) => daemon.store.get().accounts.find((a) => a.id === id)?.name ?? id;
-  const control = new CodexControl({
+  /** last_refresh of each needs-login account when its refresh failed: a different one means a new login. */
+  const deadSince = new Map<string, string | null>();
+  const control: CodexControl = new CodexControl({
     homeFor: (id) => daemon.accountHome(id),
     nameFor: nameOf,
     env,
     loginTimeoutMs: env.CCBRIDGE_LOGIN_TIMEOUT_MS ? Number(env.CCBRIDGE_LOGIN_TIMEOUT_MS) : undefined,
-    onNeedsLogin: (id, message) => setNeedsLogin(daemon, id, true, { level: 'error', category: 'oauth', message, accountId: id }),
+    onNeedsLogin: (id, message) => {
+      deadSince.set(id, control.authStatus(id).lastRefresh);
+      setNeedsLogin(daemon, id, true, { level: 'error', category: 'oauth', message, accountId: id });
+    },
     onLoginSession: (session) => {
       const event = loginEvent(session, nameOf(session.accountId), control.authStatus(session.accountId));
       if (event) daemon.log(event);
@@ -52,8 +57,17 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     onChange: (id, status, previous) => {
       // A login ccbridge ran already has its own event; the file appearing is then routine.
       const viaSession = control.logins.list().some((s) => s.accountId === id && (s.state === 'succeeded' || !isTerminal(s.state)));
-      const event = authChangeEvent(nameOf(id), id, status, previous, viaSession);
+      const event = previous && authChangeEvent(nameOf(id), id, status, previous, viaSession);
       if (event) daemon.log(event);
+      if (daemon.store.get().accounts.find((a) => a.id === id)?.needsLogin) {
+        // Flagged before this daemon started: what is there now is the login that failed.
+        if (!deadSince.has(id)) deadSince.set(id, status.lastRefresh);
+        // codex stamps last_refresh only on a successful login or refresh: the account works again.
+        if (status.lastRefresh !== null && status.lastRefresh !== deadSince.get(id)) {
+          deadSince.delete(id);
+          setNeedsLogin(daemon, id, false, { level: 'info', category: 'oauth', message: `${nameOf(id)}: new codex login found; needs-login cleared`, accountId: id });
+        }
+      }
       daemon.notifyChange();
     },
   });
@@ -129,9 +143,9 @@ export function loginEvent(s: LoginSession, name: string, auth: AuthStatus): Eve
 }
 
 /** Logins and logouts seen in auth.json are worth an event; routine expiry steps only at debug level. */
-export function authChangeEvent(name: string, id: string, status: AuthStatus, previous: AuthStatus | null, routine = false): EventInput | null {
-  const was = previous?.state ?? 'not-connected';
-  if (was === status.state && previous?.email === status.email) return null;
+export function authChangeEvent(name: string, id: string, status: AuthStatus, previous: AuthStatus, routine = false): EventInput | null {
+  const was = previous.state;
+  if (was === status.state && previous.email === status.email) return null;
   const connectedNow = was === 'not-connected' && status.state !== 'not-connected';
   const goneNow = was !== 'not-connected' && status.state === 'not-connected';
   const message = connectedNow

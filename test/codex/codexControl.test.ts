@@ -86,10 +86,11 @@ describe('CodexControl', () => {
     controls.push(control);
     const seen: Array<[string, AuthStatus['state'], AuthStatus['state'] | undefined]> = [];
     const stop = control.watchAuth({ accounts: () => [{ id: 'w' }], onChange: (id, s, prev) => seen.push([id, s.state, prev?.state]), intervalMs: 30 });
+    expect(seen).toEqual([['w', 'not-connected', undefined]]); // first sight
     writeAuthJson(home, makeTokens());
-    await until(() => seen.length > 0);
+    await until(() => seen.length > 1);
     stop();
-    expect(seen[0]).toEqual(['w', 'connected', 'not-connected']);
+    expect(seen[1]).toEqual(['w', 'connected', 'not-connected']);
   });
 
   it('close() cancels open logins and ends every process', async () => {

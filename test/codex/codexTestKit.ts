@@ -62,9 +62,9 @@ export function makeControl(homeFor: (id: string) => string, opts: Partial<Codex
   return new CodexControl({ homeFor, env: fakeEnv(), nameFor: (id) => `name-${id}`, ...opts });
 }
 
-export async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -130,11 +130,12 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
     expect(account.auth.state).toBe('needs-login');
     const events = readFileSync(join(h.env.CCBRIDGE_HOME!, 'events.jsonl'), 'utf8');
     expect(events).toMatch(/"level":"error","category":"oauth","message":"Account \\"dead\\" must sign in again.*ccbridge connect dead/);
-    // A new login clears it.
-    setBehaviour(homeOf(id), {});
-    await ok(h, ['connect', 'dead', '--no-browser']);
-    expect((await state()).accounts.find((a) => a.id === id)!.auth.state).toBe('connected');
+    // A login made outside ccbridge (auth.json rewritten by codex) is noticed without a restart and clears it.
+    writeAuthJson(homeOf(id), makeTokens({ email: 'again@example.com' }));
     collectTokens(id);
+    await until(async () => !(await state()).accounts.find((a) => a.id === id)!.needsLogin, 10_000);
+    expect((await state()).accounts.find((a) => a.id === id)!.auth).toMatchObject({ state: 'connected', email: 'again@example.com' });
+    await ok(h, ['rm', 'dead', '--yes']);
   });
 
   it('GET /api/accounts/:ref/models lists the account’s codex models', async () => {
