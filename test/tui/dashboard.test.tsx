@@ -1,3 +1,4 @@
+import { cleanup } from 'ink-testing-library';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoginSession } from '../../src/shared/schemas/auth.js';
 import { event, makeView, NOW, personal, sampleEvents, work } from './fixtures.js';
@@ -8,6 +9,7 @@ beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'], now: NOW });
 });
 afterEach(() => {
+  cleanup();
   vi.useRealTimers();
 });
 
@@ -43,7 +45,6 @@ describe('dashboard at 80×24', () => {
       ↑↓ select  u use  c connect  a add  m model  f fast  x delete  ? help  q quit"
     `);
     expect(tui.screen().split('\n')).toHaveLength(24);
-    tui.unmount();
   });
 
   it('ticks the reset countdown every second', async () => {
@@ -52,7 +53,6 @@ describe('dashboard at 80×24', () => {
     await vi.advanceTimersByTimeAsync(3000);
     await settle();
     expect(tui.screen()).toContain('resets in 2h 05m 06s');
-    tui.unmount();
   });
 
   it('shows the limits of the account the selection moves to, with stale and limit warnings', async () => {
@@ -71,7 +71,6 @@ describe('dashboard at 80×24', () => {
       │ ! stale: no request for 20m                                                  │
       └──────────────────────────────────────────────────────────────────────────────┘"
     `);
-    tui.unmount();
   });
 
   it('shows the key help over the panes and closes it on any key', async () => {
@@ -106,7 +105,6 @@ describe('dashboard at 80×24', () => {
     await tui.press('x');
     expect(tui.screen()).toContain('Accounts');
     expect(tui.screen()).not.toContain('delete personal');
-    tui.unmount();
   });
 });
 
@@ -127,7 +125,7 @@ describe('keys drive the control API and show the outcome inline', () => {
     const daemon = fakeDaemon(makeView(), { routes });
     const tui = await renderTui(daemon);
     await tui.press(KEYS.down, 'u');
-    expect(tui.screen().split('\n').at(-1)).toBe('✓ now routing to personal');
+    expect(tui.footer()).toBe('✓ now routing to personal');
     await tui.press('D', 'e', 'f', 'F', 'l', 'A', KEYS.enter);
     expect(daemon.requests).toEqual([
       { method: 'POST', path: '/api/accounts/prs2/activate' },
@@ -139,7 +137,6 @@ describe('keys drive the control API and show the outcome inline', () => {
       { method: 'POST', path: '/api/integration/apply' },
       { method: 'POST', path: '/api/accounts/prs2/activate' },
     ]);
-    tui.unmount();
   });
 
   it('keys typed in one read act one by one', async () => {
@@ -147,7 +144,6 @@ describe('keys drive the control API and show the outcome inline', () => {
     const tui = await renderTui(daemon);
     await tui.press('ju');
     expect(daemon.requests).toEqual([{ method: 'POST', path: '/api/accounts/prs2/activate' }]);
-    tui.unmount();
   });
 
   it("shows the daemon's error inline and keeps running", async () => {
@@ -160,50 +156,46 @@ describe('keys drive the control API and show the outcome inline', () => {
     });
     const tui = await renderTui(daemon);
     await tui.press('u');
-    expect(tui.screen().split('\n').at(-1)).toBe('✗ could not switch to work: account work is disabled; enable it first');
+    expect(tui.footer()).toBe('✗ could not switch to work: account work is disabled; enable it first');
     await tui.press(KEYS.escape);
-    expect(tui.screen().split('\n').at(-1)).toContain('? help');
-    tui.unmount();
+    expect(tui.footer()).toContain('? help');
   });
 
   it('a opens an inline prompt, validates the name, and adds the account', async () => {
     const daemon = fakeDaemon(makeView(), { routes });
     const tui = await renderTui(daemon);
     await tui.press('a');
-    expect(tui.screen().split('\n').at(-1)).toBe('new account name: ▌  enter add · esc cancel');
+    expect(tui.footer()).toBe('new account name: ▌  enter add · esc cancel');
     await tui.press(KEYS.enter);
-    expect(tui.screen().split('\n').at(-1)).toBe('new account name: ▌  name must not be empty');
+    expect(tui.footer()).toBe('new account name: ▌  name must not be empty');
     await tui.press('te', 'ax', KEYS.backspace, 'm');
-    expect(tui.screen().split('\n').at(-1)).toBe('new account name: team▌  enter add · esc cancel');
+    expect(tui.footer()).toBe('new account name: team▌  enter add · esc cancel');
     await tui.press(KEYS.enter);
     expect(daemon.requests).toEqual([{ method: 'POST', path: '/api/accounts', body: { name: 'team' } }]);
-    expect(tui.screen().split('\n').at(-1)).toBe('✓ added team; press c to connect it');
-    tui.unmount();
+    expect(tui.footer()).toBe('✓ added team; press c to connect it');
   });
 
   it('r renames through an inline prompt prefilled with the current name', async () => {
     const daemon = fakeDaemon(makeView(), { routes });
     const tui = await renderTui(daemon);
     await tui.press('j', 'r');
-    expect(tui.screen().split('\n').at(-1)).toBe('rename personal to: personal▌  enter rename · esc cancel');
+    expect(tui.footer()).toBe('rename personal to: personal▌  enter rename · esc cancel');
     for (let i = 0; i < 'personal'.length; i++) await tui.press(KEYS.backspace);
     await tui.press('home', KEYS.enter);
     expect(daemon.requests).toEqual([{ method: 'PATCH', path: '/api/accounts/prs2', body: { name: 'home' } }]);
-    tui.unmount();
   });
 
   it('x asks first and deletes only on y', async () => {
     const daemon = fakeDaemon(makeView(), { routes });
     const tui = await renderTui(daemon);
     await tui.press('j', 'x');
-    expect(tui.screen().split('\n').at(-1)).toBe('delete personal and its login? y delete · any other key keeps it');
+    expect(tui.footer()).toBe('delete personal and its login? y delete · any other key keeps it');
     await tui.press('n');
     expect(daemon.requests).toEqual([]);
-    expect(tui.screen().split('\n').at(-1)).toBe('✓ nothing deleted');
+    expect(tui.footer()).toBe('✓ nothing deleted');
     await tui.press('x', 'y');
     expect(daemon.requests).toEqual([{ method: 'DELETE', path: '/api/accounts/prs2' }]);
-    expect(tui.screen().split('\n').at(-1)).toBe('✓ deleted personal');
-    tui.unmount();
+    expect(tui.footer()).toBe('✓ deleted personal');
   });
 
   it('m says inline when the daemon has no model list, without inventing one', async () => {
@@ -215,7 +207,6 @@ describe('keys drive the control API and show the outcome inline', () => {
     expect(screen.split('\n').at(-1)).toBe('✗ no model list for work: no route GET /api/accounts/wrk1/models');
     expect(screen).toContain('Limits · work');
     expect(screen).not.toContain('Model · work');
-    tui.unmount();
   });
 
   it('m picks from the account model list', async () => {
@@ -253,8 +244,7 @@ describe('keys drive the control API and show the outcome inline', () => {
     `);
     await tui.press(KEYS.down, KEYS.enter);
     expect(daemon.requests.at(-1)).toEqual({ method: 'PATCH', path: '/api/accounts/wrk1', body: { model: 'gpt-5.4' } });
-    expect(tui.screen().split('\n').at(-1)).toBe('✓ work now uses gpt-5.4');
-    tui.unmount();
+    expect(tui.footer()).toBe('✓ work now uses gpt-5.4');
   });
 });
 
@@ -317,7 +307,6 @@ describe('login, events and connection', () => {
     expect(tui.screen()).toContain('signed in as me@example.org');
     await tui.press(KEYS.escape);
     expect(tui.screen()).toContain('Limits · personal');
-    tui.unmount();
   });
 
   it('x in the login panel cancels the running login', async () => {
@@ -328,8 +317,7 @@ describe('login, events and connection', () => {
     expect(tui.screen()).toContain('https://auth.openai.com/oauth/authorize?client_id=x');
     await tui.press('x');
     expect(daemon.requests).toEqual([{ method: 'DELETE', path: '/api/login-sessions/ls1' }]);
-    expect(tui.screen().split('\n').at(-1)).toBe('✓ login for personal cancelled');
-    tui.unmount();
+    expect(tui.footer()).toBe('✓ login for personal cancelled');
   });
 
   it('streams new events into the events pane, filters them and scrolls', async () => {
@@ -360,7 +348,6 @@ describe('login, events and connection', () => {
       ┃                                                                              ┃
       ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛"
     `);
-    tui.unmount();
   });
 
   it('shows reconnecting… while the daemon is away and recovers when it is back', async () => {
@@ -379,8 +366,7 @@ describe('login, events and connection', () => {
     daemon.down = false;
     await vi.advanceTimersByTimeAsync(2000);
     await settle();
-    expect(tui.screen().split('\n')[0]).toMatch(/^● live/);
-    tui.unmount();
+    expect(tui.statusRow()).toMatch(/^● live/);
   });
 
   it('s starts the daemon while it is down and reconnects right away', async () => {
@@ -392,14 +378,13 @@ describe('login, events and connection', () => {
     const tui = await renderTui(daemon, { startDaemon });
     await vi.advanceTimersByTimeAsync(0);
     await settle();
-    expect(tui.screen().split('\n')[0]).toMatch(/^↻ reconnecting…/);
+    expect(tui.statusRow()).toMatch(/^↻ reconnecting…/);
     await tui.press('s');
     await settle();
     expect(startDaemon).toHaveBeenCalledOnce();
     // No timer advanced: the retry sleep was cut short.
-    expect(tui.screen().split('\n')[0]).toMatch(/^● live/);
-    expect(tui.screen().split('\n').at(-1)).toBe('✓ daemon started');
-    tui.unmount();
+    expect(tui.statusRow()).toMatch(/^● live/);
+    expect(tui.footer()).toBe('✓ daemon started');
   });
 });
 
@@ -428,7 +413,6 @@ describe('other sizes', () => {
       └────────────────────────────────────────────────────────┘└──────────────────────────────────────────────────────────────────────┘
       ↑↓ select  u use  c connect  a add  m model  f fast  x delete  tab pane  ? help  q quit"
     `);
-    tui.unmount();
   });
 
   it('asks for a bigger terminal below 60×16 instead of garbling', async () => {
@@ -447,6 +431,5 @@ describe('other sizes', () => {
 
       "
     `);
-    tui.unmount();
   });
 });

@@ -95,6 +95,14 @@ export async function renderTui(
         .map((l) => l.trimEnd())
         .join('\n');
     },
+    /** The bottom line: prompt, question, result or key hints. */
+    footer(): string {
+      return this.screen().split('\n').at(-1) ?? '';
+    },
+    /** The top line: connection and status. */
+    statusRow(): string {
+      return this.screen().split('\n')[0] ?? '';
+    },
     async press(...keys: string[]) {
       for (const key of keys) {
         app.stdin.write(key);

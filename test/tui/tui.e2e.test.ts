@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateView } from '../../src/shared/schemas/api.js';
-import { BIN, makeHome, ok, okJson, type TestHome } from '../helpers/cli.js';
+import { BIN, daemonPid, makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
 
 /**
  * The built `ccbridge tui` in a real pseudo-terminal (a detached tmux session of exactly 80×24),
@@ -97,4 +97,18 @@ describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () 
     tmux('send-keys', '-t', 'ccb', 'q');
     await waitForScreen((s) => s === '(no tmux session)' || !s.includes('Accounts'), 'the TUI to quit');
   }, 30_000);
+});
+
+describe('ccbridge tui without a terminal', () => {
+  it('explains that it needs one, exits 1 and starts nothing', async () => {
+    const home = await makeHome();
+    try {
+      const r = await run(home, ['tui']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('ccbridge: `ccbridge tui` needs an interactive terminal; in scripts use `ccbridge status`, `list --json` or `logs -f`\n');
+      expect(daemonPid(home)).toBeNull();
+    } finally {
+      await home.cleanup();
+    }
+  });
 });
