@@ -28,8 +28,8 @@ describe('dashboard at 80×24', () => {
       ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
       ┌─ Limits · work ──────────────────────────────────────────────────────────────┐
       │ work@example.com · pro · updated 1m 5s ago via headers                       │
-      │ codex      5h   ██████████████░░░░░░░░░░░░░░░░░░░░  42% resets in 2h 05m 09s │
-      │            7d   ████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  12% resets in 4d 03h     │
+      │ codex      5h     █████████████░░░░░░░░░░░░░░░░░░░  42% resets in 2h 05m 09s │
+      │            weekly ████░░░░░░░░░░░░░░░░░░░░░░░░░░░░  12% resets in 4d 03h     │
       │            credits: 9.99                                                     │
       └──────────────────────────────────────────────────────────────────────────────┘
       ┌─ Events · all ───────────────────────────────────────────────────────────────┐
@@ -65,8 +65,8 @@ describe('dashboard at 80×24', () => {
       ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
       ┌─ Limits · personal ──────────────────────────────────────────────────────────┐
       │ me@example.org · plus · updated 20m 0s ago via app-server                    │
-      │ codex      5h   ██████████████████████████████████ 100% resets in 13m 05s    │
-      │            7d   ████████████████████████░░░░░░░░░░  71% resets in 2d 00h     │
+      │ codex      5h     ████████████████████████████████ 100% resets in 13m 05s    │
+      │            weekly ███████████████████████░░░░░░░░░  71% resets in 2d 00h     │
       │            ! limit reached (rate_limit_reached)                              │
       │ ! stale: no request for 20m                                                  │
       └──────────────────────────────────────────────────────────────────────────────┘"
@@ -401,8 +401,8 @@ describe('other sizes', () => {
       ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
       ┌─ Limits · work ────────────────────────────────────────┐┌─ Events · all ───────────────────────────────────────────────────────┐
       │ work@example.com · pro · updated 1m 5s ago via headers ││ 11:58:21 info  system  daemon 0.1.0 started (pid 4242)               │
-      │ codex      5h   ████████░░░░░░░░░░░  42% in 2h 05m 09s ││ 11:58:22 info  account account work added                            │
-      │            7d   ██░░░░░░░░░░░░░░░░░  12% in 4d 03h     ││ 11:58:23 info  proxy   POST /v1/messages → work 200 in 1.2s          │
+      │ codex      5h     ███████░░░░░░░░░░  42% in 2h 05m 09s ││ 11:58:22 info  account account work added                            │
+      │            weekly ██░░░░░░░░░░░░░░░  12% in 4d 03h     ││ 11:58:23 info  proxy   POST /v1/messages → work 200 in 1.2s          │
       │            credits: 9.99                               ││ 11:58:24 warn  limits  personal: 5h limit at 100%, switching to work │
       │                                                        ││ 11:58:25 error proxy   upstream 502 from chatgpt.com                 │
       │                                                        ││                                                                      │

@@ -97,8 +97,8 @@ describe('limitsLines', () => {
   it('shows each window with bar, percentage and a countdown that ticks with now', () => {
     expect(text(limitsLines(work, NOW, 76))).toEqual([
       'work@example.com · pro · updated 1m 5s ago via headers',
-      'codex      5h   ██████████████░░░░░░░░░░░░░░░░░░░░  42% resets in 2h 05m 09s',
-      '           7d   ████░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░  12% resets in 4d 03h',
+      'codex      5h     █████████████░░░░░░░░░░░░░░░░░░░  42% resets in 2h 05m 09s',
+      '           weekly ████░░░░░░░░░░░░░░░░░░░░░░░░░░░░  12% resets in 4d 03h',
       '           credits: 9.99',
     ]);
     expect(lineText(limitsLines(work, NOW + 10_000, 76)[1]!)).toContain('resets in 2h 04m 59s');
@@ -107,8 +107,8 @@ describe('limitsLines', () => {
   it('warns about stale data and reached limits', () => {
     expect(text(limitsLines(personal, NOW, 60))).toEqual([
       'me@example.org · plus · updated 20m 0s ago via app-server',
-      'codex      5h   █████████████████████████ 100% in 13m 05s',
-      '           7d   ██████████████████░░░░░░░  71% in 2d 00h',
+      'codex      5h     ███████████████████████ 100% in 13m 05s',
+      '           weekly ████████████████░░░░░░░  71% in 2d 00h',
       '           ! limit reached (rate_limit_reached)',
       '! stale: no request for 20m',
     ]);

@@ -1,11 +1,11 @@
-import { formatBar, formatCountdown, formatDuration, formatPercent, formatWindow } from '../../shared/format.js';
+import { formatBar, formatCountdown, formatDuration, formatPercent, formatWindowName } from '../../shared/format.js';
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { LimitBucket, LimitWindow } from '../../shared/schemas/limits.js';
 import { usageTone } from './accountsView.js';
 import { cell, seg, type Line } from './line.js';
 
 const LABEL = 10;
-const WINDOW = 4;
+const WINDOW = 6;
 const PCT = 4;
 
 /** Every bucket of the selected account with a bar per window and a countdown that ticks with `now`. */
@@ -49,7 +49,7 @@ function windowLine(label: string, w: LimitWindow, now: number, width: number, r
   return [
     cell(label, LABEL, 'accent', 'left', true),
     seg(' '),
-    cell(formatWindow(w.windowMinutes), WINDOW),
+    cell(formatWindowName(w.windowMinutes), WINDOW),
     seg(' '),
     seg(formatBar(w.usedPercent, bar), usageTone(w.usedPercent)),
     seg(' '),
