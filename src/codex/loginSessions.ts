@@ -137,8 +137,8 @@ export class LoginSessionManager extends EventEmitter<{ change: [LoginSession] }
   }
 
   private async drive(run: Run): Promise<void> {
-    const minutes = Math.round(this.timeoutMs / 60_000);
-    run.timer = setTimeout(() => this.finish(run, 'timed_out', `No login was completed within ${minutes || this.timeoutMs / 60_000} minutes.`), this.timeoutMs);
+    const span = this.timeoutMs >= 60_000 ? `${Math.round(this.timeoutMs / 60_000)} minutes` : `${Math.round(this.timeoutMs / 1000)} seconds`;
+    run.timer = setTimeout(() => this.finish(run, 'timed_out', `No login was completed within ${span}.`), this.timeoutMs);
     const { accountId, kind } = run.session;
     try {
       run.attempt = await startLogin(this.opts.process, accountId, kind, run.abort.signal);
