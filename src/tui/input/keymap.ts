@@ -3,7 +3,7 @@ import { AccountNameSchema } from '../../shared/schemas/state.js';
 import { nextFastOverride, type AccountRef, type ControlOp } from '../actions/controlOps.js';
 import { isLoginFinished, latestLoginSession, selectedAccount } from '../state/selectors.js';
 import type { TuiAction } from '../state/tuiReducer.js';
-import type { Mode, TuiState } from '../state/tuiState.js';
+import type { Mode, PromptMode, TuiState } from '../state/tuiState.js';
 
 /** What a key press asks for; the root carries it out. Keeping this pure makes every binding testable. */
 export type Intent =
@@ -21,6 +21,8 @@ const dispatch = (action: TuiAction): Intent => ({ type: 'dispatch', action });
 const run = (op: ControlOp): Intent => ({ type: 'run', op });
 const setMode = (mode: Mode): Intent => dispatch({ type: 'setMode', mode });
 const NORMAL = setMode({ kind: 'normal' });
+/** Keys that act on the selected account (enter too). */
+const ACCOUNT_KEYS = new Set(['u', 'D', 'c', 'r', 'e', 'm', 'f', 'l', 'x']);
 
 export function intentsForKey(state: TuiState, input: string, key: Key, ctx: KeyContext): Intent[] {
   switch (state.mode.kind) {
@@ -83,8 +85,7 @@ function normalKey(state: TuiState, input: string, key: Key, ctx: KeyContext): I
   }
   if (input === 'A') return [run({ op: 'applyClaude' })];
 
-  const bindings: Record<string, true> = { u: true, D: true, c: true, r: true, e: true, m: true, f: true, l: true, x: true };
-  if (!(key.return || bindings[input])) return [];
+  if (!(key.return || ACCOUNT_KEYS.has(input))) return [];
   const selected = selectedAccount(state);
   if (!selected) return [dispatch({ type: 'notify', notice: { id: -1, tone: 'error', text: 'no account selected; press a to add one' } })];
   const account: AccountRef = { id: selected.id, name: selected.name };
@@ -144,7 +145,7 @@ function navigation(state: TuiState, input: string, key: Key, ctx: KeyContext): 
   return null;
 }
 
-function promptKey(state: TuiState, mode: Extract<Mode, { kind: 'add' | 'rename' }>, input: string, key: Key): Intent[] {
+function promptKey(state: TuiState, mode: PromptMode, input: string, key: Key): Intent[] {
   if (key.escape) return [NORMAL];
   if (key.backspace || key.delete) return [dispatch({ type: 'editPrompt', edit: { kind: 'backspace' } })];
   if (key.return) {

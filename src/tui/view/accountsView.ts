@@ -44,7 +44,7 @@ export function accountColumns(width: number): AccountColumn[] {
   return cols;
 }
 
-export function accountHeader(cols: AccountColumn[]): Line {
+function accountHeader(cols: AccountColumn[]): Line {
   return join(cols.map((c) => [cell(c.title, c.width, 'muted')]));
 }
 
@@ -53,7 +53,7 @@ export function usageTone(percent: number): SegmentTone {
 }
 
 /** `██░░░  42%` in `width` characters, or a dash when the window is unknown. */
-export function usageCell(window: LimitWindow | null, width: number, stale: boolean): Segment[] {
+function usageCell(window: LimitWindow | null, width: number, stale: boolean): Segment[] {
   if (!window) return [cell('-', width, 'muted')];
   const pct = formatPercent(window.usedPercent).padStart(4);
   const bar = formatBar(window.usedPercent, Math.max(1, width - pct.length - 1));

@@ -7,7 +7,7 @@ export interface Size {
 
 export const MIN_SIZE: Size = { columns: 60, rows: 16 };
 /** From this width the limits and events panes sit side by side. */
-export const SIDE_BY_SIDE = 120;
+const SIDE_BY_SIDE = 120;
 
 export interface Box {
   width: number;

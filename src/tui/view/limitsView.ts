@@ -2,7 +2,7 @@ import { formatBar, formatCountdown, formatDuration, formatPercent, formatWindow
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { LimitBucket, LimitWindow } from '../../shared/schemas/limits.js';
 import { usageTone } from './accountsView.js';
-import { cell, seg, type Line } from './line.js';
+import { cell, oneLine, seg, type Line } from './line.js';
 
 const LABEL = 10;
 const WINDOW = 6;
@@ -19,8 +19,8 @@ export function limitsLines(account: AccountView | null, now: number, width: num
   }
   const reset = width >= 70 ? 'resets in ' : 'in ';
   for (const bucket of limits?.buckets ?? []) lines.push(...bucketLines(bucket, now, width, reset));
-  if (limits?.stale) lines.push([seg(`! stale: ${limits.staleReason ?? 'not refreshed recently'}`, 'warn')]);
-  if (limits?.error) lines.push([seg(`! last refresh failed: ${limits.error}`, 'error')]);
+  if (limits?.stale) lines.push([seg(`! stale: ${oneLine(limits.staleReason ?? 'not refreshed recently')}`, 'warn')]);
+  if (limits?.error) lines.push([seg(`! last refresh failed: ${oneLine(limits.error)}`, 'error')]);
   return lines;
 }
 
@@ -45,6 +45,7 @@ function bucketLines(bucket: LimitBucket, now: number, width: number, reset: str
 function windowLine(label: string, w: LimitWindow, now: number, width: number, reset: string): Line {
   const countdown = w.resetsAt === null ? '' : reset + formatCountdown(w.resetsAt * 1000 - now);
   const countdownWidth = reset.length + 10;
+  // Whatever the fixed columns and their four separating spaces leave.
   const bar = Math.max(5, width - LABEL - WINDOW - PCT - countdownWidth - 4);
   return [
     cell(label, LABEL, 'accent', 'left', true),

@@ -1,6 +1,7 @@
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { LoginSession } from '../../shared/schemas/auth.js';
 import { KEY_HELP, LEGEND } from '../input/keyHelp.js';
+import { isLoginFinished } from '../state/selectors.js';
 import type { ModelChoice } from '../state/tuiState.js';
 import { visibleWindow } from './accountsView.js';
 import { cell, oneLine, seg, textLength, type Line } from './line.js';
@@ -63,8 +64,7 @@ export function loginLines(account: AccountView, session: LoginSession | null, w
     // Wrapped, never truncated: the whole URL must be copyable.
     for (const chunk of chunks(session.authUrl, width)) lines.push([seg(chunk, 'accent')]);
   }
-  const finished = ['succeeded', 'failed', 'cancelled', 'timed_out'].includes(session.state);
-  lines.push([], [seg(finished ? 'esc close' : 'esc close (the login keeps running) · x cancel the login', 'muted')]);
+  lines.push([], [seg(isLoginFinished(session) ? 'esc close' : 'esc close (the login keeps running) · x cancel the login', 'muted')]);
   return lines;
 }
 
