@@ -20,7 +20,7 @@ export function completeCommand(): Command {
         import('../complete/stateCompletionSource.js'),
       ]);
       const root = cmd.parent ?? cmd;
-      const completion = completeWords(root, words.length ? words : [''], stateCompletionSource(resolvePaths().stateFile));
+      const completion = completeWords(root, words.length ? words : [''], stateCompletionSource(resolvePaths()));
       process.stdout.write(formatCompletion(completion));
     });
 }

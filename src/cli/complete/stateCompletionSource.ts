@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { BUILTIN_MODELS } from '../../bridge/codexModels.js';
+import { accountHome, type Paths } from '../../shared/paths.js';
 import type { Candidate, CompletionSource } from './completeWords.js';
 
 /**
@@ -24,13 +26,40 @@ const CompletionStateSchema = z.looseObject({
 type CompletionState = z.infer<typeof CompletionStateSchema>;
 type StateAccount = CompletionState['accounts'][number];
 
-function readState(stateFile: string): CompletionState | null {
+/**
+ * `$CODEX_HOME/models_cache.json`, which codex writes whenever it fetches the account's model list
+ * (the daemon's `model/list`): the account's own line-up, on disk.
+ */
+const CodexModelsCacheSchema = z.looseObject({
+  models: z.array(
+    z.looseObject({
+      slug: z.string().min(1),
+      display_name: z.string().nullish(),
+      visibility: z.string().nullish(),
+      priority: z.number().nullish(),
+    }),
+  ),
+});
+
+function readJson<T>(file: string, schema: z.ZodType<T>): T | null {
   try {
-    return CompletionStateSchema.parse(JSON.parse(readFileSync(stateFile, 'utf8')));
+    return schema.parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
-    return null; // no state yet, or unreadable: nothing to offer
+    return null; // missing or unreadable: nothing to offer from it
   }
 }
+
+/** The account's cached models in codex's order, or null when codex has not cached any. */
+function cachedModels(paths: Paths, accountId: string): Array<{ id: string; displayName: string | null }> | null {
+  const cache = readJson(join(accountHome(paths, accountId), 'models_cache.json'), CodexModelsCacheSchema);
+  const visible = cache?.models.filter((m) => m.visibility !== 'hide') ?? [];
+  if (!visible.length) return null;
+  return visible
+    .sort((a, b) => (a.priority ?? Infinity) - (b.priority ?? Infinity))
+    .map((m) => ({ id: m.slug, displayName: m.display_name ?? null }));
+}
+
+const builtinModels = () => BUILTIN_MODELS.filter((m) => !m.hidden).map((m) => ({ id: m.id, displayName: m.displayName ?? null }));
 
 /** Same lookup rule as the daemon: id first, then the name case-insensitively. */
 function findAccount(state: CompletionState, ref: string): StateAccount | undefined {
@@ -47,12 +76,12 @@ function describeAccount(state: CompletionState, a: StateAccount): string {
 }
 
 /**
- * Reads state.json directly (never the daemon: completion must be instant and must not start
- * anything). The file is read once, on first use.
+ * Reads state.json (and codex's model caches) directly, never the daemon: completion must be
+ * instant and must not start anything. Models: the account's cached list, else the built-in catalog.
  */
-export function stateCompletionSource(stateFile: string): CompletionSource {
+export function stateCompletionSource(paths: Paths): CompletionSource {
   let cached: CompletionState | null | undefined;
-  const state = () => (cached === undefined ? (cached = readState(stateFile)) : cached);
+  const state = () => (cached === undefined ? (cached = readJson(paths.stateFile, CompletionStateSchema)) : cached);
   return {
     accounts(): Candidate[] {
       const s = state();
@@ -61,10 +90,11 @@ export function stateCompletionSource(stateFile: string): CompletionSource {
     models(account: string | null): Candidate[] {
       const s = state();
       const ref = account ?? s?.activeAccountId ?? s?.defaultAccountId ?? null;
-      const preferred = s && ref ? findAccount(s, ref)?.model : undefined;
-      return BUILTIN_MODELS.filter((m) => !m.hidden).map((m) => ({
+      const target = s && ref ? findAccount(s, ref) : undefined;
+      const models = (target ? cachedModels(paths, target.id) : null) ?? builtinModels();
+      return models.map((m) => ({
         value: m.id,
-        description: [m.displayName, m.id === preferred ? 'preferred' : null].filter(Boolean).join(' · '),
+        description: [m.displayName, m.id === target?.model ? 'preferred' : null].filter(Boolean).join(' · '),
       }));
     },
   };
