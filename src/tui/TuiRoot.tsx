@@ -1,5 +1,6 @@
 import { useApp } from 'ink';
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { canOpenBrowser, openBrowser } from '../cli/openBrowser.js';
 import { errorMessage } from '../shared/errors.js';
 import { createOpRunner } from './actions/opRunner.js';
 import { TuiActionsContext, TuiStateContext, type TuiActions, type TuiStateValue } from './contexts.js';
@@ -7,6 +8,7 @@ import { followDaemon, wakeableSleep, type FeedClient } from './daemonFeed.js';
 import { Dashboard } from './Dashboard.js';
 import { useNow } from './hooks/useNow.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
+import { latestLoginSession } from './state/selectors.js';
 import { createTuiStore, type TuiStore } from './state/tuiStore.js';
 import { themeFor } from './theme.js';
 import type { Size } from './view/layout.js';
@@ -19,6 +21,8 @@ export interface TuiRootProps {
   size?: Size;
   /** For NO_COLOR; defaults to process.env. */
   env?: Record<string, string | undefined>;
+  /** Opens a URL in a browser; false when this machine has none. Defaults to the CLI's opener. */
+  openUrl?: (url: string) => boolean;
   store?: TuiStore;
 }
 
@@ -26,7 +30,7 @@ export interface TuiRootProps {
  * The one stateful component: it owns the store, the daemon subscription, the clock and the action
  * runner, and hands state and actions to the tree through two contexts.
  */
-export function TuiRoot({ client, startDaemon, size: fixedSize, env = process.env, store: givenStore }: TuiRootProps) {
+export function TuiRoot({ client, startDaemon, size: fixedSize, env = process.env, openUrl = openInBrowser, store: givenStore }: TuiRootProps) {
   const store = useMemo(() => givenStore ?? createTuiStore(), [givenStore]);
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const now = useNow();
@@ -57,10 +61,30 @@ export function TuiRoot({ client, startDaemon, size: fixedSize, env = process.en
           (err: unknown) => notify('error', `could not start the daemon: ${errorMessage(err)}`),
         );
       },
+      openUrl(url) {
+        const opened = openUrl(url);
+        store.dispatch({
+          type: 'notify',
+          notice: opened
+            ? { id: -3, tone: 'ok', text: 'opened the sign-in page in your browser' }
+            : { id: -3, tone: 'error', text: 'no browser on this machine (no DISPLAY or BROWSER); open the URL by hand' },
+        });
+      },
       quit: () => exit(),
     }),
-    [client, store, startDaemon, retry, exit],
+    [client, store, startDaemon, retry, openUrl, exit],
   );
+
+  // A browser login started here opens its sign-in page once the daemon knows the URL, like `ccbridge connect`.
+  const autoOpened = useRef(new Set<string>());
+  useEffect(() => {
+    const mode = state.mode;
+    if (mode.kind !== 'login' || !mode.autoOpen) return;
+    const session = latestLoginSession(state.view, mode.accountId) ?? mode.session;
+    if (session?.kind !== 'browser' || session.state !== 'waiting' || !session.authUrl || autoOpened.current.has(session.id)) return;
+    autoOpened.current.add(session.id);
+    actions.openUrl(session.authUrl);
+  }, [state.mode, state.view, actions]);
   const value = useMemo<TuiStateValue>(() => ({ state, now, size, theme }), [state, now, size, theme]);
 
   return (
@@ -70,4 +94,10 @@ export function TuiRoot({ client, startDaemon, size: fixedSize, env = process.en
       </TuiStateContext.Provider>
     </TuiActionsContext.Provider>
   );
+}
+
+function openInBrowser(url: string): boolean {
+  if (!canOpenBrowser()) return false;
+  openBrowser(url);
+  return true;
 }

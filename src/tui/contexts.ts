@@ -20,6 +20,8 @@ export interface TuiActions {
   dispatch(action: TuiAction): void;
   run: RunOp;
   startDaemon(): void;
+  /** Opens a URL in the user's browser, saying inline whether it could. */
+  openUrl(url: string): void;
   quit(): void;
 }
 

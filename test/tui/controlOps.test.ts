@@ -72,10 +72,10 @@ describe('followUp', () => {
       error: null,
     };
     expect(followUp({ op: 'connect', account: work, kind: 'browser' }, { session })).toEqual([
-      { type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session }, ifCurrent: 'normal' },
+      { type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session, autoOpen: true }, ifCurrent: 'normal' },
     ]);
-    expect(followUp({ op: 'connect', account: work, kind: 'browser' }, { unexpected: true })).toEqual([
-      { type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session: null }, ifCurrent: 'normal' },
+    expect(followUp({ op: 'connect', account: work, kind: 'device' }, { unexpected: true })).toEqual([
+      { type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session: null, autoOpen: false }, ifCurrent: 'normal' },
     ]);
   });
 

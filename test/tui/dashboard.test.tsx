@@ -290,7 +290,7 @@ describe('login, events and connection', () => {
       ┃ 1. open  https://auth.openai.com/codex/device                                ┃
       ┃ 2. enter WXYZ-4321                                                           ┃
       ┃                                                                              ┃
-      ┃ esc close (the login keeps running) · x cancel the login                     ┃
+      ┃ esc close (the login keeps running) · o open in browser · x cancel           ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
@@ -315,9 +315,35 @@ describe('login, events and connection', () => {
     const tui = await renderTui(daemon);
     await tui.press('j', 'c');
     expect(tui.screen()).toContain('https://auth.openai.com/oauth/authorize?client_id=x');
+    // Started elsewhere (e.g. by `ccbridge connect`, which opened the browser itself): not opened again.
+    expect(tui.opened).toEqual([]);
     await tui.press('x');
     expect(daemon.requests).toEqual([{ method: 'DELETE', path: '/api/login-sessions/ls1' }]);
     expect(tui.footer()).toBe('✓ login for personal cancelled');
+  });
+
+  it('a browser login started here opens the sign-in page once, and o opens it again', async () => {
+    const authUrl = 'https://auth.openai.com/oauth/authorize?client_id=x';
+    const daemon = fakeDaemon(makeView(), { routes: { 'POST /api/accounts/prs2/connect': () => ({ session: session({ kind: 'browser' }) }) } });
+    const tui = await renderTui(daemon);
+    await tui.press('j', 'c', 'b');
+    expect(tui.opened).toEqual([]);
+    const waiting = makeView({ loginSessions: [session({ kind: 'browser', state: 'waiting', authUrl })] });
+    daemon.pushState(waiting);
+    await settle();
+    daemon.pushState(waiting);
+    await settle();
+    expect(tui.opened).toEqual([authUrl]);
+    expect(tui.footer()).toBe('✓ opened the sign-in page in your browser');
+    await tui.press('o');
+    expect(tui.opened).toEqual([authUrl, authUrl]);
+  });
+
+  it('says so when there is no browser to open', async () => {
+    const waiting = session({ kind: 'browser', state: 'waiting', authUrl: 'https://auth.openai.com/oauth/authorize?client_id=x' });
+    const tui = await renderTui(fakeDaemon(makeView({ loginSessions: [waiting] })), { canOpenUrls: false });
+    await tui.press('j', 'c', 'o');
+    expect(tui.footer()).toBe('✗ no browser on this machine (no DISPLAY or BROWSER); open the URL by hand');
   });
 
   it('streams new events into the events pane, filters them and scrolls', async () => {

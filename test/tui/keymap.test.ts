@@ -83,7 +83,7 @@ describe('normal mode: account actions go to the selected account', () => {
       error: null,
     };
     const s = tuiReducer(live, { type: 'stateReceived', view: makeView({ loginSessions: [session] }) });
-    expect(actions(press(s, 'c'))).toEqual([{ type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session } }]);
+    expect(actions(press(s, 'c'))).toEqual([{ type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session, autoOpen: false } }]);
   });
 
   it('account keys without any account explain what to do', () => {
@@ -192,9 +192,10 @@ describe('confirmations and panels', () => {
       finishedAt: null,
       error: null,
     };
-    const watching = on(live, { kind: 'login', accountId: 'wrk1', session });
+    const watching = on(live, { kind: 'login', accountId: 'wrk1', session, autoOpen: false });
     expect(ops(press(watching, 'x'))).toEqual([{ op: 'cancelLogin', account: work, sessionId: 'ls 1' }]);
-    expect(ops(press(on(live, { kind: 'login', accountId: 'wrk1', session: { ...session, state: 'succeeded' } }), 'x'))).toEqual([]);
+    expect(ops(press(on(live, { kind: 'login', accountId: 'wrk1', session: { ...session, state: 'succeeded' }, autoOpen: false }), 'x'))).toEqual([]);
+    expect(press(watching, 'o')).toEqual([{ type: 'openUrl', url: 'https://auth.openai.com/codex/device' }]);
     expect(actions(press(watching, '', { escape: true }))).toEqual([{ type: 'setMode', mode: { kind: 'normal' } }]);
   });
 

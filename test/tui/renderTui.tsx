@@ -80,14 +80,21 @@ export async function settle(rounds = 6): Promise<void> {
 
 export async function renderTui(
   daemon: FakeDaemon,
-  opts: { size?: Size; env?: Record<string, string | undefined>; startDaemon?: () => Promise<void> } = {},
+  opts: { size?: Size; env?: Record<string, string | undefined>; startDaemon?: () => Promise<void>; canOpenUrls?: boolean } = {},
 ) {
   const size = opts.size ?? { columns: 80, rows: 24 };
   const env = opts.env ?? { NO_COLOR: '1' };
-  const app = render(<TuiRoot client={daemon} startDaemon={opts.startDaemon ?? (async () => {})} size={size} env={env} />);
+  // Tests never launch a browser: URLs the TUI opens are recorded instead.
+  const opened: string[] = [];
+  const openUrl = (url: string) => {
+    opened.push(url);
+    return opts.canOpenUrls ?? true;
+  };
+  const app = render(<TuiRoot client={daemon} startDaemon={opts.startDaemon ?? (async () => {})} size={size} env={env} openUrl={openUrl} />);
   await settle();
   return {
     ...app,
+    opened,
     /** The current screen, each line right-trimmed. */
     screen(): string {
       return (app.lastFrame() ?? '')

@@ -138,8 +138,9 @@ describe('tuiReducer: modes and prompts', () => {
 
   it('only switches mode from the expected one when asked to', () => {
     const helping = reduce(live, { type: 'setMode', mode: { kind: 'help' } });
-    expect(reduce(helping, { type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session: null }, ifCurrent: 'normal' }).mode.kind).toBe('help');
-    expect(reduce(live, { type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session: null }, ifCurrent: 'normal' }).mode.kind).toBe('login');
+    const login = { kind: 'login', accountId: 'wrk1', session: null, autoOpen: true } as const;
+    expect(reduce(helping, { type: 'setMode', mode: login, ifCurrent: 'normal' }).mode.kind).toBe('help');
+    expect(reduce(live, { type: 'setMode', mode: login, ifCurrent: 'normal' }).mode.kind).toBe('login');
   });
 
   it('preselects the current model and clamps the picker', () => {

@@ -158,7 +158,7 @@ export function followUp(op: ControlOp, response: unknown): TuiAction[] {
     }
     case 'connect': {
       const session = LoginSessionSchema.safeParse(body.session ?? body);
-      const mode = { kind: 'login', accountId: op.account.id, session: session.success ? session.data : null } as const;
+      const mode = { kind: 'login', accountId: op.account.id, session: session.success ? session.data : null, autoOpen: op.kind === 'browser' } as const;
       return [{ type: 'setMode', mode, ifCurrent: 'normal' }];
     }
     case 'listModels': {

@@ -17,6 +17,9 @@ export function useKeyBindings(ctx: KeyContext): void {
         case 'startDaemon':
           actions.startDaemon();
           break;
+        case 'openUrl':
+          actions.openUrl(intent.url);
+          break;
         case 'quit':
           actions.quit();
           break;

@@ -10,6 +10,7 @@ export type Intent =
   | { type: 'dispatch'; action: TuiAction }
   | { type: 'run'; op: ControlOp }
   | { type: 'startDaemon' }
+  | { type: 'openUrl'; url: string }
   | { type: 'quit' };
 
 export interface KeyContext {
@@ -51,6 +52,8 @@ export function intentsForKey(state: TuiState, input: string, key: Key, ctx: Key
       if (input === 'x' && account && session && !isLoginFinished(session)) {
         return [run({ op: 'cancelLogin', account, sessionId: session.id })];
       }
+      const url = session?.authUrl ?? session?.verificationUrl;
+      if (input === 'o' && url && session && !isLoginFinished(session)) return [{ type: 'openUrl', url }];
       if (key.escape || key.return || input === 'q') return [NORMAL];
       return [];
     }
@@ -96,7 +99,7 @@ function normalKey(state: TuiState, input: string, key: Key, ctx: KeyContext): I
     case 'c': {
       const session = latestLoginSession(state.view, account.id);
       // A login already under way is shown again rather than replaced.
-      if (session && !isLoginFinished(session)) return [setMode({ kind: 'login', accountId: account.id, session })];
+      if (session && !isLoginFinished(session)) return [setMode({ kind: 'login', accountId: account.id, session, autoOpen: false })];
       return [setMode({ kind: 'connect', accountId: account.id })];
     }
     case 'r':

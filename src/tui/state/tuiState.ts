@@ -32,7 +32,8 @@ export type Mode =
   | { kind: 'rename'; accountId: string; value: string; error: string | null }
   | { kind: 'confirmDelete'; accountId: string }
   | { kind: 'connect'; accountId: string }
-  | { kind: 'login'; accountId: string; session: LoginSession | null }
+  /** `autoOpen`: this TUI started the browser login, so it opens the sign-in URL once the session has it. */
+  | { kind: 'login'; accountId: string; session: LoginSession | null; autoOpen: boolean }
   | { kind: 'models'; accountId: string; choices: ModelChoice[] | null; index: number };
 
 export type PromptMode = Extract<Mode, { kind: 'add' | 'rename' }>;

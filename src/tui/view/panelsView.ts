@@ -60,11 +60,11 @@ export function loginLines(account: AccountView, session: LoginSession | null, w
     lines.push([], [seg('1. open  ', 'muted'), seg(session.verificationUrl ?? '(waiting for the URL)', 'accent')]);
     lines.push([seg('2. enter ', 'muted'), seg(session.userCode ?? '(waiting for the code)', 'accent', true)]);
   } else if (session.authUrl) {
-    lines.push([], [seg('Open this URL in a browser on this machine:', 'muted')]);
+    lines.push([], [seg('Sign in with this URL in a browser on this machine (o opens it):', 'muted')]);
     // Wrapped, never truncated: the whole URL must be copyable.
     for (const chunk of chunks(session.authUrl, width)) lines.push([seg(chunk, 'accent')]);
   }
-  lines.push([], [seg(isLoginFinished(session) ? 'esc close' : 'esc close (the login keeps running) · x cancel the login', 'muted')]);
+  lines.push([], [seg(isLoginFinished(session) ? 'esc close' : 'esc close (the login keeps running) · o open in browser · x cancel', 'muted')]);
   return lines;
 }
 
