@@ -48,8 +48,17 @@ export function systemdUnavailable(problem: string): CcbridgeError {
   );
 }
 
+/** The login name for loginctl; userInfo() throws for a uid without a passwd entry (containers). */
+export function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER || process.env.LOGNAME || String(process.getuid?.() ?? '');
+  }
+}
+
 /** Whether the user's services keep running without a login session; null when loginctl cannot say. */
-export function lingerEnabled(user: string = userInfo().username): boolean | null {
+export function lingerEnabled(user: string = currentUser()): boolean | null {
   const r = runTool('loginctl', ['show-user', user, '--property=Linger', '--value']);
   if (r.code !== 0) return null;
   return r.stdout === 'yes';

@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CcbridgeError } from '../../shared/errors.js';
 import { UNIT_NAME, buildUnitFile, serviceEnvironment, userUnitDir } from '../../service/unitFile.js';
-import { lingerEnabled, systemctl, systemctlOrThrow, systemdUnavailable, userSystemdProblem } from '../../service/systemctl.js';
+import { currentUser, lingerEnabled, systemctl, systemctlOrThrow, systemdUnavailable, userSystemdProblem } from '../../service/systemctl.js';
 import { DaemonClient } from '../daemonClient.js';
 import { emit, keyValues } from '../output.js';
 import { addJsonOption, getState, type JsonOption } from './shared.js';
@@ -52,7 +51,7 @@ async function waitForDaemon(client: DaemonClient): Promise<void> {
 }
 
 function lingerAdvice(linger: boolean | null): string {
-  const user = userInfo().username;
+  const user = currentUser();
   if (linger) return `lingering is on for ${user}: the service also runs without a login session`;
   return `the service starts at login and stops at your last logout; to keep it running without a session, run \`sudo loginctl enable-linger ${user}\``;
 }
