@@ -20,7 +20,7 @@ describe('dashboard at 80×24', () => {
     const tui = await renderTui(fakeDaemon(makeView(), { history: sampleEvents }));
     expect(tui.screen()).toMatchInlineSnapshot(`
       "● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok
-      ┏━ Accounts ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+      ┏━ Accounts · failover routing ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
       ┃     NAME         STATE         PLAN  MODEL        FAST 5H         WEEK       ┃
       ┃ ›★◆ work         connected     pro   gpt-5.5      off~ ██░░░  42% █░░░░  12% ┃
       ┃     personal     exhausted     plus  default      on   █████ 100% ████░  71% ┃
@@ -418,8 +418,8 @@ describe('other sizes', () => {
   it('puts limits and events side by side on a wide terminal and shows the e-mail column', async () => {
     const tui = await renderTui(fakeDaemon(makeView(), { history: sampleEvents }), { size: { columns: 130, rows: 20 } });
     expect(tui.screen()).toMatchInlineSnapshot(`
-      "● live  http://127.0.0.1:9000  ★ work  fast off  routing failover  today 12 req 35k/1.2k tok
-      ┏━ Accounts ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+      "● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok
+      ┏━ Accounts · failover routing ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
       ┃     NAME                 EMAIL                           STATE         PLAN  MODEL        FAST 5H              WEEK            ┃
       ┃ ›★◆ work                 work@example.com                connected     pro   gpt-5.5      off~ ████░░░░░░  42% █░░░░░░░░░  12% ┃
       ┃     personal             me@example.org                  exhausted     plus  default      on   ██████████ 100% ███████░░░  71% ┃

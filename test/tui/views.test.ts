@@ -147,13 +147,14 @@ describe('eventsPage', () => {
 });
 
 describe('statusLine', () => {
-  it('shows connection, bridge, active account, fast mode, routing and today', () => {
-    const line = lineText(statusLine(makeView(), { status: 'live' }, NOW, 200));
-    expect(line).toBe('● live  http://127.0.0.1:9000  ★ work  fast off  routing failover  today 12 req 35k/1.2k tok');
+  it('shows connection, bridge, active account, fast mode and today, all of it at 80 columns', () => {
+    const line = lineText(statusLine(makeView(), { status: 'live' }, NOW, 76));
+    expect(line).toBe('● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok');
   });
 
-  it('drops routing first when narrow', () => {
-    expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 80))).toBe('● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok');
+  it('drops today, then fast mode, when narrower', () => {
+    expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 60))).toBe('● live  http://127.0.0.1:9000  ★ work  fast off');
+    expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 45))).toBe('● live  http://127.0.0.1:9000  ★ work');
   });
 
   it('names the route account when none is active', () => {

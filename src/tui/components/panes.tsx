@@ -18,7 +18,7 @@ export function AccountsPane(props: { view: StateView | null; selectedId: string
   const shown = Math.min(count, innerLines(box) - 1);
   return (
     <Pane
-      title="Accounts"
+      title={view ? `Accounts · ${view.settings.routing} routing` : 'Accounts'}
       note={count > shown ? `${shown} of ${count}` : undefined}
       box={box}
       focused={props.focused}

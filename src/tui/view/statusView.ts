@@ -17,8 +17,9 @@ function connectionBadge(connection: Connection, now: number): { text: string; t
 }
 
 /**
- * The top line: connection, bridge URL, the account requests go to, global fast mode, routing and
- * today's traffic. Parts that do not fit are dropped, least important first.
+ * The top line: connection, bridge URL, the account requests go to, global fast mode and today's
+ * traffic (the routing mode heads the accounts pane). Parts that do not fit are dropped, least
+ * important first.
  */
 export function statusLine(view: StateView | null, connection: Connection, now: number, width: number): Line {
   const badge = connectionBadge(connection, now);
@@ -32,7 +33,6 @@ export function statusLine(view: StateView | null, connection: Connection, now: 
       { text: view.bridge.url, priority: 1 },
       { text: who, priority: 2 },
       { text: `fast ${view.settings.fastMode ? 'on' : 'off'}`, priority: 3 },
-      { text: `routing ${view.settings.routing}`, priority: 5 },
       { text: `today ${s.requests} req ${formatCount(s.inputTokens)}/${formatCount(s.outputTokens)} tok`, priority: 4 },
     ],
     Math.max(0, width - badge.text.length - 2),
