@@ -36,7 +36,8 @@ export class DaemonClient {
         resolve,
       );
       req.once('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') reject(new DaemonDownError(this.paths.socketPath));
+        // A daemon mid-shutdown can also reset or close the connection: it is going down.
+        if (['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(err.code ?? '')) reject(new DaemonDownError(this.paths.socketPath));
         else if (err.code === 'EACCES') reject(new CcbridgeError('socket_denied', `no permission to use ${this.paths.socketPath}; is the daemon run by another user?`));
         else reject(err);
       });

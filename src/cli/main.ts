@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
 import { describeZodError, isZodError } from '../shared/zodMessage.js';
 import { buildProgram } from './program.js';
@@ -6,8 +6,11 @@ import { buildProgram } from './program.js';
 /** The one exit point: every failure becomes one stderr line and an exit code (1 failure, 2 usage). */
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
-  for (const cmd of program.commands) cmd.exitOverride();
+  const override = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -16,6 +16,7 @@ import { listCommand } from './commands/list.js';
 import { logoutCommand } from './commands/logout.js';
 import { logsCommand } from './commands/logs.js';
 import { modelCommand } from './commands/model.js';
+import { modelsCommand } from './commands/models.js';
 import { restartCommand } from './commands/restart.js';
 import { rmCommand } from './commands/rm.js';
 import { serviceCommand } from './commands/service.js';
@@ -56,13 +57,14 @@ export function buildProgram(): Command {
     enableCommand(),
     disableCommand(),
     modelCommand(),
+    modelsCommand(),
     fastCommand(),
     configCommand(),
     tokenCommand(),
+    tuiCommand(),
     applyClaudeCommand(),
     envCommand(),
     claudeCommand(),
-    tuiCommand(),
     completionCommand(),
     serviceCommand(),
   ];

@@ -165,6 +165,6 @@ function statusCommand(): Command {
 export function serviceCommand(): Command {
   const service = new Command('service').description('run the daemon as a systemd --user service: install | uninstall | status');
   // main() turns commander errors into exit 2 only for commands that throw instead of exiting.
-  for (const sub of [installCommand(), uninstallCommand(), statusCommand()]) service.addCommand(sub.exitOverride());
+  for (const sub of [installCommand(), uninstallCommand(), statusCommand()]) service.addCommand(sub);
   return service;
 }

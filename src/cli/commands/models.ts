@@ -1,0 +1,39 @@
+import { Command } from 'commander';
+import type { CodexModel } from '../../codex/appServerProtocol.js';
+import { CcbridgeError } from '../../shared/errors.js';
+import { emit, table } from '../output.js';
+import { requireAccountView } from './accountLookup.js';
+import { addJsonOption, encodeRef, getState, withDaemon, type JsonOption } from './shared.js';
+
+export function formatModels(account: string, preferred: string | null, models: CodexModel[]): string {
+  if (!models.length) return `${account}: codex lists no models`;
+  const rows = [['', 'MODEL', 'NAME', 'EFFORTS', 'FAST']];
+  for (const m of models) {
+    const mark = m.id === preferred ? '*' : m.isDefault && !preferred ? 'd' : '';
+    rows.push([
+      mark,
+      m.id,
+      m.displayName,
+      m.supportedReasoningEfforts.map((e) => e.reasoningEffort).join(',') || '-',
+      m.serviceTiers.some((t) => t.id === 'priority') ? 'yes' : 'no',
+    ]);
+  }
+  return `${account}\n${table(rows)}\n\n* preferred by the account  d codex default`;
+}
+
+export function modelsCommand(): Command {
+  return addJsonOption(
+    new Command('models')
+      .description("models an account can use (from codex's model list); default: the account requests go to")
+      .argument('[account]', 'account id or name'),
+  ).action(async (ref: string | undefined, opts: JsonOption) => {
+    const data = await withDaemon(async (c) => {
+      const state = await getState(c);
+      const account = ref ? requireAccountView(state, ref) : state.accounts.find((a) => a.id === state.routeAccountId);
+      if (!account) throw new CcbridgeError('no_account', 'no account to ask; add one with `ccbridge add <name>` or name one');
+      const { models } = await c.request<{ models: CodexModel[] }>('GET', `/api/accounts/${encodeRef(account.id)}/models`);
+      return { account: account.name, preferred: account.model, models };
+    });
+    emit(data, opts, (d) => formatModels(d.account, d.preferred, d.models));
+  });
+}
