@@ -10,6 +10,8 @@ export type FailureKind = 'usage_limit' | 'rate_limit' | 'unauthorized' | 'overl
 export interface UpstreamFailure {
   kind: FailureKind;
   error: AnthropicApiError;
+  /** Unix seconds the account's quota comes back, when the backend said so (429 `usage_limit_reached`). */
+  resetsAt?: number;
 }
 
 export interface FailureContext {
@@ -73,6 +75,7 @@ function usageLimit(body: ErrorBody, ctx: FailureContext): UpstreamFailure {
   if (retry !== null) headers['retry-after'] = String(retry);
   return {
     kind: 'usage_limit',
+    ...(typeof body.resets_at === 'number' ? { resetsAt: body.resets_at } : {}),
     error: new AnthropicApiError(
       'rate_limit_error',
       `Codex usage limit reached for account ${ctx.accountName}${plan}${resets}. Switch with \`ccbridge use <account>\` or wait.`,
