@@ -1,25 +1,35 @@
-import { CommanderError, type Command } from 'commander';
+import type { Command, CommanderError } from 'commander';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
+import { VERSION } from '../shared/version.js';
 import { describeZodError, isZodError } from '../shared/zodMessage.js';
-import { buildProgram } from './program.js';
 
 /** The one exit point: every failure becomes one stderr line and an exit code (1 failure, 2 usage). */
 async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
-  const override = (cmd: Command): void => {
-    cmd.exitOverride();
-    cmd.commands.forEach(override);
-  };
-  override(program);
+  const args = argv.slice(2);
+  // Scripts probe `--version` more than anything; answering before commander loads halves its cost.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
   try {
+    const { buildProgram } = await import('./program.js');
+    const program = await buildProgram(argv);
+    const override = (cmd: Command): void => {
+      cmd.exitOverride();
+      cmd.commands.forEach(override);
+    };
+    override(program);
     await program.parseAsync(argv);
   } catch (err) {
     process.exitCode = exitCodeFor(err);
   }
 }
 
+const isCommanderError = (err: unknown): err is CommanderError =>
+  err instanceof Error && typeof (err as Partial<CommanderError>).code === 'string' && (err as CommanderError).code.startsWith('commander.');
+
 function exitCodeFor(err: unknown): number {
-  if (err instanceof CommanderError) {
+  if (isCommanderError(err)) {
     // commander already printed help, the version, or its usage error.
     return err.exitCode === 0 ? 0 : 2;
   }

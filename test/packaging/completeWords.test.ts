@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { completeWords, formatCompletion, type CompletionSource } from '../../src/cli/complete/completeWords.js';
 
+/** Every registered command (the program loads them lazily; tests want them all). */
+const fullProgram = await buildProgram();
+
 /** Records which account the model list was asked for. */
 function fakeSource() {
   const modelCalls: Array<string | null> = [];
@@ -16,7 +19,7 @@ function fakeSource() {
   return { source, modelCalls };
 }
 
-const values = (words: string[], root: Command = buildProgram()) => {
+const values = (words: string[], root: Command = fullProgram) => {
   const r = completeWords(root, words, fakeSource().source);
   return r.files ? [':files'] : r.candidates.map((c) => c.value);
 };
@@ -24,7 +27,7 @@ const values = (words: string[], root: Command = buildProgram()) => {
 describe('completeWords over the real program', () => {
   it('offers every visible command (not hidden ones) plus help', () => {
     const names = values(['']);
-    const program = buildProgram();
+    const program = fullProgram;
     for (const cmd of program.commands.filter((c) => c.name() !== '__complete')) expect(names).toContain(cmd.name());
     expect(names).toContain('help');
     expect(names).not.toContain('__complete');
@@ -52,10 +55,10 @@ describe('completeWords over the real program', () => {
 
   it('asks for the models of the account named earlier on the line', () => {
     const { source, modelCalls } = fakeSource();
-    const r = completeWords(buildProgram(), ['model', 'work', ''], source);
+    const r = completeWords(fullProgram, ['model', 'work', ''], source);
     expect(r.candidates.map((c) => c.value)).toEqual(['gpt-5.5', 'gpt-5.4']);
     expect(modelCalls).toEqual(['work']);
-    completeWords(buildProgram(), ['add', 'x', '--model', ''], source);
+    completeWords(fullProgram, ['add', 'x', '--model', ''], source);
     expect(modelCalls).toEqual(['work', null]);
   });
 

@@ -7,6 +7,9 @@ import { buildProgram } from '../../src/cli/program.js';
 import { SETTING_KEYS } from '../../src/shared/schemas/settings.js';
 import { ROOT } from '../helpers/cli.js';
 
+/** Every registered command (the program loads them lazily; tests want them all). */
+const fullProgram = await buildProgram();
+
 const SOURCE = join(ROOT, 'man/ccbridge.1.md');
 const PAGE = join(ROOT, 'man/ccbridge.1');
 const md = readFileSync(SOURCE, 'utf8');
@@ -32,7 +35,7 @@ function section(path: string[]): string | null {
 }
 
 describe('man/ccbridge.1.md documents the program as registered', () => {
-  const commands = commandPaths(buildProgram());
+  const commands = commandPaths(fullProgram);
 
   it('finds the commands to check', () => {
     expect(commands.map((c) => c.path.join(' '))).toEqual(expect.arrayContaining(['start', 'use', 'service install', 'completion']));
@@ -63,9 +66,9 @@ describe('README.md keeps up too', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
   it('names every command in its command table', () => {
-    const names = buildProgram()
+    const names = fullProgram
       .createHelp()
-      .visibleCommands(buildProgram())
+      .visibleCommands(fullProgram)
       .map((c) => c.name())
       .filter((n) => n !== 'help');
     expect(names.filter((n) => !readme.includes(`| \`ccbridge ${n}`) && !readme.includes(`\`ccbridge ${n} `))).toEqual([]);
