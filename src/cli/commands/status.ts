@@ -17,6 +17,8 @@ interface StatusData {
   activeAccount: string | null;
   defaultAccount: string | null;
   routeAccount: string | null;
+  /** Why requests do not go to the active account (failover, all out of quota). */
+  routeReason: string | null;
   routing: string | null;
   accounts: number;
 }
@@ -40,6 +42,7 @@ function offlineStatus(client: DaemonClient): StatusData {
     activeAccount: name(state.activeAccountId),
     defaultAccount: name(state.defaultAccountId),
     routeAccount: null,
+    routeReason: null,
     routing: state.settings?.routing ?? null,
     accounts: state.accounts?.length ?? 0,
   };
@@ -57,6 +60,7 @@ function onlineStatus(s: StateView): StatusData {
     activeAccount: name(s.activeAccountId),
     defaultAccount: name(s.defaultAccountId),
     routeAccount: name(s.routeAccountId),
+    routeReason: s.routeReason ?? null,
     routing: s.settings.routing,
     accounts: s.accounts.length,
   };
@@ -82,7 +86,9 @@ export function statusCommand(): Command {
         ['socket', d.socket],
         ['active', d.activeAccount ?? '(none)'],
         ['default', d.defaultAccount ?? '(none)'],
-        ...(d.running && d.routeAccount !== d.activeAccount ? ([['routing to', d.routeAccount ?? '(none)']] as Array<[string, string]>) : []),
+        ...(d.running && d.routeAccount !== d.activeAccount
+          ? ([['routing to', `${d.routeAccount ?? '(none)'}${d.routeReason ? ` (${d.routeReason})` : ''}`]] as Array<[string, string]>)
+          : []),
         ['routing', d.routing],
         ['accounts', d.accounts],
       ]),
