@@ -3,8 +3,8 @@ import type { AnthropicMessageOut, AnthropicUsage, StopReason } from './anthropi
 import type { AnthropicSink } from './anthropicSink.js';
 import { encodeReasoningSignature } from './reasoningSignature.js';
 import type { ToolNameMap } from './toolNames.js';
-import { classifyStreamFailure, type FailureContext } from './upstreamErrors.js';
-import type { UpstreamEvent, UpstreamItem, UpstreamResponse, UpstreamUsage } from './upstreamEvents.js';
+import { classifyStreamFailure, type FailureContext, type FailureKind } from './upstreamErrors.js';
+import { upstreamEventError, type UpstreamEvent, type UpstreamItem, type UpstreamResponse, type UpstreamUsage } from './upstreamEvents.js';
 
 /**
  * Upstream Responses SSE events → Anthropic stream calls on a sink. One instance per response.
@@ -75,6 +75,7 @@ export class StreamTranslator {
   usage: AnthropicUsage | null = null;
   stopReason: StopReason | null = null;
   error: AnthropicApiError | null = null;
+  failureKind: FailureKind | null = null;
 
   constructor(
     private readonly sink: AnthropicSink,
@@ -120,11 +121,12 @@ export class StreamTranslator {
         this.finish(ev.type === 'response.completed' ? 'completed' : 'incomplete', ev.response);
         return;
       case 'response.failed':
-        this.fail(classifyStreamFailure(ev.response?.error, this.opts.failure).error);
+      case 'error': {
+        const failure = classifyStreamFailure(upstreamEventError(ev), this.opts.failure);
+        this.failureKind = failure.kind;
+        this.fail(failure.error);
         return;
-      case 'error':
-        this.fail(classifyStreamFailure(ev.error ?? { code: ev.code, message: ev.message }, this.opts.failure).error);
-        return;
+      }
     }
   }
 

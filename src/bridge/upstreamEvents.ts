@@ -55,3 +55,8 @@ export interface UpstreamEvent {
   message?: string | null;
   error?: UpstreamError | null;
 }
+
+/** The error a `response.failed` or top-level `error` event carries. */
+export function upstreamEventError(ev: UpstreamEvent): UpstreamError | null | undefined {
+  return ev.type === 'error' ? (ev.error ?? { code: ev.code, message: ev.message }) : ev.response?.error;
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env node
+// Bridge benchmark: the same streaming responses fetched directly from the fake Codex backend and through the
+// bridge (createBridgeApp on @hono/node-server), each side in its own process, measuring time to first byte and
+// total time at concurrency 1/16/64, translation throughput on a 20k-delta stream, and the bridge's idle RSS.
+// Usage: node bench/bridge.mjs [--json] [--quick]      (run `npm run build` first; sources compile via esbuild)
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const role = args.find((a) => a.startsWith('--role='))?.slice(7);
+const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
+
+/** Compiles the bridge app and the fake backend (TypeScript sources) into one temp ESM module. */
+async function compile(outdir) {
+  const { build } = await import('esbuild');
+  const entry = join(outdir, 'entry.ts');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(
+    entry,
+    [
+      `export { createBridgeApp } from ${JSON.stringify(join(root, 'src/daemon/bridge/createBridgeApp.ts'))};`,
+      `export { startFakeCodexBackend, sse } from ${JSON.stringify(join(root, 'test/fakes/codexBackend.ts'))};`,
+      `export { createAdaptorServer } from '@hono/node-server';`,
+    ].join('\n'),
+  );
+  await build({ entryPoints: [entry], outfile: join(outdir, 'bench-bundle.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node20', nodePaths: [join(root, 'node_modules')], logLevel: 'error',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
+  return join(outdir, 'bench-bundle.mjs');
+}
+
+// ---------- child roles ----------
+if (role) {
+  const mod = await import(pathToFileURL(args.find((a) => a.startsWith('--bundle=')).slice(9)).href);
+  if (role === 'backend') {
+    const fake = await mod.startFakeCodexBackend();
+    const small = { kind: 'sse', events: mod.sse.response([mod.sse.message(Array.from({ length: 50 }, (_, i) => `tok${i} `))]) };
+    const bigDeltas = Array.from({ length: 20000 }, (_, i) => `w${i} `);
+    const big = { kind: 'sse', events: mod.sse.response([mod.sse.message(bigDeltas)]), eventsPerWrite: 100 };
+    fake.handle(null);
+    fake.fallback = small;
+    // Route by the requested model so both sides can ask for either stream without coordination.
+    fake.handle((req, res) => {
+      fake.requests.length = 0; // keep memory flat over thousands of requests
+      const s = req.body?.model === 'gpt-big' ? big : small;
+      const frame = (ev) => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const per = s.eventsPerWrite ?? s.events.length;
+      for (let i = 0; i < s.events.length; i += per) res.write(s.events.slice(i, i + per).map(frame).join(''));
+      res.end();
+    });
+    process.send({ url: fake.url });
+  } else if (role === 'bridge') {
+    const upstreamUrl = args.find((a) => a.startsWith('--upstream=')).slice(11);
+    const deps = {
+      version: 'bench', token: () => TOKEN, upstreamUrl, codexVersion: () => '0.169.0', health: () => ({}),
+      route: () => [{ accountId: 'acct1', accountName: 'bench', model: null, fastMode: false }],
+      credentials: async () => ({ accessToken: 'bench-access', chatgptAccountId: 'bench-chatgpt' }),
+      models: async () => null,
+      settings: () => ({ opusModel: null, sonnetModel: null, haikuModel: null, corsOrigin: null }),
+      onUpstreamHeaders: () => {}, onOutcome: () => {},
+    };
+    const app = mod.createBridgeApp(deps, { hostInfo: { osType: 'Linux', osVersion: '1.0.0', arch: 'x86_64', terminal: 'unknown' } });
+    const server = mod.createAdaptorServer({ fetch: app.fetch });
+    server.listen(0, '127.0.0.1', () => process.send({ url: `http://127.0.0.1:${server.address().port}` }));
+    process.on('message', (m) => {
+      if (m === 'rss') { global.gc?.(); setTimeout(() => process.send({ rss: process.memoryUsage().rss }), 200); }
+    });
+  }
+  process.on('disconnect', () => process.exit(0)); // never outlive the bench
+}
+
+function spawnRole(r, bundle, extra = []) {
+  const child = fork(fileURLToPath(import.meta.url), [`--role=${r}`, `--bundle=${bundle}`, ...extra], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+  return new Promise((resolve) => child.once('message', (m) => resolve({ child, ...m })));
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+/** One POST; resolves [ttfbMs, totalMs, bytes]. */
+function post(url, path, body, headers) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let first = 0;
+    let bytes = 0;
+    const req = http.request(url + path, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.on('data', (c) => { if (!first) first = performance.now() - t0; bytes += c.length; });
+      res.on('end', () => (res.statusCode === 200 ? resolve([first, performance.now() - t0, bytes]) : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
+
+async function run(target, concurrency, total) {
+  const ttfb = []; const tot = [];
+  let next = 0;
+  const worker = async () => { while (next < total) { next++; const [a, b] = await target(); ttfb.push(a); tot.push(b); } };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { ttfb, tot };
+}
+
+async function main() {
+  const json = args.includes('--json');
+  const quick = args.includes('--quick');
+  const dir = mkdtempSync(join(tmpdir(), 'ccb-bench-'));
+  const bundle = await compile(dir);
+  const backend = await spawnRole('backend', bundle);
+  const bridge = await spawnRole('bridge', bundle, [`--upstream=${backend.url}`]);
+  bridge.child.send('rss');
+  const rssStart = await new Promise((r) => bridge.child.once('message', (m) => r(m.rss)));
+
+  const upstream = new URL(backend.url);
+  const directBody = (model) => JSON.stringify({ model, instructions: 'x', stream: true, input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }], tools: [], tool_choice: 'auto', parallel_tool_calls: true, reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'], prompt_cache_key: 'k', client_metadata: {} });
+  const bridgedBody = (model) => JSON.stringify({ model, max_tokens: 1024, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  const direct = (model) => () => post(upstream.origin, `${upstream.pathname}/responses`, directBody(model), {});
+  const bridged = (model) => () => post(bridge.url, '/anthropic/v1/messages', bridgedBody(model), { authorization: `Bearer ${TOKEN}` });
+
+  const rows = [];
+  for (const c of [1, 16, 64]) {
+    const total = quick ? c * 10 : Math.max(300, c * 20);
+    await run(direct('gpt-5.5'), c, Math.min(total, 100)); // warm-up
+    await run(bridged('gpt-5.5'), c, Math.min(total, 100));
+    const d = await run(direct('gpt-5.5'), c, total);
+    const b = await run(bridged('gpt-5.5'), c, total);
+    rows.push({
+      concurrency: c, requests: total,
+      direct: { ttfbP50: pct(d.ttfb, 50), ttfbP99: pct(d.ttfb, 99), totalP50: pct(d.tot, 50), totalP99: pct(d.tot, 99) },
+      bridged: { ttfbP50: pct(b.ttfb, 50), ttfbP99: pct(b.ttfb, 99), totalP50: pct(b.tot, 50), totalP99: pct(b.tot, 99) },
+    });
+  }
+  for (const r of rows) r.added = { ttfbP50: r.bridged.ttfbP50 - r.direct.ttfbP50, totalP50: r.bridged.totalP50 - r.direct.totalP50, totalP99: r.bridged.totalP99 - r.direct.totalP99 };
+
+  const EVENTS = 20000;
+  const best = async (fn, n) => { let m = Infinity; for (let i = 0; i < n; i++) m = Math.min(m, (await fn())[1]); return m; };
+  const reps = quick ? 2 : 5;
+  await best(direct('gpt-big'), 1); await best(bridged('gpt-big'), 1);
+  const dMs = await best(direct('gpt-big'), reps);
+  const bMs = await best(bridged('gpt-big'), reps);
+  const throughput = { deltas: EVENTS, directEventsPerSec: Math.round((EVENTS / dMs) * 1000), bridgedEventsPerSec: Math.round((EVENTS / bMs) * 1000) };
+  throughput.ratio = throughput.bridgedEventsPerSec / throughput.directEventsPerSec;
+
+  bridge.child.send('rss');
+  const rssAfter = await new Promise((r) => bridge.child.once('message', (m) => r(m.rss)));
+  const memory = { bridgeRssIdleStartMB: rssStart / 1048576, bridgeRssIdleAfterMB: rssAfter / 1048576 };
+  bridge.child.kill(); backend.child.kill(); agent.destroy();
+  rmSync(dir, { recursive: true, force: true });
+
+  const targets = {
+    added1: rows[0].added.totalP50 <= 0.5, added64: rows[2].added.totalP50 <= 20, throughput: throughput.ratio >= 0.7, rss: memory.bridgeRssIdleAfterMB < 70,
+  };
+  if (json) { console.log(JSON.stringify({ rows, throughput, memory, targets }, null, 2)); return; }
+  const f = (n) => n.toFixed(2).padStart(8);
+  console.log('streaming response (50 deltas), ms       TTFB p50 / p99              total p50 / p99            added p50 (ttfb/total)');
+  for (const r of rows) {
+    console.log(`  c=${String(r.concurrency).padEnd(3)} direct  ${f(r.direct.ttfbP50)} ${f(r.direct.ttfbP99)}      ${f(r.direct.totalP50)} ${f(r.direct.totalP99)}`);
+    console.log(`        bridged ${f(r.bridged.ttfbP50)} ${f(r.bridged.ttfbP99)}      ${f(r.bridged.totalP50)} ${f(r.bridged.totalP99)}      ${f(r.added.ttfbP50)} ${f(r.added.totalP50)}`);
+  }
+  console.log(`20k-delta stream: direct ${throughput.directEventsPerSec} ev/s, bridged ${throughput.bridgedEventsPerSec} ev/s (${throughput.ratio.toFixed(2)}x)`);
+  console.log(`bridge process RSS idle: ${memory.bridgeRssIdleStartMB.toFixed(1)} MB at start, ${memory.bridgeRssIdleAfterMB.toFixed(1)} MB after the run`);
+  console.log(`targets: +0.5 ms @1 ${targets.added1 ? 'ok' : 'MISSED'}, +20 ms @64 ${targets.added64 ? 'ok' : 'MISSED'}, >=0.7x ${targets.throughput ? 'ok' : 'MISSED'}, RSS<70MB ${targets.rss ? 'ok' : 'MISSED'}`);
+}
+
+if (!role) await main();

@@ -1,0 +1,68 @@
+import type { CodexModel } from '../../bridge/codexModels.js';
+import type { FailureKind } from '../../bridge/upstreamErrors.js';
+
+/** Where one request may go: the first candidate serves it, the rest are failover targets. */
+export interface RouteCandidate {
+  accountId: string;
+  accountName: string;
+  /** The account's preferred model, or null for its list's default. */
+  model: string | null;
+  /** Effective fast mode (account override, else global). */
+  fastMode: boolean;
+}
+
+/** What the daemon learns about each proxied request: no content, only accounting. */
+export interface ProxyOutcome {
+  requestId: string;
+  accountId: string | null;
+  accountName: string | null;
+  /** The model the client asked for, and the Codex slug it went to (null when it never got that far). */
+  requestedModel: string | null;
+  model: string | null;
+  stream: boolean;
+  /** HTTP status the client got (200 for a stream that later failed: see `errorKind`). */
+  status: number;
+  inputTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  durationMs: number;
+  /** Null on success; an upstream failure kind, or `client_abort` / `bad_request` / `no_account`. */
+  errorKind: FailureKind | 'client_abort' | 'bad_request' | 'no_account' | null;
+  /** Short error message, never content. */
+  error: string | null;
+}
+
+export interface BridgeSettings {
+  opusModel: string | null;
+  sonnetModel: string | null;
+  haikuModel: string | null;
+  corsOrigin: string | null;
+}
+
+/** Everything the bridge needs from the daemon; the daemon implements it. */
+export interface BridgeDeps {
+  /** ccbridge version. */
+  version: string;
+  /** Current bridge token (may rotate). */
+  token(): string;
+  /** CCBRIDGE_UPSTREAM_URL, default https://chatgpt.com/backend-api/codex */
+  upstreamUrl: string;
+  /** e.g. "0.169.0", from `codex --version` on this machine. */
+  codexVersion(): string;
+  /** Extra fields for GET /health (active account name, …; no secrets). */
+  health(): Record<string, unknown>;
+  /**
+   * Ordered candidates for this request (first = where it goes; the rest are failover targets). Throws
+   * CcbridgeError (status 4xx, message naming `ccbridge connect` / `ccbridge use`) when there are none.
+   */
+  route(ctx: { sessionKey: string | null; pinnedAccount: string | null }): RouteCandidate[];
+  /** Valid access token; forceRefresh after an upstream 401 (single-flight inside). Throws CcbridgeError when the account needs login. */
+  credentials(accountId: string, opts?: { forceRefresh?: boolean }): Promise<{ accessToken: string; chatgptAccountId: string | null }>;
+  /** Codex model list for the account (cached by the daemon), or null when unavailable → built-in catalog. */
+  models(accountId: string): Promise<CodexModel[] | null>;
+  settings(): BridgeSettings;
+  /** Passive rate-limit hook (x-codex-* headers), for every upstream response. */
+  onUpstreamHeaders(accountId: string, headers: Headers): void;
+  /** One per request; the daemon logs the `proxy` event and stats. */
+  onOutcome(o: ProxyOutcome): void;
+}

@@ -1,0 +1,14 @@
+import type { BridgeDeps } from './bridgeDeps.js';
+
+/** What every bridge route shares: the daemon's deps plus fixed per-app settings. */
+export interface BridgeRuntime {
+  deps: BridgeDeps;
+  /** `{upstreamUrl}/responses` */
+  responsesUrl: URL;
+  /** codex's User-Agent for the installed codex version on this host. */
+  userAgent(): string;
+  /** Quiet time before a `ping` (and before a silent upstream is committed to anyway). */
+  pingMs: number;
+}
+
+export type BridgeEnv = { Variables: { requestId: string } };

@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import { countRequestTokens } from '../../bridge/countTokens.js';
+import { parseMessagesRequest } from '../../bridge/parseMessagesRequest.js';
+import { resolveModel } from '../../bridge/resolveModel.js';
+import { claudeSessionKey } from '../../bridge/sessionKey.js';
+import { translateRequest } from '../../bridge/translateRequest.js';
+import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
+import { defaultCandidate, modelContext } from './modelContext.js';
+import { readBodyText } from './readBodyText.js';
+
+/**
+ * `POST /v1/messages/count_tokens`: the o200k count of what would really be sent upstream. Works without a
+ * usable account (the count does not depend on one), so Claude Code's compaction math never fails.
+ */
+export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
+  const app = new Hono<BridgeEnv>();
+  app.post('/messages/count_tokens', async (c) => {
+    const req = parseMessagesRequest(await readBodyText(c.req.raw));
+    const candidate = defaultCandidate(rt.deps);
+    const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
+    const sessionId = claudeSessionKey(c.req.header('x-claude-code-session-id'), req.metadata?.user_id) ?? '00000000-0000-0000-0000-000000000000';
+    const { body } = translateRequest(req, { model, accountId: candidate?.accountId ?? '', fastMode: false, sessionId });
+    return c.json({ input_tokens: await countRequestTokens(body) }, 200, { 'request-id': c.get('requestId') });
+  });
+  return app;
+}

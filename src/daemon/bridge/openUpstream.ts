@@ -1,0 +1,117 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { AnthropicApiError } from '../../bridge/anthropicError.js';
+import { classifyHttpFailure, classifyStreamFailure, type FailureContext, type UpstreamFailure } from '../../bridge/upstreamErrors.js';
+import { upstreamEventError, type UpstreamEvent } from '../../bridge/upstreamEvents.js';
+import { postUpstream, readErrorBody, upstreamEventBatches } from './upstreamClient.js';
+
+/**
+ * One upstream attempt as a single step: send the request and wait for its first output event. It either
+ * fails, classified, before any byte reached the client (so the caller may refresh a token or try another
+ * account), or commits: the events read so far plus the rest of the stream.
+ */
+
+export interface UpstreamAttempt {
+  url: URL;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+  /** Commit anyway after this long without output, so the client can get pings instead of silence. */
+  commitAfterMs: number;
+  failure: FailureContext;
+  onHeaders(headers: IncomingHttpHeaders): void;
+}
+
+export type OpenResult = { ok: true; first: UpstreamEvent[]; rest: EventBatchStream } | { ok: false; failure: UpstreamFailure };
+
+/** The committed remainder of the upstream stream; `next()` hands out event batches. */
+export class EventBatchStream {
+  constructor(
+    private readonly iter: AsyncGenerator<UpstreamEvent[]>,
+    private pending: Promise<IteratorResult<UpstreamEvent[]>> | null,
+    private readonly res: IncomingMessage,
+  ) {}
+
+  next(): Promise<IteratorResult<UpstreamEvent[]>> {
+    const p = this.pending ?? this.iter.next();
+    this.pending = null;
+    return p;
+  }
+
+  /** Stops reading and frees the socket (client gone, or the response is over). */
+  close(): void {
+    this.res.destroy();
+  }
+}
+
+/** Events after which the response has started producing output: from here on it belongs to the client. */
+const OUTPUT_EVENTS = new Set([
+  'response.output_item.added',
+  'response.output_item.done',
+  'response.content_part.added',
+  'response.output_text.delta',
+  'response.refusal.delta',
+  'response.reasoning_summary_part.added',
+  'response.reasoning_summary_text.delta',
+  'response.function_call_arguments.delta',
+  'response.completed',
+  'response.incomplete',
+]);
+
+const TIMEOUT = Symbol('timeout');
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
+  if (ms <= 0) return Promise.resolve(TIMEOUT);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMEOUT>((resolve) => (timer = setTimeout(resolve, ms, TIMEOUT)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+function unreachable(url: URL, err: unknown): UpstreamFailure {
+  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return { kind: 'overloaded', error: new AnthropicApiError('api_error', `cannot reach the Codex backend at ${url.origin}: ${code}`, { status: 502 }) };
+}
+
+export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
+  let res: IncomingMessage;
+  try {
+    res = await postUpstream(a.url, a.headers, a.body, a.signal);
+  } catch (err) {
+    if (a.signal.aborted) throw err;
+    return { ok: false, failure: unreachable(a.url, err) };
+  }
+  a.onHeaders(res.headers);
+  const status = res.statusCode ?? 0;
+  if (status !== 200) {
+    const text = await readErrorBody(res);
+    const retryAfter = res.headers['retry-after'];
+    return { ok: false, failure: classifyHttpFailure(status, text, a.failure, typeof retryAfter === 'string' ? retryAfter : null) };
+  }
+
+  const iter = upstreamEventBatches(res);
+  const first: UpstreamEvent[] = [];
+  const deadline = Date.now() + a.commitAfterMs;
+  try {
+    for (;;) {
+      const pending = iter.next();
+      const r = await withDeadline(pending, deadline - Date.now());
+      if (r === TIMEOUT) return { ok: true, first, rest: new EventBatchStream(iter, pending, res) };
+      if (r.done) {
+        return { ok: false, failure: { kind: 'overloaded', error: new AnthropicApiError('api_error', 'the Codex backend closed the stream before responding', { status: 502 }) } };
+      }
+      let committed = false;
+      for (const ev of r.value) {
+        if (ev.type === 'response.failed' || ev.type === 'error') {
+          res.destroy();
+          return { ok: false, failure: classifyStreamFailure(upstreamEventError(ev), a.failure) };
+        }
+        first.push(ev);
+        if (OUTPUT_EVENTS.has(ev.type)) committed = true;
+      }
+      if (committed) return { ok: true, first, rest: new EventBatchStream(iter, null, res) };
+    }
+  } catch (err) {
+    res.destroy();
+    if (a.signal.aborted) throw err;
+    return { ok: false, failure: unreachable(a.url, err) };
+  }
+}

@@ -1,0 +1,54 @@
+import type { AnthropicUsage } from '../../bridge/anthropicResponseSchema.js';
+import type { BridgeDeps, ProxyOutcome } from './bridgeDeps.js';
+
+/** Collects what one request did and reports it exactly once, whichever way the request ends. */
+export class OutcomeRecorder {
+  private readonly started = performance.now();
+  private reported = false;
+  readonly outcome: ProxyOutcome;
+
+  constructor(
+    private readonly deps: Pick<BridgeDeps, 'onOutcome'>,
+    requestId: string,
+  ) {
+    this.outcome = {
+      requestId,
+      accountId: null,
+      accountName: null,
+      requestedModel: null,
+      model: null,
+      stream: false,
+      status: 200,
+      inputTokens: 0,
+      cachedTokens: 0,
+      outputTokens: 0,
+      durationMs: 0,
+      errorKind: null,
+      error: null,
+    };
+  }
+
+  usage(u: AnthropicUsage | null): void {
+    if (!u) return;
+    this.outcome.inputTokens = u.input_tokens + u.cache_read_input_tokens;
+    this.outcome.cachedTokens = u.cache_read_input_tokens;
+    this.outcome.outputTokens = u.output_tokens;
+  }
+
+  fail(kind: NonNullable<ProxyOutcome['errorKind']>, message: string, status?: number): void {
+    this.outcome.errorKind = kind;
+    this.outcome.error = message.slice(0, 300);
+    if (status !== undefined) this.outcome.status = status;
+  }
+
+  report(): void {
+    if (this.reported) return;
+    this.reported = true;
+    this.outcome.durationMs = Math.round(performance.now() - this.started);
+    try {
+      this.deps.onOutcome(this.outcome);
+    } catch {
+      // accounting must never break a response
+    }
+  }
+}

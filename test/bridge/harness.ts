@@ -1,0 +1,97 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Anthropic from '@anthropic-ai/sdk';
+import { createAdaptorServer } from '@hono/node-server';
+import type { CodexModel } from '../../src/bridge/codexModels.js';
+import { createBridgeApp, type BridgeDeps, type ProxyOutcome, type RouteCandidate } from '../../src/daemon/bridge/createBridgeApp.js';
+import { CcbridgeError } from '../../src/shared/errors.js';
+import { startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
+
+export const TOKEN = 'test-bridge-token-0123456789abcdef0123456789';
+export const HOST = { osType: 'Debian', osVersion: '12.0.0', arch: 'x86_64', terminal: 'xterm' };
+
+export interface BridgeHarness {
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** ANTHROPIC_BASE_URL for clients: `${origin}/anthropic` */
+  baseUrl: string;
+  backend: FakeCodexBackend;
+  client: Anthropic;
+  outcomes: ProxyOutcome[];
+  upstreamHeaders: { accountId: string; headers: Headers }[];
+  credentialCalls: { accountId: string; forceRefresh: boolean }[];
+  /** Mutable knobs the fake deps read on every call. */
+  state: {
+    candidates: RouteCandidate[] | null;
+    models: CodexModel[] | null;
+    settings: ReturnType<BridgeDeps['settings']>;
+    routeCalls: { sessionKey: string | null; pinnedAccount: string | null }[];
+  };
+  close(): Promise<void>;
+}
+
+export const DEFAULT_CANDIDATE: RouteCandidate = { accountId: 'acct1', accountName: 'work', model: null, fastMode: false };
+
+export async function startBridge(opts: { pingIntervalMs?: number } = {}): Promise<BridgeHarness> {
+  const backend = await startFakeCodexBackend();
+  const outcomes: ProxyOutcome[] = [];
+  const upstreamHeaders: BridgeHarness['upstreamHeaders'] = [];
+  const credentialCalls: BridgeHarness['credentialCalls'] = [];
+  const state: BridgeHarness['state'] = {
+    candidates: [DEFAULT_CANDIDATE],
+    models: null,
+    settings: { opusModel: null, sonnetModel: null, haikuModel: null, corsOrigin: null },
+    routeCalls: [],
+  };
+  let refreshes = 0;
+  const deps: BridgeDeps = {
+    version: '0.1.0-test',
+    token: () => TOKEN,
+    upstreamUrl: backend.url,
+    codexVersion: () => '0.169.0',
+    health: () => ({ activeAccount: 'work' }),
+    route: (ctx) => {
+      state.routeCalls.push(ctx);
+      if (!state.candidates?.length) throw new CcbridgeError('no_account', 'no active account; run `ccbridge connect <account>` or `ccbridge use <account>`', { status: 503 });
+      return state.candidates;
+    },
+    credentials: async (accountId, o) => {
+      credentialCalls.push({ accountId, forceRefresh: !!o?.forceRefresh });
+      if (o?.forceRefresh) refreshes += 1;
+      return { accessToken: `access-${accountId}-${refreshes}`, chatgptAccountId: `chatgpt-${accountId}` };
+    },
+    models: async () => state.models,
+    settings: () => state.settings,
+    onUpstreamHeaders: (accountId, headers) => void upstreamHeaders.push({ accountId, headers }),
+    onOutcome: (o) => void outcomes.push(o),
+  };
+  const app = createBridgeApp(deps, { pingIntervalMs: opts.pingIntervalMs, hostInfo: HOST });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new Anthropic({ baseURL: `${origin}/anthropic`, authToken: TOKEN, apiKey: null, maxRetries: 0 });
+  return {
+    origin,
+    baseUrl: `${origin}/anthropic`,
+    backend,
+    client,
+    outcomes,
+    upstreamHeaders,
+    credentialCalls,
+    state,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await backend.close();
+    },
+  };
+}
+
+/** Waits until `cond` holds (outcomes are reported when a stream's socket side finishes). */
+export async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

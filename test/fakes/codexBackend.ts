@@ -1,0 +1,238 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { UpstreamEvent, UpstreamItem, UpstreamUsage } from '../../src/bridge/upstreamEvents.js';
+
+/**
+ * A faithful fake of `POST {chatgpt}/backend-api/codex/responses`: real SSE framing (`event:` + `data:` with
+ * `type` and `sequence_number`, codex.md §10), x-codex-* rate-limit headers (§8), the 429
+ * `usage_limit_reached` body (§9), `response.failed` codes, mid-stream death and a slow first byte.
+ * Scriptable per test (a queue of responses or a handler) and recording every request it received.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Header names in wire order. */
+  headerOrder: string[];
+  /** Parsed JSON body (the raw text when it is not JSON). */
+  body: any;
+  /** True when the client went away before the response finished. */
+  aborted: boolean;
+}
+
+export type Scripted =
+  | {
+      kind: 'sse';
+      events: UpstreamEvent[];
+      headers?: Record<string, string>;
+      /** Delay before the status line (slow first byte). */
+      firstByteDelayMs?: number;
+      /** Delay between events. */
+      eventDelayMs?: number;
+      /** Destroy the socket after this many events (mid-stream death). */
+      dieAfterEvents?: number;
+      /** Events per socket write (default: all at once when there is no delay). */
+      eventsPerWrite?: number;
+    }
+  | { kind: 'json'; status: number; body: unknown; headers?: Record<string, string>; firstByteDelayMs?: number }
+  | { kind: 'hang' };
+
+export type Handler = (req: RecordedRequest, res: ServerResponse) => void;
+
+export interface FakeCodexBackend {
+  /** Value for `upstreamUrl` (…/backend-api/codex). */
+  url: string;
+  requests: RecordedRequest[];
+  /** Queue responses for the next requests, in order. */
+  script(...responses: Scripted[]): void;
+  /** Answer every request with a function instead of the queue (null restores the queue). */
+  handle(fn: Handler | null): void;
+  /** Used when the queue is empty. */
+  fallback: Scripted;
+  /** Resolves once `n` requests have arrived. */
+  waitForRequests(n: number): Promise<void>;
+  /** Open TCP connections to the fake right now. */
+  connections(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const RATE_LIMIT_HEADERS: Record<string, string> = {
+  'x-codex-primary-used-percent': '42.0',
+  'x-codex-primary-window-minutes': '300',
+  'x-codex-primary-reset-at': '1900000000',
+  'x-codex-secondary-used-percent': '7.5',
+  'x-codex-secondary-window-minutes': '10080',
+  'x-codex-secondary-reset-at': '1900100000',
+  'x-codex-credits-has-credits': 'false',
+  'x-codex-credits-unlimited': 'false',
+  'x-codex-active-limit': 'codex',
+};
+
+/** Builds realistic event sequences: `created` → items → `completed`, with output indexes and sequence numbers. */
+export const sse = {
+  message(text: string | string[], id = 'msg_fake1'): UpstreamEvent[] {
+    const deltas = Array.isArray(text) ? text : [text];
+    const full = deltas.join('');
+    return [
+      { type: 'response.output_item.added', item: { id, type: 'message', role: 'assistant', status: 'in_progress', content: [] } },
+      { type: 'response.content_part.added', item_id: id, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } } as UpstreamEvent,
+      ...deltas.map((delta) => ({ type: 'response.output_text.delta', item_id: id, content_index: 0, delta })),
+      { type: 'response.output_text.done', item_id: id, content_index: 0, text: full } as UpstreamEvent,
+      { type: 'response.content_part.done', item_id: id, content_index: 0, part: { type: 'output_text', text: full, annotations: [] } } as UpstreamEvent,
+      { type: 'response.output_item.done', item: { id, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: full }] } },
+    ];
+  },
+  reasoning(summary: string[], encrypted: string, id = 'rs_fake1'): UpstreamEvent[] {
+    const events: UpstreamEvent[] = [{ type: 'response.output_item.added', item: { id, type: 'reasoning', summary: [] } }];
+    summary.forEach((text, i) => {
+      events.push({ type: 'response.reasoning_summary_part.added', item_id: id, summary_index: i });
+      events.push({ type: 'response.reasoning_summary_text.delta', item_id: id, summary_index: i, delta: text });
+      events.push({ type: 'response.reasoning_summary_text.done', item_id: id, summary_index: i, text } as UpstreamEvent);
+    });
+    events.push({
+      type: 'response.output_item.done',
+      item: { id, type: 'reasoning', summary: summary.map((text) => ({ type: 'summary_text', text })), encrypted_content: encrypted },
+    });
+    return events;
+  },
+  functionCall(name: string, args: unknown, callId: string, id = `fc_${callId}`, chunks = 3): UpstreamEvent[] {
+    const json = typeof args === 'string' ? args : JSON.stringify(args);
+    const size = Math.max(1, Math.ceil(json.length / chunks));
+    const pieces: string[] = [];
+    for (let i = 0; i < json.length; i += size) pieces.push(json.slice(i, i + size));
+    const item: UpstreamItem = { id, type: 'function_call', status: 'in_progress', name, call_id: callId, arguments: '' };
+    return [
+      { type: 'response.output_item.added', item },
+      ...pieces.map((delta) => ({ type: 'response.function_call_arguments.delta', item_id: id, delta })),
+      { type: 'response.function_call_arguments.done', item_id: id, arguments: json } as UpstreamEvent,
+      { type: 'response.output_item.done', item: { ...item, status: 'completed', arguments: json } },
+    ];
+  },
+  webSearch(query: string, id = 'ws_fake1'): UpstreamEvent[] {
+    return [
+      { type: 'response.output_item.added', item: { id, type: 'web_search_call', status: 'in_progress' } },
+      { type: 'response.output_item.done', item: { id, type: 'web_search_call', status: 'completed', action: { type: 'search', query } } },
+    ];
+  },
+  /** Wraps items in `created`/`in_progress` … `completed` (or `incomplete`), numbering everything. */
+  response(items: UpstreamEvent[][], opts: { usage?: UpstreamUsage; status?: 'completed' | 'incomplete'; reason?: string; id?: string; model?: string } = {}): UpstreamEvent[] {
+    const id = opts.id ?? 'resp_fake1';
+    const base = { id, object: 'response', created_at: 1_900_000_000, model: opts.model ?? 'gpt-5.5', output: [] };
+    const usage = opts.usage ?? { input_tokens: 120, input_tokens_details: { cached_tokens: 20 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 5 }, total_tokens: 150 };
+    const events: UpstreamEvent[] = [
+      { type: 'response.created', response: { ...base, status: 'in_progress' } } as UpstreamEvent,
+      { type: 'response.in_progress', response: { ...base, status: 'in_progress' } } as UpstreamEvent,
+    ];
+    items.forEach((group, outputIndex) => {
+      for (const ev of group) events.push({ ...ev, output_index: outputIndex });
+    });
+    const status = opts.status ?? 'completed';
+    events.push({
+      type: `response.${status}`,
+      response: { ...base, status, usage, ...(status === 'incomplete' ? { incomplete_details: { reason: opts.reason ?? 'max_output_tokens' } } : {}) },
+    } as UpstreamEvent);
+    return events.map((ev, i) => ({ ...ev, sequence_number: i }));
+  },
+  failed(code: string, message: string): UpstreamEvent[] {
+    return [
+      { type: 'response.created', response: { id: 'resp_failed', status: 'in_progress' } },
+      { type: 'response.failed', response: { id: 'resp_failed', status: 'failed', error: { code, message } } },
+    ].map((ev, i) => ({ ...ev, sequence_number: i }));
+  },
+};
+
+/** The 429 the backend sends when an account's Codex usage is used up (codex.md §9). */
+export function usageLimitBody(resetsAt: number, planType = 'pro') {
+  return { error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', plan_type: planType, resets_at: resetsAt } };
+}
+
+export function frame(ev: UpstreamEvent): string {
+  return `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function play(s: Scripted, res: ServerResponse): Promise<void> {
+  if (s.kind === 'hang') return;
+  if (s.firstByteDelayMs) await sleep(s.firstByteDelayMs);
+  if (res.destroyed) return;
+  if (s.kind === 'json') {
+    res.writeHead(s.status, { 'content-type': 'application/json', ...RATE_LIMIT_HEADERS, ...s.headers });
+    res.end(typeof s.body === 'string' ? s.body : JSON.stringify(s.body));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', ...RATE_LIMIT_HEADERS, ...s.headers });
+  const events = s.dieAfterEvents !== undefined ? s.events.slice(0, s.dieAfterEvents) : s.events;
+  const perWrite = s.eventsPerWrite ?? (s.eventDelayMs ? 1 : events.length || 1);
+  for (let i = 0; i < events.length; i += perWrite) {
+    if (res.destroyed) return;
+    const ok = res.write(events.slice(i, i + perWrite).map(frame).join(''));
+    if (!ok) await new Promise((r) => res.once('drain', r));
+    if (s.eventDelayMs) await sleep(s.eventDelayMs);
+  }
+  if (s.dieAfterEvents !== undefined) {
+    res.socket?.destroy();
+    return;
+  }
+  res.end();
+}
+
+export const DEFAULT_REPLY: Scripted = { kind: 'sse', events: sse.response([sse.message('ok')]) };
+
+export async function startFakeCodexBackend(): Promise<FakeCodexBackend> {
+  const requests: RecordedRequest[] = [];
+  const queue: Scripted[] = [];
+  let handler: Handler | null = null;
+  const waiters: { n: number; resolve: () => void }[] = [];
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // keep the raw text
+      }
+      const headerOrder: string[] = [];
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headerOrder.push(req.rawHeaders[i]!.toLowerCase());
+      const rec: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, headerOrder, body, aborted: false };
+      requests.push(rec);
+      res.on('close', () => {
+        if (!res.writableFinished) rec.aborted = true;
+      });
+      for (const w of waiters.filter((w) => requests.length >= w.n)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+      if (handler) return handler(rec, res);
+      if (req.method !== 'POST' || !(req.url ?? '').endsWith('/backend-api/codex/responses')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ detail: 'Not Found' }));
+        return;
+      }
+      void play(queue.shift() ?? fake.fallback, res).catch(() => res.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  const fake: FakeCodexBackend = {
+    url: `http://127.0.0.1:${port}/backend-api/codex`,
+    requests,
+    script: (...responses) => void queue.push(...responses),
+    handle: (fn) => void (handler = fn),
+    fallback: DEFAULT_REPLY,
+    waitForRequests: (n) => (requests.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
+    connections: () => new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return fake;
+}
