@@ -1,10 +1,8 @@
 import { createAdaptorServer } from '@hono/node-server';
 import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { Hono } from 'hono';
 import { EventLog } from '../core/eventLog.js';
 import { StateStore } from '../core/stateStore.js';
-import { routeAccount } from '../core/accounts.js';
 import { resolvePaths } from '../shared/paths.js';
 import { VERSION } from '../shared/version.js';
 import { createControlApp } from './controlApp.js';
@@ -16,6 +14,9 @@ import { trackInflight } from './inflight.js';
 import { startAutoApply } from './autoApply.js';
 import { startCodexService } from './codexService.js';
 import { startLimitsKeeper } from './limitsService.js';
+import { startRouting } from './routingService.js';
+import { bridgeDeps } from './bridgeService.js';
+import { createBridgeApp } from './bridge/createBridgeApp.js';
 import { formatLogLine, logLevel, shouldLog } from './daemonLogger.js';
 
 export interface RunDaemonOptions {
@@ -58,10 +59,10 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const liveStreams = new Set<() => void>();
     const limits = startLimitsKeeper(daemon, codex, () => liveStreams.size > 0);
 
-    const bridgeApp = new Hono();
-    bridgeApp.get('/health', (c) =>
-      c.json({ status: 'ok', version: VERSION, activeAccount: routeAccount(store.get())?.name ?? null }),
-    );
+    const routing = startRouting(daemon, limits);
+    const bridgeApp = createBridgeApp(bridgeDeps(daemon, codex, limits, routing), {
+      pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
+    });
     const bridgeServer = createAdaptorServer({ fetch: bridgeApp.fetch }) as Server;
     const bridgeInflight = trackInflight(bridgeServer);
     bridge.port = await listenBridge(bridgeServer, host, port, store.get().settings.portFallback);

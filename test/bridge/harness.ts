@@ -32,7 +32,7 @@ export interface BridgeHarness {
 
 export const DEFAULT_CANDIDATE: RouteCandidate = { accountId: 'acct1', accountName: 'work', model: null, fastMode: false };
 
-export async function startBridge(opts: { pingIntervalMs?: number } = {}): Promise<BridgeHarness> {
+export async function startBridge(opts: { pingIntervalMs?: number; hooks?: Pick<BridgeDeps, 'onAttemptFailed' | 'onCommitted'> } = {}): Promise<BridgeHarness> {
   const backend = await startFakeCodexBackend();
   const outcomes: ProxyOutcome[] = [];
   const upstreamHeaders: BridgeHarness['upstreamHeaders'] = [];
@@ -64,6 +64,7 @@ export async function startBridge(opts: { pingIntervalMs?: number } = {}): Promi
     settings: () => state.settings,
     onUpstreamHeaders: (accountId, headers) => void upstreamHeaders.push({ accountId, headers }),
     onOutcome: (o) => void outcomes.push(o),
+    ...opts.hooks,
   };
   const app = createBridgeApp(deps, { pingIntervalMs: opts.pingIntervalMs, hostInfo: HOST });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -1,5 +1,5 @@
 import type { CodexModel } from '../../bridge/codexModels.js';
-import type { FailureKind } from '../../bridge/upstreamErrors.js';
+import type { FailureKind, UpstreamFailure } from '../../bridge/upstreamErrors.js';
 
 /** Where one request may go: the first candidate serves it, the rest are failover targets. */
 export interface RouteCandidate {
@@ -65,4 +65,8 @@ export interface BridgeDeps {
   onUpstreamHeaders(accountId: string, headers: Headers): void;
   /** One per request; the daemon logs the `proxy` event and stats. */
   onOutcome(o: ProxyOutcome): void;
+  /** An upstream attempt failed before any byte reached the client; `next` is the account tried after it (null: none). */
+  onAttemptFailed?(accountId: string, failure: UpstreamFailure, next: string | null): void;
+  /** An account produced a request's first output: it serves the request, and the session stays with it. */
+  onCommitted?(accountId: string, sessionKey: string | null): void;
 }

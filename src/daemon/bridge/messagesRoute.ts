@@ -7,24 +7,38 @@ import { MessageAggregator } from '../../bridge/messageAggregator.js';
 import { parseMessagesRequest } from '../../bridge/parseMessagesRequest.js';
 import { resolveModel, type ResolvedModel } from '../../bridge/resolveModel.js';
 import { claudeSessionKey } from '../../bridge/sessionKey.js';
+import type { AnthropicSink } from '../../bridge/anthropicSink.js';
 import { SseSink } from '../../bridge/sseSink.js';
 import { StreamTranslator } from '../../bridge/streamTranslator.js';
 import { translateRequest, type TranslatedRequest } from '../../bridge/translateRequest.js';
 import { upstreamHeaders } from '../../bridge/upstreamHeaders.js';
-import type { FailureContext } from '../../bridge/upstreamErrors.js';
+import type { FailureContext, UpstreamFailure } from '../../bridge/upstreamErrors.js';
+import type { AnthropicApiError } from '../../bridge/anthropicError.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import type { RouteCandidate } from './bridgeDeps.js';
 import { toAnthropicError } from './bridgeErrors.js';
+import { openWithFailover, type Committed } from './openWithFailover.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { modelContext } from './modelContext.js';
 import { openUpstream, type OpenResult } from './openUpstream.js';
 import { OutcomeRecorder } from './outcomeRecorder.js';
+import { pendingSseStream } from './pendingSseStream.js';
 import { readBodyText } from './readBodyText.js';
 import { sseResponseStream } from './sseResponseStream.js';
 
 /** Request header a `ccbridge claude --account A` session sets to pin its account. */
 export const PIN_HEADER = 'x-ccbridge-account';
 
+/** The request as parsed and routed: everything that does not depend on the account. */
+interface Routed {
+  req: MessagesRequest;
+  sessionKey: string | null;
+  pinnedAccount: string | null;
+  sessionId: string;
+  candidates: RouteCandidate[];
+}
+
+/** The request made ready for one candidate account (models and signatures are per account). */
 interface Prepared {
   req: MessagesRequest;
   candidate: RouteCandidate;
@@ -35,19 +49,23 @@ interface Prepared {
   failure: FailureContext;
 }
 
-async function prepare(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecorder): Promise<Prepared> {
+async function route(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecorder): Promise<Routed> {
   const req = parseMessagesRequest(await readBodyText(c.req.raw));
   rec.outcome.requestedModel = req.model;
   rec.outcome.stream = req.stream === true;
   const sessionKey = claudeSessionKey(c.req.header('x-claude-code-session-id'), req.metadata?.user_id);
-  const candidates = rt.deps.route({ sessionKey, pinnedAccount: c.req.header(PIN_HEADER) ?? null });
-  const candidate = candidates[0];
-  if (!candidate) throw new CcbridgeError('no_account', 'no account can serve requests; add one with `ccbridge add` and `ccbridge connect`', { status: 503 });
+  const pinnedAccount = c.req.header(PIN_HEADER) ?? null;
+  const candidates = rt.deps.route({ sessionKey, pinnedAccount });
+  if (!candidates[0]) throw new CcbridgeError('no_account', 'no account can serve requests; add one with `ccbridge add` and `ccbridge connect`', { status: 503 });
+  return { req, sessionKey, pinnedAccount, sessionId: sessionKey ?? randomUUID(), candidates };
+}
+
+async function prepare(rt: BridgeRuntime, r: Routed, candidate: RouteCandidate, rec: OutcomeRecorder): Promise<Prepared> {
+  const { req, sessionId } = r;
   rec.outcome.accountId = candidate.accountId;
   rec.outcome.accountName = candidate.accountName;
   const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
   rec.outcome.model = model.slug;
-  const sessionId = sessionKey ?? randomUUID();
   const translated = translateRequest(req, { model, accountId: candidate.accountId, fastMode: candidate.fastMode, sessionId });
   const failure: FailureContext = {
     now: Date.now(),
@@ -59,7 +77,7 @@ async function prepare(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRec
   return { req, candidate, model, sessionId, translated, bodyJson: JSON.stringify(translated.body), failure };
 }
 
-/** Opens the upstream for the first candidate; an upstream 401 gets one forced token refresh and one retry. */
+/** Opens the upstream for one candidate; an upstream 401 gets one forced token refresh and one retry. */
 async function open(rt: BridgeRuntime, p: Prepared, signal: AbortSignal): Promise<OpenResult> {
   const attempt = async (forceRefresh: boolean) => {
     const creds = await rt.deps.credentials(p.candidate.accountId, { forceRefresh });
@@ -77,7 +95,7 @@ async function open(rt: BridgeRuntime, p: Prepared, signal: AbortSignal): Promis
       headers,
       body: p.bodyJson,
       signal,
-      commitAfterMs: rt.pingMs,
+      commitAfterMs: NO_OUTPUT_LIMIT_MS,
       failure: p.failure,
       onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, toHeaders(h)),
     });
@@ -93,51 +111,121 @@ function toHeaders(h: Record<string, string | string[] | undefined>): Headers {
   return out;
 }
 
-async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecorder): Promise<Response> {
-  const requestId = c.get('requestId');
-  const p = await prepare(rt, c, rec);
-  const abort = new AbortController();
-  const clientSignal = c.req.raw.signal;
-  const onClientGone = () => abort.abort();
-  clientSignal.addEventListener('abort', onClientGone, { once: true });
+/** Codex's own stream idle timeout: an upstream silent this long is committed to anyway. */
+const NO_OUTPUT_LIMIT_MS = 300_000;
 
-  const opened = await open(rt, p, abort.signal);
-  if (!opened.ok) {
-    rec.fail(opened.failure.kind, opened.failure.error.message, opened.failure.error.status);
-    throw opened.failure.error;
+/**
+ * Tries the routed accounts in order until one produces output. When every one was out of quota, the
+ * router's verdict (the earliest reset of all) replaces the last account's own 429.
+ */
+async function openRouted(rt: BridgeRuntime, r: Routed, rec: OutcomeRecorder, signal: AbortSignal): Promise<Committed<Prepared> | { ok: false; error: AnthropicApiError; failure: UpstreamFailure }> {
+  const result = await openWithFailover(r.candidates, async (candidate) => {
+    const p = await prepare(rt, r, candidate, rec);
+    return { prepared: p, opened: await open(rt, p, signal) };
+  }, {
+    onAttemptFailed: (accountId, failure, next) => rt.deps.onAttemptFailed?.(accountId, failure, next),
+    onCommitted: (accountId) => rt.deps.onCommitted?.(accountId, r.sessionKey),
+  });
+  if (result.ok) return result;
+  let error = result.failure.error;
+  if (result.failure.kind === 'usage_limit') {
+    try {
+      rt.deps.route({ sessionKey: r.sessionKey, pinnedAccount: r.pinnedAccount });
+    } catch (refusal) {
+      error = toAnthropicError(refusal);
+    }
   }
+  return { ok: false, error, failure: result.failure };
+}
 
-  const streaming = p.req.stream === true;
-  const sink = streaming ? new SseSink(requestId) : new MessageAggregator();
-  const translator = new StreamTranslator(sink, {
+function translatorFor(p: Prepared, sink: AnthropicSink): StreamTranslator {
+  return new StreamTranslator(sink, {
     model: p.req.model,
     accountId: p.candidate.accountId,
     toolNames: p.translated.toolNames,
     showThinking: p.req.thinking?.display !== 'omitted',
     failure: p.failure,
   });
+}
 
-  if (sink instanceof SseSink) {
-    const body = sseResponseStream({
-      translator,
-      sink,
-      first: opened.first,
-      rest: opened.rest,
-      pingMs: rt.pingMs,
-      onEnd: (reason) => {
-        clientSignal.removeEventListener('abort', onClientGone);
-        rec.usage(translator.usage);
-        if (reason === 'client_abort') rec.fail('client_abort', 'client disconnected');
-        else if (translator.error) rec.fail(translator.failureKind ?? 'other', translator.error.message);
+function sseBody(rt: BridgeRuntime, requestId: string, committed: Committed<Prepared>, rec: OutcomeRecorder, done: () => void): ReadableStream<Uint8Array> {
+  const { prepared: p, opened } = committed;
+  const sink = new SseSink(requestId);
+  const translator = translatorFor(p, sink);
+  return sseResponseStream({
+    translator,
+    sink,
+    first: opened.first,
+    rest: opened.rest,
+    pingMs: rt.pingMs,
+    onEnd: (reason) => {
+      done();
+      rec.usage(translator.usage);
+      if (reason === 'client_abort') rec.fail('client_abort', 'client disconnected');
+      else if (translator.error) rec.fail(translator.failureKind ?? 'other', translator.error.message);
+      rec.report();
+    },
+  });
+}
+
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
+
+async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecorder): Promise<Response> {
+  const requestId = c.get('requestId');
+  const routed = await route(rt, c, rec);
+  const abort = new AbortController();
+  const clientSignal = c.req.raw.signal;
+  const onClientGone = () => abort.abort();
+  clientSignal.addEventListener('abort', onClientGone, { once: true });
+  const done = () => clientSignal.removeEventListener('abort', onClientGone);
+  const attempts = openRouted(rt, routed, rec, abort.signal);
+
+  if (routed.req.stream === true) {
+    // Quiet past the ping interval: commit 200 and ping while the attempts (and any failover) go on.
+    let timer: NodeJS.Timeout | undefined;
+    const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(resolve, rt.pingMs, 'quiet')));
+    const first = await Promise.race([attempts, quiet]).finally(() => clearTimeout(timer));
+    if (first !== 'quiet') {
+      if (!first.ok) {
+        done();
+        rec.fail(first.failure.kind, first.error.message, first.error.status);
+        throw first.error;
+      }
+      return new Response(sseBody(rt, requestId, first, rec, done), { status: 200, headers: { ...SSE_HEADERS, 'request-id': requestId } });
+    }
+    const settled = attempts.then(
+      (r) => {
+        if (r.ok) return sseBody(rt, requestId, r, rec, done);
+        done();
+        rec.fail(r.failure.kind, r.error.message);
         rec.report();
+        return r.error;
       },
-    });
-    return new Response(body, {
-      status: 200,
-      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': requestId },
-    });
+      (err: unknown) => {
+        done();
+        if (abort.signal.aborted) rec.fail('client_abort', 'client disconnected');
+        const e = toAnthropicError(err);
+        if (!rec.outcome.errorKind) rec.fail('other', e.message);
+        rec.report();
+        return e;
+      },
+    );
+    const body = pendingSseStream({ settled, pingMs: rt.pingMs, requestId, onCancel: () => abort.abort() });
+    return new Response(body, { status: 200, headers: { ...SSE_HEADERS, 'request-id': requestId } });
   }
 
+  const result = await attempts.catch((err: unknown) => {
+    done();
+    throw err;
+  });
+  if (!result.ok) {
+    done();
+    rec.fail(result.failure.kind, result.error.message, result.error.status);
+    throw result.error;
+  }
+  const { prepared: p, opened } = result;
+  const sink = new MessageAggregator();
+  const translator = translatorFor(p, sink);
   try {
     for (const ev of opened.first) translator.handle(ev);
     while (!translator.done) {
@@ -150,7 +238,7 @@ async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeReco
     translator.fail(toAnthropicError(err));
   } finally {
     opened.rest.close();
-    clientSignal.removeEventListener('abort', onClientGone);
+    done();
   }
   rec.usage(translator.usage);
   if (translator.error) {
@@ -158,7 +246,7 @@ async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeReco
     throw translator.error;
   }
   rec.report();
-  return c.json((sink as MessageAggregator).result(), 200, { 'request-id': requestId });
+  return c.json(sink.result(), 200, { 'request-id': requestId });
 }
 
 export function messagesRoute(rt: BridgeRuntime): Hono<BridgeEnv> {

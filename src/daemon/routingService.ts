@@ -1,0 +1,169 @@
+import { AnthropicApiError } from '../bridge/anthropicError.js';
+import type { UpstreamFailure } from '../bridge/upstreamErrors.js';
+import { effectiveFastMode, findAccount } from '../core/accounts.js';
+import { accountAvailability, routeRequest, type RouteDecision, type RouterAccount } from '../core/router.js';
+import { StickySessions } from '../core/stickySessions.js';
+import { usageLimitExhaustion } from '../limits/exhaustion.js';
+import { CcbridgeError } from '../shared/errors.js';
+import type { AccountView } from '../shared/schemas/api.js';
+import type { Account, StateFile } from '../shared/schemas/state.js';
+import { AccountHealthBook, COOLDOWN_MS } from './accountHealth.js';
+import type { RouteCandidate } from './bridge/bridgeDeps.js';
+import type { Daemon } from './daemon.js';
+import type { LimitsKeeper } from './limitsKeeper.js';
+
+export interface RoutingService {
+  /** `BridgeDeps.route`: ordered candidates, or a thrown refusal (429 with the earliest reset). */
+  route(ctx: { sessionKey: string | null; pinnedAccount: string | null }): RouteCandidate[];
+  /** An upstream attempt failed before any byte reached the client; `next` is tried after it, if any. */
+  onAttemptFailed(accountId: string, failure: UpstreamFailure, next: string | null): void;
+  /** An upstream attempt committed: the account serves, and the session stays with it. */
+  onCommitted(accountId: string, sessionKey: string | null): void;
+  health: AccountHealthBook;
+}
+
+/** How the router should see a login: the token keeper refreshes expiring and expired tokens itself. */
+function routerAuth(daemon: Daemon, account: Account): RouterAccount['auth'] {
+  if (account.needsLogin) return 'needs-login';
+  const state = daemon.providers.auth(account).state;
+  return state === 'not-connected' || state === 'needs-login' ? state : 'ok';
+}
+
+/**
+ * The router wired into the daemon: accounts, logins, limits and health marks in; candidates for the
+ * bridge out. Feeds the state view (health, where requests go and why) and logs every switch as a
+ * `proxy` event, once per change rather than once per request.
+ */
+export function startRouting(daemon: Daemon, limits: LimitsKeeper, now: () => number = Date.now): RoutingService {
+  const health = new AccountHealthBook();
+  const sticky = new StickySessions();
+  /** The last switch announced per session (`*` = requests without one), so a lasting switch is logged once. */
+  const announced = new Map<string, string>();
+
+  const routerAccounts = (state: StateFile): RouterAccount[] =>
+    state.accounts.map((a) => ({ id: a.id, name: a.name, enabled: a.enabled, auth: routerAuth(daemon, a), limits: limits.get(a.id), ...health.get(a.id) }));
+
+  const decide = (state: StateFile, stickyAccountId: string | null, pinnedAccountId: string | null): RouteDecision =>
+    routeRequest({
+      mode: state.settings.routing,
+      accounts: routerAccounts(state),
+      activeAccountId: state.activeAccountId,
+      defaultAccountId: state.defaultAccountId,
+      stickyAccountId,
+      pinnedAccountId,
+      now: now(),
+    });
+
+  const nameOf = (state: StateFile, id: string) => state.accounts.find((a) => a.id === id)?.name ?? id;
+
+  const announce = (state: StateFile, key: string, decision: RouteDecision) => {
+    const switched = decision.kind === 'route' ? decision.switched : null;
+    if (!switched) {
+      announced.delete(key);
+      return;
+    }
+    const id = `${switched.from}>${switched.to}`;
+    if (announced.get(key) === id) return;
+    if (announced.size > 10_000) announced.clear();
+    announced.set(key, id);
+    daemon.log({
+      level: state.settings.routing === 'balance' ? 'debug' : 'info',
+      category: 'proxy',
+      accountId: switched.to,
+      message: `routing ${key === '*' ? 'moved' : 'a session moved'} from ${nameOf(state, switched.from)} to ${nameOf(state, switched.to)}: ${switched.why}`,
+      data: { from: switched.from, to: switched.to, why: switched.why },
+    });
+    daemon.notifyChange();
+  };
+
+  daemon.providers.health = (account): AccountView['health'] => {
+    // Login and enablement show elsewhere in the view; health is only about quota and upstream errors.
+    const a = accountAvailability({ id: account.id, name: account.name, enabled: true, auth: 'ok', limits: limits.get(account.id), ...health.get(account.id) }, now());
+    if (a.state === 'exhausted' || a.state === 'cooldown') return { state: a.state, until: new Date(a.until).toISOString(), reason: a.reason };
+    return { state: 'ok', until: null, reason: null };
+  };
+  daemon.providers.routeAccountId = (state) => {
+    const d = decide(state, null, null);
+    return d.kind === 'route' ? (d.candidates[0] ?? null) : null;
+  };
+  daemon.providers.routeReason = (state) => {
+    const d = decide(state, null, null);
+    if (d.kind === 'refused') return d.message;
+    return d.switched?.why ?? null;
+  };
+  daemon.onAccountRemoval((id) => {
+    health.clear(id);
+    sticky.forgetAccount(id);
+    limits.forget(id);
+  });
+
+  return {
+    health,
+    route({ sessionKey, pinnedAccount }) {
+      const state = daemon.store.get();
+      let pinnedId: string | null = null;
+      if (pinnedAccount) {
+        const pinned = findAccount(state, pinnedAccount);
+        if (!pinned) throw new CcbridgeError('account_not_found', `no account "${pinnedAccount}" (pinned by this session); see \`ccbridge list\``, { status: 400 });
+        pinnedId = pinned.id;
+      }
+      const decision = decide(state, sticky.get(sessionKey, now()), pinnedId);
+      announce(state, sessionKey ?? '*', decision);
+      if (decision.kind === 'refused') {
+        if (decision.reason === 'no_account') throw new CcbridgeError('no_account', decision.message, { status: 503 });
+        throw new AnthropicApiError('rate_limit_error', decision.message, {
+          headers: { 'retry-after': String(decision.retryAfterSeconds), 'x-should-retry': 'false' },
+        });
+      }
+      return decision.candidates.map((id) => {
+        const account = state.accounts.find((a) => a.id === id)!;
+        return { accountId: id, accountName: account.name, model: account.model, fastMode: effectiveFastMode(state, account).value };
+      });
+    },
+
+    onAttemptFailed(accountId, failure, next) {
+      const state = daemon.store.get();
+      const t = now();
+      const retryAfter = Number(failure.error.headers['retry-after']);
+      let why = failure.error.message;
+      switch (failure.kind) {
+        case 'usage_limit': {
+          // Without `resets_at` the limits snapshot, a fresh read, or a short guess says when.
+          const resetsAt = failure.resetsAt ?? null;
+          const ex = usageLimitExhaustion(resetsAt, limits.get(accountId), t);
+          health.markExhausted(accountId, ex.until, ex.reason);
+          why = `${nameOf(state, accountId)} reached its usage limit`;
+          if (resetsAt === null) void limits.refresh(accountId);
+          break;
+        }
+        case 'rate_limit':
+          health.markCooldown(accountId, t + (Number.isFinite(retryAfter) ? retryAfter * 1000 : COOLDOWN_MS), 'rate limited');
+          break;
+        case 'overloaded':
+        case 'unauthorized':
+        case 'other':
+          health.markCooldown(accountId, t + COOLDOWN_MS, failure.kind === 'overloaded' ? 'overloaded' : failure.kind === 'unauthorized' ? 'login rejected' : 'upstream error');
+          break;
+        default:
+          return; // the request's own fault: no other account would do better
+      }
+      daemon.log({
+        level: 'warn',
+        category: 'proxy',
+        accountId,
+        message: next ? `failover from ${nameOf(state, accountId)} to ${nameOf(state, next)}: ${why}` : `${nameOf(state, accountId)} failed and no other account can serve: ${why}`,
+        data: { from: accountId, to: next, why, kind: failure.kind },
+      });
+      daemon.notifyChange();
+    },
+
+    onCommitted(accountId, sessionKey) {
+      const { exhaustedUntil, cooldownUntil } = health.get(accountId);
+      if (exhaustedUntil !== null || cooldownUntil !== null) {
+        health.clear(accountId);
+        daemon.notifyChange();
+      }
+      sticky.set(sessionKey, accountId, now());
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import type { ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DaemonClient } from '../../src/cli/daemonClient.js';
+import { resolvePaths } from '../../src/shared/paths.js';
+import type { StateView } from '../../src/shared/schemas/api.js';
+import type { CcbEvent } from '../../src/shared/schemas/events.js';
+import type { UpstreamEvent } from '../../src/bridge/upstreamEvents.js';
+import { FAKE_CODEX } from '../codex/codexTestKit.js';
+import { frame, RATE_LIMIT_HEADERS, sse, startFakeCodexBackend, usageLimitBody, type FakeCodexBackend, type RecordedRequest } from '../fakes/codexBackend.js';
+import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
+import { makeHome, ok, okJson, type TestHome } from '../helpers/cli.js';
+
+// Routing and failover through the built daemon: fake codex as control plane, fake Codex backend upstream,
+// the official Anthropic SDK as the client. Accounts are told apart upstream by their ChatGPT-Account-ID.
+
+let h: TestHome;
+let backend: FakeCodexBackend;
+let client: Anthropic;
+const ids: Record<'alpha' | 'beta', string> = { alpha: '', beta: '' };
+
+const state = () => new DaemonClient(resolvePaths(h.env)).request<StateView>('GET', '/api/state');
+const accountOf = (r: RecordedRequest) => (r.headers['chatgpt-account-id'] === 'acct-alpha' ? 'alpha' : r.headers['chatgpt-account-id'] === 'acct-beta' ? 'beta' : '?');
+const served = () => backend.requests.map(accountOf);
+const nowS = () => Math.floor(Date.now() / 1000);
+
+type Reply = { status?: number; json?: unknown; events?: UpstreamEvent[]; headers?: Record<string, string>; delayMs?: number; dieAfter?: number };
+
+/** Answers each upstream request by account. */
+function answer(by: Partial<Record<'alpha' | 'beta', Reply | ((req: RecordedRequest) => Reply)>>): void {
+  backend.handle((req, res: ServerResponse) => {
+    const entry = by[accountOf(req) as 'alpha' | 'beta'];
+    const r: Reply = typeof entry === 'function' ? entry(req) : (entry ?? { events: sse.response([sse.message('default')]) });
+    const headers = { ...RATE_LIMIT_HEADERS, ...r.headers };
+    if (r.json !== undefined) {
+      res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(r.json));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', ...headers });
+    const events = r.events ?? [];
+    const send = (from: number) => {
+      if (r.dieAfter !== undefined && from >= r.dieAfter) return void res.socket?.destroy();
+      if (from >= events.length) return void res.end();
+      res.write(frame(events[from]!));
+      if (r.delayMs) setTimeout(() => send(from + 1), r.delayMs);
+      else send(from + 1);
+    };
+    send(0);
+  });
+}
+
+const ask = (session = 'session-1') =>
+  client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-claude-code-session-id': session } });
+
+/** Raw SSE event names of one streamed answer (to check the client saw one clean stream). */
+async function rawEvents(session = 'session-1'): Promise<string[]> {
+  const stream = ask(session);
+  const names: string[] = [];
+  stream.on('streamEvent', (e) => names.push(e.type));
+  await stream.finalMessage();
+  return names;
+}
+
+beforeAll(async () => {
+  backend = await startFakeCodexBackend();
+  h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url });
+  for (const name of ['alpha', 'beta'] as const) {
+    ids[name] = ((await okJson(h, ['add', name])) as { id: string }).id;
+    writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', ids[name], 'codex-home'), makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }));
+  }
+  const token = (await ok(h, ['token'])).trim();
+  client = new Anthropic({ baseURL: `http://127.0.0.1:${h.port}/anthropic`, authToken: token, apiKey: null, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await h.cleanup();
+  await backend.close();
+});
+
+beforeEach(async () => {
+  // Health marks live in the daemon's memory: a restart starts every test from healthy accounts.
+  await ok(h, ['config', 'set', 'routing', 'failover']);
+  await ok(h, ['restart']);
+  backend.requests.length = 0;
+});
+
+describe('failover before the first byte', () => {
+  it('a 429 usage_limit_reached on the active account goes to the next one; the client sees one clean stream', async () => {
+    answer({
+      alpha: { status: 429, json: usageLimitBody(nowS() + 3600) },
+      beta: { events: sse.response([sse.message(['hello ', 'from beta'])]) },
+    });
+    const names = await rawEvents();
+    expect(names.filter((n) => n === 'message_start')).toHaveLength(1);
+    expect(names.at(-1)).toBe('message_stop');
+    expect(served()).toEqual(['alpha', 'beta']);
+    expect((await ask().finalText())).toBe('hello from beta');
+    // alpha stays out of rotation until its reset: the second request went straight to beta.
+    expect(served()).toEqual(['alpha', 'beta', 'beta']);
+
+    const view = await state();
+    expect(view.routeAccountId).toBe(ids.beta);
+    expect(view.routeReason).toMatch(/^alpha is out of quota until (\w{3} )?\d\d:\d\d \(usage limit reached\)$/);
+    expect(view.accounts.find((a) => a.id === ids.alpha)!.health).toMatchObject({ state: 'exhausted', reason: 'usage limit reached' });
+    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=50');
+    expect(events).toContainEqual(expect.objectContaining({ category: 'proxy', message: expect.stringContaining('failover from alpha to beta'), data: expect.objectContaining({ from: ids.alpha, to: ids.beta }) }));
+
+    const status = await okJson(h, ['status']);
+    expect(status).toMatchObject({ activeAccount: 'alpha', routeAccount: 'beta', routeReason: expect.stringMatching(/^alpha is out of quota/) });
+    expect(await ok(h, ['status'])).toMatch(/routing to: +beta \(alpha is out of quota until .+\(usage limit reached\)\)/);
+    const limits = await ok(h, ['limits']);
+    expect(limits).toContain('requests go to beta (alpha is out of quota until');
+    expect(limits).toMatch(/alpha · active · pro[^\n]*\n {2}out of quota until/);
+  });
+
+  it('an in-stream response.failed overload before any output fails over, and cools the account down', async () => {
+    answer({ alpha: { events: sse.failed('server_is_overloaded', 'try later') }, beta: { events: sse.response([sse.message('from beta')]) } });
+    expect(await ask().finalText()).toBe('from beta');
+    expect(served()).toEqual(['alpha', 'beta']);
+    const alpha = (await state()).accounts.find((a) => a.id === ids.alpha)!;
+    expect(alpha.health).toMatchObject({ state: 'cooldown', reason: 'overloaded' });
+    expect(Date.parse(alpha.health.until!) - Date.now()).toBeGreaterThan(50_000);
+  });
+
+  it('never fails over once bytes went to the client: a later failure is an SSE error', async () => {
+    // One event per write: the first output commits the stream before the failure arrives.
+    const partial = sse.response([sse.message(['one ', 'two ', 'three'])]).slice(0, 5);
+    answer({ alpha: { events: [...partial, ...sse.failed('server_is_overloaded', 'gone').slice(1)], delayMs: 20 }, beta: { events: sse.response([sse.message('beta')]) } });
+    const stream = ask();
+    const names: string[] = [];
+    stream.on('streamEvent', (e) => names.push(e.type));
+    await expect(stream.finalMessage()).rejects.toThrow(/overloaded/);
+    expect(names[0]).toBe('message_start');
+    expect(served()).toEqual(['alpha']);
+  });
+
+  it('a 400 the request caused is not retried elsewhere', async () => {
+    answer({ alpha: { status: 400, json: { error: { message: 'bad input', type: 'invalid_request_error' } } } });
+    await expect(ask().finalMessage()).rejects.toMatchObject({ status: 400 });
+    expect(served()).toEqual(['alpha']);
+  });
+});
+
+describe('all accounts exhausted', () => {
+  it('answers 429 rate_limit_error with retry-after = the earliest reset, naming that account and time', async () => {
+    const t = nowS();
+    answer({ alpha: { status: 429, json: usageLimitBody(t + 7200) }, beta: { status: 429, json: usageLimitBody(t + 1800) } });
+    const err = (await ask()
+      .finalMessage()
+      .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.RateLimitError>;
+    expect(err).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(err.status).toBe(429);
+    const retryAfter = Number(err.headers?.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(1790);
+    expect(retryAfter).toBeLessThanOrEqual(1800);
+    expect(err.message).toMatch(/all 2 connected accounts are out of Codex quota; the first to reset is beta at (\w{3} )?\d\d:\d\d \(in (29|30)m \d+s; usage limit reached\)/);
+    expect(served()).toEqual(['alpha', 'beta']);
+    // The next request is refused without touching the backend.
+    await expect(ask().finalMessage()).rejects.toMatchObject({ status: 429 });
+    expect(served()).toEqual(['alpha', 'beta']);
+  });
+});
+
+describe('manual routing', () => {
+  it('never switches, even when the active account is out of quota', async () => {
+    await ok(h, ['config', 'set', 'routing', 'manual']);
+    answer({ alpha: { status: 429, json: usageLimitBody(nowS() + 600) }, beta: { events: sse.response([sse.message('beta')]) } });
+    await expect(ask().finalMessage()).rejects.toMatchObject({ status: 429 });
+    await expect(ask().finalMessage()).rejects.toMatchObject({ status: 429 });
+    expect(served()).toEqual(['alpha', 'alpha']);
+    expect((await state()).routeAccountId).toBe(ids.alpha);
+  });
+});
+
+describe('sticky sessions', () => {
+  it('keep a session on its account while a new session goes where capacity is (balance)', async () => {
+    await ok(h, ['config', 'set', 'routing', 'balance']);
+    let alphaUsed = '10';
+    const reply = (name: string, used: () => string) => () => ({ events: sse.response([sse.message(name)]), headers: { 'x-codex-primary-used-percent': used() } });
+    answer({ alpha: reply('alpha', () => alphaUsed), beta: reply('beta', () => '50') });
+    // Fresh reads show both at the fake codex's 42%: the tie goes to the active account.
+    expect(await ask('s-one').finalText()).toBe('alpha');
+    // alpha's answer said 10% used; beta has not answered yet (42%): a new session still picks alpha.
+    alphaUsed = '80';
+    expect(await ask('s-one').finalText()).toBe('alpha');
+    // alpha now reports 80%: a new session goes to beta, the old one stays on alpha.
+    expect(await ask('s-two').finalText()).toBe('beta');
+    expect(await ask('s-one').finalText()).toBe('alpha');
+    expect(await ask('s-two').finalText()).toBe('beta');
+    expect(served()).toEqual(['alpha', 'alpha', 'beta', 'alpha', 'beta']);
+  });
+
+  it('a session moved off an exhausted account stays on its fallback (failover)', async () => {
+    answer({ alpha: { status: 429, json: usageLimitBody(nowS() + 600) }, beta: { events: sse.response([sse.message('beta')]) } });
+    expect(await ask('s-three').finalText()).toBe('beta');
+    expect(await ask('s-three').finalText()).toBe('beta');
+    expect(served()).toEqual(['alpha', 'beta', 'beta']);
+  });
+});
+
+describe('ccbridge limits', () => {
+  it('shows each account’s buckets from the last responses and --json for scripts', async () => {
+    answer({ alpha: { events: sse.response([sse.message('a')]), headers: { 'x-codex-primary-used-percent': '64', 'x-codex-secondary-used-percent': '12' } } });
+    await ask().finalMessage();
+    const text = await ok(h, ['limits', 'alpha']);
+    expect(text).toContain('routing failover · requests go to alpha');
+    expect(text).toMatch(/alpha · active · pro · from responses just now\n {2}codex +5h +█+░+ +64% {2}resets /);
+    expect(text).toMatch(/weekly +█+░+ +12%/);
+    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const json = await okJson(h, ['limits', '--refresh']);
+    expect(json.accounts.map((a: { name: string }) => a.name)).toEqual(['alpha', 'beta']);
+    // --refresh read both through the fake codex (42 % / 7 %, credits 9.99).
+    expect(json.accounts[1]).toMatchObject({ source: 'app-server', plan: 'pro', stale: false, credits: { balance: '9.99' }, buckets: [{ limitId: 'codex', windows: [{ window: '5h', usedPercent: 42 }, { window: 'weekly', usedPercent: 7 }] }] });
+  });
+});
