@@ -10,7 +10,7 @@ import type { UpstreamEvent } from '../../src/bridge/upstreamEvents.js';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import { frame, RATE_LIMIT_HEADERS, sse, startFakeCodexBackend, usageLimitBody, type FakeCodexBackend, type RecordedRequest } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, type TestHome } from '../helpers/cli.js';
+import { makeHome, ok, okJson, spawnCli, type TestHome } from '../helpers/cli.js';
 
 // Routing and failover through the built daemon: fake codex as control plane, fake Codex backend upstream,
 // the official Anthropic SDK as the client. Accounts are told apart upstream by their ChatGPT-Account-ID.
@@ -24,6 +24,14 @@ const state = () => new DaemonClient(resolvePaths(h.env)).request<StateView>('GE
 const accountOf = (r: RecordedRequest) => (r.headers['chatgpt-account-id'] === 'acct-alpha' ? 'alpha' : r.headers['chatgpt-account-id'] === 'acct-beta' ? 'beta' : '?');
 const served = () => backend.requests.map(accountOf);
 const nowS = () => Math.floor(Date.now() / 1000);
+
+async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 type Reply = { status?: number; json?: unknown; events?: UpstreamEvent[]; headers?: Record<string, string>; delayMs?: number; dieAfter?: number };
 
@@ -65,7 +73,8 @@ async function rawEvents(session = 'session-1'): Promise<string[]> {
 
 beforeAll(async () => {
   backend = await startFakeCodexBackend();
-  h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url });
+  // A short ping interval so a 'silent' upstream takes a fraction of a second.
+  h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url, CCBRIDGE_PING_MS: '150' });
   for (const name of ['alpha', 'beta'] as const) {
     ids[name] = ((await okJson(h, ['add', name])) as { id: string }).id;
     writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', ids[name], 'codex-home'), makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }));
@@ -134,6 +143,28 @@ describe('failover before the first byte', () => {
     await expect(stream.finalMessage()).rejects.toThrow(/overloaded/);
     expect(names[0]).toBe('message_start');
     expect(served()).toEqual(['alpha']);
+  });
+
+  it('a silent upstream gets 200 and pings; an overload before output still fails over', async () => {
+    const created = sse.failed('x', 'y')[0]!;
+    answer({
+      alpha: { events: [created, { type: 'response.failed', response: { error: { code: 'server_is_overloaded', message: 'busy' } } }], delayMs: 500 },
+      beta: { events: sse.response([sse.message('after the pings')]) },
+    });
+    const res = await fetch(`http://127.0.0.1:${h.port}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': (await ok(h, ['token'])).trim(), 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const names = [...text.matchAll(/^event: (\S+)$/gm)].map((m) => m[1]);
+    const start = names.indexOf('message_start');
+    expect(start).toBeGreaterThanOrEqual(2);
+    expect(names.slice(0, start).every((n) => n === 'ping')).toBe(true);
+    expect(names.at(-1)).toBe('message_stop');
+    expect(text).toContain('after the pings');
+    expect(served()).toEqual(['alpha', 'beta']);
   });
 
   it('a 400 the request caused is not retried elsewhere', async () => {
@@ -213,5 +244,28 @@ describe('ccbridge limits', () => {
     expect(json.accounts.map((a: { name: string }) => a.name)).toEqual(['alpha', 'beta']);
     // --refresh read both through the fake codex (42 % / 7 %, credits 9.99).
     expect(json.accounts[1]).toMatchObject({ source: 'app-server', plan: 'pro', stale: false, credits: { balance: '9.99' }, buckets: [{ limitId: 'codex', windows: [{ window: '5h', usedPercent: 42 }, { window: 'weekly', usedPercent: 7 }] }] });
+  });
+
+  it('--watch --json prints a report per state change until stopped', async () => {
+    const child = spawnCli(h, ['limits', 'alpha', '--watch', '--json']);
+    const lines: string[] = [];
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const parts = buf.split('\n');
+      buf = parts.pop()!;
+      lines.push(...parts.filter(Boolean));
+    });
+    const used = () => lines.map((l) => JSON.parse(l).accounts[0].buckets[0]?.windows[0]?.usedPercent);
+    try {
+      await until(() => lines.length >= 1);
+      answer({ alpha: { events: sse.response([sse.message('a')]), headers: { 'x-codex-primary-used-percent': '77' } } });
+      await ask().finalMessage();
+      await until(() => used().includes(77));
+      expect(JSON.parse(lines.at(-1)!).accounts.map((a: { name: string }) => a.name)).toEqual(['alpha']);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await new Promise((resolve) => child.once('exit', (code) => resolve(code)))).toBe(0);
   });
 });
