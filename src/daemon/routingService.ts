@@ -107,8 +107,10 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, now: () => nu
         if (!pinned) throw new CcbridgeError('account_not_found', `no account "${pinnedAccount}" (pinned by this session); see \`ccbridge list\``, { status: 400 });
         pinnedId = pinned.id;
       }
-      const decision = decide(state, sticky.get(sessionKey, now()), pinnedId);
-      announce(state, sessionKey ?? '*', decision);
+      const stickyId = sticky.get(sessionKey, now());
+      const decision = decide(state, stickyId, pinnedId);
+      // A session that has an account of its own moves alone; every other request follows the global route.
+      announce(state, stickyId && sessionKey ? sessionKey : '*', decision);
       if (decision.kind === 'refused') {
         if (decision.reason === 'no_account') throw new CcbridgeError('no_account', decision.message, { status: 503 });
         throw new AnthropicApiError('rate_limit_error', decision.message, {

@@ -113,8 +113,12 @@ describe('failover before the first byte', () => {
     expect(view.routeAccountId).toBe(ids.beta);
     expect(view.routeReason).toMatch(/^alpha is out of quota until (\w{3} )?\d\d:\d\d \(usage limit reached\)$/);
     expect(view.accounts.find((a) => a.id === ids.alpha)!.health).toMatchObject({ state: 'exhausted', reason: 'usage limit reached' });
+    // New sessions follow the moved route: one event for the move, not one per request.
+    await ask('session-2').finalMessage();
+    await ask('session-3').finalMessage();
     const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=50');
     expect(events).toContainEqual(expect.objectContaining({ category: 'proxy', message: expect.stringContaining('failover from alpha to beta'), data: expect.objectContaining({ from: ids.alpha, to: ids.beta }) }));
+    expect(events.filter((e) => e.message.startsWith('routing moved from alpha to beta: alpha is out of quota'))).toHaveLength(1);
 
     const status = await okJson(h, ['status']);
     expect(status).toMatchObject({ activeAccount: 'alpha', routeAccount: 'beta', routeReason: expect.stringMatching(/^alpha is out of quota/) });
