@@ -29,13 +29,16 @@ export function sseResponseStream(o: SseStreamOptions): ReadableStream<Uint8Arra
     o.rest.close();
     o.onEnd(reason);
   };
-  const flush = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+  /** Writes what the translator produced; returns whether anything went out (or the stream closed). */
+  const flush = (controller: ReadableStreamDefaultController<Uint8Array>): boolean => {
     const out = o.sink.take();
     if (out) controller.enqueue(Buffer.from(out));
     if (o.translator.done) {
       controller.close();
       end('finished');
+      return true;
     }
+    return Boolean(out);
   };
 
   return new ReadableStream<Uint8Array>({
@@ -43,27 +46,30 @@ export function sseResponseStream(o: SseStreamOptions): ReadableStream<Uint8Arra
       for (const ev of o.first) o.translator.handle(ev);
       flush(controller);
     },
+    // A pull must enqueue before it returns: a web stream does not pull again for a reader that is
+    // already waiting, so a batch that translates to nothing (e.g. `response.in_progress`) would stall it.
     async pull(controller) {
-      if (ended) return;
-      pending ??= o.rest.next();
-      let timer: NodeJS.Timeout | undefined;
-      const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(resolve, o.pingMs, 'quiet')));
-      try {
-        const r = await Promise.race([pending, quiet]);
-        if (r === 'quiet') {
-          controller.enqueue(Buffer.from(PING_EVENT));
-          return;
+      while (!ended) {
+        pending ??= o.rest.next();
+        let timer: NodeJS.Timeout | undefined;
+        const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(resolve, o.pingMs, 'quiet')));
+        try {
+          const r = await Promise.race([pending, quiet]);
+          if (r === 'quiet') {
+            controller.enqueue(Buffer.from(PING_EVENT));
+            return;
+          }
+          pending = null;
+          if (r.done) o.translator.end();
+          else for (const ev of r.value) o.translator.handle(ev);
+        } catch (err) {
+          if (ended) return;
+          o.translator.fail(new AnthropicApiError('api_error', `lost the connection to the Codex backend: ${(err as Error).message}`));
+        } finally {
+          clearTimeout(timer);
         }
-        pending = null;
-        if (r.done) o.translator.end();
-        else for (const ev of r.value) o.translator.handle(ev);
-      } catch (err) {
-        if (ended) return;
-        o.translator.fail(new AnthropicApiError('api_error', `lost the connection to the Codex backend: ${(err as Error).message}`));
-      } finally {
-        clearTimeout(timer);
+        if (flush(controller)) return;
       }
-      flush(controller);
     },
     cancel() {
       end('client_abort');
