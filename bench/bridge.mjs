@@ -2,7 +2,8 @@
 // Bridge benchmark: the same streaming responses fetched directly from the fake Codex backend and through the
 // bridge (createBridgeApp on @hono/node-server), each side in its own process, measuring time to first byte and
 // total time at concurrency 1/16/64, translation throughput on a 20k-delta stream, and the bridge's idle RSS.
-// Usage: node bench/bridge.mjs [--json] [--quick]      (run `npm run build` first; sources compile via esbuild)
+// Usage: node bench/bridge.mjs [--json] [--quick] [--profile]   (run `npm run build` first; sources compile via esbuild)
+// --profile writes the bridge process's CPU profile (*.cpuprofile) into the current directory.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -75,7 +76,8 @@ if (role) {
 }
 
 function spawnRole(r, bundle, extra = []) {
-  const child = fork(fileURLToPath(import.meta.url), [`--role=${r}`, `--bundle=${bundle}`, ...extra], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+  const profile = r === 'bridge' && args.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}`] : [];
+  const child = fork(fileURLToPath(import.meta.url), [`--role=${r}`, `--bundle=${bundle}`, ...extra], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc', ...profile] });
   return new Promise((resolve) => child.once('message', (m) => resolve({ child, ...m })));
 }
 
@@ -149,7 +151,7 @@ async function main() {
   bridge.child.send('rss');
   const rssAfter = await new Promise((r) => bridge.child.once('message', (m) => r(m.rss)));
   const memory = { bridgeRssIdleStartMB: rssStart / 1048576, bridgeRssIdleAfterMB: rssAfter / 1048576 };
-  bridge.child.kill(); backend.child.kill(); agent.destroy();
+  bridge.child.disconnect(); backend.child.disconnect(); agent.destroy();
   rmSync(dir, { recursive: true, force: true });
 
   const targets = {

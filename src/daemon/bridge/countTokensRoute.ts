@@ -6,7 +6,7 @@ import { claudeSessionKey } from '../../bridge/sessionKey.js';
 import { translateRequest } from '../../bridge/translateRequest.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { defaultCandidate, modelContext } from './modelContext.js';
-import { readBodyText } from './readBodyText.js';
+import { readRequestBody } from './clientIo.js';
 
 /**
  * `POST /v1/messages/count_tokens`: the o200k count of what would really be sent upstream. Works without a
@@ -15,7 +15,7 @@ import { readBodyText } from './readBodyText.js';
 export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
   const app = new Hono<BridgeEnv>();
   app.post('/messages/count_tokens', async (c) => {
-    const req = parseMessagesRequest(await readBodyText(c.req.raw));
+    const req = parseMessagesRequest(await readRequestBody(c));
     const candidate = defaultCandidate(rt.deps);
     const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
     const sessionId = claudeSessionKey(c.req.header('x-claude-code-session-id'), req.metadata?.user_id) ?? '00000000-0000-0000-0000-000000000000';

@@ -13,18 +13,18 @@ import { StreamTranslator } from '../../bridge/streamTranslator.js';
 import { translateRequest, type TranslatedRequest } from '../../bridge/translateRequest.js';
 import { upstreamHeaders } from '../../bridge/upstreamHeaders.js';
 import type { FailureContext, UpstreamFailure } from '../../bridge/upstreamErrors.js';
-import type { AnthropicApiError } from '../../bridge/anthropicError.js';
+import { anthropicErrorEvent, type AnthropicApiError } from '../../bridge/anthropicError.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import type { RouteCandidate } from './bridgeDeps.js';
 import { toAnthropicError } from './bridgeErrors.js';
 import { openWithFailover, type Committed } from './openWithFailover.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
+import { Cancellation } from './cancellation.js';
+import { onClientGone, openSseWriter, readRequestBody, type SseWriter } from './clientIo.js';
 import { modelContext } from './modelContext.js';
 import { openUpstream, type OpenResult } from './openUpstream.js';
 import { OutcomeRecorder } from './outcomeRecorder.js';
-import { pendingSseStream } from './pendingSseStream.js';
-import { readBodyText } from './readBodyText.js';
-import { sseResponseStream } from './sseResponseStream.js';
+import { pumpSse, writePingsUntil } from './pumpSse.js';
 
 /** Request header a `ccbridge claude --account A` session sets to pin its account. */
 export const PIN_HEADER = 'x-ccbridge-account';
@@ -50,7 +50,7 @@ interface Prepared {
 }
 
 async function route(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecorder): Promise<Routed> {
-  const req = parseMessagesRequest(await readBodyText(c.req.raw));
+  const req = parseMessagesRequest(await readRequestBody(c));
   rec.outcome.requestedModel = req.model;
   rec.outcome.stream = req.stream === true;
   const sessionKey = claudeSessionKey(c.req.header('x-claude-code-session-id'), req.metadata?.user_id);
@@ -78,7 +78,7 @@ async function prepare(rt: BridgeRuntime, r: Routed, candidate: RouteCandidate, 
 }
 
 /** Opens the upstream for one candidate; an upstream 401 gets one forced token refresh and one retry. */
-async function open(rt: BridgeRuntime, p: Prepared, signal: AbortSignal): Promise<OpenResult> {
+async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promise<OpenResult> {
   const attempt = async (forceRefresh: boolean) => {
     const creds = await rt.deps.credentials(p.candidate.accountId, { forceRefresh });
     const headers = upstreamHeaders({
@@ -94,7 +94,7 @@ async function open(rt: BridgeRuntime, p: Prepared, signal: AbortSignal): Promis
       url: rt.responsesUrl,
       headers,
       body: p.bodyJson,
-      signal,
+      cancel,
       commitAfterMs: NO_OUTPUT_LIMIT_MS,
       failure: p.failure,
       onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, toHeaders(h)),
@@ -118,10 +118,10 @@ const NO_OUTPUT_LIMIT_MS = 300_000;
  * Tries the routed accounts in order until one produces output. When every one was out of quota, the
  * router's verdict (the earliest reset of all) replaces the last account's own 429.
  */
-async function openRouted(rt: BridgeRuntime, r: Routed, rec: OutcomeRecorder, signal: AbortSignal): Promise<Committed<Prepared> | { ok: false; error: AnthropicApiError; failure: UpstreamFailure }> {
+async function openRouted(rt: BridgeRuntime, r: Routed, rec: OutcomeRecorder, cancel: Cancellation): Promise<Committed<Prepared> | { ok: false; error: AnthropicApiError; failure: UpstreamFailure }> {
   const result = await openWithFailover(r.candidates, async (candidate) => {
     const p = await prepare(rt, r, candidate, rec);
-    return { prepared: p, opened: await open(rt, p, signal) };
+    return { prepared: p, opened: await open(rt, p, cancel) };
   }, {
     onAttemptFailed: (accountId, failure, next) => rt.deps.onAttemptFailed?.(accountId, failure, next),
     onCommitted: (accountId) => rt.deps.onCommitted?.(accountId, r.sessionKey),
@@ -148,78 +148,71 @@ function translatorFor(p: Prepared, sink: AnthropicSink): StreamTranslator {
   });
 }
 
-function sseBody(rt: BridgeRuntime, requestId: string, committed: Committed<Prepared>, rec: OutcomeRecorder, done: () => void): ReadableStream<Uint8Array> {
+type Attempts = Awaited<ReturnType<typeof openRouted>>;
+
+/** Streams a committed upstream to the client, then reports the outcome. */
+async function streamCommitted(rt: BridgeRuntime, requestId: string, committed: Committed<Prepared>, writer: SseWriter, rec: OutcomeRecorder, cancel: Cancellation): Promise<void> {
   const { prepared: p, opened } = committed;
   const sink = new SseSink(requestId);
   const translator = translatorFor(p, sink);
-  return sseResponseStream({
-    translator,
-    sink,
-    first: opened.first,
-    rest: opened.rest,
-    pingMs: rt.pingMs,
-    onEnd: (reason) => {
-      done();
-      rec.usage(translator.usage);
-      if (reason === 'client_abort') rec.fail('client_abort', 'client disconnected');
-      else if (translator.error) rec.fail(translator.failureKind ?? 'other', translator.error.message);
-      rec.report();
-    },
-  });
+  const how = await pumpSse({ translator, sink, first: opened.first, rest: opened.rest, writer, pingMs: rt.pingMs, cancel });
+  rec.usage(translator.usage);
+  if (how === 'client_abort') rec.fail('client_abort', 'client disconnected');
+  else if (translator.error) rec.fail(translator.failureKind ?? 'other', translator.error.message);
+  rec.report();
+}
+
+/**
+ * A streaming request whose upstream is still silent after the ping interval: status and pings go out now
+ * (Claude Code gives up after 300 s without a byte; the SDK ignores pings before `message_start`) while the
+ * attempts, failover included, go on. Then the real stream follows, or an SSE `error` event.
+ */
+async function streamWhenSettled(rt: BridgeRuntime, requestId: string, attempts: Promise<Attempts>, writer: SseWriter, rec: OutcomeRecorder, cancel: Cancellation): Promise<void> {
+  let result: Attempts;
+  try {
+    result = await writePingsUntil(attempts, writer, rt.pingMs);
+  } catch (err) {
+    if (cancel.cancelled) rec.fail('client_abort', 'client disconnected');
+    const e = toAnthropicError(err);
+    if (!rec.outcome.errorKind) rec.fail('other', e.message);
+    if (!cancel.cancelled) {
+      void writer.write(anthropicErrorEvent(e, requestId));
+      writer.end();
+    }
+    rec.report();
+    return;
+  }
+  if (result.ok) return streamCommitted(rt, requestId, result, writer, rec, cancel);
+  rec.fail(result.failure.kind, result.error.message);
+  void writer.write(anthropicErrorEvent(result.error, requestId));
+  writer.end();
+  rec.report();
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
-async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecorder): Promise<Response> {
+async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecorder, cancel: Cancellation): Promise<Response> {
   const requestId = c.get('requestId');
   const routed = await route(rt, c, rec);
-  const abort = new AbortController();
-  const clientSignal = c.req.raw.signal;
-  const onClientGone = () => abort.abort();
-  clientSignal.addEventListener('abort', onClientGone, { once: true });
-  const done = () => clientSignal.removeEventListener('abort', onClientGone);
-  const attempts = openRouted(rt, routed, rec, abort.signal);
+  const attempts = openRouted(rt, routed, rec, cancel);
 
   if (routed.req.stream === true) {
     // Quiet past the ping interval: commit 200 and ping while the attempts (and any failover) go on.
     let timer: NodeJS.Timeout | undefined;
     const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(resolve, rt.pingMs, 'quiet')));
     const first = await Promise.race([attempts, quiet]).finally(() => clearTimeout(timer));
-    if (first !== 'quiet') {
-      if (!first.ok) {
-        done();
-        rec.fail(first.failure.kind, first.error.message, first.error.status);
-        throw first.error;
-      }
-      return new Response(sseBody(rt, requestId, first, rec, done), { status: 200, headers: { ...SSE_HEADERS, 'request-id': requestId } });
+    if (first !== 'quiet' && !first.ok) {
+      rec.fail(first.failure.kind, first.error.message, first.error.status);
+      throw first.error;
     }
-    const settled = attempts.then(
-      (r) => {
-        if (r.ok) return sseBody(rt, requestId, r, rec, done);
-        done();
-        rec.fail(r.failure.kind, r.error.message);
-        rec.report();
-        return r.error;
-      },
-      (err: unknown) => {
-        done();
-        if (abort.signal.aborted) rec.fail('client_abort', 'client disconnected');
-        const e = toAnthropicError(err);
-        if (!rec.outcome.errorKind) rec.fail('other', e.message);
-        rec.report();
-        return e;
-      },
-    );
-    const body = pendingSseStream({ settled, pingMs: rt.pingMs, requestId, onCancel: () => abort.abort() });
-    return new Response(body, { status: 200, headers: { ...SSE_HEADERS, 'request-id': requestId } });
+    const writer = openSseWriter(c, { ...SSE_HEADERS, 'request-id': requestId });
+    if (first === 'quiet') void streamWhenSettled(rt, requestId, attempts, writer, rec, cancel);
+    else void streamCommitted(rt, requestId, first, writer, rec, cancel);
+    return writer.response;
   }
 
-  const result = await attempts.catch((err: unknown) => {
-    done();
-    throw err;
-  });
+  const result = await attempts;
   if (!result.ok) {
-    done();
     rec.fail(result.failure.kind, result.error.message, result.error.status);
     throw result.error;
   }
@@ -228,18 +221,19 @@ async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeReco
   const translator = translatorFor(p, sink);
   try {
     for (const ev of opened.first) translator.handle(ev);
-    while (!translator.done) {
+    while (!translator.done && !cancel.cancelled) {
       const r = await opened.rest.next();
       if (r.done) translator.end();
       else for (const ev of r.value) translator.handle(ev);
     }
   } catch (err) {
-    if (abort.signal.aborted) throw err;
-    translator.fail(toAnthropicError(err));
-  } finally {
-    opened.rest.close();
-    done();
+    if (!cancel.cancelled) translator.fail(toAnthropicError(err));
   }
+  if (cancel.cancelled) {
+    opened.rest.abort();
+    throw new Error('client disconnected');
+  }
+  opened.rest.release();
   rec.usage(translator.usage);
   if (translator.error) {
     rec.fail(translator.failureKind ?? 'other', translator.error.message, translator.error.status);
@@ -253,10 +247,13 @@ export function messagesRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
   const app = new Hono<BridgeEnv>();
   app.post('/messages', async (c) => {
     const rec = new OutcomeRecorder(rt.deps, c.get('requestId'));
+    const cancel = new Cancellation();
+    const unsubscribe = onClientGone(c, () => cancel.cancel());
     try {
-      return await handle(rt, c, rec);
+      return await handle(rt, c, rec, cancel);
     } catch (err) {
-      if (c.req.raw.signal.aborted) rec.fail('client_abort', 'client disconnected', 499);
+      unsubscribe();
+      if (cancel.cancelled) rec.fail('client_abort', 'client disconnected', 499);
       else if (!rec.outcome.errorKind) {
         const e = toAnthropicError(err);
         const kind = err instanceof CcbridgeError ? 'no_account' : e.status === 400 || e.status === 413 ? 'bad_request' : 'other';

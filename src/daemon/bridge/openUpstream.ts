@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { AnthropicApiError } from '../../bridge/anthropicError.js';
 import { classifyHttpFailure, classifyStreamFailure, type FailureContext, type UpstreamFailure } from '../../bridge/upstreamErrors.js';
 import { upstreamEventError, type UpstreamEvent } from '../../bridge/upstreamEvents.js';
+import type { Cancellation } from './cancellation.js';
 import { postUpstream, readErrorBody, upstreamEventBatches } from './upstreamClient.js';
 
 /**
@@ -14,7 +15,7 @@ export interface UpstreamAttempt {
   url: URL;
   headers: Record<string, string>;
   body: string;
-  signal: AbortSignal;
+  cancel: Cancellation;
   /** Commit anyway after this long without output, so the client can get pings instead of silence. */
   commitAfterMs: number;
   failure: FailureContext;
@@ -37,11 +38,31 @@ export class EventBatchStream {
     return p;
   }
 
-  /** Stops reading and frees the socket (client gone, or the response is over). */
-  close(): void {
+  /** Client gone or stream broken: drop the connection. */
+  abort(): void {
     this.res.destroy();
   }
+
+  /**
+   * The response is over for the client: read whatever the upstream still sends (normally nothing after
+   * `response.completed`) so the socket returns to the keep-alive pool; destroy it if that takes too long.
+   */
+  release(): void {
+    if (this.res.complete) return;
+    const guard = setTimeout(() => this.res.destroy(), RELEASE_TIMEOUT_MS);
+    void (async () => {
+      try {
+        while (!(await this.next()).done);
+      } catch {
+        // a broken tail is no one's business any more
+      } finally {
+        clearTimeout(guard);
+      }
+    })();
+  }
 }
+
+const RELEASE_TIMEOUT_MS = 5000;
 
 /** Events after which the response has started producing output: from here on it belongs to the client. */
 const OUTPUT_EVENTS = new Set([
@@ -74,9 +95,9 @@ function unreachable(url: URL, err: unknown): UpstreamFailure {
 export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
   let res: IncomingMessage;
   try {
-    res = await postUpstream(a.url, a.headers, a.body, a.signal);
+    res = await postUpstream(a.url, a.headers, a.body, a.cancel);
   } catch (err) {
-    if (a.signal.aborted) throw err;
+    if (a.cancel.cancelled) throw err;
     return { ok: false, failure: unreachable(a.url, err) };
   }
   a.onHeaders(res.headers);
@@ -111,7 +132,7 @@ export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
     }
   } catch (err) {
     res.destroy();
-    if (a.signal.aborted) throw err;
+    if (a.cancel.cancelled) throw err;
     return { ok: false, failure: unreachable(a.url, err) };
   }
 }

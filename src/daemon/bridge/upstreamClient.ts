@@ -2,6 +2,7 @@ import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { createParser } from 'eventsource-parser';
 import type { UpstreamEvent } from '../../bridge/upstreamEvents.js';
+import type { Cancellation } from './cancellation.js';
 
 /**
  * HTTP to the Codex backend over node:http(s) with keep-alive agents: measured faster than the global
@@ -12,12 +13,14 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
 };
 
-export function postUpstream(url: URL, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<IncomingMessage> {
+/** Sends the request; a cancel destroys it (and its response) at any point. */
+export function postUpstream(url: URL, headers: Record<string, string>, body: string, cancel: Cancellation): Promise<IncomingMessage> {
   const mod = url.protocol === 'https:' ? https : http;
   const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
   return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method: 'POST', agent, signal, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, resolve);
+    const req = mod.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, resolve);
     req.on('error', reject);
+    cancel.onCancel(() => req.destroy(new Error('client disconnected')));
     req.end(body);
   });
 }

@@ -1,0 +1,96 @@
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Context } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { AnthropicApiError } from '../../bridge/anthropicError.js';
+
+/**
+ * The client side of a bridge request. On @hono/node-server (the daemon, the tests' real servers) it works on
+ * the Node request and response directly: no web-stream layer per chunk on the hot path. Elsewhere
+ * (`app.request()`), it falls back to the web Request and a TransformStream.
+ */
+
+/** Anthropic's own request limit (anthropic.md §4). */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+interface NodeBindings {
+  incoming: IncomingMessage;
+  outgoing: ServerResponse;
+}
+
+function nodeBindings(c: Context): NodeBindings | null {
+  const env = c.env as Partial<NodeBindings> | undefined;
+  return env?.incoming && env.outgoing ? (env as NodeBindings) : null;
+}
+
+function tooLarge(limit: number): AnthropicApiError {
+  return new AnthropicApiError('request_too_large', `request body exceeds the ${Math.round(limit / 1024 / 1024)} MB limit`);
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>, limit: number, stop: () => void): Promise<string> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    size += chunk.byteLength;
+    if (size > limit) {
+      stop();
+      throw tooLarge(limit);
+    }
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts, size).toString('utf8');
+}
+
+/** The body as text, refusing more than `limit` bytes by Content-Length and by the bytes actually streamed. */
+export async function readRequestBody(c: Context, limit = MAX_BODY_BYTES): Promise<string> {
+  if (Number(c.req.header('content-length')) > limit) throw tooLarge(limit);
+  const node = nodeBindings(c);
+  if (node) return collect(node.incoming, limit, () => node.incoming.resume());
+  const body = c.req.raw.body;
+  if (!body) return '';
+  return collect(body as unknown as AsyncIterable<Uint8Array>, limit, () => void body.cancel().catch(() => {}));
+}
+
+/** Calls `fn` once if the client goes away before its response is complete; returns an unsubscribe. */
+export function onClientGone(c: Context, fn: () => void): () => void {
+  const node = nodeBindings(c);
+  if (node) {
+    const onClose = () => {
+      if (!node.outgoing.writableFinished) fn();
+    };
+    node.outgoing.once('close', onClose);
+    return () => node.outgoing.off('close', onClose);
+  }
+  const signal = c.req.raw.signal;
+  signal.addEventListener('abort', fn, { once: true });
+  return () => signal.removeEventListener('abort', fn);
+}
+
+export interface SseWriter {
+  /** Resolves when the client can take more (backpressure); undefined when it already can. */
+  write(chunk: string): Promise<unknown> | undefined;
+  end(): void;
+  /** What the route handler returns. */
+  response: Response;
+}
+
+/** Starts a 200 SSE response. */
+export function openSseWriter(c: Context, headers: Record<string, string>): SseWriter {
+  const node = nodeBindings(c);
+  if (node) {
+    const out = node.outgoing;
+    out.writeHead(200, headers);
+    return {
+      write: (chunk) => (out.write(chunk) || out.destroyed ? undefined : Promise.race([once(out, 'drain'), once(out, 'close')])),
+      end: () => out.end(),
+      response: RESPONSE_ALREADY_SENT,
+    };
+  }
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const w = writable.getWriter();
+  return {
+    write: (chunk) => w.write(Buffer.from(chunk)).catch(() => {}),
+    end: () => void w.close().catch(() => {}),
+    response: new Response(readable, { status: 200, headers }),
+  };
+}
