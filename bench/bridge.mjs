@@ -124,13 +124,22 @@ async function main() {
   const direct = (model) => () => post(upstream.origin, `${upstream.pathname}/responses`, directBody(model), {});
   const bridged = (model) => () => post(bridge.url, '/anthropic/v1/messages', bridgedBody(model), { authorization: `Bearer ${TOKEN}` });
 
+  // Direct and bridged runs alternate in rounds, so both see the same machine (other load, CPU clock).
   const rows = [];
   for (const c of [1, 16, 64]) {
-    const total = quick ? c * 10 : Math.max(300, c * 20);
+    const total = quick ? c * 10 : Math.max(400, c * 24);
+    const rounds = quick ? 2 : 8;
     await run(direct('gpt-5.5'), c, Math.min(total, 100)); // warm-up
     await run(bridged('gpt-5.5'), c, Math.min(total, 100));
-    const d = await run(direct('gpt-5.5'), c, total);
-    const b = await run(bridged('gpt-5.5'), c, total);
+    const d = { ttfb: [], tot: [] };
+    const b = { ttfb: [], tot: [] };
+    for (let i = 0; i < rounds; i++) {
+      for (const [target, acc] of [[direct, d], [bridged, b]]) {
+        const r = await run(target('gpt-5.5'), c, Math.ceil(total / rounds));
+        acc.ttfb.push(...r.ttfb);
+        acc.tot.push(...r.tot);
+      }
+    }
     rows.push({
       concurrency: c, requests: total,
       direct: { ttfbP50: pct(d.ttfb, 50), ttfbP99: pct(d.ttfb, 99), totalP50: pct(d.tot, 50), totalP99: pct(d.tot, 99) },
@@ -140,11 +149,13 @@ async function main() {
   for (const r of rows) r.added = { ttfbP50: r.bridged.ttfbP50 - r.direct.ttfbP50, totalP50: r.bridged.totalP50 - r.direct.totalP50, totalP99: r.bridged.totalP99 - r.direct.totalP99 };
 
   const EVENTS = 20000;
-  const best = async (fn, n) => { let m = Infinity; for (let i = 0; i < n; i++) m = Math.min(m, (await fn())[1]); return m; };
-  const reps = quick ? 2 : 5;
-  await best(direct('gpt-big'), 1); await best(bridged('gpt-big'), 1);
-  const dMs = await best(direct('gpt-big'), reps);
-  const bMs = await best(bridged('gpt-big'), reps);
+  const best = async (fn) => (await fn())[1];
+  const reps = quick ? 3 : 9;
+  await best(direct('gpt-big')); await best(bridged('gpt-big'));
+  const dTimes = []; const bTimes = [];
+  for (let i = 0; i < reps; i++) { dTimes.push(await best(direct('gpt-big'))); bTimes.push(await best(bridged('gpt-big'))); }
+  const dMs = pct(dTimes, 50);
+  const bMs = pct(bTimes, 50);
   const throughput = { deltas: EVENTS, directEventsPerSec: Math.round((EVENTS / dMs) * 1000), bridgedEventsPerSec: Math.round((EVENTS / bMs) * 1000) };
   throughput.ratio = throughput.bridgedEventsPerSec / throughput.directEventsPerSec;
 

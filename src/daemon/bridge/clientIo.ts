@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
@@ -69,9 +68,25 @@ export function onClientGone(c: Context, fn: () => void): () => void {
 export interface SseWriter {
   /** Resolves when the client can take more (backpressure); undefined when it already can. */
   write(chunk: string): Promise<unknown> | undefined;
-  end(): void;
+  /** Ends the response, with a last chunk when given. */
+  end(last?: string): void;
   /** What the route handler returns. */
   response: Response;
+}
+
+const BUFFER_LIMIT = 1024 * 1024;
+
+/** Resolves when the response can take more or is gone, leaving no listener behind. */
+function drained(out: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }
 
 /** Starts a 200 SSE response. */
@@ -81,8 +96,13 @@ export function openSseWriter(c: Context, headers: Record<string, string>): SseW
     const out = node.outgoing;
     out.writeHead(200, headers);
     return {
-      write: (chunk) => (out.write(chunk) || out.destroyed ? undefined : Promise.race([once(out, 'drain'), once(out, 'close')])),
-      end: () => out.end(),
+      // Keep translating while up to BUFFER_LIMIT waits in the socket: waiting for every 16 KB drain
+      // would serialize reading the upstream with writing to the client.
+      write: (chunk) => {
+        out.write(chunk);
+        return out.writableLength > BUFFER_LIMIT && !out.destroyed ? drained(out) : undefined;
+      },
+      end: (last) => void (last ? out.end(last) : out.end()),
       response: RESPONSE_ALREADY_SENT,
     };
   }
@@ -90,7 +110,10 @@ export function openSseWriter(c: Context, headers: Record<string, string>): SseW
   const w = writable.getWriter();
   return {
     write: (chunk) => w.write(Buffer.from(chunk)).catch(() => {}),
-    end: () => void w.close().catch(() => {}),
+    end: (last) => {
+      if (last) void w.write(Buffer.from(last)).catch(() => {});
+      void w.close().catch(() => {});
+    },
     response: new Response(readable, { status: 200, headers }),
   };
 }

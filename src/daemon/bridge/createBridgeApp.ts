@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { AnthropicApiError } from '../../bridge/anthropicError.js';
@@ -43,10 +43,12 @@ export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): 
 
   const app = new Hono<BridgeEnv>();
   app.use('*', async (c, next) => {
-    c.set('requestId', `req_${randomBytes(12).toString('hex')}`);
+    c.set('requestId', `req_${randomUUID().replaceAll('-', '')}`);
     await next();
   });
-  app.use('*', cors({ origin: (origin) => (origin && deps.settings().corsOrigin === origin ? origin : null), exposeHeaders: ['request-id'] }));
+  // CORS only when a browser origin is configured: the middleware is not free on every request.
+  const allowOrigin = cors({ origin: (origin) => (origin && deps.settings().corsOrigin === origin ? origin : null), exposeHeaders: ['request-id'] });
+  app.use('*', (c, next) => (deps.settings().corsOrigin ? allowOrigin(c, next) : next()));
   app.route('/', healthRoute(rt));
 
   const api = new Hono<BridgeEnv>();

@@ -80,13 +80,6 @@ const OUTPUT_EVENTS = new Set([
 
 const TIMEOUT = Symbol('timeout');
 
-function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMEOUT> {
-  if (ms <= 0) return Promise.resolve(TIMEOUT);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMEOUT>((resolve) => (timer = setTimeout(resolve, ms, TIMEOUT)));
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
 function unreachable(url: URL, err: unknown): UpstreamFailure {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
   return { kind: 'overloaded', error: new AnthropicApiError('api_error', `cannot reach the Codex backend at ${url.origin}: ${code}`, { status: 502 }) };
@@ -110,11 +103,13 @@ export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
 
   const iter = upstreamEventBatches(res);
   const first: UpstreamEvent[] = [];
-  const deadline = Date.now() + a.commitAfterMs;
+  // One timer for the whole wait, raced by every read.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<typeof TIMEOUT>((resolve) => (timer = setTimeout(resolve, a.commitAfterMs, TIMEOUT)));
   try {
     for (;;) {
       const pending = iter.next();
-      const r = await withDeadline(pending, deadline - Date.now());
+      const r = await Promise.race([pending, deadline]);
       if (r === TIMEOUT) return { ok: true, first, rest: new EventBatchStream(iter, pending, res) };
       if (r.done) {
         return { ok: false, failure: { kind: 'overloaded', error: new AnthropicApiError('api_error', 'the Codex backend closed the stream before responding', { status: 502 }) } };
@@ -134,5 +129,7 @@ export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
     res.destroy();
     if (a.cancel.cancelled) throw err;
     return { ok: false, failure: unreachable(a.url, err) };
+  } finally {
+    clearTimeout(timer);
   }
 }

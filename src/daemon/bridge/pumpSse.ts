@@ -41,8 +41,8 @@ export async function pumpSse(o: PumpOptions): Promise<'finished' | 'client_abor
 
   try {
     for (const ev of o.first) o.translator.handle(ev);
-    await flush();
     while (!o.translator.done && !o.cancel.cancelled) {
+      await flush();
       try {
         const r = await o.rest.next();
         if (r.done) o.translator.end();
@@ -51,7 +51,6 @@ export async function pumpSse(o: PumpOptions): Promise<'finished' | 'client_abor
         if (o.cancel.cancelled) break;
         o.translator.fail(new AnthropicApiError('api_error', `lost the connection to the Codex backend: ${(err as Error).message}`));
       }
-      await flush();
     }
   } finally {
     clearTimeout(ping);
@@ -60,7 +59,8 @@ export async function pumpSse(o: PumpOptions): Promise<'finished' | 'client_abor
     o.rest.abort();
     return 'client_abort';
   }
-  o.writer.end();
+  // The last events ride on the same write as the end of the response.
+  o.writer.end(o.sink.take());
   o.rest.release();
   return 'finished';
 }

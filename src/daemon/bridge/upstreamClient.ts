@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { createParser } from 'eventsource-parser';
+import { parseUpstreamEvent } from '../../bridge/parseUpstreamEvent.js';
 import type { UpstreamEvent } from '../../bridge/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 
@@ -37,19 +38,14 @@ export async function readErrorBody(res: IncomingMessage, cap = 64 * 1024): Prom
 
 /**
  * The upstream SSE body as batches of parsed events, one batch per socket chunk, so the caller can translate
- * a whole chunk and write it to the client at once. Non-JSON data lines are skipped.
+ * a whole chunk and write it to the client at once.
  */
 export async function* upstreamEventBatches(res: IncomingMessage): AsyncGenerator<UpstreamEvent[]> {
   let batch: UpstreamEvent[] = [];
   const parser = createParser({
     onEvent(msg) {
-      try {
-        const ev = JSON.parse(msg.data) as UpstreamEvent;
-        if (!ev.type && msg.event) ev.type = msg.event;
-        batch.push(ev);
-      } catch {
-        // keep-alive comments or `[DONE]`-style sentinels carry no event
-      }
+      const ev = parseUpstreamEvent(msg.event, msg.data);
+      if (ev) batch.push(ev);
     },
   });
   res.setEncoding('utf8');

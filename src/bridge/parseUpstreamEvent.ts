@@ -1,0 +1,54 @@
+import type { UpstreamEvent } from './upstreamEvents.js';
+
+/**
+ * One upstream SSE message → an event. Delta events are nearly all of a response and a full JSON.parse of
+ * each cost more than the rest of the translation together, so for them only the two fields the translator
+ * reads (`item_id`, `delta`) are sliced out of the raw JSON; anything unexpected falls back to JSON.parse.
+ */
+const DELTA_EVENTS = new Set([
+  'response.output_text.delta',
+  'response.reasoning_summary_text.delta',
+  'response.function_call_arguments.delta',
+  'response.refusal.delta',
+]);
+
+/**
+ * `{type, item_id, delta}` sliced out of a delta event's JSON, or null when the payload is not the plain
+ * one-level object the backend sends (then JSON.parse decides). Keys cannot be faked from inside a value:
+ * a quote in a value is always escaped.
+ */
+function fastDelta(type: string, data: string): UpstreamEvent | null {
+  const at = data.lastIndexOf('"delta":"');
+  if (at < 0 || data.indexOf('"delta":"') !== at) return null;
+  const open = at + 8; // the value's opening quote
+  let close = open;
+  for (;;) {
+    close = data.indexOf('"', close + 1);
+    if (close < 0) return null;
+    let backslashes = 0;
+    while (data.charCodeAt(close - 1 - backslashes) === 92) backslashes++;
+    if (backslashes % 2 === 0) break;
+  }
+  const idAt = data.indexOf('"item_id":"');
+  if (idAt < 0 || data.lastIndexOf('"item_id":"') !== idAt) return null;
+  const idEnd = data.indexOf('"', idAt + 11);
+  const itemId = data.slice(idAt + 11, idEnd);
+  if (idEnd < 0 || itemId.includes('\\')) return null;
+  const raw = data.slice(open + 1, close);
+  return { type, item_id: itemId, delta: raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw };
+}
+
+export function parseUpstreamEvent(eventName: string | undefined, data: string): UpstreamEvent | null {
+  if (eventName && DELTA_EVENTS.has(eventName)) {
+    const fast = fastDelta(eventName, data);
+    if (fast) return fast;
+  }
+  try {
+    const ev = JSON.parse(data) as UpstreamEvent;
+    if (!ev || typeof ev !== 'object') return null;
+    if (!ev.type && eventName) ev.type = eventName;
+    return ev;
+  } catch {
+    return null; // keep-alive comments or `[DONE]`-style sentinels carry no event
+  }
+}
