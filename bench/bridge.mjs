@@ -70,6 +70,7 @@ if (role) {
     server.listen(0, '127.0.0.1', () => process.send({ url: `http://127.0.0.1:${server.address().port}` }));
     process.on('message', (m) => {
       if (m === 'rss') { global.gc?.(); setTimeout(() => process.send({ rss: process.memoryUsage().rss }), 200); }
+      if (m === 'cpu') { const u = process.cpuUsage(); process.send({ cpu: u.user + u.system, user: u.user }); }
     });
   }
   process.on('disconnect', () => process.exit(0)); // never outlive the bench
@@ -118,6 +119,9 @@ async function main() {
   bridge.child.send('rss');
   const rssStart = await new Promise((r) => bridge.child.once('message', (m) => r(m.rss)));
 
+  const ask = (what) => new Promise((r) => { bridge.child.once('message', (m) => r(m[what])); bridge.child.send(what); });
+  let bridgeCpuUs = 0;
+  let bridgedRequests = 0;
   const upstream = new URL(backend.url);
   const directBody = (model) => JSON.stringify({ model, instructions: 'x', stream: true, input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }], tools: [], tool_choice: 'auto', parallel_tool_calls: true, reasoning: { effort: 'medium' }, store: false, include: ['reasoning.encrypted_content'], prompt_cache_key: 'k', client_metadata: {} });
   const bridgedBody = (model) => JSON.stringify({ model, max_tokens: 1024, stream: true, messages: [{ role: 'user', content: 'hi' }] });
@@ -135,7 +139,9 @@ async function main() {
     const b = { ttfb: [], tot: [] };
     for (let i = 0; i < rounds; i++) {
       for (const [target, acc] of [[direct, d], [bridged, b]]) {
+        const cpu0 = c === 1 && acc === b ? await ask('cpu') : 0;
         const r = await run(target('gpt-5.5'), c, Math.ceil(total / rounds));
+        if (c === 1 && acc === b) { bridgeCpuUs += (await ask('cpu')) - cpu0; bridgedRequests += r.tot.length; }
         acc.ttfb.push(...r.ttfb);
         acc.tot.push(...r.tot);
       }
@@ -146,6 +152,7 @@ async function main() {
       bridged: { ttfbP50: pct(b.ttfb, 50), ttfbP99: pct(b.ttfb, 99), totalP50: pct(b.tot, 50), totalP99: pct(b.tot, 99) },
     });
   }
+  const cpuPerRequestUs = Math.round(bridgeCpuUs / bridgedRequests);
   for (const r of rows) r.added = { ttfbP50: r.bridged.ttfbP50 - r.direct.ttfbP50, totalP50: r.bridged.totalP50 - r.direct.totalP50, totalP99: r.bridged.totalP99 - r.direct.totalP99 };
 
   const EVENTS = 20000;
@@ -168,7 +175,7 @@ async function main() {
   const targets = {
     added1: rows[0].added.totalP50 <= 0.5, added64: rows[2].added.totalP50 <= 20, throughput: throughput.ratio >= 0.7, rss: memory.bridgeRssIdleAfterMB < 70,
   };
-  if (json) { console.log(JSON.stringify({ rows, throughput, memory, targets }, null, 2)); return; }
+  if (json) { console.log(JSON.stringify({ rows, throughput, memory, bridgeCpuPerRequestUs: cpuPerRequestUs, targets }, null, 2)); return; }
   const f = (n) => n.toFixed(2).padStart(8);
   console.log('streaming response (50 deltas), ms       TTFB p50 / p99              total p50 / p99            added p50 (ttfb/total)');
   for (const r of rows) {
@@ -176,6 +183,7 @@ async function main() {
     console.log(`        bridged ${f(r.bridged.ttfbP50)} ${f(r.bridged.ttfbP99)}      ${f(r.bridged.totalP50)} ${f(r.bridged.totalP99)}      ${f(r.added.ttfbP50)} ${f(r.added.totalP50)}`);
   }
   console.log(`20k-delta stream: direct ${throughput.directEventsPerSec} ev/s, bridged ${throughput.bridgedEventsPerSec} ev/s (${throughput.ratio.toFixed(2)}x)`);
+  console.log(`bridge CPU per streamed request (c=1): ${cpuPerRequestUs} µs`);
   console.log(`bridge process RSS idle: ${memory.bridgeRssIdleStartMB.toFixed(1)} MB at start, ${memory.bridgeRssIdleAfterMB.toFixed(1)} MB after the run`);
   console.log(`targets: +0.5 ms @1 ${targets.added1 ? 'ok' : 'MISSED'}, +20 ms @64 ${targets.added64 ? 'ok' : 'MISSED'}, >=0.7x ${targets.throughput ? 'ok' : 'MISSED'}, RSS<70MB ${targets.rss ? 'ok' : 'MISSED'}`);
 }

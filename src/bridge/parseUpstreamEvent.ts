@@ -3,7 +3,8 @@ import type { UpstreamEvent } from './upstreamEvents.js';
 /**
  * One upstream SSE message → an event. Delta events are nearly all of a response and a full JSON.parse of
  * each cost more than the rest of the translation together, so for them only the two fields the translator
- * reads (`item_id`, `delta`) are sliced out of the raw JSON; anything unexpected falls back to JSON.parse.
+ * reads (`item_id`, `delta`) are sliced out of the raw JSON (anything unexpected falls back to JSON.parse),
+ * and events whose payload nothing reads are not parsed at all.
  */
 const DELTA_EVENTS = new Set([
   'response.output_text.delta',
@@ -38,10 +39,25 @@ function fastDelta(type: string, data: string): UpstreamEvent | null {
   return { type, item_id: itemId, delta: raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw };
 }
 
+/** Events whose payload the translation never reads (the `.done` twins repeat what the deltas said). */
+const PAYLOAD_UNUSED = new Set([
+  'response.in_progress',
+  'response.content_part.added',
+  'response.content_part.done',
+  'response.output_text.done',
+  'response.refusal.done',
+  'response.reasoning_summary_part.done',
+  'response.reasoning_summary_text.done',
+  'response.function_call_arguments.done',
+]);
+
 export function parseUpstreamEvent(eventName: string | undefined, data: string): UpstreamEvent | null {
-  if (eventName && DELTA_EVENTS.has(eventName)) {
-    const fast = fastDelta(eventName, data);
-    if (fast) return fast;
+  if (eventName) {
+    if (PAYLOAD_UNUSED.has(eventName)) return { type: eventName };
+    if (DELTA_EVENTS.has(eventName)) {
+      const fast = fastDelta(eventName, data);
+      if (fast) return fast;
+    }
   }
   try {
     const ev = JSON.parse(data) as UpstreamEvent;

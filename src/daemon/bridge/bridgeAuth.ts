@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { AnthropicApiError } from '../../bridge/anthropicError.js';
+import { requestHeader } from './clientIo.js';
 
 function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
@@ -18,8 +19,8 @@ export function bridgeAuth(token: () => string): MiddlewareHandler {
     return !!given && expected.length > 0 && timingSafeEqual(digest(given), known.digest);
   };
   return async (c, next) => {
-    const bearer = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '')?.[1]?.trim();
-    const apiKey = c.req.header('x-api-key')?.trim();
+    const bearer = /^Bearer\s+(.+)$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1]?.trim();
+    const apiKey = requestHeader(c, 'x-api-key')?.trim();
     if (!matches(bearer) && !matches(apiKey)) {
       throw new AnthropicApiError('authentication_error', 'invalid bridge token: set ANTHROPIC_AUTH_TOKEN to the value `ccbridge token` prints');
     }

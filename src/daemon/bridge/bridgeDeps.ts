@@ -61,8 +61,11 @@ export interface BridgeDeps {
   /** Codex model list for the account (cached by the daemon), or null when unavailable → built-in catalog. */
   models(accountId: string): Promise<CodexModel[] | null>;
   settings(): BridgeSettings;
-  /** Passive rate-limit hook (x-codex-* headers), for every upstream response. */
-  onUpstreamHeaders(accountId: string, headers: Headers): void;
+  /**
+   * Passive rate-limit hook (x-codex-* headers), for every upstream response. The headers are Node's own
+   * record (lower-case names), handed over without a copy: this runs on every request.
+   */
+  onUpstreamHeaders(accountId: string, headers: Readonly<Record<string, string | string[] | undefined>>): void;
   /** One per request; the daemon logs the `proxy` event and stats. */
   onOutcome(o: ProxyOutcome): void;
   /** An upstream attempt failed before any byte reached the client; `next` is the account tried after it (null: none). */

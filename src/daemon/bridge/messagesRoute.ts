@@ -20,11 +20,11 @@ import { toAnthropicError } from './bridgeErrors.js';
 import { openWithFailover, type Committed } from './openWithFailover.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { Cancellation } from './cancellation.js';
-import { onClientGone, openSseWriter, readRequestBody, type SseWriter } from './clientIo.js';
+import { onClientGone, openSseWriter, readRequestBody, requestHeader, type SseWriter } from './clientIo.js';
 import { modelContext } from './modelContext.js';
 import { openUpstream, type OpenResult } from './openUpstream.js';
 import { OutcomeRecorder } from './outcomeRecorder.js';
-import { pumpSse, writePingsUntil } from './pumpSse.js';
+import { pumpSse, translateUpstream, writePingsUntil } from './pumpSse.js';
 
 /** Request header a `ccbridge claude --account A` session sets to pin its account. */
 export const PIN_HEADER = 'x-ccbridge-account';
@@ -53,8 +53,8 @@ async function route(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecor
   const req = parseMessagesRequest(await readRequestBody(c));
   rec.outcome.requestedModel = req.model;
   rec.outcome.stream = req.stream === true;
-  const sessionKey = claudeSessionKey(c.req.header('x-claude-code-session-id'), req.metadata?.user_id);
-  const pinnedAccount = c.req.header(PIN_HEADER) ?? null;
+  const sessionKey = claudeSessionKey(requestHeader(c, 'x-claude-code-session-id'), req.metadata?.user_id);
+  const pinnedAccount = requestHeader(c, PIN_HEADER) ?? null;
   const candidates = rt.deps.route({ sessionKey, pinnedAccount });
   if (!candidates[0]) throw new CcbridgeError('no_account', 'no account can serve requests; add one with `ccbridge add` and `ccbridge connect`', { status: 503 });
   return { req, sessionKey, pinnedAccount, sessionId: sessionKey ?? randomUUID(), candidates };
@@ -97,18 +97,12 @@ async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promi
       cancel,
       commitAfterMs: NO_OUTPUT_LIMIT_MS,
       failure: p.failure,
-      onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, toHeaders(h)),
+      onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, h),
     });
   };
   const first = await attempt(false);
   if (first.ok || first.failure.kind !== 'unauthorized') return first;
   return attempt(true);
-}
-
-function toHeaders(h: Record<string, string | string[] | undefined>): Headers {
-  const out = new Headers();
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(', ') : v);
-  return out;
 }
 
 /** Codex's own stream idle timeout: an upstream silent this long is committed to anyway. */
@@ -219,21 +213,8 @@ async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeReco
   const { prepared: p, opened } = result;
   const sink = new MessageAggregator();
   const translator = translatorFor(p, sink);
-  try {
-    for (const ev of opened.first) translator.handle(ev);
-    while (!translator.done && !cancel.cancelled) {
-      const r = await opened.rest.next();
-      if (r.done) translator.end();
-      else for (const ev of r.value) translator.handle(ev);
-    }
-  } catch (err) {
-    if (!cancel.cancelled) translator.fail(toAnthropicError(err));
-  }
-  if (cancel.cancelled) {
-    opened.rest.abort();
-    throw new Error('client disconnected');
-  }
-  opened.rest.release();
+  const how = await translateUpstream({ translator, first: opened.first, rest: opened.rest, cancel });
+  if (how === 'client_abort') throw new Error('client disconnected');
   rec.usage(translator.usage);
   if (translator.error) {
     rec.fail(translator.failureKind ?? 'other', translator.error.message, translator.error.status);

@@ -4,25 +4,63 @@ import type { StreamTranslator } from '../../bridge/streamTranslator.js';
 import type { UpstreamEvent } from '../../bridge/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 import type { SseWriter } from './clientIo.js';
-import type { EventBatchStream } from './openUpstream.js';
+import type { UpstreamEventSource } from './upstreamClient.js';
 
-export interface PumpOptions {
+export interface TranslateOptions {
   translator: StreamTranslator;
-  sink: SseSink;
   /** Events read while opening the upstream. */
   first: UpstreamEvent[];
-  rest: EventBatchStream;
-  writer: SseWriter;
-  /** A `ping` goes out after this long without a write (Claude Code gives up after 300 s of silence). */
-  pingMs: number;
+  rest: UpstreamEventSource;
   /** Set when the client goes away. */
   cancel: Cancellation;
+  /** After each upstream chunk was translated (and once more at the end). */
+  afterBatch?(): void;
 }
 
 /**
- * Moves a committed upstream stream to the client: each upstream chunk is translated as a whole and written
- * as one chunk; the next upstream read waits for the client to drain (backpressure). Resolves with how it
- * ended; on a client cancel the upstream socket is destroyed, otherwise it goes back to the keep-alive pool.
+ * Feeds a committed upstream stream through the translator, one socket chunk at a time, synchronously in
+ * the socket's data handler. Resolves with how it ended; on a client cancel the upstream socket is
+ * destroyed, otherwise it goes back to the keep-alive pool.
+ */
+export function translateUpstream(o: TranslateOptions): Promise<'finished' | 'client_abort'> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (how: 'finished' | 'client_abort') => {
+      if (settled) return;
+      settled = true;
+      if (how === 'client_abort') o.rest.abort();
+      else o.rest.release();
+      resolve(how);
+    };
+    o.cancel.onCancel(() => settle('client_abort'));
+    const onBatch = (events: UpstreamEvent[]) => {
+      if (settled) return;
+      for (const ev of events) o.translator.handle(ev);
+      o.afterBatch?.();
+      if (o.translator.done) settle('finished');
+    };
+    onBatch(o.first);
+    if (settled) return;
+    o.rest.consume(onBatch, (err) => {
+      if (settled) return;
+      if (err) o.translator.fail(new AnthropicApiError('api_error', `lost the connection to the Codex backend: ${err.message}`));
+      else o.translator.end();
+      o.afterBatch?.();
+      settle('finished');
+    });
+  });
+}
+
+export interface PumpOptions extends Omit<TranslateOptions, 'afterBatch'> {
+  sink: SseSink;
+  writer: SseWriter;
+  /** A `ping` goes out after this long without a write (Claude Code gives up after 300 s of silence). */
+  pingMs: number;
+}
+
+/**
+ * Streams a committed upstream to the client: each upstream chunk is translated as a whole and written as
+ * one chunk, the last one together with the end of the response; a full client buffer pauses the upstream.
  */
 export async function pumpSse(o: PumpOptions): Promise<'finished' | 'client_abort'> {
   const ping = setTimeout(function tick() {
@@ -30,39 +68,23 @@ export async function pumpSse(o: PumpOptions): Promise<'finished' | 'client_abor
     void o.writer.write(PING_EVENT);
     ping.refresh();
   }, o.pingMs);
-  o.cancel.onCancel(() => o.rest.abort());
-
-  const flush = async () => {
-    const out = o.sink.take();
-    if (!out) return;
-    ping.refresh();
-    await o.writer.write(out);
-  };
-
-  try {
-    for (const ev of o.first) o.translator.handle(ev);
-    while (!o.translator.done && !o.cancel.cancelled) {
-      await flush();
-      try {
-        const r = await o.rest.next();
-        if (r.done) o.translator.end();
-        else for (const ev of r.value) o.translator.handle(ev);
-      } catch (err) {
-        if (o.cancel.cancelled) break;
-        o.translator.fail(new AnthropicApiError('api_error', `lost the connection to the Codex backend: ${(err as Error).message}`));
+  const how = await translateUpstream({
+    ...o,
+    afterBatch: () => {
+      if (o.translator.done) return; // the end carries the rest
+      const out = o.sink.take();
+      if (!out) return;
+      ping.refresh();
+      const drained = o.writer.write(out);
+      if (drained) {
+        o.rest.pause();
+        void drained.then(() => o.rest.resume());
       }
-    }
-  } finally {
-    clearTimeout(ping);
-  }
-  if (o.cancel.cancelled) {
-    o.rest.abort();
-    return 'client_abort';
-  }
-  // The last events ride on the same write as the end of the response.
-  o.writer.end(o.sink.take());
-  o.rest.release();
-  return 'finished';
+    },
+  });
+  clearTimeout(ping);
+  if (how === 'finished') o.writer.end(o.sink.take());
+  return how;
 }
 
 /** Writes a `ping` now and every `pingMs` until `settled` settles; returns what it settled with. */

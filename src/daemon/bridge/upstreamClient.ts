@@ -16,10 +16,18 @@ const agents = {
 
 /** Sends the request; a cancel destroys it (and its response) at any point. */
 export function postUpstream(url: URL, headers: Record<string, string>, body: string, cancel: Cancellation): Promise<IncomingMessage> {
-  const mod = url.protocol === 'https:' ? https : http;
-  const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
+  const secure = url.protocol === 'https:';
   return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, resolve);
+    // Plain options, not the URL: Node would convert the URL on every request.
+    const options = {
+      method: 'POST',
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port,
+      path: url.pathname + url.search,
+      agent: secure ? agents['https:'] : agents['http:'],
+      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    };
+    const req = (secure ? https : http).request(options, resolve);
     req.on('error', reject);
     cancel.onCancel(() => req.destroy(new Error('client disconnected')));
     req.end(body);
@@ -37,24 +45,92 @@ export async function readErrorBody(res: IncomingMessage, cap = 64 * 1024): Prom
 }
 
 /**
- * The upstream SSE body as batches of parsed events, one batch per socket chunk, so the caller can translate
- * a whole chunk and write it to the client at once.
+ * The upstream SSE body as batches of parsed events, one batch per socket chunk, pushed to whoever consumes
+ * it: translating and writing a chunk happens synchronously in the socket's data handler, with no promise
+ * per chunk. Without a consumer (between opening and streaming) batches wait and the socket is paused.
  */
-export async function* upstreamEventBatches(res: IncomingMessage): AsyncGenerator<UpstreamEvent[]> {
-  let batch: UpstreamEvent[] = [];
-  const parser = createParser({
-    onEvent(msg) {
-      const ev = parseUpstreamEvent(msg.event, msg.data);
-      if (ev) batch.push(ev);
-    },
-  });
-  res.setEncoding('utf8');
-  for await (const chunk of res as AsyncIterable<string>) {
-    parser.feed(chunk);
-    if (batch.length) {
-      const out = batch;
-      batch = [];
-      yield out;
+export class UpstreamEventSource {
+  private onBatch: ((events: UpstreamEvent[]) => void) | null = null;
+  private onEnd: ((err: Error | null) => void) | null = null;
+  private waiting: UpstreamEvent[] = [];
+  private batch: UpstreamEvent[] = [];
+  private ended: { err: Error | null } | null = null;
+
+  constructor(private readonly res: IncomingMessage) {
+    const parser = createParser({
+      onEvent: (msg) => {
+        const ev = parseUpstreamEvent(msg.event, msg.data);
+        if (ev) this.batch.push(ev);
+      },
+    });
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      parser.feed(chunk);
+      if (!this.batch.length) return;
+      const events = this.batch;
+      this.batch = [];
+      if (this.onBatch) this.onBatch(events);
+      else {
+        this.waiting.push(...events);
+        res.pause();
+      }
+    });
+    res.on('end', () => this.finish(null));
+    res.on('error', (err) => this.finish(err));
+    res.on('close', () => this.finish(res.complete ? null : new Error('the upstream connection closed mid-response')));
+  }
+
+  private finish(err: Error | null): void {
+    if (this.ended) return;
+    this.ended = { err };
+    if (this.onEnd && !this.waiting.length) this.onEnd(err);
+  }
+
+  /** Delivers batches (first whatever waited) until the end; `onEnd` gets the transport error, if any. */
+  consume(onBatch: (events: UpstreamEvent[]) => void, onEnd: (err: Error | null) => void): void {
+    this.onBatch = onBatch;
+    this.onEnd = onEnd;
+    if (this.waiting.length) {
+      const events = this.waiting;
+      this.waiting = [];
+      onBatch(events);
     }
+    if (this.ended) onEnd(this.ended.err);
+    else this.res.resume();
+  }
+
+  /** Stop delivering; later batches wait for the next `consume`. */
+  detach(): void {
+    this.onBatch = null;
+    this.onEnd = null;
+  }
+
+  pause(): void {
+    this.res.pause();
+  }
+
+  resume(): void {
+    this.res.resume();
+  }
+
+  /** Client gone or stream broken: drop the connection. */
+  abort(): void {
+    this.detach();
+    this.res.destroy();
+  }
+
+  /**
+   * The response is over for the client: read whatever the upstream still sends (normally nothing after
+   * `response.completed`) so the socket returns to the keep-alive pool; destroy it if that takes too long.
+   */
+  release(): void {
+    if (this.ended) return;
+    const guard = setTimeout(() => this.res.destroy(), RELEASE_TIMEOUT_MS);
+    this.consume(
+      () => {},
+      () => clearTimeout(guard),
+    );
   }
 }
+
+const RELEASE_TIMEOUT_MS = 5000;
