@@ -18,7 +18,7 @@ export interface BridgeHarness {
   backend: FakeCodexBackend;
   client: Anthropic;
   outcomes: ProxyOutcome[];
-  upstreamHeaders: { accountId: string; headers: Headers }[];
+  upstreamHeaders: { accountId: string; headers: Readonly<Record<string, string | string[] | undefined>> }[];
   credentialCalls: { accountId: string; forceRefresh: boolean }[];
   /** Mutable knobs the fake deps read on every call. */
   state: {
