@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Daemon } from './daemon.js';
 import type { CodexService } from './codexService.js';
 import { LimitsKeeper } from './limitsKeeper.js';
+import type { LoginSession } from '../shared/schemas/auth.js';
 
 /**
  * The limits keeper wired into the daemon: reads through each account's codex app-server, codex's
@@ -23,8 +24,14 @@ export function startLimitsKeeper(daemon: Daemon, codex: CodexService, attached:
   });
   daemon.providers.limits = (account) => keeper.view(account.id);
   const offUpdates = codex.control.onRateLimitsUpdated((id, update) => keeper.onUpdated(id, update));
+  // A fresh login is the moment the user looks at limits: read them now rather than at the next tick.
+  const onLogin = (s: LoginSession) => {
+    if (s.state === 'succeeded') void keeper.refresh(s.accountId);
+  };
+  codex.control.logins.on('change', onLogin);
   keeper.start();
   daemon.onShutdown(() => {
+    codex.control.logins.off('change', onLogin);
     offUpdates();
     keeper.stop();
   });
