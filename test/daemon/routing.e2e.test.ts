@@ -60,7 +60,7 @@ function answer(by: Partial<Record<'alpha' | 'beta', Reply | ((req: RecordedRequ
 }
 
 const ask = (session = 'session-1') =>
-  client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-claude-code-session-id': session } });
+  client.messages.stream({ model: 'ccbridge-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-claude-code-session-id': session } });
 
 /** Raw SSE event names of one streamed answer (to check the client saw one clean stream). */
 async function rawEvents(session = 'session-1'): Promise<string[]> {
@@ -158,7 +158,7 @@ describe('failover before the first byte', () => {
     const res = await fetch(`http://127.0.0.1:${h.port}/anthropic/v1/messages`, {
       method: 'POST',
       headers: { 'x-api-key': (await ok(h, ['token'])).trim(), 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({ model: 'ccbridge-sonnet', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(res.status).toBe(200);
     const text = await res.text();
