@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHome, ok, run, spawnCli, type TestHome } from '../helpers/cli.js';
+
+let h: TestHome;
+beforeAll(async () => {
+  h = await makeHome();
+  await ok(h, ['start']);
+  await ok(h, ['add', 'first']);
+});
+afterAll(() => h.cleanup());
+
+describe('ccbridge logs', () => {
+  it('prints the last N lines of the daemon log', async () => {
+    const all = (await ok(h, ['logs', '-n', '100'])).trim().split('\n');
+    expect(all.some((l) => /daemon .* started/.test(l))).toBe(true);
+    const last = (await ok(h, ['logs', '-n', '1'])).trim().split('\n');
+    expect(last).toEqual([all.at(-1)]);
+    expect(last[0]).toMatch(/account first added/);
+  });
+
+  it('follows new lines with -f until interrupted', async () => {
+    const child = spawnCli(h, ['logs', '-f', '-n', '0']);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    await new Promise((r) => setTimeout(r, 300));
+    await ok(h, ['add', 'second']);
+    const deadline = Date.now() + 5000;
+    while (!out.includes('account second added') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain('account second added');
+    expect(out).not.toContain('account first added');
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGINT');
+    });
+    expect(code).toBe(0);
+  });
+
+  it('rejects a bad -n with a usage error', async () => {
+    const r = await run(h, ['logs', '-n', 'many']);
+    expect(r.code).toBe(2);
+  });
+});
