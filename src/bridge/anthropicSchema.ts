@@ -11,14 +11,15 @@ const CacheControl = z.unknown().optional();
 
 const TextBlock = z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: CacheControl });
 
-const ImageSource = z.union([
+// Discriminated, so a bad field is reported inside the branch its `type` picked.
+const ImageSource = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('base64'), media_type: z.string(), data: z.string() }),
   z.looseObject({ type: z.literal('url'), url: z.string() }),
   z.looseObject({ type: z.literal('file'), file_id: z.string() }),
 ]);
 const ImageBlock = z.looseObject({ type: z.literal('image'), source: ImageSource });
 
-const DocumentSource = z.union([
+const DocumentSource = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('base64'), media_type: z.string(), data: z.string() }),
   z.looseObject({ type: z.literal('text'), data: z.string(), media_type: z.string().optional() }),
   z.looseObject({ type: z.literal('content'), content: z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]) }),

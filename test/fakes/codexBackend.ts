@@ -30,7 +30,7 @@ export type Scripted =
       firstByteDelayMs?: number;
       /** Delay between events. */
       eventDelayMs?: number;
-      /** Destroy the socket after this many events (mid-stream death). */
+      /** Destroy the socket after this many events (mid-stream death; the events get out first). */
       dieAfterEvents?: number;
       /** Events per socket write (default: all at once when there is no delay). */
       eventsPerWrite?: number;
@@ -172,6 +172,7 @@ async function play(s: Scripted, res: ServerResponse): Promise<void> {
     if (s.eventDelayMs) await sleep(s.eventDelayMs);
   }
   if (s.dieAfterEvents !== undefined) {
+    await sleep(30); // a dying upstream still delivered what it wrote
     res.socket?.destroy();
     return;
   }
