@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ResponsesRequestSchema } from '../../src/bridge/responsesSchema.js';
 import { frame, RATE_LIMIT_HEADERS, sse } from '../fakes/codexBackend.js';
@@ -219,8 +219,8 @@ describe('streaming robustness', () => {
     h.backend.script({ kind: 'sse', events: sse.response([sse.message(['par', 'tial', 'never'])]), dieAfterEvents: 6 });
     const stream = h.client.messages.stream({ ...base, messages: [{ role: 'user', content: 'hi' }] });
     const err = await stream.finalMessage().catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(Anthropic.APIError);
-    expect((err as Anthropic.APIError).message).toMatch(/Codex backend/);
+    expect(err).toBeInstanceOf(APIError);
+    expect((err as APIError).message).toMatch(/Codex backend/);
     await until(() => h.outcomes.length === 1);
     expect(h.outcomes[0]).toMatchObject({ status: 200, errorKind: 'other' });
   });

@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { APIError, RateLimitError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBridgeApp } from '../../src/daemon/bridge/createBridgeApp.js';
 import { sse, usageLimitBody } from '../fakes/codexBackend.js';
@@ -24,13 +24,13 @@ beforeEach(() => {
 const base = { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
 const post = (path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
   fetch(`${h.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-async function apiError(p: Promise<unknown>): Promise<Anthropic.APIError> {
+async function apiError(p: Promise<unknown>): Promise<APIError> {
   const err = await p.then(
     () => null,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(Anthropic.APIError);
-  return err as Anthropic.APIError;
+  expect(err).toBeInstanceOf(APIError);
+  return err as APIError;
 }
 
 describe('auth and unauthenticated routes', () => {
@@ -38,10 +38,11 @@ describe('auth and unauthenticated routes', () => {
     h.backend.fallback = { kind: 'sse', events: sse.response([sse.message('ok')]) };
     expect((await post('/anthropic/v1/messages', base)).status).toBe(200);
     expect((await post('/v1/messages', base, { 'x-api-key': TOKEN })).status).toBe(200);
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { 'x-api-key': `${TOKEN}x` }, { authorization: TOKEN }]) {
+    const rejected: Record<string, string>[] = [{}, { authorization: 'Bearer wrong' }, { 'x-api-key': `${TOKEN}x` }, { authorization: TOKEN }];
+    for (const headers of rejected) {
       const res = await post('/anthropic/v1/messages', base, headers);
       expect(res.status).toBe(401);
-      const body = await res.json();
+      const body = (await res.json()) as Record<string, unknown>;
       expect(body).toEqual({ type: 'error', error: { type: 'authentication_error', message: expect.stringContaining('ccbridge token') }, request_id: res.headers.get('request-id') });
     }
     const viaSdk = await apiError(new Anthropic({ baseURL: h.baseUrl, apiKey: 'nope', maxRetries: 0 }).messages.create(base));
@@ -51,11 +52,11 @@ describe('auth and unauthenticated routes', () => {
 
   it('GET /health and HEAD /api/hello answer without a token; unknown routes are Anthropic 404s', async () => {
     const health = await fetch(`${h.origin}/health`);
-    expect(await health.json()).toEqual({ ok: true, service: 'ccbridge', version: '0.1.0-test', codexVersion: '0.169.0', activeAccount: 'work' });
+    expect((await health.json()) as unknown).toEqual({ ok: true, service: 'ccbridge', version: '0.1.0-test', codexVersion: '0.169.0', activeAccount: 'work' });
     expect((await fetch(`${h.origin}/api/hello`, { method: 'HEAD' })).status).toBe(200);
     const missing = await fetch(`${h.origin}/anthropic/v1/nothing`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(missing.status).toBe(404);
-    expect((await missing.json()).error.type).toBe('not_found_error');
+    expect(((await missing.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
   });
 
   it('serves the routes in-process too (app.request), streaming included', async () => {
@@ -80,7 +81,7 @@ describe('models and count_tokens', () => {
     for await (const m of h.client.models.list({ limit: 3 })) all.push(m.id);
     expect(all).toEqual(['ccbridge-opus', 'ccbridge-sonnet', 'ccbridge-haiku', 'gpt-5.5', 'gpt-5.4', 'gpt-5.4-mini', 'gpt-5.3-codex', 'gpt-5.2']);
     h.state.models = [{ id: 'gpt-6-sol', displayName: 'GPT-6 Sol', isDefault: true }];
-    const page = await (await fetch(`${h.baseUrl}/v1/models?limit=2&after_id=ccbridge-sonnet`, { headers: { 'x-api-key': TOKEN } })).json();
+    const page: any = await (await fetch(`${h.baseUrl}/v1/models?limit=2&after_id=ccbridge-sonnet`, { headers: { 'x-api-key': TOKEN } })).json();
     expect(page).toMatchObject({ has_more: false, first_id: 'ccbridge-haiku', last_id: 'gpt-6-sol' });
     expect(page.data[0].display_name).toBe('ccbridge haiku → gpt-6-sol');
     expect(await h.client.models.retrieve('gpt-6-sol')).toMatchObject({ id: 'gpt-6-sol', type: 'model', display_name: 'GPT-6 Sol' });
@@ -100,7 +101,7 @@ describe('models and count_tokens', () => {
     expect(bigger.input_tokens).toBeGreaterThan(small.input_tokens + 10);
     h.state.candidates = null;
     const noAccount = await post('/v1/messages/count_tokens?beta=true', { model: 'x', messages: [{ role: 'user', content: 'hi' }] });
-    expect(await noAccount.json()).toEqual({ input_tokens: small.input_tokens });
+    expect((await noAccount.json()) as unknown).toEqual({ input_tokens: small.input_tokens });
     expect(h.backend.requests).toHaveLength(0);
   });
 });
@@ -109,7 +110,7 @@ describe('error paths', () => {
   it('a bad body is a 400 naming the field; bad JSON too', async () => {
     const res = await post('/anthropic/v1/messages', { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64' } }] }] });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toEqual({ type: 'invalid_request_error', message: 'messages.0.content.0.source.media_type: expected string' });
+    expect(((await res.json()) as { error: unknown }).error).toEqual({ type: 'invalid_request_error', message: 'messages.0.content.0.source.media_type: expected string' });
     const bad = await post('/anthropic/v1/messages', '{"model":');
     expect(bad.status).toBe(400);
     await until(() => h.outcomes.length === 2);
@@ -120,7 +121,7 @@ describe('error paths', () => {
     const big = JSON.stringify({ ...base, messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] });
     const res = await post('/anthropic/v1/messages', big);
     expect(res.status).toBe(413);
-    expect((await res.json()).error.type).toBe('request_too_large');
+    expect(((await res.json()) as { error: { type: string } }).error.type).toBe('request_too_large');
     expect(h.backend.requests).toHaveLength(0);
   });
 
@@ -151,7 +152,7 @@ describe('error paths', () => {
     const resetsAt = Math.floor(Date.now() / 1000) + 1800;
     h.backend.script({ kind: 'json', status: 429, body: usageLimitBody(resetsAt) });
     const err = await apiError(h.client.messages.create(base));
-    expect(err).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(err).toBeInstanceOf(RateLimitError);
     expect(Number(err.headers?.get('retry-after'))).toBeGreaterThan(1790);
     expect(err.headers?.get('x-should-retry')).toBe('false');
     expect(err.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
@@ -172,7 +173,7 @@ describe('error paths', () => {
     h.backend.script({ kind: 'json', status: 503, body: { error: { code: 'server_is_overloaded', message: 'busy' } } });
     const overloaded = await post('/anthropic/v1/messages', { ...base, stream: true });
     expect(overloaded.status).toBe(529);
-    expect((await overloaded.json()).error.type).toBe('overloaded_error');
+    expect(((await overloaded.json()) as { error: { type: string } }).error.type).toBe('overloaded_error');
     h.backend.script({ kind: 'sse', events: sse.failed('server_is_overloaded', 'busy') });
     expect((await apiError(h.client.messages.create(base))).status).toBe(529);
   });
