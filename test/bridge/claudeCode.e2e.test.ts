@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { frame, RATE_LIMIT_HEADERS, sse, type RecordedRequest } from '../fakes/codexBackend.js';
+import { startBridge, TOKEN, type BridgeHarness } from './harness.js';
+
+// The real Claude Code CLI (2.1.332, pinned dev dependency) talking to the bridge app in this process,
+// with the fake Codex backend behind it.
+
+const CLAUDE = new URL('../../node_modules/.bin/claude', import.meta.url).pathname;
+let h: BridgeHarness;
+let home: string;
+
+beforeAll(async () => {
+  h = await startBridge();
+  home = mkdtempSync(join(tmpdir(), 'ccb-claude-'));
+});
+afterAll(async () => {
+  await h.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function claude(prompt: string, extra: string[] = []): Promise<{ result: string; is_error: boolean; num_turns: number }> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    HOME: home,
+    ANTHROPIC_BASE_URL: h.baseUrl,
+    ANTHROPIC_AUTH_TOKEN: TOKEN,
+    ANTHROPIC_API_KEY: undefined,
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    CLAUDE_CODE_MAX_RETRIES: '2',
+  };
+  const run = await execa(CLAUDE, ['-p', prompt, '--output-format', 'json', ...extra], { env, extendEnv: false, cwd: home, timeout: 90_000, stdin: 'ignore' });
+  return JSON.parse(run.stdout);
+}
+
+function reply(res: ServerResponse, events: ReturnType<typeof sse.response>): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', ...RATE_LIMIT_HEADERS });
+  res.end(events.map(frame).join(''));
+}
+
+const outputsOf = (r: RecordedRequest): string[] =>
+  (r.body?.input ?? []).filter((i: { type: string }) => i.type === 'function_call_output').map((i: { output: unknown }) => JSON.stringify(i.output));
+
+describe('the real Claude Code CLI through the bridge', () => {
+  it('answers a text turn', async () => {
+    h.backend.handle((_req, res) => reply(res, sse.response([sse.reasoning(['thinking it over'], 'gAAAA-cc'), sse.message(['Hello from ', 'Codex!'])])));
+    const out = await claude('say hello');
+    expect(out).toMatchObject({ is_error: false, result: 'Hello from Codex!' });
+    const req = h.backend.requests.find((r) => r.path.endsWith('/responses'))!;
+    expect(req.body.instructions).not.toContain('x-anthropic-billing-header');
+    expect(req.headers['session-id']).toMatch(/^[0-9a-f-]{36}$/);
+  }, 120_000);
+
+  it('runs a Bash tool round trip: the backend asks for Bash, Claude runs it, the output goes back upstream', async () => {
+    h.backend.requests.length = 0;
+    h.backend.handle((req, res) => {
+      const done = outputsOf(req).find((o) => o.includes('ccbridge-tool-ok'));
+      if (done) reply(res, sse.response([sse.message('The command printed ccbridge-tool-ok.')], { id: 'resp_final' }));
+      else reply(res, sse.response([sse.functionCall('Bash', { command: 'echo ccbridge-tool-ok', description: 'Print a marker' }, 'call_bash_1')], { id: 'resp_tool' }));
+    });
+    const out = await claude('run the marker command', ['--allowedTools', 'Bash']);
+    expect(out.is_error).toBe(false);
+    expect(out.result).toBe('The command printed ccbridge-tool-ok.');
+    const followUp = h.backend.requests.find((r) => outputsOf(r).some((o) => o.includes('ccbridge-tool-ok')))!;
+    expect(followUp).toBeDefined();
+    const call = followUp.body.input.find((i: { type: string }) => i.type === 'function_call');
+    expect(call).toMatchObject({ type: 'function_call', name: 'Bash', call_id: 'call_bash_1' });
+    expect(JSON.parse(call.arguments)).toEqual({ command: 'echo ccbridge-tool-ok', description: 'Print a marker' });
+  }, 120_000);
+});
