@@ -14,13 +14,13 @@ const DELTA_EVENTS = new Set([
 ]);
 
 /**
- * `{type, item_id, delta}` sliced out of a delta event's JSON, or null when the payload is not the plain
- * one-level object the backend sends (then JSON.parse decides). Keys cannot be faked from inside a value:
- * a quote in a value is always escaped.
+ * `{type, item_id, delta}` sliced out of a delta event's JSON, or null when a field is missing (then
+ * JSON.parse decides). These events are flat objects, so the first `"delta":"` is the field: a quote inside
+ * a string value is always escaped, so no value can contain the marker.
  */
 function fastDelta(type: string, data: string): UpstreamEvent | null {
-  const at = data.lastIndexOf('"delta":"');
-  if (at < 0 || data.indexOf('"delta":"') !== at) return null;
+  const at = data.indexOf('"delta":"');
+  if (at < 0) return null;
   const open = at + 8; // the value's opening quote
   let close = open;
   for (;;) {
@@ -31,11 +31,13 @@ function fastDelta(type: string, data: string): UpstreamEvent | null {
     if (backslashes % 2 === 0) break;
   }
   const idAt = data.indexOf('"item_id":"');
-  if (idAt < 0 || data.lastIndexOf('"item_id":"') !== idAt) return null;
+  if (idAt < 0) return null;
   const idEnd = data.indexOf('"', idAt + 11);
+  if (idEnd < 0) return null;
   const itemId = data.slice(idAt + 11, idEnd);
-  if (idEnd < 0 || itemId.includes('\\')) return null;
   const raw = data.slice(open + 1, close);
+  // Ids never carry escapes; a delta usually does not, and then the slice is already the text.
+  if (itemId.includes('\\')) return null;
   return { type, item_id: itemId, delta: raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw };
 }
 

@@ -24,15 +24,23 @@ interface SseEvent {
   data: any;
 }
 
-/** Runs events through the SSE sink and parses the wire text back (as a client would). */
-function streamOf(events: UpstreamEvent[], over: Partial<StreamTranslatorOptions> = {}, end = false): SseEvent[] {
+/**
+ * Runs events through the SSE sink, one upstream chunk per event (as a paced stream arrives), and parses the
+ * wire text back as a client would.
+ */
+function streamOf(events: UpstreamEvent[], over: Partial<StreamTranslatorOptions> = {}, end = false, oneChunk = false): SseEvent[] {
   const sink = new SseSink('req_test');
   const t = new StreamTranslator(sink, opts(over));
-  for (const ev of events) t.handle(ev);
+  let wire = '';
+  for (const ev of events) {
+    t.handle(ev);
+    if (!oneChunk) wire += sink.take();
+  }
   if (end) t.end();
+  wire += sink.take();
   const out: SseEvent[] = [];
   const parser = createParser({ onEvent: (m) => out.push({ event: m.event ?? '', data: JSON.parse(m.data) }) });
-  parser.feed(sink.take());
+  parser.feed(wire);
   for (const e of out) expect(e.data.type).toBe(e.event); // the `event:` line always matches
   return out;
 }
@@ -84,12 +92,26 @@ describe('StreamTranslator → Anthropic SSE', () => {
     });
   });
 
+  it('deltas of one block that arrive in one upstream chunk go out as one delta event', () => {
+    const events = streamOf(sse.response([sse.reasoning(['a', 'b'], 'enc'), sse.message(['x', 'y', 'z']), sse.functionCall('Bash', { command: 'ls' }, 'c1', 'fc1', 4)]), {}, false, true);
+    const deltas = events.filter((e) => e.event === 'content_block_delta').map((e) => [e.data.index, e.data.delta.type]);
+    expect(deltas).toEqual([
+      [0, 'thinking_delta'],
+      [0, 'signature_delta'],
+      [1, 'text_delta'],
+      [2, 'input_json_delta'],
+    ]);
+    expect(events.find((e) => e.data.index === 1 && e.event === 'content_block_delta')!.data.delta.text).toBe('xyz');
+    expect(events.find((e) => e.data.index === 0 && e.event === 'content_block_delta')!.data.delta.thinking).toBe('a\n\nb');
+    expect(JSON.parse(toolJson(events, 2))).toEqual({ command: 'ls' });
+  });
+
   it('reasoning: a thinking block whose signature (just before its stop) carries the encrypted content; summary parts separated', () => {
     const events = streamOf(sse.response([sse.reasoning(['first', 'second'], 'gAAAA-enc'), sse.message('answer')]));
     const thinking = events.filter((e) => e.data.index === 0 && e.event !== 'content_block_start');
-    expect(thinking.map((e) => e.data.delta?.type ?? e.event)).toEqual(['thinking_delta', 'thinking_delta', 'thinking_delta', 'signature_delta', 'content_block_stop']);
-    expect(thinking.slice(0, 3).map((e) => e.data.delta.thinking).join('')).toBe('first\n\nsecond');
-    expect(decodeReasoningSignature(thinking[3]!.data.delta.signature, 'acct1')).toBe('gAAAA-enc');
+    expect(thinking.map((e) => e.data.delta?.type ?? e.event)).toEqual(['thinking_delta', 'thinking_delta', 'signature_delta', 'content_block_stop']);
+    expect(thinking.slice(0, 2).map((e) => e.data.delta.thinking)).toEqual(['first', '\n\nsecond']);
+    expect(decodeReasoningSignature(thinking[2]!.data.delta.signature, 'acct1')).toBe('gAAAA-enc');
     expect(events.find((e) => e.event === 'content_block_start' && e.data.index === 1)!.data.content_block.type).toBe('text');
   });
 
