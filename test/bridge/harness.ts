@@ -32,7 +32,9 @@ export interface BridgeHarness {
 
 export const DEFAULT_CANDIDATE: RouteCandidate = { accountId: 'acct1', accountName: 'work', model: null, fastMode: false };
 
-export async function startBridge(opts: { pingIntervalMs?: number; hooks?: Pick<BridgeDeps, 'onAttemptFailed' | 'onCommitted'> } = {}): Promise<BridgeHarness> {
+export async function startBridge(
+  opts: { pingIntervalMs?: number; upstreamIdleMs?: number; hooks?: Pick<BridgeDeps, 'onAttemptFailed' | 'onCommitted'> } = {},
+): Promise<BridgeHarness> {
   const backend = await startFakeCodexBackend();
   const outcomes: ProxyOutcome[] = [];
   const upstreamHeaders: BridgeHarness['upstreamHeaders'] = [];
@@ -66,7 +68,7 @@ export async function startBridge(opts: { pingIntervalMs?: number; hooks?: Pick<
     onOutcome: (o) => void outcomes.push(o),
     ...opts.hooks,
   };
-  const app = createBridgeApp(deps, { pingIntervalMs: opts.pingIntervalMs, hostInfo: HOST });
+  const app = createBridgeApp(deps, { pingIntervalMs: opts.pingIntervalMs, upstreamIdleMs: opts.upstreamIdleMs, hostInfo: HOST });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

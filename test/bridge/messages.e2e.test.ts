@@ -11,7 +11,7 @@ const SESSION = '0f0e0d0c-0b0a-4908-8706-050403020100';
 let h: BridgeHarness;
 
 beforeAll(async () => {
-  h = await startBridge({ pingIntervalMs: 60 });
+  h = await startBridge({ pingIntervalMs: 60, upstreamIdleMs: 400 });
 });
 afterAll(async () => {
   await h.close();
@@ -232,6 +232,21 @@ describe('streaming robustness', () => {
     expect(status).toBe(200);
     expect(eventNames(text).at(-1)).toBe('error');
     expect(text).toContain('"type":"overloaded_error"');
+  });
+
+  it('an upstream that goes silent mid-response is given up on: SSE error, upstream closed', async () => {
+    h.backend.handle((_req, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', ...RATE_LIMIT_HEADERS });
+      res.write(sse.response([sse.message('x')]).slice(0, 5).map(frame).join('')); // and then nothing, forever
+    });
+    try {
+      const { text } = await rawStream({ messages: [{ role: 'user', content: 'hi' }] });
+      expect(eventNames(text).filter((n) => n !== 'ping').at(-1)).toBe('error');
+      expect(text).toContain('the Codex backend sent nothing for 400 ms');
+      await until(() => h.backend.requests[0]!.aborted);
+    } finally {
+      h.backend.handle(null);
+    }
   });
 
   it('a client that goes away aborts the upstream request', async () => {

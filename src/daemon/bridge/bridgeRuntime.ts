@@ -9,6 +9,8 @@ export interface BridgeRuntime {
   userAgent(): string;
   /** Quiet time before a `ping` (and before a silent upstream is committed to anyway). */
   pingMs: number;
+  /** An upstream silent this long after committing is given up on. */
+  idleLimitMs: number;
 }
 
 export type BridgeEnv = { Variables: { requestId: string } };

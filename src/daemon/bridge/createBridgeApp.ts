@@ -12,6 +12,7 @@ import { healthRoute } from './healthRoute.js';
 import { detectHostInfo } from './hostInfo.js';
 import { messagesRoute } from './messagesRoute.js';
 import { modelsRoute } from './modelsRoute.js';
+import { UPSTREAM_IDLE_LIMIT_MS } from './pumpSse.js';
 
 export type { BridgeDeps, BridgeSettings, ProxyOutcome, RouteCandidate } from './bridgeDeps.js';
 export { PIN_HEADER } from './messagesRoute.js';
@@ -21,6 +22,8 @@ export interface BridgeAppOptions {
   pingIntervalMs?: number;
   /** Host identity for the User-Agent (detected when omitted). */
   hostInfo?: HostInfo;
+  /** Give up on an upstream silent this long mid-response (default 300 s, codex's own limit; tests shorten it). */
+  upstreamIdleMs?: number;
 }
 
 /**
@@ -39,6 +42,7 @@ export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): 
       return ua.value;
     },
     pingMs: opts.pingIntervalMs ?? 10_000,
+    idleLimitMs: opts.upstreamIdleMs ?? UPSTREAM_IDLE_LIMIT_MS,
   };
 
   const app = new Hono<BridgeEnv>();

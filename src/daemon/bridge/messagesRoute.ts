@@ -149,7 +149,7 @@ async function streamCommitted(rt: BridgeRuntime, requestId: string, committed: 
   const { prepared: p, opened } = committed;
   const sink = new SseSink(requestId);
   const translator = translatorFor(p, sink);
-  const how = await pumpSse({ translator, sink, first: opened.first, rest: opened.rest, writer, pingMs: rt.pingMs, cancel });
+  const how = await pumpSse({ translator, sink, first: opened.first, rest: opened.rest, writer, pingMs: rt.pingMs, idleLimitMs: rt.idleLimitMs, cancel });
   rec.usage(translator.usage);
   if (how === 'client_abort') rec.fail('client_abort', 'client disconnected');
   else if (translator.error) rec.fail(translator.failureKind ?? 'other', translator.error.message);
@@ -213,7 +213,7 @@ async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeReco
   const { prepared: p, opened } = result;
   const sink = new MessageAggregator();
   const translator = translatorFor(p, sink);
-  const how = await translateUpstream({ translator, first: opened.first, rest: opened.rest, cancel });
+  const how = await translateUpstream({ translator, first: opened.first, rest: opened.rest, idleLimitMs: rt.idleLimitMs, cancel });
   if (how === 'client_abort') throw new Error('client disconnected');
   rec.usage(translator.usage);
   if (translator.error) {

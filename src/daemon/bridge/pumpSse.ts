@@ -15,7 +15,11 @@ export interface TranslateOptions {
   cancel: Cancellation;
   /** After each upstream chunk was translated (and once more at the end). */
   afterBatch?(): void;
+  /** An upstream silent this long is given up on (codex's own stream idle timeout is 300 s). */
+  idleLimitMs?: number;
 }
+
+export const UPSTREAM_IDLE_LIMIT_MS = 300_000;
 
 /**
  * Feeds a committed upstream stream through the translator, one socket chunk at a time, synchronously in
@@ -25,16 +29,24 @@ export interface TranslateOptions {
 export function translateUpstream(o: TranslateOptions): Promise<'finished' | 'client_abort'> {
   return new Promise((resolve) => {
     let settled = false;
+    const limit = o.idleLimitMs ?? UPSTREAM_IDLE_LIMIT_MS;
+    const idle = setTimeout(() => {
+      o.translator.fail(new AnthropicApiError('api_error', `the Codex backend sent nothing for ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`}`));
+      o.afterBatch?.();
+      settle('finished');
+    }, limit);
     const settle = (how: 'finished' | 'client_abort') => {
       if (settled) return;
       settled = true;
-      if (how === 'client_abort') o.rest.abort();
+      clearTimeout(idle);
+      if (how === 'client_abort' || o.translator.error) o.rest.abort();
       else o.rest.release();
       resolve(how);
     };
     o.cancel.onCancel(() => settle('client_abort'));
     const onBatch = (events: UpstreamEvent[]) => {
       if (settled) return;
+      idle.refresh();
       for (const ev of events) o.translator.handle(ev);
       o.afterBatch?.();
       if (o.translator.done) settle('finished');
