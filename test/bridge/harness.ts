@@ -27,6 +27,8 @@ export interface BridgeHarness {
     settings: ReturnType<BridgeDeps['settings']>;
     routeCalls: { sessionKey: string | null; pinnedAccount: string | null }[];
   };
+  /** Forgets what was recorded and restores the default account, models and scripts (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,12 @@ export async function startBridge(
     upstreamHeaders,
     credentialCalls,
     state,
+    reset: () => {
+      for (const list of [backend.requests, outcomes, upstreamHeaders, credentialCalls, state.routeCalls]) list.length = 0;
+      state.candidates = [DEFAULT_CANDIDATE];
+      state.models = null;
+      backend.handle(null);
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

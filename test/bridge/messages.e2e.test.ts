@@ -16,12 +16,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
-  h.backend.requests.length = 0;
-  h.outcomes.length = 0;
-  h.credentialCalls.length = 0;
-  h.upstreamHeaders.length = 0;
-});
+beforeEach(() => h.reset());
 
 const upstreamBody = (i = 0) => h.backend.requests[i]!.body;
 const base = { model: 'claude-opus-4-5', max_tokens: 1024 };

@@ -13,13 +13,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-beforeEach(() => {
-  h.backend.requests.length = 0;
-  h.outcomes.length = 0;
-  h.credentialCalls.length = 0;
-  h.state.candidates = [DEFAULT_CANDIDATE];
-  h.state.models = null;
-});
+beforeEach(() => h.reset());
 
 const base = { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
 const post = (path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
