@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { countRequestTokens } from '../../bridge/countTokens.js';
 import { parseMessagesRequest } from '../../bridge/parseMessagesRequest.js';
 import { resolveModel } from '../../bridge/resolveModel.js';
-import { claudeSessionKey } from '../../bridge/sessionKey.js';
 import { translateRequest } from '../../bridge/translateRequest.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { defaultCandidate, modelContext } from './modelContext.js';
@@ -18,8 +17,8 @@ export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
     const req = parseMessagesRequest(await readRequestBody(c));
     const candidate = defaultCandidate(rt.deps);
     const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
-    const sessionId = claudeSessionKey(c.req.header('x-claude-code-session-id'), req.metadata?.user_id) ?? '00000000-0000-0000-0000-000000000000';
-    const { body } = translateRequest(req, { model, accountId: candidate?.accountId ?? '', fastMode: false, sessionId });
+    // The session only keys the upstream cache, which the count ignores.
+    const { body } = translateRequest(req, { model, accountId: candidate?.accountId ?? '', fastMode: false, sessionId: 'count_tokens' });
     return c.json({ input_tokens: await countRequestTokens(body) }, 200, { 'request-id': c.get('requestId') });
   });
   return app;
