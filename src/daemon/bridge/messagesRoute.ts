@@ -95,7 +95,8 @@ async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promi
       headers,
       body: p.bodyJson,
       cancel,
-      commitAfterMs: NO_OUTPUT_LIMIT_MS,
+      // Codex's own stream idle limit: an upstream silent this long before any output is committed to anyway.
+      commitAfterMs: rt.idleLimitMs,
       failure: p.failure,
       onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, h),
     });
@@ -104,9 +105,6 @@ async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promi
   if (first.ok || first.failure.kind !== 'unauthorized') return first;
   return attempt(true);
 }
-
-/** Codex's own stream idle timeout: an upstream silent this long is committed to anyway. */
-const NO_OUTPUT_LIMIT_MS = 300_000;
 
 /**
  * Tries the routed accounts in order until one produces output. When every one was out of quota, the
