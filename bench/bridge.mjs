@@ -2,10 +2,11 @@
 // Bridge benchmark: the same streaming responses fetched directly from the fake Codex backend and through the
 // bridge (createBridgeApp on @hono/node-server), each side in its own process, measuring time to first byte and
 // total time at concurrency 1/16/64, translation throughput on a 20k-delta stream, and the bridge's idle RSS.
-// Usage: node bench/bridge.mjs [--json] [--quick] [--profile]   (run `npm run build` first; sources compile via esbuild)
+// Usage: node bench/bridge.mjs [--json] [--quick] [--profile]
+// It compiles the TypeScript sources it needs with esbuild into a temp dir (no build step required).
 // --profile writes the bridge process's CPU profile (*.cpuprofile) into the current directory.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -20,7 +21,6 @@ const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 async function compile(outdir) {
   const { build } = await import('esbuild');
   const entry = join(outdir, 'entry.ts');
-  const { writeFileSync } = await import('node:fs');
   writeFileSync(
     entry,
     [
@@ -70,7 +70,7 @@ if (role) {
     const server = mod.createAdaptorServer({ fetch: app.fetch });
     server.listen(0, '127.0.0.1', () => process.send({ url: `http://127.0.0.1:${server.address().port}` }));
     process.on('message', (m) => {
-      if (m === 'rss') { global.gc?.(); setTimeout(() => process.send({ rss: process.memoryUsage().rss, mem: process.memoryUsage() }), 200); }
+      if (m === 'rss') { global.gc?.(); setTimeout(() => process.send({ rss: process.memoryUsage().rss }), 200); }
       if (m === 'rss-idle') {
         // Idle as a daemon idles: V8 gives memory back a few seconds after the last request.
         setTimeout(() => { global.gc?.(); setTimeout(() => process.send({ rss: process.memoryUsage().rss }), 500); }, 5000);
@@ -121,9 +121,9 @@ async function main() {
   const bundle = await compile(dir);
   const backend = await spawnRole('backend', bundle);
   const bridge = await spawnRole('bridge', bundle, [`--upstream=${backend.url}`]);
-  const rssStart = await new Promise((r) => { bridge.child.once('message', (m) => r(m.rss)); bridge.child.send('rss'); });
-
-  const ask = (what) => new Promise((r) => { bridge.child.once('message', (m) => r(m[what])); bridge.child.send(what); });
+  /** Asks the bridge process for a figure ('rss', 'cpu'; 'rss-idle' answers as rss after 5 s). */
+  const ask = (what, field = what) => new Promise((r) => { bridge.child.once('message', (m) => r(m[field])); bridge.child.send(what); });
+  const rssStart = await ask('rss');
   let bridgeCpuUs = 0;
   let bridgedRequests = 0;
   const upstream = new URL(backend.url);
@@ -160,18 +160,18 @@ async function main() {
   for (const r of rows) r.added = { ttfbP50: r.bridged.ttfbP50 - r.direct.ttfbP50, totalP50: r.bridged.totalP50 - r.direct.totalP50, totalP99: r.bridged.totalP99 - r.direct.totalP99 };
 
   const EVENTS = 20000;
-  const best = async (fn) => (await fn())[1];
+  const totalMs = async (fetchOne) => (await fetchOne())[1];
   const reps = quick ? 3 : 9;
-  await best(direct('gpt-big')); await best(bridged('gpt-big'));
+  await totalMs(direct('gpt-big')); await totalMs(bridged('gpt-big'));
   const dTimes = []; const bTimes = [];
-  for (let i = 0; i < reps; i++) { dTimes.push(await best(direct('gpt-big'))); bTimes.push(await best(bridged('gpt-big'))); }
+  for (let i = 0; i < reps; i++) { dTimes.push(await totalMs(direct('gpt-big'))); bTimes.push(await totalMs(bridged('gpt-big'))); }
   const dMs = pct(dTimes, 50);
   const bMs = pct(bTimes, 50);
   const throughput = { deltas: EVENTS, directEventsPerSec: Math.round((EVENTS / dMs) * 1000), bridgedEventsPerSec: Math.round((EVENTS / bMs) * 1000) };
   throughput.ratio = throughput.bridgedEventsPerSec / throughput.directEventsPerSec;
 
   const rssAfter = await ask('rss');
-  const rssSettled = await new Promise((r) => { bridge.child.once('message', (m) => r(m.rss)); bridge.child.send('rss-idle'); });
+  const rssSettled = await ask('rss-idle', 'rss');
   const memory = { bridgeRssIdleStartMB: rssStart / 1048576, bridgeRssAfterRunMB: rssAfter / 1048576, bridgeRssIdleAfterRunMB: rssSettled / 1048576 };
   bridge.child.disconnect(); backend.child.disconnect(); agent.destroy();
   rmSync(dir, { recursive: true, force: true });
