@@ -135,6 +135,7 @@ export type ThinkingConfig = z.infer<typeof ThinkingSchema>;
 
 const OutputConfigSchema = z.looseObject({ effort: z.string().nullish(), format: z.unknown().optional() });
 
+/** Also the count_tokens body: the same fields, and `max_tokens` is optional here anyway. */
 export const MessagesRequestSchema = z.looseObject({
   model: z.string().min(1),
   messages: z.array(MessageSchema),
@@ -154,6 +155,3 @@ export const MessagesRequestSchema = z.looseObject({
   stop_sequences: z.array(z.string()).nullish(),
 });
 export type MessagesRequest = z.infer<typeof MessagesRequestSchema>;
-
-/** count_tokens takes the same body without `max_tokens`, which the schema already treats as optional. */
-export const CountTokensRequestSchema = MessagesRequestSchema;

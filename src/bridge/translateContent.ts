@@ -12,7 +12,7 @@ const IMAGE_DETAIL = 'high';
 
 type UserBlock = { type: string; [key: string]: unknown };
 
-export function imagePart(block: ImageBlock): UserPart {
+function imagePart(block: ImageBlock): UserPart {
   const src = block.source;
   if (src.type === 'base64') return { type: 'input_image', image_url: `data:${src.media_type};base64,${src.data}`, detail: IMAGE_DETAIL };
   if (src.type === 'url') return { type: 'input_image', image_url: src.url, detail: IMAGE_DETAIL };
@@ -31,7 +31,7 @@ function documentHeader(block: DocumentBlock): string {
 }
 
 /** Text documents inline as text; PDFs go as `input_file`; what cannot be sent is a clear 400. */
-export function documentParts(block: DocumentBlock): UserPart[] {
+function documentParts(block: DocumentBlock): UserPart[] {
   const header = documentHeader(block);
   const withHeader = (text: string) => textPart(header ? `${header}\n\n${text}` : text);
   const src = block.source;

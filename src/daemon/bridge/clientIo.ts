@@ -10,7 +10,7 @@ import { AnthropicApiError } from '../../bridge/anthropicError.js';
  */
 
 /** Anthropic's own request limit (anthropic.md §4). */
-export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 interface NodeBindings {
   incoming: IncomingMessage;
