@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AnthropicApiError } from './anthropicError.js';
 import { DEFAULT_CONTEXT_WINDOW, findModel, type CodexModel } from './codexModels.js';
-import { ALIAS_MODEL_IDS, resolveModel, type ModelResolutionContext } from './resolveModel.js';
+import { resolveModel, type ModelResolutionContext } from './resolveModel.js';
+import { ALIAS_MODEL_IDS } from '../shared/bridgeNames.js';
 
 /** Anthropic `ModelInfo` (anthropic.md §5). */
 export const ModelInfoSchema = z.strictObject({

@@ -2,9 +2,6 @@ import { BUILTIN_MODELS, findModel, type CodexModel } from './codexModels.js';
 
 export type ModelTier = 'opus' | 'sonnet' | 'haiku';
 
-/** Model ids the Claude integration writes into Claude Code's settings; their tier is found by substring. */
-export const ALIAS_MODEL_IDS = ['ccbridge-opus', 'ccbridge-sonnet', 'ccbridge-haiku'] as const;
-
 export interface ModelResolutionContext {
   /** The account's preferred model (`ccbridge model <account> M`), or null for the list's default. */
   accountModel: string | null;

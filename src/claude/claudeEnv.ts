@@ -1,14 +1,7 @@
 import type { ClaudeEnv } from '../shared/schemas/integration.js';
 import type { Settings } from '../shared/schemas/settings.js';
+import { PIN_HEADER, TIER_ALIASES } from '../shared/bridgeNames.js';
 
-/**
- * Model ids the bridge serves for Claude Code's tiers. The bridge resolves each per request to the
- * tier setting, else the routed account's model, so switching accounts never needs a new env block.
- */
-export const TIER_ALIASES = { opus: 'ccbridge-opus', sonnet: 'ccbridge-sonnet', haiku: 'ccbridge-haiku' } as const;
-
-/** The header the bridge reads to pin one request to an account (`ccbridge claude --account A`). */
-export const ACCOUNT_HEADER = 'x-ccbridge-account';
 
 /**
  * Non-streaming calls wait for the whole translated answer, and the bridge may retry a turn on another
@@ -70,7 +63,7 @@ export function buildClaudeEnv(input: ClaudeEnvInput): ClaudeEnv {
     API_TIMEOUT_MS: String(API_TIMEOUT_MS),
     CLAUDE_CODE_MAX_CONTEXT_TOKENS: String(CODEX_CONTEXT_WINDOW),
   };
-  if (input.accountId) env.ANTHROPIC_CUSTOM_HEADERS = `${ACCOUNT_HEADER}: ${input.accountId}`;
+  if (input.accountId) env.ANTHROPIC_CUSTOM_HEADERS = `${PIN_HEADER}: ${input.accountId}`;
   return env;
 }
 

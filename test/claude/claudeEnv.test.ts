@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildClaudeEnv, TIER_ALIASES } from '../../src/claude/claudeEnv.js';
+import { buildClaudeEnv } from '../../src/claude/claudeEnv.js';
+import { TIER_ALIASES } from '../../src/shared/bridgeNames.js';
 
 const noTiers = { opusModel: null, sonnetModel: null, haikuModel: null, subagentModel: null };
 const token = 't'.repeat(43);

@@ -15,7 +15,6 @@ import { modelsRoute } from './modelsRoute.js';
 import { UPSTREAM_IDLE_LIMIT_MS } from './pumpSse.js';
 
 export type { BridgeDeps, BridgeSettings, ProxyOutcome, RouteCandidate } from './bridgeDeps.js';
-export { PIN_HEADER } from './messagesRoute.js';
 
 export interface BridgeAppOptions {
   /** Quiet time before a `ping` (default 10 s; tests shorten it). */

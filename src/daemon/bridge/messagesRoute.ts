@@ -15,6 +15,7 @@ import { upstreamHeaders } from '../../bridge/upstreamHeaders.js';
 import type { FailureContext, UpstreamFailure } from '../../bridge/upstreamErrors.js';
 import { anthropicErrorEvent, type AnthropicApiError } from '../../bridge/anthropicError.js';
 import { CcbridgeError } from '../../shared/errors.js';
+import { PIN_HEADER } from '../../shared/bridgeNames.js';
 import type { RouteCandidate } from './bridgeDeps.js';
 import { toAnthropicError } from './bridgeErrors.js';
 import { openWithFailover, type Committed } from './openWithFailover.js';
@@ -26,8 +27,6 @@ import { openUpstream, type OpenResult } from './openUpstream.js';
 import { OutcomeRecorder } from './outcomeRecorder.js';
 import { pumpSse, translateUpstream, writePingsUntil } from './pumpSse.js';
 
-/** Request header a `ccbridge claude --account A` session sets to pin its account. */
-export const PIN_HEADER = 'x-ccbridge-account';
 
 /** The request as parsed and routed: everything that does not depend on the account. */
 interface Routed {
