@@ -68,6 +68,23 @@ describe('daemon lifecycle', () => {
     expect(mode(dataDir(h))).toBe(0o700);
   });
 
+  it('restart replaces the daemon and keeps the state', async () => {
+    const h = await home();
+    await ok(h, ['add', 'work']);
+    const before = daemonPid(h)!;
+    const r = await okJson(h, ['restart']);
+    expect(r.oldPid).toBe(before);
+    expect(r.pid).not.toBe(before);
+    expect(alive(before)).toBe(false);
+    expect(alive(r.pid)).toBe(true);
+    expect((await okJson(h, ['list'])).accounts.map((a: { name: string }) => a.name)).toEqual(['work']);
+    // With nothing running, restart just starts one.
+    await ok(h, ['stop']);
+    const fresh = await okJson(h, ['restart']);
+    expect(fresh.oldPid).toBeNull();
+    expect(alive(fresh.pid)).toBe(true);
+  });
+
   it('two concurrent starts give one daemon', async () => {
     const h = await home();
     const [a, b] = await Promise.all([okJson(h, ['start']), okJson(h, ['start'])]);
