@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { CcbridgeError } from '../shared/errors.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';
+import type { ApiError } from '../shared/schemas/api.js';
 import { ALREADY_RUNNING_EXIT } from '../daemon/daemonLock.js';
 
 const START_DEADLINE_MS = Number(process.env.CCBRIDGE_START_TIMEOUT_MS ?? 15_000);
@@ -103,7 +104,7 @@ function readAll(res: IncomingMessage): Promise<string> {
 }
 
 function apiError(status: number, data: unknown): CcbridgeError {
-  const err = (data as { error?: { code?: string; message?: string; exitCode?: number } }).error;
+  const err = (data as Partial<ApiError>).error;
   return new CcbridgeError(err?.code ?? 'daemon_error', err?.message ?? `daemon answered HTTP ${status}`, {
     status,
     exitCode: err?.exitCode ?? 1,

@@ -8,6 +8,7 @@ import { integrationRoutes } from './control/integrationRoutes.js';
 import { limitsRoutes } from './control/limitsRoutes.js';
 import type { LimitsKeeper } from './limitsKeeper.js';
 import { controlError } from './control/http.js';
+import { notFound } from '../shared/errors.js';
 import { settingsRoutes } from './control/settingsRoutes.js';
 import { systemRoutes } from './control/systemRoutes.js';
 
@@ -25,7 +26,7 @@ export function createControlApp(
   app.route('/api/settings', settingsRoutes(daemon));
   app.route('/api/events', eventRoutes(daemon, opts.liveStreams));
   app.route('/api/integration', integrationRoutes(daemon));
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => controlError(notFound('not_found', `no route ${c.req.method} ${c.req.path}; is the daemon older than this ccbridge? run \`ccbridge restart\``), c));
   app.onError(controlError);
   return app;
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { CcbridgeError } from '../../shared/errors.js';
 import { describeZodError } from '../../shared/zodMessage.js';
+import type { ApiError } from '../../shared/schemas/api.js';
 
 /** Parses a JSON body with its zod schema; bad JSON and bad fields become 400s naming the problem. */
 export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
@@ -21,11 +22,8 @@ export async function readBody<S extends z.ZodType>(c: Context, schema: S): Prom
 
 /** Shapes every control-API failure as `{error:{code,message}}`. */
 export function controlError(err: Error, c: Context): Response {
-  if (err instanceof CcbridgeError) {
-    return c.json({ error: { code: err.code, message: err.message, exitCode: err.exitCode } }, err.status as 400);
-  }
-  if (err instanceof z.ZodError) {
-    return c.json({ error: { code: 'invalid_request', message: describeZodError(err), exitCode: 2 } }, 400);
-  }
-  return c.json({ error: { code: 'internal', message: err.message, exitCode: 1 } }, 500);
+  const body = (code: string, message: string, exitCode: number): ApiError => ({ error: { code, message, exitCode } });
+  if (err instanceof CcbridgeError) return c.json(body(err.code, err.message, err.exitCode), err.status as 400);
+  if (err instanceof z.ZodError) return c.json(body('invalid_request', describeZodError(err), 2), 400);
+  return c.json(body('internal', err.message, 1), 500);
 }

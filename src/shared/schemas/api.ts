@@ -65,7 +65,8 @@ export const PatchAccountBodySchema = z
 
 export const ConnectBodySchema = z.object({ kind: LoginKindSchema.default('browser') }).strict();
 
-export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+/** Every control-API failure; `exitCode` is what the CLI exits with (1 failure, 2 usage). */
+export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), exitCode: z.number().int() }) });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
 /** `GET /api/accounts/:ref/models`: the account's model list (entries may carry more fields). */
