@@ -80,7 +80,7 @@ describe('/api/integration', () => {
     expect(await post('/api/integration/apply', { force: true })).toMatchObject({ status: 400 });
   });
 
-  it('test: until the bridge serves /anthropic, the messages step fails with its 404', async () => {
+  it('test: a listener without /anthropic (another program on the port) fails the messages step with its 404', async () => {
     await setup(false, []);
     const { status, body } = await post('/api/integration/test', {});
     const result = body as IntegrationTestResult;

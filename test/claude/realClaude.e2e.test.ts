@@ -39,6 +39,9 @@ beforeAll(async () => {
   mkdirSync(h.env.HOME!, { recursive: true });
   const { id } = await okJson(h, ['add', 'work', '--model', 'gpt-5.4']);
   writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-work', email: 'work@example.com' }));
+  // A second, connected account that is neither active nor default: only a pin sends requests to it.
+  const personal = await okJson(h, ['add', 'personal', '--model', 'gpt-5.5']);
+  writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', personal.id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-personal', email: 'me@example.com' }));
 }, 60_000);
 
 afterAll(async () => {
@@ -109,4 +112,37 @@ describe('real Claude Code through ccbridge', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ result: 'pong' });
   }, 120_000);
+
+  it('`ccbridge claude --account personal` pins every request of that session to the other account', async () => {
+    backend.requests.length = 0;
+    backend.handle((req, res) => reply(res, sse.response([sse.message(lastUserText(bodyOf(req)).includes('who') ? 'personal here' : 'ok')])));
+    const r = await run(h, ['claude', '--account', 'personal', '-p', 'who answers?', '--output-format', 'json'], { timeoutMs: 90_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ result: 'personal here' });
+    expect(backend.requests.length).toBeGreaterThan(0);
+    expect(new Set(backend.requests.map((q) => q.headers['chatgpt-account-id']))).toEqual(new Set(['acct-personal']));
+    expect(bodyOf(backend.requests.find((q) => lastUserText(bodyOf(q)).includes('who'))!).model).toBe('gpt-5.5');
+    // The pin is per session: the active account is still work.
+    expect((await okJson(h, ['status'])).activeAccount).toBe('work');
+  }, 120_000);
+
+  it('`ccbridge test --claude` makes a real round trip through the bridge, step by step, pinned on request', async () => {
+    backend.requests.length = 0;
+    backend.handle((req, res) => reply(res, sse.response([sse.message('OK')], { model: bodyOf(req).model })));
+    const result = await okJson(h, ['test', '--claude']);
+    expect(result).toMatchObject({ ok: true, model: 'ccbridge-opus' });
+    expect(result.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
+      ['settings file', 'ok'],
+      ['bridge health', 'ok'],
+      ['messages', 'ok'],
+    ]);
+    expect(result.steps[2].detail).toMatch(/^ccbridge-opus replied "OK", \d+ in \/ \d+ out tokens$/);
+    expect(backend.requests.map((q) => q.headers['chatgpt-account-id'])).toEqual(['acct-work']);
+    expect(bodyOf(backend.requests[0]!).model).toBe('gpt-5.4');
+
+    const human = await ok(h, ['test', '--claude', '--account', 'personal']);
+    expect(human).toMatch(/^ok +messages +\d+ ms +ccbridge-opus replied "OK"/m);
+    expect(backend.requests.at(-1)!.headers['chatgpt-account-id']).toBe('acct-personal');
+    expect(bodyOf(backend.requests.at(-1)!).model).toBe('gpt-5.5');
+  }, 60_000);
 });
