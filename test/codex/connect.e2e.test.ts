@@ -189,4 +189,26 @@ describe('missing codex', () => {
     expect(t.code).toBe(1);
     expect(t.stdout).toMatch(/FAIL\s+codex\s+\d+ ms\s+codex CLI not found/);
   });
+
+  it('limits --refresh, models and a bridge request that needs a refresh give the same error', async () => {
+    const missing = /codex CLI not found: looked for CCBRIDGE_CODEX_BIN=\/nonexistent\/codex \(not an executable file\)\. Install it with `npm i -g @openai\/codex`/;
+    const { id } = (await okJson(m, ['add', 'home'])) as { id: string };
+    // Connected, but the access token is within codex's refresh window: the bridge must ask codex.
+    writeAuthJson(join(m.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({}, { accessTtlSec: 60 }));
+    await ok(m, ['use', 'home']);
+    for (const args of [['limits', '--refresh'], ['limits', 'home', '--refresh'], ['models', 'home']]) {
+      const r = await run(m, args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(missing);
+    }
+    const token = (await ok(m, ['token'])).trim();
+    const res = await fetch(`http://127.0.0.1:${m.port}/anthropic/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': token, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'ccbridge-sonnet', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(missing);
+  });
 });
