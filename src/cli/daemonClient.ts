@@ -5,6 +5,7 @@ import { CcbridgeError } from '../shared/errors.js';
 import { resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';
 import type { ApiError } from '../shared/schemas/api.js';
+import { VERSION } from '../shared/version.js';
 import { ALREADY_RUNNING_EXIT } from '../daemon/daemonLock.js';
 
 const START_DEADLINE_MS = Number(process.env.CCBRIDGE_START_TIMEOUT_MS ?? 15_000);
@@ -83,14 +84,18 @@ export class DaemonClient {
     });
   }
 
-  async isRunning(): Promise<boolean> {
+  /** The running daemon's pid and version, or null when none answers. */
+  async probe(): Promise<{ pid: number; version: string } | null> {
     try {
-      await this.request('GET', '/api/state');
-      return true;
+      return await this.request<{ pid: number; version: string }>('GET', '/api/state');
     } catch (err) {
-      if (err instanceof DaemonDownError) return false;
+      if (err instanceof DaemonDownError) return null;
       throw err;
     }
+  }
+
+  async isRunning(): Promise<boolean> {
+    return (await this.probe()) !== null;
   }
 }
 
@@ -117,7 +122,11 @@ function apiError(status: number, data: unknown): CcbridgeError {
  * we simply wait for the winner. Returns whether this call started it.
  */
 export async function startDaemon(client: DaemonClient, args: string[] = []): Promise<boolean> {
-  if (await client.isRunning()) return false;
+  const running = await client.probe();
+  if (running) {
+    warnVersionSkew(running.version);
+    return false;
+  }
   const { paths } = client;
   ensurePrivateDir(paths.runDir);
   if (existsSync(paths.logFile) && statSync(paths.logFile).size > LOG_ROTATE_BYTES) renameSync(paths.logFile, `${paths.logFile}.1`);
@@ -138,7 +147,8 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
   const deadline = Date.now() + START_DEADLINE_MS;
   while (Date.now() < deadline) {
     // Whoever answers may be a concurrent starter's daemon; we started it only if it is our child.
-    if (await client.isRunning()) return (await client.request<{ pid: number }>('GET', '/api/state')).pid === child.pid;
+    const answer = await client.probe();
+    if (answer) return answer.pid === child.pid;
     const ended = exit as { code: number | null } | null;
     if (ended && ended.code !== ALREADY_RUNNING_EXIT) {
       throw new CcbridgeError('daemon_start_failed', daemonFailure(paths.logFile, logStart));
@@ -146,6 +156,13 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new CcbridgeError('daemon_start_timeout', `the daemon did not answer on ${paths.socketPath} within ${START_DEADLINE_MS / 1000}s; see \`ccbridge logs\``);
+}
+
+/** After an upgrade the old daemon keeps running until restarted; say so rather than act oddly. */
+function warnVersionSkew(daemonVersion: string): void {
+  if (daemonVersion !== VERSION) {
+    process.stderr.write(`ccbridge: the running daemon is version ${daemonVersion}, this ccbridge is ${VERSION}; run \`ccbridge restart\`\n`);
+  }
 }
 
 /** The daemon's own last error line (it prints "ccbridge: …" before exiting). */
