@@ -67,7 +67,19 @@ export async function buildProgram(argv?: string[]): Promise<Command> {
     .showSuggestionAfterError()
     // Options after a subcommand belong to it, so `ccbridge claude` can pass claude's own flags through.
     .enablePositionalOptions()
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Getting started:',
+        '  ccbridge add work && ccbridge connect work   add an account and sign it in',
+        '  ccbridge apply-claude                        point Claude Code at the bridge',
+        '  ccbridge claude                              or run Claude Code through it once',
+        '',
+        'Every command starts the daemon when needed. More: man ccbridge, ccbridge help <command>.',
+      ].join('\n'),
+    );
 
   const only = argv && invokedEntry(argv);
   const entries = only ? [only] : REGISTRY;
