@@ -1,19 +1,17 @@
 /**
- * What upstream answers taught the daemon about each account, with an expiry: a 429
- * `usage_limit_reached` (out of rotation until its reset) and a 5xx / overload (a short cool-down).
- * In memory only: after a restart the persisted limits snapshot still shows a full window.
+ * Short cool-downs the upstream's answers put accounts in: a 5xx / overload, throttling, a rejected login.
+ * In memory only, they last a minute or so; usage-limit marks, which last until a reset, live (and persist)
+ * in the limits keeper.
  */
 
 export const COOLDOWN_MS = 60_000;
 
 export interface HealthMarks {
-  exhaustedUntil: number | null;
-  exhaustedReason: string | null;
   cooldownUntil: number | null;
   cooldownReason: string | null;
 }
 
-const NONE: HealthMarks = { exhaustedUntil: null, exhaustedReason: null, cooldownUntil: null, cooldownReason: null };
+const NONE: HealthMarks = { cooldownUntil: null, cooldownReason: null };
 
 export class AccountHealthBook {
   readonly #marks = new Map<string, HealthMarks>();
@@ -22,16 +20,12 @@ export class AccountHealthBook {
     return this.#marks.get(accountId) ?? NONE;
   }
 
-  markExhausted(accountId: string, until: number, reason: string): void {
-    this.#marks.set(accountId, { ...this.get(accountId), exhaustedUntil: until, exhaustedReason: reason });
-  }
-
   markCooldown(accountId: string, until: number, reason: string): void {
-    this.#marks.set(accountId, { ...this.get(accountId), cooldownUntil: until, cooldownReason: reason });
+    this.#marks.set(accountId, { cooldownUntil: until, cooldownReason: reason });
   }
 
-  /** A request went through (whatever kept the account out is over), or the account is gone. */
-  clear(accountId: string): void {
-    this.#marks.delete(accountId);
+  /** A request went through (whatever kept the account out is over), or the account is gone. True when there was a mark. */
+  clear(accountId: string): boolean {
+    return this.#marks.delete(accountId);
   }
 }

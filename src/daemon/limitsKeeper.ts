@@ -1,5 +1,6 @@
 import type { RateLimitSnapshot, RateLimitsReadResult } from '../codex/appServerProtocol.js';
 import { limitsFromAppServer } from '../codex/rateLimits.js';
+import type { Exhaustion } from '../limits/exhaustion.js';
 import { limitsStaleness } from '../limits/limitsStaleness.js';
 import { mergeLimits, mergeRateLimitsUpdate, withReadError } from '../limits/mergeLimits.js';
 import { parseLimitHeaders, type HeaderSource } from '../limits/parseLimitHeaders.js';
@@ -35,12 +36,14 @@ const PERSIST_DELAY_MS = 1000;
  * Every account's last known limits. Passive: each upstream response's x-codex-* headers and codex's
  * `account/rateLimits/updated` notifications are merged in at no cost. Active: `account/rateLimits/read`
  * at start, on request and on a schedule. A failed read keeps the last data and marks it stale; the
- * account stays usable. Snapshots survive restarts in limits.json, marked `persisted` (hence stale).
+ * account stays usable. Snapshots survive restarts in limits.json, marked `persisted` (hence stale), and
+ * so do the marks of a 429 `usage_limit_reached` until their reset: the upstream said so, no read did.
  */
 export class LimitsKeeper {
   readonly #opts: LimitsKeeperOptions;
   readonly #now: () => number;
   readonly #snapshots: Map<string, LimitsSnapshot>;
+  readonly #exhausted: Map<string, Exhaustion>;
   readonly #lastRead = new Map<string, number>();
   readonly #reading = new Map<string, Promise<LimitsSnapshot | null>>();
   #timer: NodeJS.Timeout | null = null;
@@ -50,8 +53,29 @@ export class LimitsKeeper {
   constructor(opts: LimitsKeeperOptions) {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
-    this.#snapshots = loadLimitsFile(opts.file);
+    const saved = loadLimitsFile(opts.file);
+    this.#snapshots = saved.snapshots;
     for (const [id, snap] of this.#snapshots) this.#snapshots.set(id, { ...snap, source: 'persisted' });
+    this.#exhausted = saved.exhausted;
+  }
+
+  /** The account's last usage-limit mark while its reset is still ahead. */
+  exhaustion(accountId: string): Exhaustion | null {
+    const mark = this.#exhausted.get(accountId);
+    return mark && mark.until > this.#now() ? mark : null;
+  }
+
+  /** The upstream answered 429 `usage_limit_reached`: out of rotation until `mark.until`. The caller announces it. */
+  markExhausted(accountId: string, mark: Exhaustion): void {
+    this.#exhausted.set(accountId, mark);
+    this.#schedulePersist();
+  }
+
+  /** The account served a request: any usage-limit mark is over. True when there was one. */
+  clearExhausted(accountId: string): boolean {
+    if (!this.#exhausted.delete(accountId)) return false;
+    this.#schedulePersist();
+    return true;
   }
 
   get(accountId: string): LimitsSnapshot | null {
@@ -127,6 +151,7 @@ export class LimitsKeeper {
 
   forget(accountId: string): void {
     this.#snapshots.delete(accountId);
+    this.#exhausted.delete(accountId);
     this.#lastRead.delete(accountId);
     this.#schedulePersist();
   }
@@ -152,8 +177,9 @@ export class LimitsKeeper {
   #persist(): void {
     if (this.#persistTimer) clearTimeout(this.#persistTimer);
     this.#persistTimer = null;
+    for (const [id, mark] of this.#exhausted) if (mark.until <= this.#now()) this.#exhausted.delete(id);
     try {
-      saveLimitsFile(this.#opts.file, this.#snapshots);
+      saveLimitsFile(this.#opts.file, { snapshots: this.#snapshots, exhausted: this.#exhausted });
     } catch (err) {
       this.#opts.log({ level: 'warn', category: 'limits', message: `could not save ${this.#opts.file}: ${errorMessage(err)}` });
     }

@@ -40,8 +40,13 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, now: () => nu
   /** The last switch announced per session (`*` = requests without one), so a lasting switch is logged once. */
   const announced = new Map<string, string>();
 
+  /** What the limits keeper and the health book know about an account's quota and upstream errors. */
+  const marks = (id: string) => {
+    const ex = limits.exhaustion(id);
+    return { limits: limits.get(id), exhaustedUntil: ex?.until ?? null, exhaustedReason: ex?.reason ?? null, ...health.get(id) };
+  };
   const routerAccounts = (state: StateFile): RouterAccount[] =>
-    state.accounts.map((a) => ({ id: a.id, name: a.name, enabled: a.enabled, auth: routerAuth(daemon, a), limits: limits.get(a.id), ...health.get(a.id) }));
+    state.accounts.map((a) => ({ id: a.id, name: a.name, enabled: a.enabled, auth: routerAuth(daemon, a), ...marks(a.id) }));
 
   const decide = (state: StateFile, stickyAccountId: string | null, pinnedAccountId: string | null): RouteDecision =>
     routeRequest({
@@ -78,7 +83,7 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, now: () => nu
 
   daemon.providers.health = (account): AccountView['health'] => {
     // Login and enablement show elsewhere in the view; health is only about quota and upstream errors.
-    const a = accountAvailability({ id: account.id, name: account.name, enabled: true, auth: 'ok', limits: limits.get(account.id), ...health.get(account.id) }, now());
+    const a = accountAvailability({ id: account.id, name: account.name, enabled: true, auth: 'ok', ...marks(account.id) }, now());
     if (a.state === 'exhausted' || a.state === 'cooldown') return { state: a.state, until: new Date(a.until).toISOString(), reason: a.reason };
     return { state: 'ok', until: null, reason: null };
   };
@@ -133,7 +138,7 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, now: () => nu
           // Without `resets_at` the limits snapshot, a fresh read, or a short guess says when.
           const resetsAt = failure.resetsAt ?? null;
           const ex = usageLimitExhaustion(resetsAt, limits.get(accountId), t);
-          health.markExhausted(accountId, ex.until, ex.reason);
+          limits.markExhausted(accountId, ex);
           why = `${nameOf(state, accountId)} reached its usage limit`;
           if (resetsAt === null) void limits.refresh(accountId);
           break;
@@ -160,11 +165,8 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, now: () => nu
     },
 
     onCommitted(accountId, sessionKey) {
-      const { exhaustedUntil, cooldownUntil } = health.get(accountId);
-      if (exhaustedUntil !== null || cooldownUntil !== null) {
-        health.clear(accountId);
-        daemon.notifyChange();
-      }
+      const hadMarks = [health.clear(accountId), limits.clearExhausted(accountId)].some(Boolean);
+      if (hadMarks) daemon.notifyChange();
       sticky.set(sessionKey, accountId, now());
     },
   };

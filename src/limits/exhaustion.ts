@@ -1,12 +1,9 @@
-import type { LimitBucket, LimitsSnapshot, LimitWindow } from '../shared/schemas/limits.js';
+import type { ExhaustionMark, LimitBucket, LimitsSnapshot, LimitWindow } from '../shared/schemas/limits.js';
 import { formatWindowName } from '../shared/format.js';
 import { STALE_AFTER_MS } from './limitsStaleness.js';
 
 /** An account out of quota until `until` (unix ms), and why. */
-export interface Exhaustion {
-  until: number;
-  reason: string;
-}
+export type Exhaustion = ExhaustionMark;
 
 /** The bucket the account's requests count against: the active limit, else `codex`, else the first. */
 export function activeBucket(snapshot: LimitsSnapshot | null): LimitBucket | null {

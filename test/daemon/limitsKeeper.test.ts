@@ -101,6 +101,36 @@ describe('LimitsKeeper', () => {
     expect(again.view('a1')).toMatchObject({ source: 'persisted', stale: true, staleReason: 'saved before the daemon restarted', buckets: [{ primary: { usedPercent: 42 } }] });
   });
 
+  it('keeps a usage-limit mark across a restart until its reset, and drops it once the account served', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const k = make(async () => readResult(1));
+    k.markExhausted('a1', { until: T0 + 3600_000, reason: 'usage limit reached' });
+    k.markExhausted('a2', { until: T0 + 60_000, reason: 'usage limit reached' });
+    expect(k.exhaustion('a1')).toEqual({ until: T0 + 3600_000, reason: 'usage limit reached' });
+    k.stop();
+    const file = join(dir, 'limits.json');
+    expect(JSON.parse(readFileSync(file, 'utf8')).exhausted).toEqual({ a1: { until: T0 + 3600_000, reason: 'usage limit reached' }, a2: { until: T0 + 60_000, reason: 'usage limit reached' } });
+
+    now = T0 + 120_000; // a2's reset passed while the daemon was down
+    const again = make(async () => readResult(1));
+    expect(again.exhaustion('a1')).toMatchObject({ until: T0 + 3600_000 });
+    expect(again.exhaustion('a2')).toBeNull();
+    expect(again.clearExhausted('a1')).toBe(true);
+    expect(again.clearExhausted('a1')).toBe(false);
+    again.stop();
+    expect(JSON.parse(readFileSync(file, 'utf8')).exhausted).toEqual({});
+    now = T0 + 7200_000; // and a mark is over by itself at its reset
+    const third = make(async () => readResult(1));
+    third.markExhausted('a1', { until: T0 + 7200_000 + 1000, reason: 'usage limit reached' });
+    now += 1000;
+    expect(third.exhaustion('a1')).toBeNull();
+  });
+
+  it('reads a file written before usage-limit marks were kept', () => {
+    writeFileSync(join(dir, 'limits.json'), JSON.stringify({ version: 1, accounts: {} }));
+    expect(make(async () => readResult(1)).exhaustion('a1')).toBeNull();
+  });
+
   it('ignores a corrupt file', () => {
     writeFileSync(join(dir, 'limits.json'), '{not json');
     expect(make(async () => readResult(1)).get('a1')).toBeNull();

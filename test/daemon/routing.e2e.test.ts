@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -89,9 +90,12 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  // Health marks live in the daemon's memory: a restart starts every test from healthy accounts.
+  // Cool-downs live in the daemon's memory and usage-limit marks in limits.json: a restart without that
+  // file starts every test from healthy accounts.
   await ok(h, ['config', 'set', 'routing', 'failover']);
-  await ok(h, ['restart']);
+  await ok(h, ['stop']);
+  rmSync(join(h.env.CCBRIDGE_HOME!, 'limits.json'), { force: true });
+  await ok(h, ['start']);
   backend.requests.length = 0;
 });
 
@@ -126,6 +130,16 @@ describe('failover before the first byte', () => {
     const limits = await ok(h, ['limits']);
     expect(limits).toContain('requests go to beta (alpha is out of quota until');
     expect(limits).toMatch(/alpha · active · pro[^\n]*\n {2}out of quota until/);
+  });
+
+  it('a usage-limit mark survives a daemon restart: the account gets no request until its reset', async () => {
+    answer({ alpha: { status: 429, json: usageLimitBody(nowS() + 3600) } });
+    await ask().finalMessage();
+    expect(served()).toEqual(['alpha', 'beta']);
+    await ok(h, ['restart']);
+    await ask('session-2').finalMessage();
+    expect(served()).toEqual(['alpha', 'beta', 'beta']);
+    expect((await state()).accounts.find((a) => a.id === ids.alpha)!.health).toMatchObject({ state: 'exhausted', reason: 'usage limit reached' });
   });
 
   it('an in-stream response.failed overload before any output fails over, and cools the account down', async () => {

@@ -38,9 +38,17 @@ export const LimitsSnapshotSchema = z.object({
 });
 export type LimitsSnapshot = z.infer<typeof LimitsSnapshotSchema>;
 
-/** `<data>/limits.json`: the last snapshot per account, so `ccbridge limits` has something right after a restart. */
+/** An upstream 429 `usage_limit_reached`: the account is out of rotation until `until` (unix ms). */
+export const ExhaustionMarkSchema = z.object({ until: z.number(), reason: z.string() });
+export type ExhaustionMark = z.infer<typeof ExhaustionMarkSchema>;
+
+/**
+ * `<data>/limits.json`: the last snapshot per account, so `ccbridge limits` has something right after a restart,
+ * and the usage-limit marks still ahead, so a restart does not send requests to an account the upstream refused.
+ */
 export const LimitsFileSchema = z.object({
   version: z.literal(1),
   accounts: z.record(z.string(), LimitsSnapshotSchema),
+  exhausted: z.record(z.string(), ExhaustionMarkSchema).default({}),
 });
 export type LimitsFile = z.infer<typeof LimitsFileSchema>;
