@@ -21,7 +21,7 @@ export function bridgeDeps(daemon: Daemon, codex: CodexService, limits: LimitsKe
     codexVersion: () => codex.codexVersion(),
     health: () => ({ status: 'ok', activeAccount: routeName() }),
     route: (ctx) => routing.route(ctx),
-    credentials: (id, opts) => codex.credentials(id, opts?.forceRefresh ? { forceRefresh: true } : {}),
+    credentials: (id, opts) => codex.credentials(id, opts),
     models: (id) => codex.models(id),
     settings: () => {
       const s = daemon.store.get().settings;

@@ -19,7 +19,7 @@ export interface BridgeHarness {
   client: Anthropic;
   outcomes: ProxyOutcome[];
   upstreamHeaders: { accountId: string; headers: Readonly<Record<string, string | string[] | undefined>> }[];
-  credentialCalls: { accountId: string; forceRefresh: boolean }[];
+  credentialCalls: { accountId: string; forceRefresh: boolean; rejectedAccessToken?: string }[];
   /** Mutable knobs the fake deps read on every call. */
   state: {
     candidates: RouteCandidate[] | null;
@@ -60,7 +60,7 @@ export async function startBridge(
       return state.candidates;
     },
     credentials: async (accountId, o) => {
-      credentialCalls.push({ accountId, forceRefresh: !!o?.forceRefresh });
+      credentialCalls.push({ accountId, forceRefresh: !!o?.forceRefresh, ...(o?.rejectedAccessToken ? { rejectedAccessToken: o.rejectedAccessToken } : {}) });
       if (o?.forceRefresh) refreshes += 1;
       return { accessToken: `access-${accountId}-${refreshes}`, chatgptAccountId: `chatgpt-${accountId}` };
     },
@@ -99,9 +99,9 @@ export async function startBridge(
 }
 
 /** Waits until `cond` holds (outcomes are reported when a stream's socket side finishes). */
-export async function until(cond: () => boolean, timeoutMs = 3000): Promise<void> {
+export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }

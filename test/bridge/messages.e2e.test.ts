@@ -244,7 +244,8 @@ describe('streaming robustness', () => {
     }
   });
 
-  it('a client that goes away aborts the upstream request', async () => {
+  it('a client that goes away aborts the upstream request, leaving no upstream socket behind', async () => {
+    const before = await h.backend.connections();
     h.backend.script({ kind: 'sse', events: sse.response([sse.message(Array.from({ length: 200 }, (_, i) => `t${i} `))]), eventDelayMs: 20 });
     const stream = h.client.messages.stream({ ...base, messages: [{ role: 'user', content: 'long' }] });
     stream.on('error', () => {}); // the abort rejects the stream, as it should
@@ -254,6 +255,8 @@ describe('streaming robustness', () => {
     await until(() => h.backend.requests[0]?.aborted === true);
     await until(() => h.outcomes.length === 1);
     expect(h.outcomes[0]).toMatchObject({ errorKind: 'client_abort' });
+    // The aborted stream's socket is destroyed, not parked: at most the idle keep-alive sockets from before remain.
+    await until(async () => (await h.backend.connections()) <= before);
   });
 
   it('a client that leaves before the upstream answered aborts it as well', async () => {

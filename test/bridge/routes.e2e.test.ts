@@ -132,7 +132,7 @@ describe('error paths', () => {
     expect(msg.content[0]).toMatchObject({ text: 'fresh' });
     expect(h.credentialCalls).toEqual([
       { accountId: 'acct1', forceRefresh: false },
-      { accountId: 'acct1', forceRefresh: true },
+      { accountId: 'acct1', forceRefresh: true, rejectedAccessToken: 'access-acct1-0' },
     ]);
     expect(h.backend.requests.map((r) => r.headers.authorization)).toEqual(['Bearer access-acct1-0', 'Bearer access-acct1-1']);
 

@@ -56,8 +56,15 @@ export interface BridgeDeps {
    * CcbridgeError (status 4xx, message naming `ccbridge connect` / `ccbridge use`) when there are none.
    */
   route(ctx: { sessionKey: string | null; pinnedAccount: string | null }): RouteCandidate[];
-  /** Valid access token; forceRefresh after an upstream 401 (single-flight inside). Throws CcbridgeError when the account needs login. */
-  credentials(accountId: string, opts?: { forceRefresh?: boolean }): Promise<{ accessToken: string; chatgptAccountId: string | null }>;
+  /**
+   * Valid access token. After an upstream 401: `forceRefresh`, with the token the upstream rejected, so a token
+   * someone already refreshed meanwhile is used without another refresh (single-flight inside). Throws
+   * CcbridgeError when the account needs login.
+   */
+  credentials(
+    accountId: string,
+    opts?: { forceRefresh?: boolean; rejectedAccessToken?: string },
+  ): Promise<{ accessToken: string; chatgptAccountId: string | null }>;
   /** Codex model list for the account (cached by the daemon), or null when unavailable → built-in catalog. */
   models(accountId: string): Promise<CodexModel[] | null>;
   settings(): BridgeSettings;

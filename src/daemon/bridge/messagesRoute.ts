@@ -76,22 +76,23 @@ async function prepare(rt: BridgeRuntime, r: Routed, candidate: RouteCandidate, 
   return { req, candidate, model, sessionId, translated, bodyJson: JSON.stringify(translated.body), failure };
 }
 
-/** Opens the upstream for one candidate; an upstream 401 gets one forced token refresh and one retry. */
+/**
+ * Opens the upstream for one candidate; an upstream 401 gets one forced token refresh and one retry. The
+ * rejected token goes along, so a burst of 401s (or a token codex already rotated) costs one refresh.
+ */
 async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promise<OpenResult> {
-  const attempt = async (forceRefresh: boolean) => {
-    const creds = await rt.deps.credentials(p.candidate.accountId, { forceRefresh });
-    const headers = upstreamHeaders({
-      accessToken: creds.accessToken,
-      chatgptAccountId: creds.chatgptAccountId,
-      codexVersion: rt.deps.codexVersion(),
-      userAgent: rt.userAgent(),
-      sessionId: p.sessionId,
-      model: p.model.slug,
-      priority: p.translated.body.service_tier === 'priority',
-    });
-    return openUpstream({
+  const attempt = (creds: { accessToken: string; chatgptAccountId: string | null }) =>
+    openUpstream({
       url: rt.responsesUrl,
-      headers,
+      headers: upstreamHeaders({
+        accessToken: creds.accessToken,
+        chatgptAccountId: creds.chatgptAccountId,
+        codexVersion: rt.deps.codexVersion(),
+        userAgent: rt.userAgent(),
+        sessionId: p.sessionId,
+        model: p.model.slug,
+        priority: p.translated.body.service_tier === 'priority',
+      }),
       body: p.bodyJson,
       cancel,
       // Codex's own stream idle limit: an upstream silent this long before any output is committed to anyway.
@@ -99,10 +100,10 @@ async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promi
       failure: p.failure,
       onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, h),
     });
-  };
-  const first = await attempt(false);
+  const creds = await rt.deps.credentials(p.candidate.accountId);
+  const first = await attempt(creds);
   if (first.ok || first.failure.kind !== 'unauthorized') return first;
-  return attempt(true);
+  return attempt(await rt.deps.credentials(p.candidate.accountId, { forceRefresh: true, rejectedAccessToken: creds.accessToken }));
 }
 
 /**
