@@ -77,7 +77,60 @@ describe('README.md keeps up too', () => {
   it('lists every CCBRIDGE_* variable the sources read', () => {
     expect(envVarsInSources().filter((v) => !readme.includes(`\`${v}\``))).toEqual([]);
   });
+  it('names no CCBRIDGE_* variable the sources do not read (README and man page)', () => {
+    const used = envVarsInSources();
+    const named = [...`${readme}\n${md}`.matchAll(/\bCCBRIDGE_[A-Z][A-Z_]*[A-Z]\b/g)].map((m) => m[0]);
+    expect([...new Set(named.filter((v) => !used.includes(v)))]).toEqual([]);
+  });
 });
+
+describe('every `ccbridge …` line in README.md and the man page names real commands and options', () => {
+  for (const file of ['README.md', 'man/ccbridge.1.md']) {
+    it(file, () => {
+      const problems = commandLines(readFileSync(join(ROOT, file), 'utf8')).flatMap(checkCommandLine);
+      expect(problems).toEqual([]);
+    });
+  }
+});
+
+/** The `ccbridge …` invocations in inline code, fenced blocks and indented (man) examples. */
+function commandLines(text: string): string[] {
+  const snippets = [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!);
+  let fenced = false;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    else if (fenced || line.startsWith('    ')) snippets.push(line);
+  }
+  return snippets
+    .filter((s) => !s.includes('──')) // the README's diagram
+    .map((s) => s.replace(/\\\|/g, '|')) // `\|` in table cells
+    // Not `journalctl -u ccbridge`: there it names the unit.
+    .flatMap((s) => [...s.matchAll(/(?<!-u )\bccbridge ([^;#)]*?)(?= \| | && |$|[;#)])/g)].map((m) => m[1]!.trim()))
+    .filter((l) => l && !l.startsWith('<'));
+}
+
+/** What is wrong with one invocation: an unknown command or subcommand, or an option that command lacks. */
+function checkCommandLine(line: string): string[] {
+  const words = line.split(/\s+/).map((w) => w.replace(/^[[<"']+|[\]>"',.:…]+$/g, ''));
+  const find = (parent: Command, name: string) => parent.commands.find((c) => c.name() === name || c.aliases().includes(name));
+  const first = words[0]!;
+  if (first.startsWith('-')) return ['-h', '--help', '-V', '--version'].includes(first) ? [] : [`ccbridge ${line}: unknown option ${first}`];
+  if (first === 'help') return words[1] && !line.includes('<') && !find(fullProgram, words[1]) ? [`ccbridge ${line}: no command ${words[1]}`] : [];
+  const cmd = find(fullProgram, first);
+  if (!cmd) return [`ccbridge ${line}: no command ${first}`];
+  let targets = [cmd];
+  if (cmd.commands.length && words[1] && !words[1].startsWith('-')) {
+    targets = words[1].split('|').map((w) => find(cmd, w)!);
+    if (targets.some((t) => !t)) return [`ccbridge ${line}: unknown subcommand in ${words[1]}`];
+  }
+  // Everything after ccbridge's own options goes to claude.
+  if (cmd.name() === 'claude') return [];
+  const known = new Set(['-h', '--help', ...targets.flatMap((t) => t.options.flatMap((o) => [o.long, o.short]))]);
+  return words
+    .map((w) => /^--?[A-Za-z][\w-]*/.exec(w)?.[0])
+    .filter((o): o is string => Boolean(o) && !known.has(o))
+    .map((o) => `ccbridge ${line}: ${cmd.name()} has no option ${o}`);
+}
 
 function envVarsInSources(): string[] {
   const used = new Set<string>();
