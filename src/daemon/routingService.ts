@@ -117,7 +117,8 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, now: () => nu
       // A session that has an account of its own moves alone; every other request follows the global route.
       announce(state, stickyId && sessionKey ? sessionKey : '*', decision);
       if (decision.kind === 'refused') {
-        if (decision.reason === 'no_account') throw new CcbridgeError('no_account', decision.message, { status: 503 });
+        // A 4xx: Claude Code retries a 5xx ten times and calls it temporary; this needs the user (`ccbridge use`/`connect`).
+        if (decision.reason === 'no_account') throw new CcbridgeError('no_account', decision.message, { status: 401 });
         throw new AnthropicApiError('rate_limit_error', decision.message, {
           headers: { 'retry-after': String(decision.retryAfterSeconds), 'x-should-retry': 'false' },
         });
