@@ -24,6 +24,8 @@ export interface BridgeHarness {
   state: {
     candidates: RouteCandidate[] | null;
     models: CodexModel[] | null;
+    /** Thrown by `credentials` when set (an account that is not logged in). */
+    credentialsError: Error | null;
     settings: ReturnType<BridgeDeps['settings']>;
     routeCalls: { sessionKey: string | null; pinnedAccount: string | null }[];
   };
@@ -44,6 +46,7 @@ export async function startBridge(
   const state: BridgeHarness['state'] = {
     candidates: [DEFAULT_CANDIDATE],
     models: null,
+    credentialsError: null,
     settings: { opusModel: null, sonnetModel: null, haikuModel: null, corsOrigin: null },
     routeCalls: [],
   };
@@ -56,11 +59,12 @@ export async function startBridge(
     health: () => ({ activeAccount: 'work' }),
     route: (ctx) => {
       state.routeCalls.push(ctx);
-      if (!state.candidates?.length) throw new CcbridgeError('no_account', 'no active account; run `ccbridge connect <account>` or `ccbridge use <account>`', { status: 503 });
+      if (!state.candidates?.length) throw new CcbridgeError('no_account', 'no active account; run `ccbridge connect <account>` or `ccbridge use <account>`', { status: 401 });
       return state.candidates;
     },
     credentials: async (accountId, o) => {
       credentialCalls.push({ accountId, forceRefresh: !!o?.forceRefresh, ...(o?.rejectedAccessToken ? { rejectedAccessToken: o.rejectedAccessToken } : {}) });
+      if (state.credentialsError) throw state.credentialsError;
       if (o?.forceRefresh) refreshes += 1;
       return { accessToken: `access-${accountId}-${refreshes}`, chatgptAccountId: `chatgpt-${accountId}` };
     },
@@ -88,6 +92,7 @@ export async function startBridge(
       for (const list of [backend.requests, outcomes, upstreamHeaders, credentialCalls, state.routeCalls]) list.length = 0;
       state.candidates = [DEFAULT_CANDIDATE];
       state.models = null;
+      state.credentialsError = null;
       backend.handle(null);
     },
     close: async () => {

@@ -1,6 +1,7 @@
 import Anthropic, { APIError, RateLimitError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBridgeApp } from '../../src/daemon/bridge/createBridgeApp.js';
+import { CcbridgeError } from '../../src/shared/errors.js';
 import { sse, usageLimitBody } from '../fakes/codexBackend.js';
 import { DEFAULT_CANDIDATE, HOST, startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
 
@@ -119,11 +120,24 @@ describe('error paths', () => {
     expect(h.backend.requests).toHaveLength(0);
   });
 
-  it('no usable account: a clear error naming the fix', async () => {
+  it('no usable account, or one not logged in: a 4xx (not retried) naming the fix', async () => {
     h.state.candidates = null;
     const err = await apiError(h.client.messages.create(base));
-    expect(err.status).toBe(503);
+    expect(err.status).toBe(401);
+    expect(err.error).toMatchObject({ error: { type: 'authentication_error' } });
     expect(err.message).toContain('ccbridge connect');
+    expect(h.outcomes).toMatchObject([{ status: 401, errorKind: 'no_account' }]);
+
+    h.state.candidates = [DEFAULT_CANDIDATE];
+    h.state.credentialsError = new CcbridgeError('not_connected', 'Account "work" is not connected: it has no ChatGPT login. Run `ccbridge connect work`.', { status: 401 });
+    const notConnected = await post('/anthropic/v1/messages', { ...base, stream: true });
+    expect(notConnected.status).toBe(401);
+    expect((await notConnected.json()) as unknown).toEqual({
+      type: 'error',
+      error: { type: 'authentication_error', message: expect.stringContaining('ccbridge connect work') },
+      request_id: notConnected.headers.get('request-id'),
+    });
+    expect(h.backend.requests).toHaveLength(0);
   });
 
   it('an upstream 401 refreshes the token once and retries; a second 401 is the client’s 401', async () => {

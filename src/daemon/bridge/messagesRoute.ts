@@ -55,7 +55,7 @@ async function route(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecor
   const sessionKey = claudeSessionKey(requestHeader(c, 'x-claude-code-session-id'), req.metadata?.user_id);
   const pinnedAccount = requestHeader(c, PIN_HEADER) ?? null;
   const candidates = rt.deps.route({ sessionKey, pinnedAccount });
-  if (!candidates[0]) throw new CcbridgeError('no_account', 'no account can serve requests; add one with `ccbridge add` and `ccbridge connect`', { status: 503 });
+  if (!candidates[0]) throw new CcbridgeError('no_account', 'no account can serve requests; add one with `ccbridge add` and `ccbridge connect`', { status: 401 });
   return { req, sessionKey, pinnedAccount, sessionId: sessionKey ?? randomUUID(), candidates };
 }
 
