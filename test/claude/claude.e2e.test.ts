@@ -140,11 +140,12 @@ describe('auto-apply', () => {
 });
 
 describe('env', () => {
-  it('prints export lines that `eval "$(ccbridge env)"` turns into the env block', async () => {
-    const expected = (await okJson(h, ['env'])) as Record<string, string>;
+  it('prints export lines that `eval "$(ccbridge env)"` turns into the env block, even with the daemon down', async () => {
+    // First, from cold: the daemon starts in the background and nothing but the lines reaches stdout.
     const out = await new Promise<string>((resolve, reject) =>
       execFile('sh', ['-c', `eval "$("${process.execPath}" "${BIN}" env)"; env`], { env: h.env }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
     );
+    const expected = (await okJson(h, ['env'])) as Record<string, string>;
     const got = Object.fromEntries(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     for (const [k, v] of Object.entries(expected)) expect(got[k], k).toBe(v);
     expect(expected.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${h.port}/anthropic`);
