@@ -1,5 +1,5 @@
 /**
- * Short cool-downs the upstream's answers put accounts in: a 5xx / overload, throttling, a rejected login.
+ * Short cool-downs the upstream's answers put accounts in: a 5xx / overload, throttling, an unknown error.
  * In memory only, they last a minute or so; usage-limit marks, which last until a reset, live (and persist)
  * in the limits keeper.
  */

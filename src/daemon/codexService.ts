@@ -22,6 +22,8 @@ export interface CodexService {
   models(accountId: string): Promise<CodexModel[] | null>;
   /** BridgeDeps.codexVersion: the installed codex version (the minimum ccbridge supports until it is known). */
   codexVersion(): string;
+  /** The account's login is past fixing by a refresh: needs-login (out of rotation) until codex writes a new one. */
+  markNeedsLogin(accountId: string, message: string): void;
 }
 
 /**
@@ -32,15 +34,16 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
   const nameOf = (id: string) => daemon.store.get().accounts.find((a) => a.id === id)?.name ?? id;
   /** last_refresh of each needs-login account when its refresh failed: a different one means a new login. */
   const deadSince = new Map<string, string | null>();
+  const markNeedsLogin = (id: string, message: string) => {
+    deadSince.set(id, control.authStatus(id).lastRefresh);
+    setNeedsLogin(daemon, id, true, { level: 'error', category: 'oauth', message, accountId: id });
+  };
   const control: CodexControl = new CodexControl({
     homeFor: (id) => daemon.accountHome(id),
     nameFor: nameOf,
     env,
     loginTimeoutMs: env.CCBRIDGE_LOGIN_TIMEOUT_MS ? Number(env.CCBRIDGE_LOGIN_TIMEOUT_MS) : undefined,
-    onNeedsLogin: (id, message) => {
-      deadSince.set(id, control.authStatus(id).lastRefresh);
-      setNeedsLogin(daemon, id, true, { level: 'error', category: 'oauth', message, accountId: id });
-    },
+    onNeedsLogin: markNeedsLogin,
     onLoginSession: (session) => {
       const event = loginEvent(session, nameOf(session.accountId), control.authStatus(session.accountId));
       if (event) daemon.log(event);
@@ -108,6 +111,7 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     codexVersion: () => version ?? MIN_CODEX_VERSION,
     modelList,
     models: (id) => modelList(id).catch(() => null),
+    markNeedsLogin,
   };
 }
 

@@ -9,6 +9,7 @@ import type { AccountView } from '../shared/schemas/api.js';
 import type { Account, StateFile } from '../shared/schemas/state.js';
 import { AccountHealthBook, COOLDOWN_MS } from './accountHealth.js';
 import type { RouteCandidate } from './bridge/bridgeDeps.js';
+import type { CodexService } from './codexService.js';
 import type { Daemon } from './daemon.js';
 import type { LimitsKeeper } from './limitsKeeper.js';
 
@@ -34,7 +35,7 @@ function routerAuth(daemon: Daemon, account: Account): RouterAccount['auth'] {
  * bridge out. Feeds the state view (health, where requests go and why) and logs every switch as a
  * `proxy` event, once per change rather than once per request.
  */
-export function startRouting(daemon: Daemon, limits: LimitsKeeper, now: () => number = Date.now): RoutingService {
+export function startRouting(daemon: Daemon, limits: LimitsKeeper, codex: Pick<CodexService, 'markNeedsLogin'>, now: () => number = Date.now): RoutingService {
   const health = new AccountHealthBook();
   const sticky = new StickySessions();
   /** The last switch announced per session (`*` = requests without one), so a lasting switch is logged once. */
@@ -147,10 +148,15 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, now: () => nu
         case 'rate_limit':
           health.markCooldown(accountId, t + (Number.isFinite(retryAfter) ? retryAfter * 1000 : COOLDOWN_MS), 'rate limited');
           break;
+        case 'unauthorized': {
+          // The bridge refreshed the token through codex after the first 401; a second one is past fixing here.
+          const name = nameOf(state, accountId);
+          codex.markNeedsLogin(accountId, `the Codex backend rejects ${name}'s login even after a token refresh; it is out of rotation until you run \`ccbridge connect ${name}\``);
+          break;
+        }
         case 'overloaded':
-        case 'unauthorized':
         case 'other':
-          health.markCooldown(accountId, t + COOLDOWN_MS, failure.kind === 'overloaded' ? 'overloaded' : failure.kind === 'unauthorized' ? 'login rejected' : 'upstream error');
+          health.markCooldown(accountId, t + COOLDOWN_MS, failure.kind === 'overloaded' ? 'overloaded' : 'upstream error');
           break;
         default:
           return; // the request's own fault: no other account would do better

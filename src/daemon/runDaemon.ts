@@ -59,7 +59,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const liveStreams = new Set<() => void>();
     const limits = startLimitsKeeper(daemon, codex, () => liveStreams.size > 0);
 
-    const routing = startRouting(daemon, limits);
+    const routing = startRouting(daemon, limits, codex);
     const bridgeApp = createBridgeApp(bridgeDeps(daemon, codex, limits, routing), {
       pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
     });

@@ -142,6 +142,25 @@ describe('failover before the first byte', () => {
     expect((await state()).accounts.find((a) => a.id === ids.alpha)!.health).toMatchObject({ state: 'exhausted', reason: 'usage limit reached' });
   });
 
+  it('a 401 that a token refresh does not fix: failover, and the account is needs-login until a new login', async () => {
+    answer({ alpha: { status: 401, json: { error: { message: 'token revoked' } } } });
+    expect(await ask().finalText()).toBe('default');
+    // alpha: the 401, then the retry with the token codex just refreshed; then beta serves.
+    expect(served()).toEqual(['alpha', 'alpha', 'beta']);
+    const alpha = () => state().then((v) => v.accounts.find((a) => a.id === ids.alpha)!);
+    expect(await alpha()).toMatchObject({ needsLogin: true, auth: { state: 'needs-login' } });
+    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=50');
+    expect(events).toContainEqual(expect.objectContaining({ category: 'oauth', level: 'error', accountId: ids.alpha, message: expect.stringContaining('`ccbridge connect alpha`') }));
+    await ask('session-2').finalMessage();
+    expect(served()).toEqual(['alpha', 'alpha', 'beta', 'beta']);
+
+    // A new codex login (auth.json rewritten) puts it back in rotation.
+    writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', ids.alpha, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-alpha', email: 'alpha@example.com' }));
+    const deadline = Date.now() + 8000;
+    while ((await alpha()).needsLogin && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await alpha()).toMatchObject({ needsLogin: false, auth: { state: 'connected' } });
+  });
+
   it('an in-stream response.failed overload before any output fails over, and cools the account down', async () => {
     answer({ alpha: { events: sse.failed('server_is_overloaded', 'try later') }, beta: { events: sse.response([sse.message('from beta')]) } });
     expect(await ask().finalText()).toBe('from beta');
