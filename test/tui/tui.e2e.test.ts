@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateView } from '../../src/shared/schemas/api.js';
@@ -53,7 +53,7 @@ describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () 
     await home.cleanup();
   });
 
-  it('selects the second account, uses it, survives a resize and a daemon stop, and quits', async () => {
+  it('selects the second account, uses it, applies Claude settings, survives a resize and a daemon stop, and quits', async () => {
     tmux('new-session', '-d', '-s', 'ccb', '-x', '80', '-y', '24', process.execPath, BIN, 'tui');
     const first = await waitForScreen((s) => s.startsWith('● live') && s.includes('personal'), 'the live dashboard');
     expect(first.split('\n')).toHaveLength(24);
@@ -71,6 +71,12 @@ describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () 
 
     const state = await okJson<StateView>(home, ['list']);
     expect(state.accounts.find((a) => a.isActive)?.name).toBe('personal');
+
+    // A writes Claude Code's settings through the daemon.
+    tmux('send-keys', '-t', 'ccb', 'A');
+    await waitForScreen((s) => /^✓ Claude Code settings written to /m.test(s), 'the apply result line');
+    const settings = JSON.parse(readFileSync(home.env.CLAUDE_SETTINGS_PATH!, 'utf8'));
+    expect(settings.env.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${home.port}/anthropic`);
 
     // NO_COLOR (set by makeHome): styles such as bold may appear, colors never do.
     expect(screen(['-e'])).not.toMatch(/\u001b\[[0-9;]*(3[0-7]|9[0-7]|38;[25])[;m]/);
