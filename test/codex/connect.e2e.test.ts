@@ -157,6 +157,28 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
     expect(events).toContain('account tab logged out before removal');
   });
 
+  it('every login step is an oauth event; sign-in links and codes stay out of the log', async () => {
+    const events = readFileSync(join(h.env.CCBRIDGE_HOME!, 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { level: string; category: string; message: string });
+    const oauth = events.filter((e) => e.category === 'oauth').map((e) => `${e.level} ${e.message}`);
+    expect(oauth).toEqual(
+      expect.arrayContaining([
+        'info login for work started (browser)',
+        'info login for work waiting for the browser sign-in',
+        'info work connected as user@example.com (pro)',
+        'info login for tab waiting for the device code sign-in',
+        'info login for ctrlc cancelled',
+        expect.stringMatching(/^warn login for slow timed out; run `ccbridge connect slow` again$/),
+        'warn login for denied failed: the user denied access',
+      ]),
+    );
+    const log = events.map((e) => e.message).join('\n');
+    expect(log).not.toContain('oauth/authorize');
+    expect(log).not.toContain('FAKE-CODE1');
+  });
+
   it('no token text in events.jsonl or the daemon log', async () => {
     expect(seenTokens.size).toBeGreaterThan(6);
     const files = [join(h.env.CCBRIDGE_HOME!, 'events.jsonl'), join(h.env.CCBRIDGE_HOME!, 'run', 'daemon.log')];
