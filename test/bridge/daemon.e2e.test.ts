@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Anthropic, { APIError } from '@anthropic-ai/sdk';
+import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/cli/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
@@ -9,6 +9,7 @@ import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import { sse, startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeHome, ok, okJson, type TestHome } from '../helpers/cli.js';
+import { apiError } from './harness.js';
 
 // The bridge inside the built daemon (dist/ccbridge.mjs): fake codex as control plane, the fake Codex backend
 // upstream, the official SDK as client. What the in-process tests cannot see: the daemon's own deps (routing,
@@ -25,14 +26,6 @@ const SECRET_ANSWER = 'answer-text-that-must-never-be-logged';
 const events = async () => (await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=200')).events;
 const proxyEvents = async () => (await events()).filter((e) => e.category === 'proxy' && (e.data as { requestId?: string } | undefined)?.requestId);
 const ask = (content = SECRET_PROMPT) => client.messages.create({ model: 'ccbridge-sonnet', max_tokens: 100, messages: [{ role: 'user', content }] });
-async function apiError(p: Promise<unknown>): Promise<APIError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(APIError);
-  return err as APIError;
-}
 
 beforeAll(async () => {
   backend = await startFakeCodexBackend();

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Anthropic from '@anthropic-ai/sdk';
+import Anthropic, { APIError } from '@anthropic-ai/sdk';
+import { expect } from 'vitest';
 import { createAdaptorServer } from '@hono/node-server';
 import type { CodexModel } from '../../src/bridge/codexModels.js';
 import { createBridgeApp, type BridgeDeps, type ProxyOutcome, type RouteCandidate } from '../../src/daemon/bridge/createBridgeApp.js';
@@ -110,4 +111,14 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** The APIError a client call must fail with. */
+export async function apiError(p: Promise<unknown>): Promise<APIError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(APIError);
+  return err as APIError;
 }

@@ -1,9 +1,9 @@
-import Anthropic, { APIError, RateLimitError } from '@anthropic-ai/sdk';
+import Anthropic, { RateLimitError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBridgeApp } from '../../src/daemon/bridge/createBridgeApp.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
 import { sse, usageLimitBody } from '../fakes/codexBackend.js';
-import { DEFAULT_CANDIDATE, HOST, startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
+import { apiError, DEFAULT_CANDIDATE, HOST, startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
 
 // Auth, the small routes and every error path, through a real HTTP server and the official SDK.
 
@@ -19,14 +19,6 @@ beforeEach(() => h.reset());
 const base = { model: 'claude-sonnet-4-5', max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
 const post = (path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
   fetch(`${h.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-async function apiError(p: Promise<unknown>): Promise<APIError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(APIError);
-  return err as APIError;
-}
 
 describe('auth and unauthenticated routes', () => {
   it('accepts Bearer or x-api-key, rejects anything else with an Anthropic 401', async () => {
