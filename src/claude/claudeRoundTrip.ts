@@ -47,17 +47,20 @@ function settingsStep(file: RoundTripInput['settingsFile']): IntegrationTestStep
   return { name: 'settings file', status: file.status === 'up-to-date' ? 'ok' : 'warn', detail: detail[file.status], ms: 0 };
 }
 
-/** The error message of an Anthropic-style error body, else the start of the body. */
+/**
+ * The message of an Anthropic-style error body: the bridge's own errors say what to do. Anything else
+ * answered from whatever listens there, so the start of the body gets a hint.
+ */
 function errorDetail(status: number, text: string, url: string): string {
-  let message = text.trim().slice(0, 200);
   try {
-    const body = JSON.parse(text) as { error?: { message?: string } };
-    if (body.error?.message) message = body.error.message;
+    const message = (JSON.parse(text) as { error?: { message?: string } }).error?.message;
+    if (message) return `HTTP ${status}: ${message}`;
   } catch {
     // not JSON
   }
-  const hint = status === 401 ? ' (the bridge rejected the token)' : status === 404 ? ` (nothing serves ${url})` : '';
-  return `HTTP ${status}${message ? `: ${message}` : ''}${hint}`;
+  const start = text.trim().slice(0, 200);
+  const hint = status === 401 ? ' (the token was rejected)' : status === 404 ? ` (nothing serves ${url})` : '';
+  return `HTTP ${status}${start ? `: ${start}` : ''}${hint}`;
 }
 
 interface MessageReply {

@@ -220,7 +220,9 @@ describe('ccbridge test --claude', () => {
       ['bridge health', 'ok'],
       ['messages', 'failed'],
     ]);
-    expect(result.steps[2].detail).toMatch(/^HTTP \d{3}/);
-    expect(r.stderr).toMatch(/Claude Code round trip failed at "messages": HTTP \d{3}/);
+    // The bridge's own answer, which says what to do (no misleading hint about the token).
+    expect(result.steps[2].detail).toMatch(/^HTTP 401: no account yet; add one with `ccbridge add <name>`/);
+    expect(result.steps[2].detail).not.toMatch(/token/);
+    expect(r.stderr).toMatch(/Claude Code round trip failed at "messages": HTTP 401: no account yet/);
   });
 });

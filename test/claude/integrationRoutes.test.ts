@@ -24,10 +24,13 @@ function fakeBridge(messages: boolean, seen: Seen[]): Promise<{ server: Server; 
       const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (req.url === '/health') return json(200, { status: 'ok', version: '0.1.0' });
       if (messages && req.url === '/anthropic/v1/messages') {
-        if (req.headers.authorization !== `Bearer ${token}`) return json(401, { type: 'error', error: { type: 'authentication_error', message: 'bad token' } });
+        if (req.headers.authorization !== `Bearer ${token}`) {
+          return json(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid bridge token: set ANTHROPIC_AUTH_TOKEN' } });
+        }
         return json(200, { type: 'message', model: 'gpt-5.5', content: [{ type: 'text', text: 'OK' }], usage: { input_tokens: 12, output_tokens: 1 } });
       }
-      json(404, { type: 'error', error: { type: 'not_found_error', message: `no route ${req.method} ${req.url}` } });
+      // Not the bridge: another program's plain 404.
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
@@ -91,7 +94,7 @@ describe('/api/integration', () => {
       ['bridge health', 'ok'],
       ['messages', 'failed'],
     ]);
-    expect(result.steps[2]!.detail).toMatch(/^HTTP 404: no route POST \/anthropic\/v1\/messages \(nothing serves http:.*\/anthropic\/v1\/messages\)$/);
+    expect(result.steps[2]!.detail).toMatch(/^HTTP 404: 404 page not found \(nothing serves http:.*\/anthropic\/v1\/messages\)$/);
   });
 
   it('test: a real round trip with the generated settings, pinned to an account', async () => {
@@ -122,6 +125,6 @@ describe('/api/integration', () => {
     token = 'stale';
     const result = (await post('/api/integration/test', {})).body as IntegrationTestResult;
     expect(result.ok).toBe(false);
-    expect(result.steps.at(-1)).toMatchObject({ name: 'messages', status: 'failed', detail: 'HTTP 401: bad token (the bridge rejected the token)' });
+    expect(result.steps.at(-1)).toMatchObject({ name: 'messages', status: 'failed', detail: 'HTTP 401: invalid bridge token: set ANTHROPIC_AUTH_TOKEN' });
   });
 });
