@@ -119,6 +119,16 @@ describe('/api/integration', () => {
     expect(call.body).toMatchObject({ model: 'ccbridge-opus', max_tokens: 32, messages: [{ role: 'user' }] });
   });
 
+  it("test: checks the settings file the caller's Claude Code reads", async () => {
+    await setup(true, []);
+    const own = join(dir, 'elsewhere', 'settings.json');
+    await post('/api/integration/apply', { settingsPath: own });
+    const step = async (body: object) => ((await post('/api/integration/test', body)).body as IntegrationTestResult).steps[0];
+    expect(await step({ settingsPath: own })).toMatchObject({ name: 'settings file', status: 'ok', detail: `${own} holds this env block` });
+    expect(await step({})).toMatchObject({ status: 'warn', detail: expect.stringContaining(`${join(dir, 'settings.json')} does not exist`) });
+    expect(await post('/api/integration/test', { settingsPath: 'relative.json' })).toMatchObject({ status: 400 });
+  });
+
   it('test: a rejected token is a failed step that says so', async () => {
     await setup(true, []);
     daemon.rotateToken();

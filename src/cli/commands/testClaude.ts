@@ -1,3 +1,4 @@
+import { requestedSettingsPath } from '../../claude/settingsPath.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import type { IntegrationTestResult } from '../../shared/schemas/integration.js';
 import { emit, table } from '../output.js';
@@ -15,7 +16,9 @@ function describe(r: IntegrationTestResult): string {
  * Claude Code gets, step by step. Prints the steps, then fails (exit 1) naming the step that failed.
  */
 export async function runClaudeTest(opts: { account?: string | undefined; json?: boolean | undefined }): Promise<IntegrationTestResult> {
-  const body = opts.account ? { account: opts.account } : {};
+  // The settings file this shell's Claude Code reads, as `ccbridge claude` checks it too.
+  const settingsPath = requestedSettingsPath(undefined);
+  const body = { ...(opts.account ? { account: opts.account } : {}), ...(settingsPath ? { settingsPath } : {}) };
   const result = await withDaemon((c) => c.request<IntegrationTestResult>('POST', '/api/integration/test', body));
   emit(result, { json: opts.json ?? false }, describe);
   const failed = result.steps.find((s) => s.status === 'failed');

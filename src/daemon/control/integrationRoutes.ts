@@ -19,8 +19,8 @@ export function integrationRoutes(daemon: Daemon, processEnv: NodeJS.ProcessEnv 
   app.post('/apply', async (c) => c.json(applyIntegration(daemon, processEnv, await readBody(c, ApplyIntegrationBodySchema))));
 
   app.post('/test', async (c) => {
-    const { account } = await readBody(c, IntegrationTestBodySchema);
-    const preview = previewIntegration(daemon, processEnv, { account });
+    const { account, settingsPath } = await readBody(c, IntegrationTestBodySchema);
+    const preview = previewIntegration(daemon, processEnv, { account, settingsPath });
     const result = await claudeRoundTrip({
       bridgeUrl: daemon.view().bridge.url,
       env: preview.env,
