@@ -1,7 +1,7 @@
 import { AnthropicApiError } from '../bridge/anthropicError.js';
 import type { UpstreamFailure } from '../bridge/upstreamErrors.js';
 import { effectiveFastMode, findAccount } from '../core/accounts.js';
-import { accountAvailability, routeRequest, type RouteDecision, type RouterAccount } from '../core/router.js';
+import { accountAvailability, routeRequest, type RouteDecision, type RouterAccount, type RouteSwitch } from '../core/router.js';
 import { StickySessions } from '../core/stickySessions.js';
 import { usageLimitExhaustion } from '../limits/exhaustion.js';
 import { CcbridgeError } from '../shared/errors.js';
@@ -39,7 +39,7 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, codex: Pick<C
   const health = new AccountHealthBook();
   const sticky = new StickySessions();
   /** The last switch announced per session (`*` = requests without one), so a lasting switch is logged once. */
-  const announced = new Map<string, string>();
+  const announced = new Map<string, RouteSwitch>();
 
   /** What the limits keeper and the health book know about an account's quota and upstream errors. */
   const marks = (id: string) => {
@@ -62,16 +62,7 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, codex: Pick<C
 
   const nameOf = (state: StateFile, id: string) => state.accounts.find((a) => a.id === id)?.name ?? id;
 
-  const announce = (state: StateFile, key: string, decision: RouteDecision) => {
-    const switched = decision.kind === 'route' ? decision.switched : null;
-    if (!switched) {
-      announced.delete(key);
-      return;
-    }
-    const id = `${switched.from}>${switched.to}`;
-    if (announced.get(key) === id) return;
-    if (announced.size > 10_000) announced.clear();
-    announced.set(key, id);
+  const logSwitch = (state: StateFile, key: string, switched: RouteSwitch) => {
     daemon.log({
       level: state.settings.routing === 'balance' ? 'debug' : 'info',
       category: 'proxy',
@@ -80,6 +71,23 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, codex: Pick<C
       data: { from: switched.from, to: switched.to, why: switched.why },
     });
     daemon.notifyChange();
+  };
+
+  const announce = (state: StateFile, key: string, decision: RouteDecision) => {
+    const switched = decision.kind === 'route' ? decision.switched : null;
+    const last = announced.get(key);
+    if (!switched) {
+      announced.delete(key);
+      // Requests without a session of their own are measured against the active account: no switch after one
+      // means they went back to it (its reset passed, its cool-down ended), which is a switch too.
+      const to = decision.kind === 'route' ? decision.candidates[0] : undefined;
+      if (key === '*' && last && to && to !== last.to) logSwitch(state, key, { from: last.to, to, why: `back to the active account ${nameOf(state, to)}` });
+      return;
+    }
+    if (last?.from === switched.from && last.to === switched.to) return;
+    if (announced.size > 10_000) announced.clear();
+    announced.set(key, switched);
+    logSwitch(state, key, switched);
   };
 
   daemon.providers.health = (account): AccountView['health'] => {

@@ -96,6 +96,9 @@ beforeEach(async () => {
   await ok(h, ['stop']);
   rmSync(join(h.env.CCBRIDGE_HOME!, 'limits.json'), { force: true });
   await ok(h, ['start']);
+  // The reads at start (fake codex: 42 % each) are in before the first request, so routing starts from a tie.
+  const deadline = Date.now() + 5000;
+  while (!(await state()).accounts.every((a) => a.limits?.source === 'app-server') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   backend.requests.length = 0;
 });
 
@@ -130,6 +133,21 @@ describe('failover before the first byte', () => {
     const limits = await ok(h, ['limits']);
     expect(limits).toContain('requests go to beta (alpha is out of quota until');
     expect(limits).toMatch(/alpha · active · pro[^\n]*\n {2}out of quota until/);
+  });
+
+  it('after the reset, requests go back to the active account, and that switch is an event too', async () => {
+    const resetS = nowS() + 2;
+    answer({ alpha: { status: 429, json: usageLimitBody(resetS) } });
+    await ask('s-before').finalMessage();
+    await ask('s-during').finalMessage();
+    expect(served()).toEqual(['alpha', 'beta', 'beta']);
+    await new Promise((r) => setTimeout(r, resetS * 1000 + 100 - Date.now()));
+    answer({});
+    await ask('s-after').finalMessage();
+    expect(served()).toEqual(['alpha', 'beta', 'beta', 'alpha']);
+    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=50');
+    const moves = events.filter((e) => e.category === 'proxy' && e.message.startsWith('routing moved')).map((e) => e.message);
+    expect(moves.slice(-2)).toEqual([expect.stringMatching(/^routing moved from alpha to beta: alpha is out of quota/), 'routing moved from beta to alpha: back to the active account alpha']);
   });
 
   it('a usage-limit mark survives a daemon restart: the account gets no request until its reset', async () => {
