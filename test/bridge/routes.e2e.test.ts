@@ -40,7 +40,7 @@ describe('auth and unauthenticated routes', () => {
   it('GET /health and HEAD /api/hello answer without a token; unknown routes are Anthropic 404s', async () => {
     const health = await fetch(`${h.origin}/health`);
     expect((await health.json()) as unknown).toEqual({ ok: true, service: 'ccbridge', version: '0.1.0-test', codexVersion: '0.169.0', activeAccount: 'work' });
-    expect((await fetch(`${h.origin}/api/hello`, { method: 'HEAD' })).status).toBe(200);
+    for (const path of ['/api/hello', '/anthropic/api/hello']) expect((await fetch(`${h.origin}${path}`, { method: 'HEAD' })).status).toBe(200);
     const missing = await fetch(`${h.origin}/anthropic/v1/nothing`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: { type: string } }).error.type).toBe('not_found_error');
