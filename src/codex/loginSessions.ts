@@ -8,6 +8,8 @@ import { authFilePath, readAuthFile } from './authFile.js';
 import { startLogin, type LoginAttempt } from './loginAttempt.js';
 
 export const LOGIN_TIMEOUT_MS = 15 * 60_000;
+/** The error of the app-server's `account/login/completed` when its own login timeout struck. */
+const CODEX_LOGIN_TIMED_OUT = 'Login timed out';
 const KEEP_FINISHED_MS = 60 * 60_000;
 const KEEP_FINISHED_MAX = 50;
 
@@ -153,7 +155,9 @@ export class LoginSessionManager extends EventEmitter<{ change: [LoginSession] }
     const outcome = await Promise.race([run.attempt.outcome, ended]);
     if (!outcome || isTerminal(run.session.state)) return;
     if (!outcome.success) {
-      this.finish(run, 'failed', outcome.error ?? 'codex reported a failed login');
+      // The app-server abandons a browser login after 10 minutes itself (`LOGIN_CHATGPT_TIMEOUT`): a timeout too.
+      if (outcome.error === CODEX_LOGIN_TIMED_OUT) this.finish(run, 'timed_out', 'No login was completed within 10 minutes (codex gave up waiting).');
+      else this.finish(run, 'failed', outcome.error ?? 'codex reported a failed login');
       return;
     }
     try {

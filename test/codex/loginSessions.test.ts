@@ -70,6 +70,12 @@ describe('login sessions', () => {
     expect(control.authStatus('f').state).toBe('not-connected');
   });
 
+  it('codex giving up on the login itself (its 10-minute limit) ends timed_out, not failed', async () => {
+    const { control } = setup({ g: { login: 'fail', loginError: 'Login timed out' } });
+    const done = await control.logins.waitForEnd(control.startLogin('g', 'browser').id);
+    expect(done).toMatchObject({ state: 'timed_out', error: expect.stringMatching(/^No login was completed within 10 minutes/) });
+  });
+
   it('cancel: session cancelled, codex told and its process gone', async () => {
     const { control } = setup({ c: { login: 'hang' } });
     const s = control.startLogin('c', 'browser');
