@@ -21,6 +21,8 @@ export interface TranslateContext {
   fastMode: boolean;
   /** Claude session as a UUID (prompt cache key, session headers). */
   sessionId: string;
+  /** The account's codex installation id (`$CODEX_HOME/installation_id`), sent as codex sends it. */
+  installationId: string;
 }
 
 export interface TranslatedRequest {
@@ -224,7 +226,12 @@ export function translateRequest(req: MessagesRequest, ctx: TranslateContext): T
     include: ['reasoning.encrypted_content'],
     prompt_cache_key: ctx.sessionId,
     ...(text ? { text } : {}),
-    client_metadata: { session_id: ctx.sessionId, thread_id: ctx.sessionId, 'x-codex-window-id': `${ctx.sessionId}:0` },
+    client_metadata: {
+      session_id: ctx.sessionId,
+      'x-codex-window-id': `${ctx.sessionId}:0`,
+      'x-codex-installation-id': ctx.installationId,
+      thread_id: ctx.sessionId,
+    },
   };
   return { body, toolNames: names };
 }

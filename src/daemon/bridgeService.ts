@@ -1,4 +1,5 @@
 import { VERSION } from '../shared/version.js';
+import { codexInstallationId } from '../codex/installationId.js';
 import type { BridgeDeps, ProxyOutcome } from './bridge/bridgeDeps.js';
 import type { CodexService } from './codexService.js';
 import type { Daemon } from './daemon.js';
@@ -6,6 +7,17 @@ import type { LimitsKeeper } from './limitsKeeper.js';
 import type { RoutingService } from './routingService.js';
 
 const DEFAULT_UPSTREAM = 'https://chatgpt.com/backend-api/codex';
+
+const installationIds = new Map<string, string>();
+/** Read once per account: the hot path must not touch the disk. */
+function cachedInstallationId(daemon: Daemon, accountId: string): string {
+  let id = installationIds.get(accountId);
+  if (!id) {
+    id = codexInstallationId(daemon.accountHome(accountId));
+    installationIds.set(accountId, id);
+  }
+  return id;
+}
 
 /** The daemon's side of the bridge: routing, credentials, models, settings, and accounting of every request. */
 export function bridgeDeps(daemon: Daemon, codex: CodexService, limits: LimitsKeeper, routing: RoutingService, env: Record<string, string | undefined> = process.env): BridgeDeps {
@@ -23,6 +35,7 @@ export function bridgeDeps(daemon: Daemon, codex: CodexService, limits: LimitsKe
     route: (ctx) => routing.route(ctx),
     credentials: (id, opts) => codex.credentials(id, opts),
     models: (id) => codex.models(id),
+    installationId: (id) => cachedInstallationId(daemon, id),
     settings: () => {
       const s = daemon.store.get().settings;
       return { opusModel: s.opusModel, sonnetModel: s.sonnetModel, haikuModel: s.haikuModel, corsOrigin: s.corsOrigin };

@@ -61,6 +61,11 @@ describe('the bridge in the built daemon', () => {
     expect(msg.content[0]).toMatchObject({ type: 'text', text: SECRET_ANSWER });
     expect(msg.usage).toMatchObject({ input_tokens: 100, cache_read_input_tokens: 20, output_tokens: 7 });
     expect(backend.requests[0]!.headers['chatgpt-account-id']).toBe('acct-work');
+    // The account's codex installation id, as codex keeps it in its home.
+    const idFile = join(h.env.CCBRIDGE_HOME!, 'accounts', accountId, 'codex-home', 'installation_id');
+    const installationId = readFileSync(idFile, 'utf8');
+    expect(installationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((backend.requests[0]!.body as { client_metadata: Record<string, string> }).client_metadata['x-codex-installation-id']).toBe(installationId);
 
     const after = await proxyEvents();
     expect(after).toHaveLength(before + 1);

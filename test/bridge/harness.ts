@@ -57,6 +57,7 @@ export async function startBridge(
     token: () => TOKEN,
     upstreamUrl: backend.url,
     codexVersion: () => '0.169.0',
+    installationId: (id) => `install-${id}`,
     health: () => ({ activeAccount: 'work' }),
     route: (ctx) => {
       state.routeCalls.push(ctx);

@@ -50,7 +50,7 @@ describe('auth and unauthenticated routes', () => {
     h.backend.script({ kind: 'sse', events: sse.response([sse.message('in-process')]) });
     const app = createBridgeApp(
       {
-        version: 'x', token: () => TOKEN, upstreamUrl: h.backend.url, codexVersion: () => '0.169.0', health: () => ({}),
+        version: 'x', token: () => TOKEN, upstreamUrl: h.backend.url, codexVersion: () => '0.169.0', health: () => ({}), installationId: () => 'install-x',
         route: () => [DEFAULT_CANDIDATE], credentials: async () => ({ accessToken: 'a', chatgptAccountId: null }), models: async () => null,
         settings: () => h.state.settings, onUpstreamHeaders: () => {}, onOutcome: () => {},
       },

@@ -11,7 +11,7 @@ import { pairToolCalls, translateRequest, type TranslateContext } from '../../sr
 
 const SESSION = '66d32f60-2b88-4ebb-94db-d5f77f352e9a';
 const model = (slug: string): ResolvedModel => ({ slug, info: findModel(BUILTIN_MODELS, slug), tier: null });
-const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({ model: model('gpt-5.5'), accountId: 'acct1', fastMode: false, sessionId: SESSION, ...over });
+const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({ model: model('gpt-5.5'), accountId: 'acct1', fastMode: false, sessionId: SESSION, installationId: 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4', ...over });
 
 function translate(body: Record<string, unknown>, over: Partial<TranslateContext> = {}) {
   const req = parseMessagesRequest(JSON.stringify({ model: 'claude-opus-4-5', max_tokens: 100, ...body }));
@@ -22,6 +22,7 @@ function translate(body: Record<string, unknown>, over: Partial<TranslateContext
 }
 const user = (content: unknown) => ({ messages: [{ role: 'user', content }] });
 const loadFixture = (path: string) => JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8'));
+const CAPTURE_BODY = loadFixture('codex-capture/chatgpt-tool-round-trip.json').body as { client_metadata: Record<string, string> };
 
 describe('translateRequest: the real Claude Code request', () => {
   const cc = loadFixture('claude-code/first-turn.json').body as MessagesRequest;
@@ -57,7 +58,15 @@ describe('translateRequest: the real Claude Code request', () => {
   it('maps adaptive thinking with display omitted to effort without summaries, and keys the cache by session', () => {
     expect(body.reasoning).toEqual({ effort: 'medium' });
     expect(body.prompt_cache_key).toBe(SESSION);
-    expect(body.client_metadata).toEqual({ session_id: SESSION, thread_id: SESSION, 'x-codex-window-id': `${SESSION}:0` });
+    // The keys and order codex 0.169.0 sends (test/fixtures/codex-capture), minus per-turn ids we do not have.
+    expect(body.client_metadata).toEqual({
+      session_id: SESSION,
+      'x-codex-window-id': `${SESSION}:0`,
+      'x-codex-installation-id': 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4',
+      thread_id: SESSION,
+    });
+    const captured = Object.keys(CAPTURE_BODY.client_metadata).filter((k) => k in body.client_metadata!);
+    expect(Object.keys(body.client_metadata!)).toEqual(captured);
     expect(body).toMatchObject({ store: false, stream: true, include: ['reasoning.encrypted_content'], tool_choice: 'auto', parallel_tool_calls: true });
   });
 

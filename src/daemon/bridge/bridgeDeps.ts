@@ -67,6 +67,8 @@ export interface BridgeDeps {
   ): Promise<{ accessToken: string; chatgptAccountId: string | null }>;
   /** Codex model list for the account (cached by the daemon), or null when unavailable → built-in catalog. */
   models(accountId: string): Promise<CodexModel[] | null>;
+  /** The account's codex installation id (client_metadata), stable across requests. */
+  installationId(accountId: string): string;
   settings(): BridgeSettings;
   /**
    * Passive rate-limit hook (x-codex-* headers), for every upstream response. The headers are Node's own

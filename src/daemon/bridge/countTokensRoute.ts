@@ -18,7 +18,7 @@ export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
     const candidate = defaultCandidate(rt.deps);
     const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
     // The session only keys the upstream cache, which the count ignores.
-    const { body } = translateRequest(req, { model, accountId: candidate?.accountId ?? '', fastMode: false, sessionId: 'count_tokens' });
+    const { body } = translateRequest(req, { model, accountId: candidate?.accountId ?? '', fastMode: false, sessionId: 'count_tokens', installationId: '' });
     return c.json({ input_tokens: await countRequestTokens(body) }, 200, { 'request-id': c.get('requestId') });
   });
   return app;

@@ -65,7 +65,8 @@ async function prepare(rt: BridgeRuntime, r: Routed, candidate: RouteCandidate, 
   rec.outcome.accountName = candidate.accountName;
   const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
   rec.outcome.model = model.slug;
-  const translated = translateRequest(req, { model, accountId: candidate.accountId, fastMode: candidate.fastMode, sessionId });
+  const installationId = rt.deps.installationId(candidate.accountId);
+  const translated = translateRequest(req, { model, accountId: candidate.accountId, fastMode: candidate.fastMode, sessionId, installationId });
   const failure: FailureContext = {
     now: Date.now(),
     accountName: candidate.accountName,
