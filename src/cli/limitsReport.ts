@@ -101,15 +101,33 @@ const SOURCE_WORDS: Record<NonNullable<LimitsReportAccount['source']>, string> =
   persisted: 'saved',
 };
 
-function accountHeading(a: LimitsReportAccount, now: number): string {
+/** The account's heading, then its stale reason on lines of its own when it does not fit beside it. */
+function accountHeading(a: LimitsReportAccount, now: number, width: number): string[] {
   const tags: string[] = [];
   if (a.active) tags.push('active');
   if (!a.enabled) tags.push('disabled');
   else if (a.auth !== 'connected' && a.auth !== 'expiring') tags.push(a.auth);
   if (a.plan) tags.push(a.plan);
-  if (a.stale) tags.push(`stale: ${a.staleReason ?? 'old data'}`);
-  else if (a.fetchedAt && a.source) tags.push(`${SOURCE_WORDS[a.source]} ${ago(a.fetchedAt, now)}`);
-  return [a.name, ...tags].join(' · ');
+  if (!a.stale) {
+    if (a.fetchedAt && a.source) tags.push(`${SOURCE_WORDS[a.source]} ${ago(a.fetchedAt, now)}`);
+    return [[a.name, ...tags].join(' · ')];
+  }
+  const stale = `stale: ${a.staleReason ?? 'old data'}`;
+  const inline = [a.name, ...tags, stale].join(' · ');
+  return inline.length <= width ? [inline] : [[a.name, ...tags, 'stale'].join(' · '), ...wrap(stale, width - 2).map((l) => `  ${l}`)];
+}
+
+/** Word wrap (a long read error is worth reading whole). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
 }
 
 function healthLine(a: LimitsReportAccount, now: number): string | null {
@@ -143,7 +161,7 @@ export function formatLimitsReport(report: LimitsReport, now: number, width = 80
   const route = report.routeAccount ? `requests go to ${report.routeAccount}${report.routeReason ? ` (${report.routeReason})` : ''}` : 'no account to route to';
   lines.push(`routing ${report.routing} · ${route}`);
   for (const a of report.accounts) {
-    lines.push('', accountHeading(a, now));
+    lines.push('', ...accountHeading(a, now, width));
     const health = healthLine(a, now);
     if (health) lines.push(`  ${health}`);
     if (a.buckets.every((b) => b.windows.length === 0)) {

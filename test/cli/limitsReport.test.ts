@@ -153,6 +153,20 @@ describe('limits report', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 
+  it('puts a stale reason too long for the heading on lines of its own, whole', () => {
+    const reason = 'last read failed: codex app-server account/rateLimits/read: failed to fetch codex rate limits: error sending request for url (https://chatgpt.com/backend-api/wham/usage)';
+    const failed = account({ limits: { ...work.limits!, stale: true, staleReason: reason } });
+    const text = formatLimitsReport(buildLimitsReport(view([failed])), NOW, 80);
+    const lines = text.split('\n');
+    expect(lines.slice(2, 5)).toEqual([
+      'work · pro · stale',
+      '  stale: last read failed: codex app-server account/rateLimits/read: failed to',
+      '  fetch codex rate limits: error sending request for url',
+    ]);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(lines.slice(3).join(' ').replace(/\s+/g, ' ')).toContain(reason);
+  });
+
   it('says so when there are no accounts', () => {
     expect(formatLimitsReport(buildLimitsReport(view([])), NOW)).toContain('ccbridge add');
   });
