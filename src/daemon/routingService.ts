@@ -81,7 +81,8 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, codex: Pick<C
       // Requests without a session of their own are measured against the active account: no switch after one
       // means they went back to it (its reset passed, its cool-down ended), which is a switch too.
       const to = decision.kind === 'route' ? decision.candidates[0] : undefined;
-      if (key === '*' && last && to && to !== last.to) logSwitch(state, key, { from: last.to, to, why: `back to the active account ${nameOf(state, to)}` });
+      const chosen = to === state.activeAccountId ? 'active' : to === state.defaultAccountId ? 'default' : null;
+      if (key === '*' && last && to && chosen && to !== last.to) logSwitch(state, key, { from: last.to, to, why: `back to the ${chosen} account ${nameOf(state, to)}` });
       return;
     }
     if (last?.from === switched.from && last.to === switched.to) return;
