@@ -5,7 +5,8 @@ import type { UpstreamError } from './upstreamEvents.js';
  * Upstream failures (HTTP errors before the stream, `response.failed` / `error` events in it) → the
  * Anthropic error Claude Code should see, plus a kind the router uses (failover, cooldown, refresh).
  */
-export type FailureKind = 'usage_limit' | 'rate_limit' | 'unauthorized' | 'overloaded' | 'context_length' | 'invalid_request' | 'other';
+/** `credentials`: the account could not produce a token at all (needs login, refresh failing, codex missing). */
+export type FailureKind = 'usage_limit' | 'rate_limit' | 'unauthorized' | 'credentials' | 'overloaded' | 'context_length' | 'invalid_request' | 'other';
 
 export interface UpstreamFailure {
   kind: FailureKind;

@@ -163,6 +163,8 @@ export function startRouting(daemon: Daemon, limits: LimitsKeeper, codex: Pick<C
           codex.markNeedsLogin(accountId, `the Codex backend rejects ${name}'s login even after a token refresh; it is out of rotation until you run \`ccbridge connect ${name}\``);
           break;
         }
+        case 'credentials':
+          break; // the token keeper already marked a login that is gone for good
         case 'overloaded':
         case 'other':
           health.markCooldown(accountId, t + COOLDOWN_MS, failure.kind === 'overloaded' ? 'overloaded' : 'upstream error');

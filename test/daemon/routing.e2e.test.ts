@@ -1,5 +1,5 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -177,6 +177,24 @@ describe('failover before the first byte', () => {
     const deadline = Date.now() + 8000;
     while ((await alpha()).needsLogin && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await alpha()).toMatchObject({ needsLogin: false, auth: { state: 'connected' } });
+  });
+
+  it('an account whose token cannot be refreshed any more fails over to the next one before anything is sent', async () => {
+    const home = join(h.env.CCBRIDGE_HOME!, 'accounts', ids.alpha, 'codex-home');
+    writeAuthJson(home, makeTokens({ chatgptAccountId: 'acct-alpha', email: 'alpha@example.com' }, { accessTtlSec: -60 }));
+    writeFileSync(join(home, 'fake-codex.json'), JSON.stringify({ refresh: 'permanent' }));
+    try {
+      answer({ beta: { events: sse.response([sse.message('from beta')]) } });
+      expect(await ask().finalText()).toBe('from beta');
+      expect(served()).toEqual(['beta']); // alpha never reached the backend
+      expect((await state()).accounts.find((a) => a.id === ids.alpha)).toMatchObject({ needsLogin: true });
+    } finally {
+      // A new login puts alpha back in rotation for the tests after this one.
+      rmSync(join(home, 'fake-codex.json'));
+      writeAuthJson(home, makeTokens({ chatgptAccountId: 'acct-alpha', email: 'alpha@example.com' }));
+      const deadline = Date.now() + 8000;
+      while ((await state()).accounts.find((a) => a.id === ids.alpha)!.needsLogin && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    }
   });
 
   it('an in-stream response.failed overload before any output fails over, and cools the account down', async () => {

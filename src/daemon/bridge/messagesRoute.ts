@@ -101,10 +101,19 @@ async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promi
       failure: p.failure,
       onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, h),
     });
-  const creds = await rt.deps.credentials(p.candidate.accountId);
+  // An account that cannot produce a token (needs login, refresh failing, codex missing) is a failed
+  // attempt like any other, so the request can still go to the next account.
+  const credentials = (opts?: { forceRefresh: true; rejectedAccessToken: string }) =>
+    rt.deps.credentials(p.candidate.accountId, opts).catch((err: unknown): UpstreamFailure => {
+      if (err instanceof CcbridgeError) return { kind: 'credentials', error: toAnthropicError(err) };
+      throw err;
+    });
+  const creds = await credentials();
+  if ('kind' in creds) return { ok: false, failure: creds };
   const first = await attempt(creds);
   if (first.ok || first.failure.kind !== 'unauthorized') return first;
-  return attempt(await rt.deps.credentials(p.candidate.accountId, { forceRefresh: true, rejectedAccessToken: creds.accessToken }));
+  const fresh = await credentials({ forceRefresh: true, rejectedAccessToken: creds.accessToken });
+  return 'kind' in fresh ? { ok: false, failure: fresh } : attempt(fresh);
 }
 
 /**

@@ -3,10 +3,11 @@ import type { RouteCandidate } from './bridgeDeps.js';
 import type { OpenResult } from './openUpstream.js';
 
 /**
- * Failures another account may not have: its quota, throttling, overload, a login the backend rejects,
- * unknown upstream errors. A request's own faults (bad input, prompt too long) would fail everywhere.
+ * Failures another account may not have: its quota, throttling, overload, a login the backend rejects or
+ * cannot be refreshed, unknown upstream errors. A request's own faults (bad input, prompt too long) would
+ * fail everywhere.
  */
-const FAILOVER_KINDS: ReadonlySet<FailureKind> = new Set(['usage_limit', 'rate_limit', 'overloaded', 'unauthorized', 'other']);
+const FAILOVER_KINDS: ReadonlySet<FailureKind> = new Set(['usage_limit', 'rate_limit', 'overloaded', 'unauthorized', 'credentials', 'other']);
 
 export type Committed<P> = { ok: true; candidate: RouteCandidate; prepared: P; opened: Extract<OpenResult, { ok: true }> };
 export type Failed<P> = { ok: false; candidate: RouteCandidate; prepared: P; failure: UpstreamFailure };
