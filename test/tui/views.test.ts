@@ -157,6 +157,11 @@ describe('statusLine', () => {
     expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 45))).toBe('● live  http://127.0.0.1:9000  ★ work');
   });
 
+  it('shows where requests go when failover moved them off the active account', () => {
+    const view = makeView({ activeAccountId: 'wrk1', routeAccountId: 'prs2' });
+    expect(lineText(statusLine(view, { status: 'live' }, NOW, 200))).toContain('★ work → personal');
+  });
+
   it('names the route account when none is active', () => {
     const view = makeView({ activeAccountId: null, routeAccountId: 'prs2' });
     expect(lineText(statusLine(view, { status: 'live' }, NOW, 200))).toContain('→ personal (default)');

@@ -26,7 +26,14 @@ export function statusLine(view: StateView | null, connection: Connection, now: 
   if (!view) return [seg(badge.text, badge.tone)];
   const active = view.activeAccountId ? accountById(view, view.activeAccountId) : null;
   const route = view.routeAccountId ? accountById(view, view.routeAccountId) : null;
-  const who = active ? `★ ${active.name}` : route ? `→ ${route.name} (default)` : 'no account';
+  // When failover moved requests off the active account, say where they go now.
+  const who = active
+    ? route && route.id !== active.id
+      ? `★ ${active.name} → ${route.name}`
+      : `★ ${active.name}`
+    : route
+      ? `→ ${route.name} (default)`
+      : 'no account';
   const s = view.stats;
   const rest = joinFitting(
     [
