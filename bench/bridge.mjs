@@ -59,7 +59,7 @@ if (role) {
   } else if (role === 'bridge') {
     const upstreamUrl = args.find((a) => a.startsWith('--upstream=')).slice(11);
     const deps = {
-      version: 'bench', token: () => TOKEN, upstreamUrl, codexVersion: () => '0.169.0', health: () => ({}),
+      version: 'bench', token: () => TOKEN, upstreamUrl, codexVersion: () => '0.169.0', installationId: () => 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4', health: () => ({}),
       route: () => [{ accountId: 'acct1', accountName: 'bench', model: null, fastMode: false }],
       credentials: async () => ({ accessToken: 'bench-access', chatgptAccountId: 'bench-chatgpt' }),
       models: async () => null,
