@@ -45,9 +45,17 @@ describe('graceful stop', () => {
     const { stream, firstDelta } = startStream();
     await firstDelta;
     const stopping = run(h, ['stop', '--json']);
-    // Give the daemon a moment to close its listener, then a new connection must be refused.
-    await new Promise((r) => setTimeout(r, 200));
-    await expect(fetch(`http://127.0.0.1:${h.port}/health`)).rejects.toThrow();
+    // While it drains, the daemon refuses new connections (polled: `stop` itself needs a moment to start).
+    let refused = false;
+    const deadline = Date.now() + 10_000;
+    while (!refused && Date.now() < deadline) {
+      refused = await fetch(`http://127.0.0.1:${h.port}/health`).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(refused).toBe(true);
     const text = await stream.finalText();
     expect(text).toBe(WORDS.join(''));
     const stopped = await stopping;
