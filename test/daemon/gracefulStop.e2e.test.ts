@@ -13,7 +13,8 @@ let h: TestHome;
 let backend: FakeCodexBackend;
 let client: Anthropic;
 
-const WORDS = Array.from({ length: 12 }, (_, i) => `w${i} `);
+// Long enough (2.5 s) that `stop` lands mid-stream even on a loaded machine.
+const WORDS = Array.from({ length: 25 }, (_, i) => `w${i} `);
 
 async function setup(extra: NodeJS.ProcessEnv = {}): Promise<void> {
   backend = await startFakeCodexBackend();
@@ -22,7 +23,7 @@ async function setup(extra: NodeJS.ProcessEnv = {}): Promise<void> {
   writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-work' }));
   const token = (await ok(h, ['token'])).trim();
   client = new Anthropic({ baseURL: `http://127.0.0.1:${h.port}/anthropic`, authToken: token, apiKey: null, maxRetries: 0 });
-  // A slow answer: 12 text deltas, 100 ms apart.
+  // A slow answer: 25 text deltas, 100 ms apart.
   backend.script({ kind: 'sse', events: sse.response([sse.message(WORDS)]), eventDelayMs: 100 });
 }
 
