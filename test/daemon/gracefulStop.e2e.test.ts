@@ -44,6 +44,8 @@ describe('graceful stop', () => {
     await setup();
     const pid = daemonPid(h)!;
     const { stream, firstDelta } = startStream();
+    let streamDone = false;
+    void stream.done().then(() => (streamDone = true));
     await firstDelta;
     const stopping = run(h, ['stop', '--json']);
     // While it drains, the daemon refuses new connections (polled: `stop` itself needs a moment to start).
@@ -57,6 +59,7 @@ describe('graceful stop', () => {
       if (!refused) await new Promise((r) => setTimeout(r, 20));
     }
     expect(refused).toBe(true);
+    expect(streamDone).toBe(false); // the stop really landed mid-stream
     const text = await stream.finalText();
     expect(text).toBe(WORDS.join(''));
     const stopped = await stopping;
