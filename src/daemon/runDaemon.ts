@@ -90,7 +90,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
         if (!drained) daemon.log({ level: 'warn', category: 'system', message: 'in-flight requests cut at the stop deadline' });
         await controlInflight.drain(1000);
         await daemon.runShutdownHooks();
-        removeIfOurs(paths.pidFile);
+        removeQuietly(paths.pidFile);
         if (existsSync(paths.socketPath)) unlinkSync(paths.socketPath);
         daemon.log({ level: 'info', category: 'system', message: 'daemon stopped' });
         resolveStopped();
@@ -128,7 +128,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
   }
 }
 
-function removeIfOurs(pidFile: string): void {
+function removeQuietly(pidFile: string): void {
   try {
     if (existsSync(pidFile)) unlinkSync(pidFile);
   } catch {
