@@ -3,8 +3,11 @@
 // bridge (createBridgeApp on @hono/node-server), each side in its own process, measuring time to first byte and
 // total time at concurrency 1/16/64, translation throughput on a 20k-delta stream, and the bridge's idle RSS.
 // Usage: node bench/bridge.mjs [--json] [--quick] [--profile]
-// It compiles the TypeScript sources it needs with esbuild into a temp dir (no build step required).
-// --profile writes the bridge process's CPU profile (*.cpuprofile) into the current directory.
+// It compiles the TypeScript sources it needs with esbuild into a temp dir (no build step required), the way
+// build.mjs builds the daemon: minified, with lazily imported modules (the tokenizer tables) split into
+// chunks that load only when used, so the bridge's memory is the daemon's.
+// --profile writes the bridge process's CPU profile (*.cpuprofile) into the current directory (unminified,
+// for readable names).
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -17,7 +20,7 @@ const args = process.argv.slice(2);
 const role = args.find((a) => a.startsWith('--role='))?.slice(7);
 const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 
-/** Compiles the bridge app and the fake backend (TypeScript sources) into one temp ESM module. */
+/** Compiles the bridge app and the fake backend (TypeScript sources) into a temp ESM entry plus lazy chunks. */
 async function compile(outdir) {
   const { build } = await import('esbuild');
   const entry = join(outdir, 'entry.ts');
@@ -29,7 +32,9 @@ async function compile(outdir) {
       `export { createAdaptorServer } from '@hono/node-server';`,
     ].join('\n'),
   );
-  await build({ entryPoints: [entry], outfile: join(outdir, 'bench-bundle.mjs'), bundle: true, platform: 'node', format: 'esm', target: 'node20', nodePaths: [join(root, 'node_modules')], logLevel: 'error',
+  await build({ entryPoints: { 'bench-bundle': entry }, outdir, outExtension: { '.js': '.mjs' }, chunkNames: 'chunks/[name]-[hash]', splitting: true,
+    bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: !args.includes('--profile'), define: { 'process.env.NODE_ENV': '"production"' },
+    nodePaths: [join(root, 'node_modules')], logLevel: 'error',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" } });
   return join(outdir, 'bench-bundle.mjs');
 }
