@@ -6,6 +6,7 @@ import { resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';
 import type { ApiError } from '../shared/schemas/api.js';
 import { VERSION } from '../shared/version.js';
+import { daemonProcessEnv } from '../shared/daemonEnv.js';
 import { ALREADY_RUNNING_EXIT } from '../daemon/daemonLock.js';
 
 const START_DEADLINE_MS = Number(process.env.CCBRIDGE_START_TIMEOUT_MS ?? 15_000);
@@ -136,7 +137,7 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
   const child = spawn(process.execPath, [process.argv[1]!, 'start', '--foreground', ...args], {
     detached: true,
     stdio: ['ignore', logFd, logFd],
-    env: process.env,
+    env: daemonProcessEnv(process.env),
   });
   closeSync(logFd);
   let exit: { code: number | null } | null = null;

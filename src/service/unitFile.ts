@@ -1,3 +1,4 @@
+import { daemonProcessEnv } from '../shared/daemonEnv.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ALREADY_RUNNING_EXIT } from '../daemon/daemonLock.js';
@@ -27,9 +28,9 @@ export function userUnitDir(env: Env = process.env): string {
  */
 export function serviceEnvironment(env: Env): Record<string, string> {
   const pinned: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
+  for (const [key, value] of Object.entries(daemonProcessEnv(env))) {
     if (value === undefined || value === '') continue;
-    if (key.startsWith('CCBRIDGE_') || key === 'XDG_DATA_HOME' || key === 'CLAUDE_SETTINGS_PATH' || key === 'PATH') pinned[key] = value;
+    if (key.startsWith('CCBRIDGE_') || key === 'XDG_DATA_HOME' || key === 'CLAUDE_SETTINGS_PATH' || key === 'PATH' || key === 'MALLOC_ARENA_MAX') pinned[key] = value;
   }
   pinned.CCBRIDGE_HOST = '127.0.0.1';
   return Object.fromEntries(Object.entries(pinned).sort(([a], [b]) => a.localeCompare(b)));

@@ -27,6 +27,10 @@ describe('daemon lifecycle', () => {
     const again = await okJson(h, ['start']);
     expect(again).toMatchObject({ started: false, pid: started.pid });
 
+    // Started with two malloc arenas (lower idle RSS after traffic) unless the user set their own.
+    const environ = readFileSync(`/proc/${started.pid}/environ`, 'utf8').split('\0');
+    expect(environ).toContain('MALLOC_ARENA_MAX=2');
+
     const status = await okJson(h, ['status']);
     expect(status).toMatchObject({ running: true, pid: started.pid, version: expect.any(String), activeAccount: null });
 
