@@ -88,7 +88,9 @@ if (role) {
 
 function spawnRole(r, bundle, extra = []) {
   const profile = r === 'bridge' && args.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}`] : [];
-  const child = fork(fileURLToPath(import.meta.url), [`--role=${r}`, `--bundle=${bundle}`, ...extra], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc', ...profile] });
+  // The bridge runs with the environment the daemon gets (src/shared/daemonEnv.ts: MALLOC_ARENA_MAX=2).
+  const env = r === 'bridge' ? { MALLOC_ARENA_MAX: '2', ...process.env } : process.env;
+  const child = fork(fileURLToPath(import.meta.url), [`--role=${r}`, `--bundle=${bundle}`, ...extra], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc', ...profile], env });
   return new Promise((resolve) => child.once('message', (m) => resolve({ child, ...m })));
 }
 
