@@ -35,6 +35,7 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
     const r = await run(h, ['connect', 'work', '--no-browser']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Open this link in a browser to sign in work to ChatGPT:\n\n {2}https:\/\/auth\.openai\.com\/oauth\/authorize\?/);
+    expect(r.stdout).toContain('use `ccbridge connect work --device-auth` instead');
     expect(r.stdout).toContain('connected work as user@example.com (pro)');
     expect(statSync(join(homeOf(id), 'auth.json')).mode & 0o777).toBe(0o600);
     expect(statSync(homeOf(id)).mode & 0o777).toBe(0o700);

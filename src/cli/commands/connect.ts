@@ -21,7 +21,9 @@ function instructions(s: LoginSession, name: string, opened: boolean): string {
     return `To sign in ${name} to ChatGPT, open ${s.verificationUrl} on any device and enter the code\n\n    ${s.userCode}\n`;
   }
   const how = opened ? 'Your browser should open; if it does not, open this link' : 'Open this link in a browser';
-  return `${how} to sign in ${name} to ChatGPT:\n\n  ${s.authUrl}\n`;
+  // The sign-in redirects to a callback on this machine's localhost, which a browser elsewhere cannot reach.
+  const remote = opened ? '' : `\nOn a remote or headless machine, use \`ccbridge connect ${name} --device-auth\` instead.\n`;
+  return `${how} to sign in ${name} to ChatGPT:\n\n  ${s.authUrl}\n${remote}`;
 }
 
 function failure(s: LoginSession, name: string): CcbridgeError {
