@@ -1,6 +1,7 @@
 import { VERSION } from '../shared/version.js';
 import { codexInstallationId } from '../codex/installationId.js';
 import type { BridgeDeps, ProxyOutcome } from './bridge/bridgeDeps.js';
+import { createUpstreamTransport } from './bridge/upstreamTransport.js';
 import type { CodexService } from './codexService.js';
 import type { Daemon } from './daemon.js';
 import type { LimitsKeeper } from './limitsKeeper.js';
@@ -26,10 +27,12 @@ export function bridgeDeps(daemon: Daemon, codex: CodexService, limits: LimitsKe
     const id = daemon.providers.routeAccountId(state);
     return state.accounts.find((a) => a.id === id)?.name ?? null;
   };
+  const upstreamUrl = env.CCBRIDGE_UPSTREAM_URL || DEFAULT_UPSTREAM;
   return {
     version: VERSION,
     token: () => daemon.ensureToken(),
-    upstreamUrl: env.CCBRIDGE_UPSTREAM_URL || DEFAULT_UPSTREAM,
+    upstreamUrl,
+    upstreamTransport: createUpstreamTransport(new URL(upstreamUrl), env, (e) => daemon.log({ ...e, category: 'system' })),
     codexVersion: () => codex.codexVersion(),
     health: () => ({ status: 'ok', activeAccount: routeName() }),
     route: (ctx) => routing.route(ctx),

@@ -1,4 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { UpstreamEvent, UpstreamItem, UpstreamUsage } from '../../src/bridge/upstreamEvents.js';
 
@@ -181,13 +182,14 @@ async function play(s: Scripted, res: ServerResponse): Promise<void> {
 
 export const DEFAULT_REPLY: Scripted = { kind: 'sse', events: sse.response([sse.message('ok')]) };
 
-export async function startFakeCodexBackend(): Promise<FakeCodexBackend> {
+/** `tls`: serve https with this certificate (test/fakes/tlsCert.ts) instead of plain http. */
+export async function startFakeCodexBackend(opts: { tls?: { cert: string; key: string } } = {}): Promise<FakeCodexBackend> {
   const requests: RecordedRequest[] = [];
   const queue: Scripted[] = [];
   let handler: Handler | null = null;
   const waiters: { n: number; resolve: () => void }[] = [];
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -217,12 +219,13 @@ export async function startFakeCodexBackend(): Promise<FakeCodexBackend> {
       }
       void play(queue.shift() ?? fake.fallback, res).catch(() => res.destroy());
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer(opts.tls, onRequest) : createServer(onRequest);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
   const fake: FakeCodexBackend = {
-    url: `http://127.0.0.1:${port}/backend-api/codex`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/backend-api/codex`,
     requests,
     script: (...responses) => void queue.push(...responses),
     handle: (fn) => void (handler = fn),

@@ -1,5 +1,6 @@
 import type { CodexModel } from '../../bridge/codexModels.js';
 import type { FailureKind, UpstreamFailure } from '../../bridge/upstreamErrors.js';
+import type { UpstreamTransport } from './upstreamTransport.js';
 
 /** Where one request may go: the first candidate serves it, the rest are failover targets. */
 export interface RouteCandidate {
@@ -47,6 +48,8 @@ export interface BridgeDeps {
   token(): string;
   /** CCBRIDGE_UPSTREAM_URL, default https://chatgpt.com/backend-api/codex */
   upstreamUrl: string;
+  /** How to reach `upstreamUrl` (proxy, CA), built once at daemon start; default: direct keep-alive. */
+  upstreamTransport?: UpstreamTransport;
   /** e.g. "0.169.0", from `codex --version` on this machine. */
   codexVersion(): string;
   /** Extra fields for GET /health (active account name, …; no secrets). */

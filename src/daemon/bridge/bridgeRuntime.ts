@@ -1,10 +1,13 @@
 import type { BridgeDeps } from './bridgeDeps.js';
+import type { UpstreamTransport } from './upstreamTransport.js';
 
 /** What every bridge route shares: the daemon's deps plus fixed per-app settings. */
 export interface BridgeRuntime {
   deps: BridgeDeps;
   /** `{upstreamUrl}/responses` */
   responsesUrl: URL;
+  /** Every upstream request goes through this one transport (keep-alive agent, proxy, CA). */
+  upstreamTransport: UpstreamTransport;
   /** codex's User-Agent for the installed codex version on this host. */
   userAgent(): string;
   /** Quiet time before a `ping` (and before a silent upstream is committed to anyway). */

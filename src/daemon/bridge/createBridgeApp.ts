@@ -13,6 +13,7 @@ import { detectHostInfo } from './hostInfo.js';
 import { messagesRoute } from './messagesRoute.js';
 import { modelsRoute } from './modelsRoute.js';
 import { UPSTREAM_IDLE_LIMIT_MS } from './pumpSse.js';
+import { createUpstreamTransport } from './upstreamTransport.js';
 
 export type { BridgeDeps, BridgeSettings, ProxyOutcome, RouteCandidate } from './bridgeDeps.js';
 
@@ -32,9 +33,11 @@ export interface BridgeAppOptions {
 export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): Hono<BridgeEnv> {
   const host = opts.hostInfo ?? detectHostInfo();
   let ua = { version: '', value: '' };
+  const responsesUrl = new URL(`${deps.upstreamUrl.replace(/\/+$/, '')}/responses`);
   const rt: BridgeRuntime = {
     deps,
-    responsesUrl: new URL(`${deps.upstreamUrl.replace(/\/+$/, '')}/responses`),
+    responsesUrl,
+    upstreamTransport: deps.upstreamTransport ?? createUpstreamTransport(responsesUrl, {}, () => {}),
     userAgent: () => {
       const version = deps.codexVersion();
       if (ua.version !== version) ua = { version, value: codexUserAgent(version, host) };

@@ -85,6 +85,7 @@ async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promi
   const attempt = (creds: { accessToken: string; chatgptAccountId: string | null }) =>
     openUpstream({
       url: rt.responsesUrl,
+      transport: rt.upstreamTransport,
       headers: upstreamHeaders({
         accessToken: creds.accessToken,
         chatgptAccountId: creds.chatgptAccountId,

@@ -4,6 +4,7 @@ import { classifyHttpFailure, classifyStreamFailure, type FailureContext, type U
 import { upstreamEventError, type UpstreamEvent } from '../../bridge/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 import { postUpstream, readErrorBody, UpstreamEventSource } from './upstreamClient.js';
+import type { UpstreamTransport } from './upstreamTransport.js';
 
 /**
  * One upstream attempt as a single step: send the request and wait for its first output event. It either
@@ -13,6 +14,8 @@ import { postUpstream, readErrorBody, UpstreamEventSource } from './upstreamClie
 
 export interface UpstreamAttempt {
   url: URL;
+  /** The daemon's one upstream transport (keep-alive agent, proxy, CA). */
+  transport: UpstreamTransport;
   headers: Record<string, string>;
   body: string;
   cancel: Cancellation;
@@ -46,7 +49,7 @@ function unreachable(url: URL, err: unknown): UpstreamFailure {
 export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
   let res: IncomingMessage;
   try {
-    res = await postUpstream(a.url, a.headers, a.body, a.cancel);
+    res = await postUpstream(a.url, a.transport, a.headers, a.body, a.cancel);
   } catch (err) {
     if (a.cancel.cancelled) throw err;
     return { ok: false, failure: unreachable(a.url, err) };

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { extraCaFile, hasPemCertificate, proxyFor, proxyLabel, type Env } from '../../bridge/upstreamNetwork.js';
+
+export interface NetworkLogEvent {
+  level: 'info' | 'warn';
+  message: string;
+}
+
+/** How every upstream request is sent: built once, handed to each request as is. */
+export interface UpstreamTransport {
+  agent: http.Agent;
+  /**
+   * TLS context trusting Node's default roots plus the extra CA file; undefined: Node's defaults. A context
+   * rather than a `ca` option: built once instead of per connection, and not folded into the agent's pool key.
+   * Passed per request because https-proxy-agent upgrades the tunnel with the request's TLS options only.
+   */
+  secureContext: SecureContext | undefined;
+}
+
+/** Node's default roots plus the PEM file codex is told to trust, or undefined (defaults) when none is usable. */
+function extraCaContext(env: Env, log: (e: NetworkLogEvent) => void): SecureContext | undefined {
+  const file = extraCaFile(env);
+  if (!file) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(file.path, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    log({ level: 'warn', message: `${file.variable}=${file.path} cannot be read (${reason}); the bridge uses the default CA certificates` });
+    return undefined;
+  }
+  if (!hasPemCertificate(pem)) {
+    log({ level: 'warn', message: `${file.variable}=${file.path} holds no PEM certificate; the bridge uses the default CA certificates` });
+    return undefined;
+  }
+  log({ level: 'info', message: `bridge upstream trusts extra CA certificates from ${file.variable}=${file.path}` });
+  return createSecureContext({ ca: [...rootCertificates, pem] });
+}
+
+/**
+ * The transport for every request to `target`, built once at daemon start: one keep-alive agent, direct or
+ * through the environment's proxy (an HTTP CONNECT tunnel for https upstreams; https-proxy-agent keeps
+ * tunnelled sockets in Node's keep-alive pool), trusting the extra CA file when one is set.
+ */
+export function createUpstreamTransport(target: URL, env: Env, log: (e: NetworkLogEvent) => void): UpstreamTransport {
+  const secure = target.protocol === 'https:';
+  const secureContext = secure ? extraCaContext(env, log) : undefined;
+  return { agent: upstreamAgent(target, env, log), secureContext };
+}
+
+function upstreamAgent(target: URL, env: Env, log: (e: NetworkLogEvent) => void): http.Agent {
+  const secure = target.protocol === 'https:';
+  const options = { keepAlive: true, scheduling: 'lifo' as const };
+  const decision = proxyFor(target, env);
+  switch (decision.kind) {
+    case 'proxy': {
+      const { url, variable } = decision.proxy;
+      log({ level: 'info', message: `bridge upstream ${target.host} goes through the proxy ${proxyLabel(url)} (${variable})` });
+      return secure ? new HttpsProxyAgent(url, options) : new HttpProxyAgent(url, options);
+    }
+    case 'bypassed':
+      log({ level: 'info', message: `bridge upstream ${target.host} is in NO_PROXY: connecting directly despite ${decision.variable}` });
+      break;
+    case 'unsupported':
+      log({ level: 'warn', message: `${decision.variable} ignored: ${decision.reason}; the bridge connects directly` });
+      break;
+    case 'direct':
+      break;
+  }
+  return secure ? new https.Agent(options) : new http.Agent(options);
+}
