@@ -21,7 +21,7 @@ export function postUpstream(url: URL, transport: UpstreamTransport, headers: Re
       method: 'POST',
       // Named, not inferred: https-proxy-agent otherwise guesses it from a stack trace, per request and again
       // when the socket is freed, where the guess differs and the tunnel never returns to the keep-alive pool.
-      protocol: url.protocol,
+      protocol: secure ? 'https:' : 'http:',
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: url.port,
       path: url.pathname + url.search,
