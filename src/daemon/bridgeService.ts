@@ -9,17 +9,6 @@ import type { RoutingService } from './routingService.js';
 
 const DEFAULT_UPSTREAM = 'https://chatgpt.com/backend-api/codex';
 
-const installationIds = new Map<string, string>();
-/** Read once per account: the hot path must not touch the disk. */
-function cachedInstallationId(daemon: Daemon, accountId: string): string {
-  let id = installationIds.get(accountId);
-  if (!id) {
-    id = codexInstallationId(daemon.accountHome(accountId));
-    installationIds.set(accountId, id);
-  }
-  return id;
-}
-
 /** The daemon's side of the bridge: routing, credentials, models, settings, and accounting of every request. */
 export function bridgeDeps(daemon: Daemon, codex: CodexService, limits: LimitsKeeper, routing: RoutingService, env: Record<string, string | undefined> = process.env): BridgeDeps {
   const routeName = () => {
@@ -28,6 +17,16 @@ export function bridgeDeps(daemon: Daemon, codex: CodexService, limits: LimitsKe
     return state.accounts.find((a) => a.id === id)?.name ?? null;
   };
   const upstreamUrl = env.CCBRIDGE_UPSTREAM_URL || DEFAULT_UPSTREAM;
+  // Read once per account and kept with this daemon: the hot path must not touch the disk.
+  const installationIds = new Map<string, string>();
+  const installationId = (accountId: string): string => {
+    let id = installationIds.get(accountId);
+    if (!id) {
+      id = codexInstallationId(daemon.accountHome(accountId));
+      installationIds.set(accountId, id);
+    }
+    return id;
+  };
   return {
     version: VERSION,
     token: () => daemon.ensureToken(),
@@ -38,7 +37,7 @@ export function bridgeDeps(daemon: Daemon, codex: CodexService, limits: LimitsKe
     route: (ctx) => routing.route(ctx),
     credentials: (id, opts) => codex.credentials(id, opts),
     models: (id) => codex.models(id),
-    installationId: (id) => cachedInstallationId(daemon, id),
+    installationId,
     settings: () => {
       const s = daemon.store.get().settings;
       return { opusModel: s.opusModel, sonnetModel: s.sonnetModel, haikuModel: s.haikuModel, corsOrigin: s.corsOrigin };
