@@ -62,7 +62,9 @@ const { marked } = await import('marked');
 const manSource = 'man/ccbridge.1.md';
 markedMan.manVersion = pkg.version;
 markedMan.manual = 'ccbridge manual';
-markedMan.date = process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : statSync(manSource).mtimeMs;
+markedMan.date = process.env.SOURCE_DATE_EPOCH
+  ? Number(process.env.SOURCE_DATE_EPOCH) * 1000
+  : statSync(manSource).mtimeMs;
 marked.use(markedMan);
 writeFileSync(`man/ccbridge.1.tmp-${process.pid}`, marked.parse(readFileSync(manSource, 'utf8')));
 renameSync(`man/ccbridge.1.tmp-${process.pid}`, 'man/ccbridge.1');

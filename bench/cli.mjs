@@ -23,7 +23,8 @@ function median(cmd, args) {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(cmd, args, { env, stdio: 'ignore' });
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    if (r.status !== 0 && !(args.includes('status') && r.status === 1)) throw new Error(`${args.join(' ')} exited ${r.status}`);
+    if (r.status !== 0 && !(args.includes('status') && r.status === 1))
+      throw new Error(`${args.join(' ')} exited ${r.status}`);
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)];

@@ -2,7 +2,6 @@ import type { ClaudeEnv } from '../shared/schemas/integration.js';
 import type { Settings } from '../shared/schemas/settings.js';
 import { PIN_HEADER, TIER_ALIASES } from '../shared/bridgeNames.js';
 
-
 /**
  * Non-streaming calls wait for the whole translated answer, and the bridge may retry a turn on another
  * account before the first byte; a high-effort Codex turn can then pass Claude Code's 10-minute default.

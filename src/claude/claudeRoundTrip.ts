@@ -1,5 +1,10 @@
 import { errorMessage } from '../shared/errors.js';
-import type { ClaudeEnv, IntegrationTestResult, IntegrationTestStep, SettingsFileStatus } from '../shared/schemas/integration.js';
+import type {
+  ClaudeEnv,
+  IntegrationTestResult,
+  IntegrationTestStep,
+  SettingsFileStatus,
+} from '../shared/schemas/integration.js';
 
 export interface RoundTripInput {
   /** The bridge's root URL (its /health lives there). */
@@ -26,7 +31,10 @@ export function claudeHeaders(env: ClaudeEnv): Record<string, string> {
   return headers;
 }
 
-async function timed(name: string, fn: () => Promise<Omit<IntegrationTestStep, 'name' | 'ms'>>): Promise<IntegrationTestStep> {
+async function timed(
+  name: string,
+  fn: () => Promise<Omit<IntegrationTestStep, 'name' | 'ms'>>,
+): Promise<IntegrationTestStep> {
   const started = performance.now();
   let outcome: Omit<IntegrationTestStep, 'name' | 'ms'>;
   try {
@@ -44,7 +52,12 @@ function settingsStep(file: RoundTripInput['settingsFile']): IntegrationTestStep
     missing: `${file.path} does not exist; run \`ccbridge apply-claude\` (or start sessions with \`ccbridge claude\`)`,
     invalid: `${file.path} is not valid JSON; fix it, then run \`ccbridge apply-claude\``,
   };
-  return { name: 'settings file', status: file.status === 'up-to-date' ? 'ok' : 'warn', detail: detail[file.status], ms: 0 };
+  return {
+    name: 'settings file',
+    status: file.status === 'up-to-date' ? 'ok' : 'warn',
+    detail: detail[file.status],
+    ms: 0,
+  };
 }
 
 /**
@@ -74,7 +87,10 @@ interface MessageReply {
  * A real round trip through the bridge with the generated settings: the settings file, the bridge's
  * /health, then a tiny `messages` call made the way Claude Code makes it. Stops at the first failure.
  */
-export async function claudeRoundTrip(input: RoundTripInput, fetchImpl: typeof fetch = fetch): Promise<IntegrationTestResult> {
+export async function claudeRoundTrip(
+  input: RoundTripInput,
+  fetchImpl: typeof fetch = fetch,
+): Promise<IntegrationTestResult> {
   const baseUrl = input.env.ANTHROPIC_BASE_URL ?? '';
   const model = input.env.ANTHROPIC_MODEL ?? '';
   const steps: IntegrationTestStep[] = [settingsStep(input.settingsFile)];
@@ -96,15 +112,26 @@ export async function claudeRoundTrip(input: RoundTripInput, fetchImpl: typeof f
       const res = await fetchImpl(url, {
         method: 'POST',
         headers: claudeHeaders(input.env),
-        body: JSON.stringify({ model, max_tokens: 32, messages: [{ role: 'user', content: 'Reply with the single word OK.' }] }),
+        body: JSON.stringify({
+          model,
+          max_tokens: 32,
+          messages: [{ role: 'user', content: 'Reply with the single word OK.' }],
+        }),
         signal: AbortSignal.timeout(MESSAGES_TIMEOUT_MS),
       });
       const text = await res.text();
       if (!res.ok) return { status: 'failed', detail: errorDetail(res.status, text, url) };
       const reply = JSON.parse(text) as MessageReply;
-      if (reply.type !== 'message') return { status: 'failed', detail: `HTTP ${res.status} but the body is not an Anthropic message` };
-      const said = (reply.content ?? []).filter((b) => b.type === 'text').map((b) => b.text ?? '').join('').trim();
-      const usage = reply.usage ? `, ${reply.usage.input_tokens ?? 0} in / ${reply.usage.output_tokens ?? 0} out tokens` : '';
+      if (reply.type !== 'message')
+        return { status: 'failed', detail: `HTTP ${res.status} but the body is not an Anthropic message` };
+      const said = (reply.content ?? [])
+        .filter((b) => b.type === 'text')
+        .map((b) => b.text ?? '')
+        .join('')
+        .trim();
+      const usage = reply.usage
+        ? `, ${reply.usage.input_tokens ?? 0} in / ${reply.usage.output_tokens ?? 0} out tokens`
+        : '';
       return { status: 'ok', detail: `${reply.model ?? model} replied ${JSON.stringify(said.slice(0, 60))}${usage}` };
     }),
   );

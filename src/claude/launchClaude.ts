@@ -45,7 +45,10 @@ export function launchClaude(args: string[], env: ClaudeEnv, base: Env = process
       const where = base.CCBRIDGE_CLAUDE_BIN ? `CCBRIDGE_CLAUDE_BIN=${bin}` : '`claude` on PATH';
       reject(
         err.code === 'ENOENT' || err.code === 'EACCES'
-          ? new CcbridgeError('claude_not_found', `cannot run ${where} (${err.code}); install Claude Code (npm i -g @anthropic-ai/claude-code) or set CCBRIDGE_CLAUDE_BIN`)
+          ? new CcbridgeError(
+              'claude_not_found',
+              `cannot run ${where} (${err.code}); install Claude Code (npm i -g @anthropic-ai/claude-code) or set CCBRIDGE_CLAUDE_BIN`,
+            )
           : new CcbridgeError('claude_failed', `cannot run ${bin}: ${errorMessage(err)}`),
       );
     });

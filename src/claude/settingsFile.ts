@@ -1,5 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
 
@@ -56,7 +70,10 @@ export function writeSettingsFile(before: SettingsFileSnapshot, text: string): s
     throw new CcbridgeError('settings_unwritable', `cannot create ${dir} (${errorMessage(err)})`);
   }
   if (readText(realPath) !== before.text) {
-    throw new CcbridgeError('settings_changed', `${realPath} changed while ccbridge was updating it; run the command again`);
+    throw new CcbridgeError(
+      'settings_changed',
+      `${realPath} changed while ccbridge was updating it; run the command again`,
+    );
   }
   let backupPath: string | null = null;
   if (before.text !== null) {

@@ -30,9 +30,16 @@ export function parseSettings(text: string | null, path: string): JsonObject {
       `${path} is not valid JSON (${(err as Error).message}); fix it by hand (ccbridge left it untouched) and run again`,
     );
   }
-  if (!isObject(parsed)) throw new CcbridgeError('settings_invalid', `${path} does not hold a JSON object; fix it by hand (ccbridge left it untouched)`);
+  if (!isObject(parsed))
+    throw new CcbridgeError(
+      'settings_invalid',
+      `${path} does not hold a JSON object; fix it by hand (ccbridge left it untouched)`,
+    );
   if (parsed.env !== undefined && !isObject(parsed.env)) {
-    throw new CcbridgeError('settings_invalid', `"env" in ${path} is not an object; fix it by hand (ccbridge left it untouched)`);
+    throw new CcbridgeError(
+      'settings_invalid',
+      `"env" in ${path} is not an object; fix it by hand (ccbridge left it untouched)`,
+    );
   }
   return parsed;
 }
@@ -69,7 +76,12 @@ export function serializeSettings(settings: JsonObject): string {
  * Plans the change of one settings file. When the result means the same as the current content,
  * the text is returned unchanged so the file is not rewritten (and keeps the user's formatting).
  */
-export function planSettings(oldText: string | null, change: SettingsChange, previousKeys: readonly string[], path: string): SettingsPlan {
+export function planSettings(
+  oldText: string | null,
+  change: SettingsChange,
+  previousKeys: readonly string[],
+  path: string,
+): SettingsPlan {
   const before = parseSettings(oldText, path);
   if (change.kind === 'remove') {
     const after = removeEnv(before, previousKeys);

@@ -37,7 +37,8 @@ function editScript(a: string[], b: string[]): Op[] {
   return ops;
 }
 
-const range = (start: number, count: number) => (count === 1 ? `${start}` : `${count === 0 ? start - 1 : start},${count}`);
+const range = (start: number, count: number) =>
+  count === 1 ? `${start}` : `${count === 0 ? start - 1 : start},${count}`;
 
 /** Empty string when the texts are equal. A missing file diffs as empty (`/dev/null` header). */
 export function unifiedDiff(oldText: string | null, newText: string | null, path: string): string {

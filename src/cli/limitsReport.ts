@@ -1,6 +1,14 @@
 import type { AccountView, StateView } from '../shared/schemas/api.js';
 import type { LimitBucket, LimitWindow } from '../shared/schemas/limits.js';
-import { fit, formatBar, formatDuration, formatPercent, formatResetTime, formatWindowName, truncate } from '../shared/format.js';
+import {
+  fit,
+  formatBar,
+  formatDuration,
+  formatPercent,
+  formatResetTime,
+  formatWindowName,
+  truncate,
+} from '../shared/format.js';
 
 /** What `ccbridge limits` shows, per account and bucket: the `--json` shape and the input of the human view. */
 export interface LimitsReport {
@@ -75,7 +83,12 @@ function reportAccount(a: AccountView): LimitsReportAccount {
     stale: limits?.stale ?? false,
     staleReason: limits?.staleReason ?? null,
     credits: limits?.buckets.find((b) => b.credits)?.credits ?? null,
-    buckets: (limits?.buckets ?? []).map((b) => ({ limitId: b.limitId, limitName: b.limitName, reachedType: b.reachedType, windows: reportWindows(b) })),
+    buckets: (limits?.buckets ?? []).map((b) => ({
+      limitId: b.limitId,
+      limitName: b.limitName,
+      reachedType: b.reachedType,
+      windows: reportWindows(b),
+    })),
   };
 }
 
@@ -114,7 +127,9 @@ function accountHeading(a: LimitsReportAccount, now: number, width: number): str
   }
   const stale = `stale: ${a.staleReason ?? 'old data'}`;
   const inline = [a.name, ...tags, stale].join(' · ');
-  return inline.length <= width ? [inline] : [[a.name, ...tags, 'stale'].join(' · '), ...wrap(stale, width - 2).map((l) => `  ${l}`)];
+  return inline.length <= width
+    ? [inline]
+    : [[a.name, ...tags, 'stale'].join(' · '), ...wrap(stale, width - 2).map((l) => `  ${l}`)];
 }
 
 /** Word wrap (a long read error is worth reading whole). */
@@ -155,26 +170,41 @@ function resetText(w: LimitsReportWindow, now: number): string {
  */
 export function formatLimitsReport(report: LimitsReport, now: number, width = 80): string {
   if (report.accounts.length === 0) return 'no accounts yet; add one with `ccbridge add <name>`';
-  const labelWidth = Math.min(12, Math.max(7, ...report.accounts.flatMap((a) => a.buckets.map((b) => (b.limitName ?? b.limitId).length))));
+  const labelWidth = Math.min(
+    12,
+    Math.max(7, ...report.accounts.flatMap((a) => a.buckets.map((b) => (b.limitName ?? b.limitId).length))),
+  );
   const barWidth = Math.max(6, Math.min(24, width - 63));
   const lines: string[] = [];
-  const route = report.routeAccount ? `requests go to ${report.routeAccount}${report.routeReason ? ` (${report.routeReason})` : ''}` : 'no account to route to';
+  const route = report.routeAccount
+    ? `requests go to ${report.routeAccount}${report.routeReason ? ` (${report.routeReason})` : ''}`
+    : 'no account to route to';
   lines.push(`routing ${report.routing} · ${route}`);
   for (const a of report.accounts) {
     lines.push('', ...accountHeading(a, now, width));
     const health = healthLine(a, now);
     if (health) lines.push(`  ${health}`);
     if (a.buckets.every((b) => b.windows.length === 0)) {
-      lines.push(a.enabled && (a.auth === 'connected' || a.auth === 'expiring') ? '  no limits known yet; `ccbridge limits --refresh` reads them' : '  no limits known');
+      lines.push(
+        a.enabled && (a.auth === 'connected' || a.auth === 'expiring')
+          ? '  no limits known yet; `ccbridge limits --refresh` reads them'
+          : '  no limits known',
+      );
     }
     for (const b of a.buckets) {
       b.windows.forEach((w, i) => {
         const label = i === 0 ? (b.limitName ?? b.limitId) : '';
-        lines.push(`  ${fit(label, labelWidth)}  ${fit(w.window, 7)} ${formatBar(w.usedPercent, barWidth)} ${fit(formatPercent(w.usedPercent), 4, 'right')}  ${resetText(w, now)}`);
+        lines.push(
+          `  ${fit(label, labelWidth)}  ${fit(w.window, 7)} ${formatBar(w.usedPercent, barWidth)} ${fit(formatPercent(w.usedPercent), 4, 'right')}  ${resetText(w, now)}`,
+        );
       });
     }
     if (a.credits) {
-      const credits = a.credits.unlimited ? 'unlimited' : a.credits.hasCredits ? (a.credits.balance ?? 'available') : 'none';
+      const credits = a.credits.unlimited
+        ? 'unlimited'
+        : a.credits.hasCredits
+          ? (a.credits.balance ?? 'available')
+          : 'none';
       lines.push(`  ${fit('credits', labelWidth)}  ${credits}`);
     }
   }

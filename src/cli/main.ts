@@ -26,7 +26,9 @@ async function main(argv: string[]): Promise<void> {
 }
 
 const isCommanderError = (err: unknown): err is CommanderError =>
-  err instanceof Error && typeof (err as Partial<CommanderError>).code === 'string' && (err as CommanderError).code.startsWith('commander.');
+  err instanceof Error &&
+  typeof (err as Partial<CommanderError>).code === 'string' &&
+  (err as CommanderError).code.startsWith('commander.');
 
 function exitCodeFor(err: unknown): number {
   if (isCommanderError(err)) {

@@ -46,7 +46,12 @@ const REGISTRY: CommandEntry[] = [
   { name: 'claude', load: async () => (await import('./commands/claude.js')).claudeCommand() },
   { name: 'completion', load: async () => (await import('./commands/completion.js')).completionCommand() },
   { name: 'service', load: async () => (await import('./commands/service.js')).serviceCommand() },
-  { name: '__complete', hidden: true, needsAll: true, load: async () => (await import('./commands/complete.js')).completeCommand() },
+  {
+    name: '__complete',
+    hidden: true,
+    needsAll: true,
+    load: async () => (await import('./commands/complete.js')).completeCommand(),
+  },
 ];
 
 /** The registry entry `argv` invokes, if it names one and needs nothing else. */

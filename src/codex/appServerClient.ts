@@ -84,7 +84,9 @@ export class AppServerClient {
         resolve(info);
       };
       this.child.once('exit', (code, signal) => done({ code, signal }, this.describeExit({ code, signal })));
-      this.child.once('error', (err) => done({ code: null, signal: null }, `could not run ${opts.bin}: ${err.message}`));
+      this.child.once('error', (err) =>
+        done({ code: null, signal: null }, `could not run ${opts.bin}: ${err.message}`),
+      );
     });
     this.child.stdin?.on('error', () => {}); // EPIPE after the process died; surfaced through `exited`.
     this.child.stderr?.setEncoding('utf8');
@@ -121,16 +123,30 @@ export class AppServerClient {
     return this.exitInfo !== null;
   }
 
-  request<S extends z.ZodType>(method: string, params: unknown, opts: { timeoutMs?: number; schema: S }): Promise<z.infer<S>>;
+  request<S extends z.ZodType>(
+    method: string,
+    params: unknown,
+    opts: { timeoutMs?: number; schema: S },
+  ): Promise<z.infer<S>>;
   request(method: string, params?: unknown, opts?: { timeoutMs?: number }): Promise<unknown>;
-  async request(method: string, params?: unknown, opts: { timeoutMs?: number; schema?: z.ZodType } = {}): Promise<unknown> {
+  async request(
+    method: string,
+    params?: unknown,
+    opts: { timeoutMs?: number; schema?: z.ZodType } = {},
+  ): Promise<unknown> {
     if (this.exitInfo) throw this.exitError(method, this.describeExit(this.exitInfo));
     const id = this.nextId++;
     const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
     const result = await new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new CcbridgeError('codex_timeout', `${this.label}: codex app-server did not answer ${method} within ${Math.round(timeoutMs / 1000)}s.`, { status: 504 }));
+        reject(
+          new CcbridgeError(
+            'codex_timeout',
+            `${this.label}: codex app-server did not answer ${method} within ${Math.round(timeoutMs / 1000)}s.`,
+            { status: 504 },
+          ),
+        );
       }, timeoutMs);
       this.pending.set(id, { method, resolve, reject, timer });
       this.send(params === undefined ? { method, id } : { method, id, params });
@@ -138,7 +154,11 @@ export class AppServerClient {
     if (!opts.schema) return result;
     const parsed = opts.schema.safeParse(result);
     if (!parsed.success) {
-      throw new CcbridgeError('codex_protocol', `${this.label}: unexpected answer to ${method} from codex app-server: ${parsed.error.issues[0]?.message ?? 'invalid'} (at ${parsed.error.issues[0]?.path.join('.') ?? '?'}).`, { status: 502 });
+      throw new CcbridgeError(
+        'codex_protocol',
+        `${this.label}: unexpected answer to ${method} from codex app-server: ${parsed.error.issues[0]?.message ?? 'invalid'} (at ${parsed.error.issues[0]?.path.join('.') ?? '?'}).`,
+        { status: 502 },
+      );
     }
     return parsed.data;
   }

@@ -39,7 +39,12 @@ export type AccountReadResult = z.infer<typeof AccountReadResultSchema>;
 
 export const LoginStartResultSchema = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('chatgpt'), loginId: z.string(), authUrl: z.string() }),
-  z.looseObject({ type: z.literal('chatgptDeviceCode'), loginId: z.string(), verificationUrl: z.string(), userCode: z.string() }),
+  z.looseObject({
+    type: z.literal('chatgptDeviceCode'),
+    loginId: z.string(),
+    verificationUrl: z.string(),
+    userCode: z.string(),
+  }),
 ]);
 export type LoginStartResult = z.infer<typeof LoginStartResultSchema>;
 
@@ -83,9 +88,16 @@ export type RateLimitsReadResult = z.infer<typeof RateLimitsReadResultSchema>;
 
 export const RateLimitsUpdatedSchema = z.looseObject({ rateLimits: RateLimitSnapshotSchema });
 
-export const ReasoningEffortOptionSchema = z.looseObject({ reasoningEffort: z.string(), description: z.string().optional() });
+export const ReasoningEffortOptionSchema = z.looseObject({
+  reasoningEffort: z.string(),
+  description: z.string().optional(),
+});
 
-export const ServiceTierSchema = z.looseObject({ id: z.string(), name: z.string().optional(), description: z.string().optional() });
+export const ServiceTierSchema = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  description: z.string().optional(),
+});
 
 export const CodexModelSchema = z.looseObject({
   id: z.string(),

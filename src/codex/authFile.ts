@@ -87,7 +87,11 @@ export function parseAuthFile(text: string, mtimeMs: number): AuthFileRead {
     return { kind: 'invalid', error: 'auth.json is not valid JSON' };
   }
   const parsed = AuthDotJsonSchema.safeParse(json);
-  if (!parsed.success) return { kind: 'invalid', error: `auth.json has an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? '?'})` };
+  if (!parsed.success)
+    return {
+      kind: 'invalid',
+      error: `auth.json has an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? '?'})`,
+    };
   return { kind: 'ok', auth: parsed.data, mtimeMs };
 }
 

@@ -93,7 +93,12 @@ function readVersion(path: string, env: Env): Promise<string> {
     execFile(path, ['--version'], { env: env as NodeJS.ProcessEnv, timeout: 15_000 }, (err, stdout) => {
       const version = parseCodexVersion(String(stdout));
       if (version) return resolveVersion(version);
-      reject(codexMissingError(env, err ? `\`${path} --version\` failed: ${err.message}` : `\`${path} --version\` printed no codex-cli version`));
+      reject(
+        codexMissingError(
+          env,
+          err ? `\`${path} --version\` failed: ${err.message}` : `\`${path} --version\` printed no codex-cli version`,
+        ),
+      );
     });
   });
 }

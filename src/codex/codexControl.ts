@@ -121,7 +121,9 @@ export class CodexControl {
   }
 
   readRateLimits(accountId: string): Promise<RateLimitsReadResult> {
-    return this.pool.use(accountId, (c) => c.request('account/rateLimits/read', undefined, { schema: RateLimitsReadResultSchema }));
+    return this.pool.use(accountId, (c) =>
+      c.request('account/rateLimits/read', undefined, { schema: RateLimitsReadResultSchema }),
+    );
   }
 
   /** `account/rateLimits/updated` from any pooled app-server: a sparse snapshot to merge into the last read. */
@@ -138,7 +140,11 @@ export class CodexControl {
       const models: CodexModel[] = [];
       let cursor: string | null = null;
       for (let page = 0; page < 50; page++) {
-        const res: z.infer<typeof ModelListResultSchema> = await c.request('model/list', { cursor, limit: 100, includeHidden: opts.includeHidden ?? false }, { schema: ModelListResultSchema });
+        const res: z.infer<typeof ModelListResultSchema> = await c.request(
+          'model/list',
+          { cursor, limit: 100, includeHidden: opts.includeHidden ?? false },
+          { schema: ModelListResultSchema },
+        );
         models.push(...res.data);
         cursor = res.nextCursor ?? null;
         if (!cursor) break;

@@ -11,9 +11,20 @@ export async function runCodexLogout(proc: CodexProcessOptions, accountId: strin
   const env = proc.env ?? process.env;
   const bin = await resolveCodexBinary(env);
   await new Promise<void>((resolve, reject) => {
-    execFile(bin.path, ['logout'], { env: codexEnv(proc.homeFor(accountId), env), timeout: 30_000 }, (err, _stdout, stderr) => {
-      if (!err) return resolve();
-      reject(new CcbridgeError('logout_failed', `codex logout failed: ${redactText(parseLoginError(String(stderr)) ?? err.message)}`, { status: 502 }));
-    });
+    execFile(
+      bin.path,
+      ['logout'],
+      { env: codexEnv(proc.homeFor(accountId), env), timeout: 30_000 },
+      (err, _stdout, stderr) => {
+        if (!err) return resolve();
+        reject(
+          new CcbridgeError(
+            'logout_failed',
+            `codex logout failed: ${redactText(parseLoginError(String(stderr)) ?? err.message)}`,
+            { status: 502 },
+          ),
+        );
+      },
+    );
   });
 }

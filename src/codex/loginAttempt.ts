@@ -42,7 +42,12 @@ class LoginUnsupportedError extends Error {}
  * Starts the real ChatGPT OAuth login through a dedicated `codex app-server` for the account
  * (`account/login/start`), falling back to `codex login [--device-auth]` on a codex without that method.
  */
-export async function startLogin(proc: CodexProcessOptions, accountId: string, kind: LoginKind, signal: AbortSignal): Promise<LoginAttempt> {
+export async function startLogin(
+  proc: CodexProcessOptions,
+  accountId: string,
+  kind: LoginKind,
+  signal: AbortSignal,
+): Promise<LoginAttempt> {
   try {
     return await startAppServerLogin(proc, accountId, kind, signal);
   } catch (err) {
@@ -51,7 +56,12 @@ export async function startLogin(proc: CodexProcessOptions, accountId: string, k
   }
 }
 
-async function startAppServerLogin(proc: CodexProcessOptions, accountId: string, kind: LoginKind, signal: AbortSignal): Promise<LoginAttempt> {
+async function startAppServerLogin(
+  proc: CodexProcessOptions,
+  accountId: string,
+  kind: LoginKind,
+  signal: AbortSignal,
+): Promise<LoginAttempt> {
   const client = await startAppServer(proc, accountId);
   const onAbort = () => void client.close();
   signal.addEventListener('abort', onAbort, { once: true });
@@ -63,7 +73,10 @@ async function startAppServerLogin(proc: CodexProcessOptions, accountId: string,
   const early: Array<z.infer<typeof LoginCompletedSchema>> = [];
   const accept = (done: z.infer<typeof LoginCompletedSchema>) => {
     if (done.loginId !== null && done.loginId !== loginId) return;
-    settle({ success: done.success, error: done.success ? null : redactText(done.error ?? 'codex reported a failed login') });
+    settle({
+      success: done.success,
+      error: done.success ? null : redactText(done.error ?? 'codex reported a failed login'),
+    });
   };
   client.onNotification('account/login/completed', (params) => {
     const parsed = LoginCompletedSchema.safeParse(params);
@@ -72,12 +85,19 @@ async function startAppServerLogin(proc: CodexProcessOptions, accountId: string,
     else accept(parsed.data);
   });
   void client.exited.then((info) =>
-    settle({ success: false, error: `codex app-server ${info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`} during the login` }),
+    settle({
+      success: false,
+      error: `codex app-server ${info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`} during the login`,
+    }),
   );
 
   let started: z.infer<typeof LoginStartResultSchema>;
   try {
-    started = await client.request('account/login/start', { type: kind === 'device' ? 'chatgptDeviceCode' : 'chatgpt' }, { schema: LoginStartResultSchema });
+    started = await client.request(
+      'account/login/start',
+      { type: kind === 'device' ? 'chatgptDeviceCode' : 'chatgpt' },
+      { schema: LoginStartResultSchema },
+    );
   } catch (err) {
     await client.close();
     if (signal.aborted) throw aborted();
@@ -100,14 +120,21 @@ async function startAppServerLogin(proc: CodexProcessOptions, accountId: string,
     async stop() {
       if (!client.closed) {
         // Frees codex's callback port at once; the process goes right after.
-        await client.request('account/login/cancel', { loginId: started.loginId }, { timeoutMs: 5_000 }).catch(() => {});
+        await client
+          .request('account/login/cancel', { loginId: started.loginId }, { timeoutMs: 5_000 })
+          .catch(() => {});
       }
       await client.close();
     },
   };
 }
 
-async function startCliLogin(proc: CodexProcessOptions, accountId: string, kind: LoginKind, signal: AbortSignal): Promise<LoginAttempt> {
+async function startCliLogin(
+  proc: CodexProcessOptions,
+  accountId: string,
+  kind: LoginKind,
+  signal: AbortSignal,
+): Promise<LoginAttempt> {
   const baseEnv = proc.env ?? process.env;
   const bin = await resolveCodexBinary(baseEnv);
   const home = proc.homeFor(accountId);
@@ -115,7 +142,10 @@ async function startCliLogin(proc: CodexProcessOptions, accountId: string, kind:
   // codex login always tries to open a browser; the ccbridge CLI does that (or not, --no-browser) on the
   // user's side instead. BROWSER=true makes the attempt a no-op where codex honours BROWSER.
   const env = { ...codexEnv(home, baseEnv), BROWSER: 'true' };
-  const child = spawn(bin.path, kind === 'device' ? ['login', '--device-auth'] : ['login'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin.path, kind === 'device' ? ['login', '--device-auth'] : ['login'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.once('error', () => resolve(null));

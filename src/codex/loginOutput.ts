@@ -30,11 +30,16 @@ export interface DeviceCodePrompt {
  * "1. Open this link in your browser and sign in to your account\n   <url>\n\n2. Enter this one-time code (expires in 15 minutes)\n   <code>".
  */
 export function parseDeviceCodePrompt(stdout: string): DeviceCodePrompt | null {
-  const lines = clean(stdout).split('\n').map((l) => l.trim());
+  const lines = clean(stdout)
+    .split('\n')
+    .map((l) => l.trim());
   const codeAt = lines.findIndex((l) => /one-time code/i.test(l));
   if (codeAt < 0) return null;
   const userCode = lines.slice(codeAt + 1).find((l) => l.length > 0);
-  const verificationUrl = lines.slice(0, codeAt).map((l) => /(https?:\/\/\S+)/.exec(l)?.[1]).find(Boolean);
+  const verificationUrl = lines
+    .slice(0, codeAt)
+    .map((l) => /(https?:\/\/\S+)/.exec(l)?.[1])
+    .find(Boolean);
   if (!userCode || !verificationUrl) return null;
   return { verificationUrl, userCode };
 }

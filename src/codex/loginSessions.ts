@@ -122,7 +122,11 @@ export class LoginSessionManager extends EventEmitter<{ change: [LoginSession] }
 
   /** Cancels every unfinished session (daemon stop). */
   async close(): Promise<void> {
-    await Promise.all(this.list().filter((s) => !isTerminal(s.state)).map((s) => this.cancel(s.id)));
+    await Promise.all(
+      this.list()
+        .filter((s) => !isTerminal(s.state))
+        .map((s) => this.cancel(s.id)),
+    );
   }
 
   private async execute(run: Run): Promise<void> {
@@ -139,8 +143,14 @@ export class LoginSessionManager extends EventEmitter<{ change: [LoginSession] }
   }
 
   private async drive(run: Run): Promise<void> {
-    const span = this.timeoutMs >= 60_000 ? `${Math.round(this.timeoutMs / 60_000)} minutes` : `${Math.round(this.timeoutMs / 1000)} seconds`;
-    run.timer = setTimeout(() => this.finish(run, 'timed_out', `No login was completed within ${span}.`), this.timeoutMs);
+    const span =
+      this.timeoutMs >= 60_000
+        ? `${Math.round(this.timeoutMs / 60_000)} minutes`
+        : `${Math.round(this.timeoutMs / 1000)} seconds`;
+    run.timer = setTimeout(
+      () => this.finish(run, 'timed_out', `No login was completed within ${span}.`),
+      this.timeoutMs,
+    );
     const { accountId, kind } = run.session;
     try {
       run.attempt = await startLogin(this.opts.process, accountId, kind, run.abort.signal);
@@ -151,12 +161,15 @@ export class LoginSessionManager extends EventEmitter<{ change: [LoginSession] }
     if (isTerminal(run.session.state)) return; // cancelled or timed out while codex was starting
     this.update(run, { state: 'waiting', ...run.attempt.prompt });
 
-    const ended = new Promise<null>((resolve) => run.abort.signal.addEventListener('abort', () => resolve(null), { once: true }));
+    const ended = new Promise<null>((resolve) =>
+      run.abort.signal.addEventListener('abort', () => resolve(null), { once: true }),
+    );
     const outcome = await Promise.race([run.attempt.outcome, ended]);
     if (!outcome || isTerminal(run.session.state)) return;
     if (!outcome.success) {
       // The app-server abandons a browser login after 10 minutes itself (`LOGIN_CHATGPT_TIMEOUT`): a timeout too.
-      if (outcome.error === CODEX_LOGIN_TIMED_OUT) this.finish(run, 'timed_out', 'No login was completed within 10 minutes (codex gave up waiting).');
+      if (outcome.error === CODEX_LOGIN_TIMED_OUT)
+        this.finish(run, 'timed_out', 'No login was completed within 10 minutes (codex gave up waiting).');
       else this.finish(run, 'failed', outcome.error ?? 'codex reported a failed login');
       return;
     }
@@ -216,6 +229,9 @@ function secureLogin(home: string): void {
   chmodSync(file, 0o600);
   const read = readAuthFile(home);
   if (read.kind !== 'ok' || !read.auth.tokens) {
-    throw new CcbridgeError('login_no_tokens', 'codex reported a successful login but auth.json holds no ChatGPT tokens.');
+    throw new CcbridgeError(
+      'login_no_tokens',
+      'codex reported a successful login but auth.json holds no ChatGPT tokens.',
+    );
   }
 }

@@ -14,7 +14,9 @@ export function bucketFromSnapshot(s: RateLimitSnapshot): LimitBucket {
     limitName: s.limitName ?? null,
     primary: toWindow(s.primary),
     secondary: toWindow(s.secondary),
-    credits: s.credits ? { hasCredits: s.credits.hasCredits, unlimited: s.credits.unlimited, balance: s.credits.balance ?? null } : null,
+    credits: s.credits
+      ? { hasCredits: s.credits.hasCredits, unlimited: s.credits.unlimited, balance: s.credits.balance ?? null }
+      : null,
     reachedType: s.rateLimitReachedType ?? null,
   };
 }

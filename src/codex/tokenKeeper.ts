@@ -79,7 +79,11 @@ export class TokenKeeper {
     const name = this.name(accountId);
     if (read.kind === 'ok' && read.auth.tokens) return read.auth.tokens;
     const why = read.kind === 'invalid' ? `its auth.json is unreadable (${read.error})` : 'it has no ChatGPT login';
-    throw new CcbridgeError('not_connected', `Account "${name}" is not connected: ${why}. Run \`ccbridge connect ${name}\`.`, { status: 401 });
+    throw new CcbridgeError(
+      'not_connected',
+      `Account "${name}" is not connected: ${why}. Run \`ccbridge connect ${name}\`.`,
+      { status: 401 },
+    );
   }
 
   private needsLogin(accountId: string): CcbridgeError {

@@ -22,8 +22,7 @@ export function newAccountId(taken: ReadonlySet<string>): string {
 /** Finds an account by id, then by name (case-insensitive). */
 export function findAccount(state: StateFile, ref: string): Account | undefined {
   return (
-    state.accounts.find((a) => a.id === ref) ??
-    state.accounts.find((a) => a.name.toLowerCase() === ref.toLowerCase())
+    state.accounts.find((a) => a.id === ref) ?? state.accounts.find((a) => a.name.toLowerCase() === ref.toLowerCase())
   );
 }
 
@@ -41,7 +40,12 @@ function assertNameFree(state: StateFile, name: string, exceptId?: string): void
   if (clash) throw conflict('name_taken', `an account named "${clash.name}" already exists; pick another name`);
 }
 
-const ev = (category: EventInput['category'], message: string, accountId: string | null, data?: Record<string, unknown>): EventInput => ({
+const ev = (
+  category: EventInput['category'],
+  message: string,
+  accountId: string | null,
+  data?: Record<string, unknown>,
+): EventInput => ({
   level: 'info',
   category,
   message,
@@ -49,7 +53,11 @@ const ev = (category: EventInput['category'], message: string, accountId: string
   ...(data ? { data } : {}),
 });
 
-export function addAccount(state: StateFile, input: { name: string; model?: string | undefined }, now = new Date()): { account: Account; events: EventInput[] } {
+export function addAccount(
+  state: StateFile,
+  input: { name: string; model?: string | undefined },
+  now = new Date(),
+): { account: Account; events: EventInput[] } {
   assertNameFree(state, input.name);
   const account: Account = {
     id: newAccountId(new Set(state.accounts.map((a) => a.id))),
@@ -126,7 +134,11 @@ export function removeAccount(state: StateFile, ref: string): { account: Account
 export function activateAccount(state: StateFile, ref: string): EventInput[] {
   const account = requireAccount(state, ref);
   if (!account.enabled) {
-    throw new CcbridgeError('account_disabled', `account ${account.name} is disabled; run \`ccbridge enable ${account.name}\` first`, { status: 409 });
+    throw new CcbridgeError(
+      'account_disabled',
+      `account ${account.name} is disabled; run \`ccbridge enable ${account.name}\` first`,
+      { status: 409 },
+    );
   }
   if (state.activeAccountId === account.id) return [];
   const from = state.accounts.find((a) => a.id === state.activeAccountId);
@@ -161,7 +173,10 @@ export function routeAccount(state: StateFile): Account | undefined {
   return byId(state.activeAccountId) ?? byId(state.defaultAccountId);
 }
 
-export function effectiveFastMode(state: StateFile, account: Account): { value: boolean; source: 'account' | 'global' } {
+export function effectiveFastMode(
+  state: StateFile,
+  account: Account,
+): { value: boolean; source: 'account' | 'global' } {
   if (account.fastMode) return { value: account.fastMode === 'on', source: 'account' };
   return { value: state.settings.fastMode, source: 'global' };
 }

@@ -11,7 +11,8 @@ const PATTERNS: RegExp[] = [
 
 export function redactText(text: string): string {
   let out = text;
-  for (const re of PATTERNS) out = out.replace(re, (_m, prefix?: string) => `${typeof prefix === 'string' ? prefix : ''}[redacted]`);
+  for (const re of PATTERNS)
+    out = out.replace(re, (_m, prefix?: string) => `${typeof prefix === 'string' ? prefix : ''}[redacted]`);
   return out;
 }
 

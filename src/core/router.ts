@@ -46,7 +46,10 @@ export type Availability =
 export function accountAvailability(account: RouterAccount, now: number): Availability {
   if (!account.enabled) return { state: 'disabled' };
   if (account.auth !== 'ok') return { state: account.auth };
-  const marked = account.exhaustedUntil !== null && account.exhaustedUntil > now ? { until: account.exhaustedUntil, reason: account.exhaustedReason ?? 'usage limit reached' } : null;
+  const marked =
+    account.exhaustedUntil !== null && account.exhaustedUntil > now
+      ? { until: account.exhaustedUntil, reason: account.exhaustedReason ?? 'usage limit reached' }
+      : null;
   const seen = snapshotExhaustion(account.limits, now);
   const exhausted = marked && seen ? (marked.until >= seen.until ? marked : seen) : (marked ?? seen);
   if (exhausted) return { state: 'exhausted', ...exhausted };
@@ -112,7 +115,9 @@ export type RouteDecision =
     };
 
 /** The account the user chose: the active one, else the default, if enabled. */
-export function preferredAccount(input: Pick<RouteInput, 'accounts' | 'activeAccountId' | 'defaultAccountId'>): RouterAccount | null {
+export function preferredAccount(
+  input: Pick<RouteInput, 'accounts' | 'activeAccountId' | 'defaultAccountId'>,
+): RouterAccount | null {
   const byId = (id: string | null) => (id ? input.accounts.find((a) => a.id === id && a.enabled) : undefined);
   return byId(input.activeAccountId) ?? byId(input.defaultAccountId) ?? null;
 }
@@ -122,7 +127,8 @@ export function routeRequest(input: RouteInput): RouteDecision {
   const preferred = preferredAccount(input);
   const pinned = input.pinnedAccountId ? accounts.find((a) => a.id === input.pinnedAccountId) : undefined;
   if (pinned) return { kind: 'route', candidates: [pinned.id], switched: null };
-  if (input.mode === 'manual') return preferred ? { kind: 'route', candidates: [preferred.id], switched: null } : noAccount(accounts);
+  if (input.mode === 'manual')
+    return preferred ? { kind: 'route', candidates: [preferred.id], switched: null } : noAccount(accounts);
 
   const states = new Map(accounts.map((a) => [a.id, accountAvailability(a, now)]));
   const stateOf = (a: RouterAccount) => states.get(a.id)!;
@@ -131,14 +137,20 @@ export function routeRequest(input: RouteInput): RouteDecision {
 
   let ordered: RouterAccount[];
   if (input.mode === 'failover') {
-    ordered = unique([preferred && stateOf(preferred).state === 'available' ? preferred : undefined, sticky, ...available]);
+    ordered = unique([
+      preferred && stateOf(preferred).state === 'available' ? preferred : undefined,
+      sticky,
+      ...available,
+    ]);
   } else {
     const remaining = (a: RouterAccount) => {
       const s = stateOf(a);
       // Unknown capacity counts as full: its first answer's headers will tell.
       return s.state === 'available' ? (s.remaining ?? 100) : -1;
     };
-    const rank = [...available].sort((a, b) => remaining(b) - remaining(a) || Number(b === preferred) - Number(a === preferred));
+    const rank = [...available].sort(
+      (a, b) => remaining(b) - remaining(a) || Number(b === preferred) - Number(a === preferred),
+    );
     ordered = unique([sticky, ...rank]);
   }
   const cooling = accounts
@@ -149,7 +161,8 @@ export function routeRequest(input: RouteInput): RouteDecision {
   if (ordered.length === 0) return refusal(input, states, preferred);
 
   const first = ordered[0]!;
-  const previous = accounts.find((a) => a.id === input.stickyAccountId) ?? (input.mode === 'failover' ? preferred : null);
+  const previous =
+    accounts.find((a) => a.id === input.stickyAccountId) ?? (input.mode === 'failover' ? preferred : null);
   let switched: RouteSwitch | null = null;
   if (previous && previous.id !== first.id) {
     const was = stateOf(previous);
@@ -188,10 +201,14 @@ function noAccount(accounts: readonly RouterAccount[]): RouteDecision {
 function refusal(input: RouteInput, states: Map<string, Availability>, preferred: RouterAccount | null): RouteDecision {
   const exhausted = input.accounts
     .map((a) => ({ account: a, state: states.get(a.id)! }))
-    .filter((x): x is { account: RouterAccount; state: Extract<Availability, { state: 'exhausted' }> } => x.state.state === 'exhausted')
+    .filter(
+      (x): x is { account: RouterAccount; state: Extract<Availability, { state: 'exhausted' }> } =>
+        x.state.state === 'exhausted',
+    )
     .sort((a, b) => a.state.until - b.state.until);
   const earliest = exhausted[0];
-  if (!earliest) return preferred ? { kind: 'route', candidates: [preferred.id], switched: null } : noAccount(input.accounts);
+  if (!earliest)
+    return preferred ? { kind: 'route', candidates: [preferred.id], switched: null } : noAccount(input.accounts);
   const { account, state } = earliest;
   const when = `${formatResetTime(state.until, input.now)} (in ${formatDuration(state.until - input.now)}; ${state.reason})`;
   return {

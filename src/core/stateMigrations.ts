@@ -9,7 +9,11 @@ export type Migrations = Record<number, (raw: RawState) => RawState>;
 export const MIGRATIONS: Migrations = {};
 
 /** Upgrades a parsed state file step by step to `target`; refuses files from a newer ccbridge. */
-export function migrateState(raw: RawState, migrations: Migrations = MIGRATIONS, target = STATE_SCHEMA_VERSION): RawState {
+export function migrateState(
+  raw: RawState,
+  migrations: Migrations = MIGRATIONS,
+  target = STATE_SCHEMA_VERSION,
+): RawState {
   let current = raw;
   let version = Number(current.schemaVersion);
   if (version > target) {

@@ -46,7 +46,12 @@ export class StateStore {
     try {
       // Read the bytes ourselves: conf would coerce a non-object file into an empty store.
       const raw: unknown = existed ? JSON.parse(readFileSync(file, 'utf8')) : { schemaVersion: STATE_SCHEMA_VERSION };
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw) || typeof (raw as { schemaVersion?: unknown }).schemaVersion !== 'number') {
+      if (
+        !raw ||
+        typeof raw !== 'object' ||
+        Array.isArray(raw) ||
+        typeof (raw as { schemaVersion?: unknown }).schemaVersion !== 'number'
+      ) {
         throw corrupt(file, 'not a ccbridge state object with a schemaVersion');
       }
       state = StateFileSchema.parse(migrateState(raw as Record<string, unknown>));
@@ -92,4 +97,3 @@ function corrupt(file: string, detail: string): CcbridgeError {
     `state file ${file} is invalid (${detail}); fix or move it away, or run \`ccbridge start --reset-state\` to set it aside and start fresh`,
   );
 }
-

@@ -146,7 +146,12 @@ export class Daemon {
       startedAt: this.startedAt.toISOString(),
       dataDir: this.paths.dataDir,
       socketPath: this.paths.socketPath,
-      bridge: { host: this.bridge.host, port: this.bridge.port, url: this.bridgeUrl(), baseUrl: `${this.bridgeUrl()}/anthropic` },
+      bridge: {
+        host: this.bridge.host,
+        port: this.bridge.port,
+        url: this.bridgeUrl(),
+        baseUrl: `${this.bridgeUrl()}/anthropic`,
+      },
       settings: state.settings,
       activeAccountId: state.activeAccountId,
       defaultAccountId: state.defaultAccountId,

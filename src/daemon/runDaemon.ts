@@ -5,17 +5,17 @@ import { EventLog } from '../core/eventLog.js';
 import { StateStore } from '../core/stateStore.js';
 import { resolvePaths } from '../shared/paths.js';
 import { VERSION } from '../shared/version.js';
-import { createControlApp } from './controlApp.js';
+import { createControlApp } from './api/createControlApp.js';
 import { Daemon, ensureDataDirs } from './daemon.js';
 import { acquireDaemonLock } from './daemonLock.js';
-import { assertSocketPathFits, listenControlSocket } from './controlSocket.js';
-import { listenBridge } from './bridgeListener.js';
-import { trackInflight } from './inflight.js';
-import { startAutoApply } from './autoApply.js';
-import { startCodexService } from './codexService.js';
-import { startLimitsKeeper } from './limitsService.js';
-import { startRouting } from './routingService.js';
-import { bridgeDeps } from './bridgeService.js';
+import { assertSocketPathFits, listenControlSocket } from './api/controlSocket.js';
+import { listenBridge } from './bridge/bridgeListener.js';
+import { trackInflight } from './bridge/inflight.js';
+import { startAutoApply } from './integration/autoApply.js';
+import { startCodexService } from './control/codexService.js';
+import { startLimitsKeeper } from './control/limitsService.js';
+import { startRouting } from './bridge/routingService.js';
+import { bridgeDeps } from './bridge/bridgeService.js';
 import { createBridgeApp } from './bridge/createBridgeApp.js';
 import { formatLogLine, logLevel, shouldLog } from './daemonLogger.js';
 
@@ -76,7 +76,12 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     let resolveStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
-    const controlApp = createControlApp(daemon, { shutdown: (reason) => void shutdown(reason), liveStreams, codex, limits });
+    const controlApp = createControlApp(daemon, {
+      shutdown: (reason) => void shutdown(reason),
+      liveStreams,
+      codex,
+      limits,
+    });
     const controlServer = createAdaptorServer({ fetch: controlApp.fetch }) as Server;
     const controlInflight = trackInflight(controlServer);
     await listenControlSocket(controlServer, paths.socketPath);
@@ -87,7 +92,8 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
         daemon.log({ level: 'info', category: 'system', message: `daemon stopping (${reason})` });
         for (const close of liveStreams) close();
         const drained = await bridgeInflight.drain(STOP_DEADLINE_MS);
-        if (!drained) daemon.log({ level: 'warn', category: 'system', message: 'in-flight requests cut at the stop deadline' });
+        if (!drained)
+          daemon.log({ level: 'warn', category: 'system', message: 'in-flight requests cut at the stop deadline' });
         await controlInflight.drain(1000);
         await daemon.runShutdownHooks();
         removeQuietly(paths.pidFile);
@@ -108,7 +114,11 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
       data: { pid: process.pid, bridge: daemon.bridgeUrl(), socket: paths.socketPath },
     });
     if (bridge.port !== port) {
-      daemon.log({ level: 'warn', category: 'system', message: `port ${port} was busy; bridge fell back to ${bridge.port}` });
+      daemon.log({
+        level: 'warn',
+        category: 'system',
+        message: `port ${port} was busy; bridge fell back to ${bridge.port}`,
+      });
     }
     startAutoApply(daemon);
     if (opts.banner && process.stdout.isTTY) {

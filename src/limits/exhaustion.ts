@@ -16,7 +16,8 @@ export function activeBucket(snapshot: LimitsSnapshot | null): LimitBucket | nul
   );
 }
 
-const windowsOf = (bucket: LimitBucket | null): LimitWindow[] => [bucket?.primary, bucket?.secondary].filter((w): w is LimitWindow => !!w);
+const windowsOf = (bucket: LimitBucket | null): LimitWindow[] =>
+  [bucket?.primary, bucket?.secondary].filter((w): w is LimitWindow => !!w);
 
 /** Percent left in the tightest window of the active bucket; null when nothing is known. */
 export function remainingPercent(snapshot: LimitsSnapshot | null): number | null {
@@ -35,7 +36,11 @@ function fullWindow(snapshot: LimitsSnapshot, now: number): Exhaustion | null {
     if (w.usedPercent < 100) continue;
     // Without a reset time the snapshot is believed until it goes stale.
     const until = w.resetsAt !== null ? w.resetsAt * 1000 : Date.parse(snapshot.fetchedAt) + STALE_AFTER_MS;
-    if (until > now && (!found || until > found.until)) found = { until, reason: `${w.windowMinutes ? `${formatWindowName(w.windowMinutes)} limit` : 'a limit'} at 100%` };
+    if (until > now && (!found || until > found.until))
+      found = {
+        until,
+        reason: `${w.windowMinutes ? `${formatWindowName(w.windowMinutes)} limit` : 'a limit'} at 100%`,
+      };
   }
   return found;
 }
@@ -54,7 +59,11 @@ export const UNKNOWN_RESET_MS = 15 * 60_000;
  * A 429 `usage_limit_reached`: out of rotation until its `resets_at` (unix seconds), else the reset
  * of the full window in the snapshot its headers just updated, else a short guess.
  */
-export function usageLimitExhaustion(resetsAt: number | null, snapshot: LimitsSnapshot | null, now: number): Exhaustion {
+export function usageLimitExhaustion(
+  resetsAt: number | null,
+  snapshot: LimitsSnapshot | null,
+  now: number,
+): Exhaustion {
   if (resetsAt !== null && resetsAt * 1000 > now) return { until: resetsAt * 1000, reason: 'usage limit reached' };
   const fromSnapshot = snapshot ? fullWindow(snapshot, now) : null;
   if (fromSnapshot) return { until: fromSnapshot.until, reason: `usage limit reached (${fromSnapshot.reason})` };

@@ -26,7 +26,8 @@ export function limitsStaleness(snapshot: LimitsSnapshot, now: number): Stalenes
   if (!(age <= STALE_AFTER_MS)) return stale('older than 10 minutes');
   for (const bucket of snapshot.buckets) {
     for (const w of [bucket.primary, bucket.secondary]) {
-      if (w?.resetsAt != null && w.resetsAt * 1000 <= now) return stale(`${w.windowMinutes ? `the ${formatWindowName(w.windowMinutes)}` : 'a'} window has reset since`);
+      if (w?.resetsAt != null && w.resetsAt * 1000 <= now)
+        return stale(`${w.windowMinutes ? `the ${formatWindowName(w.windowMinutes)}` : 'a'} window has reset since`);
     }
   }
   return { stale: false, staleReason: null };

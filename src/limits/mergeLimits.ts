@@ -21,12 +21,19 @@ function ordered(buckets: LimitBucket[]): LimitBucket[] {
  * read): `next`'s buckets are the whole truth. Either way plan and active limit survive when the
  * new data does not name them (headers carry no plan; reads carry no active limit).
  */
-export function mergeLimits(prev: LimitsSnapshot | null, next: LimitsSnapshot, mode: 'partial' | 'complete'): LimitsSnapshot {
+export function mergeLimits(
+  prev: LimitsSnapshot | null,
+  next: LimitsSnapshot,
+  mode: 'partial' | 'complete',
+): LimitsSnapshot {
   let buckets = next.buckets;
   if (mode === 'partial' && prev) {
     const fresh = byId(next.buckets);
     const known = byId(prev.buckets);
-    buckets = [...prev.buckets.map((b) => fresh.get(b.limitId) ?? b), ...next.buckets.filter((b) => !known.has(b.limitId))];
+    buckets = [
+      ...prev.buckets.map((b) => fresh.get(b.limitId) ?? b),
+      ...next.buckets.filter((b) => !known.has(b.limitId)),
+    ];
   }
   return {
     ...next,
@@ -52,7 +59,11 @@ function mergeWindow(prev: LimitWindow | null, update: SparseWindow): LimitWindo
  * `account/rateLimits/updated` carries one bucket where a null or missing field means "unchanged"
  * (codex serializes what it did not learn as null), so only the fields it has overwrite.
  */
-export function mergeRateLimitsUpdate(prev: LimitsSnapshot | null, update: RateLimitSnapshot, now: Date): LimitsSnapshot {
+export function mergeRateLimitsUpdate(
+  prev: LimitsSnapshot | null,
+  update: RateLimitSnapshot,
+  now: Date,
+): LimitsSnapshot {
   const limitId = update.limitId ?? 'codex';
   const old = prev?.buckets.find((b) => b.limitId === limitId) ?? null;
   const bucket: LimitBucket = {
@@ -60,7 +71,13 @@ export function mergeRateLimitsUpdate(prev: LimitsSnapshot | null, update: RateL
     limitName: update.limitName ?? old?.limitName ?? null,
     primary: mergeWindow(old?.primary ?? null, update.primary),
     secondary: mergeWindow(old?.secondary ?? null, update.secondary),
-    credits: update.credits ? { hasCredits: update.credits.hasCredits, unlimited: update.credits.unlimited, balance: update.credits.balance ?? null } : (old?.credits ?? null),
+    credits: update.credits
+      ? {
+          hasCredits: update.credits.hasCredits,
+          unlimited: update.credits.unlimited,
+          balance: update.credits.balance ?? null,
+        }
+      : (old?.credits ?? null),
     reachedType: update.rateLimitReachedType ?? old?.reachedType ?? null,
   };
   const next: LimitsSnapshot = {
@@ -78,5 +95,12 @@ export function mergeRateLimitsUpdate(prev: LimitsSnapshot | null, update: RateL
 export function withReadError(prev: LimitsSnapshot | null, message: string, now: Date): LimitsSnapshot {
   return prev
     ? { ...prev, error: message }
-    : { source: 'app-server', fetchedAt: now.toISOString(), planType: null, activeLimit: null, buckets: [], error: message };
+    : {
+        source: 'app-server',
+        fetchedAt: now.toISOString(),
+        planType: null,
+        activeLimit: null,
+        buckets: [],
+        error: message,
+      };
 }

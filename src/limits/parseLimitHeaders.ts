@@ -80,7 +80,10 @@ const FAMILY = /^x-(.+)-primary-used-percent$/;
 export function parseLimitHeaders(source: HeaderSource, now: Date): LimitsSnapshot | null {
   const h = readerOf(source);
   const ids = new Set<string>(['codex']);
-  for (const name of h.names().map((n) => n.toLowerCase()).sort()) {
+  for (const name of h
+    .names()
+    .map((n) => n.toLowerCase())
+    .sort()) {
     const family = FAMILY.exec(name)?.[1];
     if (family) ids.add(limitIdOf(family));
   }

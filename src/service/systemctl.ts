@@ -26,7 +26,10 @@ export function systemctl(args: string[]): CommandResult {
 export function systemctlOrThrow(args: string[]): CommandResult {
   const r = systemctl(args);
   if (r.code !== 0) {
-    throw new CcbridgeError('systemctl_failed', `\`systemctl --user ${args.join(' ')}\` failed: ${r.stderr || r.stdout || `exit ${r.code}`}`);
+    throw new CcbridgeError(
+      'systemctl_failed',
+      `\`systemctl --user ${args.join(' ')}\` failed: ${r.stderr || r.stdout || `exit ${r.code}`}`,
+    );
   }
   return r;
 }

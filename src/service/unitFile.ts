@@ -30,7 +30,14 @@ export function serviceEnvironment(env: Env): Record<string, string> {
   const pinned: Record<string, string> = {};
   for (const [key, value] of Object.entries(daemonProcessEnv(env))) {
     if (value === undefined || value === '') continue;
-    if (key.startsWith('CCBRIDGE_') || key === 'XDG_DATA_HOME' || key === 'CLAUDE_SETTINGS_PATH' || key === 'PATH' || key === 'MALLOC_ARENA_MAX') pinned[key] = value;
+    if (
+      key.startsWith('CCBRIDGE_') ||
+      key === 'XDG_DATA_HOME' ||
+      key === 'CLAUDE_SETTINGS_PATH' ||
+      key === 'PATH' ||
+      key === 'MALLOC_ARENA_MAX'
+    )
+      pinned[key] = value;
   }
   pinned.CCBRIDGE_HOST = '127.0.0.1';
   return Object.fromEntries(Object.entries(pinned).sort(([a], [b]) => a.localeCompare(b)));
@@ -53,7 +60,9 @@ export function execArg(arg: string): string {
 /** The `systemd --user` unit: the daemon in the foreground, restarted only when it fails. */
 export function buildUnitFile(input: UnitFileInput): string {
   const exec = [input.nodePath, input.scriptPath, 'start', '--foreground'].map(execArg).join(' ');
-  const environment = Object.entries(input.environment).map(([k, v]) => `Environment=${quoted(escapeSpecifiers(`${k}=${v}`))}`);
+  const environment = Object.entries(input.environment).map(
+    ([k, v]) => `Environment=${quoted(escapeSpecifiers(`${k}=${v}`))}`,
+  );
   return [
     '# Written by `ccbridge service install`; remove it with `ccbridge service uninstall`.',
     '[Unit]',

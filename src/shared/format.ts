@@ -15,7 +15,11 @@ export function formatDuration(ms: number): string {
  * A fixed-width usage bar for a 0–100 percentage. It is full only at 100% and shows at least one
  * cell for any usage above zero, so "almost out" and "barely used" never look like their extremes.
  */
-export function formatBar(percent: number, width: number, chars: { full: string; empty: string } = { full: '█', empty: '░' }): string {
+export function formatBar(
+  percent: number,
+  width: number,
+  chars: { full: string; empty: string } = { full: '█', empty: '░' },
+): string {
   if (width <= 0) return '';
   const p = Number.isFinite(percent) ? Math.min(100, Math.max(0, percent)) : 0;
   let cells = Math.round((p / 100) * width);
@@ -84,7 +88,8 @@ export function formatResetTime(ms: number, now: number): string {
 /** Compact counts for status lines: 950, 1.2k, 12k, 3.4M. */
 export function formatCount(n: number): string {
   const abs = Math.abs(n);
-  const scaled = (value: number, unit: string) => `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)}${unit}`;
+  const scaled = (value: number, unit: string) =>
+    `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)}${unit}`;
   if (abs >= 999_500) return scaled(n / 1_000_000, 'M');
   if (abs >= 1000) return scaled(n / 1000, 'k');
   return String(Math.round(n));

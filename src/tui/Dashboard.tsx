@@ -1,6 +1,14 @@
 import { Box } from 'ink';
 import { useTuiState } from './contexts.js';
-import { AccountsPane, ConnectPanel, EventsPane, HelpPanel, LimitsPane, LoginPanel, ModelPanel } from './components/panes.js';
+import {
+  AccountsPane,
+  ConnectPanel,
+  EventsPane,
+  HelpPanel,
+  LimitsPane,
+  LoginPanel,
+  ModelPanel,
+} from './components/panes.js';
 import { Footer, StatusBar, TooSmall } from './components/bars.js';
 import { useKeyBindings } from './hooks/useKeyBindings.js';
 import { accountById, latestLoginSession, selectedAccount } from './state/selectors.js';
@@ -13,7 +21,11 @@ import { limitsLines } from './view/limitsView.js';
 export function Dashboard() {
   const { state, now, size, theme } = useTuiState();
   const selected = selectedAccount(state);
-  const layout = planLayout(size, state.view?.accounts.length ?? 0, limitsLines(selected, now, size.columns - 4).length);
+  const layout = planLayout(
+    size,
+    state.view?.accounts.length ?? 0,
+    limitsLines(selected, now, size.columns - 4).length,
+  );
   useKeyBindings({ eventLines: innerLines(layout.events) });
 
   if (layout.tooSmall) {
@@ -31,7 +43,13 @@ export function Dashboard() {
         <HelpPanel box={{ width: size.columns, height: layout.accounts.height + layout.lower.height }} theme={theme} />
       ) : (
         <>
-          <AccountsPane view={view} selectedId={state.selectedId} box={layout.accounts} focused={state.pane === 'accounts'} theme={theme} />
+          <AccountsPane
+            view={view}
+            selectedId={state.selectedId}
+            box={layout.accounts}
+            focused={state.pane === 'accounts'}
+            theme={theme}
+          />
           <LowerArea state={state} now={now} layout={layout} theme={theme} />
         </>
       )}
@@ -46,14 +64,27 @@ function LowerArea({ state, now, layout, theme }: { state: TuiState; now: number
   const account = 'accountId' in mode ? accountById(view, mode.accountId) : null;
   if (account && mode.kind === 'connect') return <ConnectPanel account={account} box={layout.lower} theme={theme} />;
   if (account && mode.kind === 'login') {
-    return <LoginPanel account={account} session={latestLoginSession(view, account.id) ?? mode.session} box={layout.lower} theme={theme} />;
+    return (
+      <LoginPanel
+        account={account}
+        session={latestLoginSession(view, account.id) ?? mode.session}
+        box={layout.lower}
+        theme={theme}
+      />
+    );
   }
   if (account && mode.kind === 'models') {
     return <ModelPanel account={account} choices={mode.choices} index={mode.index} box={layout.lower} theme={theme} />;
   }
   return (
     <Box flexDirection={layout.sideBySide ? 'row' : 'column'}>
-      <LimitsPane account={selectedAccount(state)} now={now} box={layout.limits} focused={state.pane === 'limits'} theme={theme} />
+      <LimitsPane
+        account={selectedAccount(state)}
+        now={now}
+        box={layout.limits}
+        focused={state.pane === 'limits'}
+        theme={theme}
+      />
       <EventsPane
         events={state.events}
         filter={state.eventFilter}

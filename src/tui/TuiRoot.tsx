@@ -1,6 +1,6 @@
 import { useApp } from 'ink';
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
-import { canOpenBrowser, openBrowser } from '../cli/openBrowser.js';
+import { canOpenBrowser, openBrowser } from '../client/openBrowser.js';
 import { errorMessage } from '../shared/errors.js';
 import { createOpRunner } from './actions/opRunner.js';
 import { TuiActionsContext, TuiStateContext, type TuiActions, type TuiStateValue } from './contexts.js';
@@ -30,7 +30,14 @@ export interface TuiRootProps {
  * The one stateful component: it owns the store, the daemon subscription, the clock and the action
  * runner, and hands state and actions to the tree through two contexts.
  */
-export function TuiRoot({ client, startDaemon, size: fixedSize, env = process.env, openUrl = openInBrowser, store: givenStore }: TuiRootProps) {
+export function TuiRoot({
+  client,
+  startDaemon,
+  size: fixedSize,
+  env = process.env,
+  openUrl = openInBrowser,
+  store: givenStore,
+}: TuiRootProps) {
   const store = useMemo(() => givenStore ?? createTuiStore(), [givenStore]);
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const now = useNow();
@@ -51,7 +58,8 @@ export function TuiRoot({ client, startDaemon, size: fixedSize, env = process.en
       dispatch: store.dispatch,
       run: createOpRunner(client, store.dispatch),
       startDaemon() {
-        const notify = (tone: 'pending' | 'ok' | 'error', text: string) => store.dispatch({ type: 'notify', notice: { id: -2, tone, text } });
+        const notify = (tone: 'pending' | 'ok' | 'error', text: string) =>
+          store.dispatch({ type: 'notify', notice: { id: -2, tone, text } });
         notify('pending', 'starting the daemon…');
         startDaemon().then(
           () => {
@@ -67,7 +75,11 @@ export function TuiRoot({ client, startDaemon, size: fixedSize, env = process.en
           type: 'notify',
           notice: opened
             ? { id: -3, tone: 'ok', text: 'opened the sign-in page in your browser' }
-            : { id: -3, tone: 'error', text: 'no browser on this machine (no DISPLAY or BROWSER); open the URL by hand' },
+            : {
+                id: -3,
+                tone: 'error',
+                text: 'no browser on this machine (no DISPLAY or BROWSER); open the URL by hand',
+              },
         });
       },
       quit: () => exit(),
@@ -81,7 +93,13 @@ export function TuiRoot({ client, startDaemon, size: fixedSize, env = process.en
     const mode = state.mode;
     if (mode.kind !== 'login' || !mode.autoOpen) return;
     const session = latestLoginSession(state.view, mode.accountId) ?? mode.session;
-    if (session?.kind !== 'browser' || session.state !== 'waiting' || !session.authUrl || autoOpened.current.has(session.id)) return;
+    if (
+      session?.kind !== 'browser' ||
+      session.state !== 'waiting' ||
+      !session.authUrl ||
+      autoOpened.current.has(session.id)
+    )
+      return;
     autoOpened.current.add(session.id);
     actions.openUrl(session.authUrl);
   }, [state.mode, state.view, actions]);

@@ -27,7 +27,12 @@ export function reconnectDelay(attempt: number): number {
  * `disconnected` and retries with backoff. It never starts the daemon: a daemon that was stopped
  * on purpose stays stopped until the user asks.
  */
-export async function followDaemon(client: FeedClient, dispatch: (action: TuiAction) => void, signal: AbortSignal, opts: FeedOptions = {}): Promise<void> {
+export async function followDaemon(
+  client: FeedClient,
+  dispatch: (action: TuiAction) => void,
+  signal: AbortSignal,
+  opts: FeedOptions = {},
+): Promise<void> {
   const sleep = opts.sleep ?? abortableSleep;
   const now = opts.now ?? Date.now;
   let attempt = 0;

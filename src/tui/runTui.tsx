@@ -1,5 +1,5 @@
 import { render } from 'ink';
-import { connectDaemon, startDaemon } from '../cli/daemonClient.js';
+import { connectDaemon, startDaemon } from '../client/daemonClient.js';
 import { CcbridgeError } from '../shared/errors.js';
 import { TuiRoot } from './TuiRoot.js';
 
@@ -12,7 +12,10 @@ const LEAVE_ALT_SCREEN = '\u001b[?1049l';
  */
 export async function runTui(): Promise<void> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
-    throw new CcbridgeError('not_a_terminal', '`ccbridge tui` needs an interactive terminal; in scripts use `ccbridge status`, `list --json` or `logs -f`');
+    throw new CcbridgeError(
+      'not_a_terminal',
+      '`ccbridge tui` needs an interactive terminal; in scripts use `ccbridge status`, `list --json` or `logs -f`',
+    );
   }
   const client = await connectDaemon();
   const leave = () => process.stdout.write(LEAVE_ALT_SCREEN);

@@ -9,9 +9,17 @@ const run = promisify(execFile);
 
 describe('benchmarks still run', () => {
   it('bench/cli.mjs --json', async () => {
-    const { stdout } = await run(process.execPath, [join(ROOT, 'bench/cli.mjs'), '--json'], { env: { ...process.env, BENCH_RUNS: '1' }, timeout: 60_000 });
+    const { stdout } = await run(process.execPath, [join(ROOT, 'bench/cli.mjs'), '--json'], {
+      env: { ...process.env, BENCH_RUNS: '1' },
+      timeout: 60_000,
+    });
     const out = JSON.parse(stdout) as { rows: Array<{ name: string; ms: number }> };
-    expect(out.rows.map((r) => r.name)).toEqual(['node -e 0', 'ccbridge --version', 'ccbridge list --json (daemon up)', 'ccbridge status (daemon up)']);
+    expect(out.rows.map((r) => r.name)).toEqual([
+      'node -e 0',
+      'ccbridge --version',
+      'ccbridge list --json (daemon up)',
+      'ccbridge status (daemon up)',
+    ]);
     for (const r of out.rows) expect(r.ms).toBeGreaterThan(0);
   }, 60_000);
 });

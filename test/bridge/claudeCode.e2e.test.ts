@@ -23,7 +23,10 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function claude(prompt: string, extra: string[] = []): Promise<{ result: string; is_error: boolean; num_turns: number }> {
+async function claude(
+  prompt: string,
+  extra: string[] = [],
+): Promise<{ result: string; is_error: boolean; num_turns: number }> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     HOME: home,
@@ -33,7 +36,13 @@ async function claude(prompt: string, extra: string[] = []): Promise<{ result: s
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     CLAUDE_CODE_MAX_RETRIES: '2',
   };
-  const run = await execa(CLAUDE, ['-p', prompt, '--output-format', 'json', ...extra], { env, extendEnv: false, cwd: home, timeout: 90_000, stdin: 'ignore' });
+  const run = await execa(CLAUDE, ['-p', prompt, '--output-format', 'json', ...extra], {
+    env,
+    extendEnv: false,
+    cwd: home,
+    timeout: 90_000,
+    stdin: 'ignore',
+  });
   return JSON.parse(run.stdout);
 }
 
@@ -43,11 +52,18 @@ function reply(res: ServerResponse, events: ReturnType<typeof sse.response>): vo
 }
 
 const outputsOf = (r: RecordedRequest): string[] =>
-  (r.body?.input ?? []).filter((i: { type: string }) => i.type === 'function_call_output').map((i: { output: unknown }) => JSON.stringify(i.output));
+  (r.body?.input ?? [])
+    .filter((i: { type: string }) => i.type === 'function_call_output')
+    .map((i: { output: unknown }) => JSON.stringify(i.output));
 
 describe('the real Claude Code CLI through the bridge', () => {
   it('answers a text turn', async () => {
-    h.backend.handle((_req, res) => reply(res, sse.response([sse.reasoning(['thinking it over'], 'gAAAA-cc'), sse.message(['Hello from ', 'Codex!'])])));
+    h.backend.handle((_req, res) =>
+      reply(
+        res,
+        sse.response([sse.reasoning(['thinking it over'], 'gAAAA-cc'), sse.message(['Hello from ', 'Codex!'])]),
+      ),
+    );
     const out = await claude('say hello');
     expect(out).toMatchObject({ is_error: false, result: 'Hello from Codex!' });
     const req = h.backend.requests.find((r) => r.path.endsWith('/responses'))!;
@@ -60,7 +76,20 @@ describe('the real Claude Code CLI through the bridge', () => {
     h.backend.handle((req, res) => {
       const done = outputsOf(req).find((o) => o.includes('ccbridge-tool-ok'));
       if (done) reply(res, sse.response([sse.message('The command printed ccbridge-tool-ok.')], { id: 'resp_final' }));
-      else reply(res, sse.response([sse.functionCall('Bash', { command: 'echo ccbridge-tool-ok', description: 'Print a marker' }, 'call_bash_1')], { id: 'resp_tool' }));
+      else
+        reply(
+          res,
+          sse.response(
+            [
+              sse.functionCall(
+                'Bash',
+                { command: 'echo ccbridge-tool-ok', description: 'Print a marker' },
+                'call_bash_1',
+              ),
+            ],
+            { id: 'resp_tool' },
+          ),
+        );
     });
     const out = await claude('run the marker command', ['--allowedTools', 'Bash']);
     expect(out.is_error).toBe(false);

@@ -1,15 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cleanToolSchema } from '../../src/bridge/cleanToolSchema.js';
+import { cleanToolSchema } from '../../src/translate/cleanToolSchema.js';
 
-const SUBSET = new Set(['type', 'description', 'enum', 'items', 'properties', 'required', 'additionalProperties', 'anyOf']);
+const SUBSET = new Set([
+  'type',
+  'description',
+  'enum',
+  'items',
+  'properties',
+  'required',
+  'additionalProperties',
+  'anyOf',
+]);
 
 /** Every schema node uses only codex's subset of keywords (property maps are names, not keywords). */
 function assertSubset(node: unknown, path = '$'): void {
   if (typeof node !== 'object' || node === null) return;
   for (const [k, v] of Object.entries(node)) {
     expect(SUBSET.has(k), `${path}.${k}`).toBe(true);
-    if (k === 'properties') for (const [name, sub] of Object.entries(v as object)) assertSubset(sub, `${path}.properties.${name}`);
+    if (k === 'properties')
+      for (const [name, sub] of Object.entries(v as object)) assertSubset(sub, `${path}.properties.${name}`);
     else if (k === 'anyOf') (v as unknown[]).forEach((s, i) => assertSubset(s, `${path}.anyOf.${i}`));
     else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) assertSubset(v, `${path}.${k}`);
   }
@@ -17,7 +27,9 @@ function assertSubset(node: unknown, path = '$'): void {
 
 describe('cleanToolSchema', () => {
   it('keeps only codex’s keyword subset for every tool Claude Code sends', () => {
-    const body = JSON.parse(readFileSync(new URL('../fixtures/claude-code/first-turn.json', import.meta.url), 'utf8')).body;
+    const body = JSON.parse(
+      readFileSync(new URL('../fixtures/claude-code/first-turn.json', import.meta.url), 'utf8'),
+    ).body;
     for (const tool of body.tools) {
       const cleaned = cleanToolSchema(tool.input_schema);
       assertSubset(cleaned);
@@ -57,7 +69,10 @@ describe('cleanToolSchema', () => {
 
   it('gives objects without properties an empty map, and a non-object top level becomes an empty object', () => {
     expect(cleanToolSchema({ type: 'object' })).toEqual({ type: 'object', properties: {} });
-    expect(cleanToolSchema({ type: 'object', properties: { o: { type: 'object' } } })).toEqual({ type: 'object', properties: { o: { type: 'object', properties: {} } } });
+    expect(cleanToolSchema({ type: 'object', properties: { o: { type: 'object' } } })).toEqual({
+      type: 'object',
+      properties: { o: { type: 'object', properties: {} } },
+    });
     expect(cleanToolSchema(undefined)).toEqual({ type: 'object', properties: {} });
     expect(cleanToolSchema({ type: 'string' })).toEqual({ type: 'object', properties: {} });
   });
@@ -70,8 +85,17 @@ describe('cleanToolSchema', () => {
           { properties: { b: { const: 'fixed' } }, required: ['b'] },
         ],
       }),
-    ).toEqual({ type: 'object', properties: { a: { type: 'string' }, b: { type: 'string', enum: ['fixed'] } }, required: ['a', 'b'] });
-    expect(cleanToolSchema({ type: 'object', properties: { v: { oneOf: [{ type: 'string' }, { type: 'integer', minimum: 0 }] } } }).properties).toEqual({
+    ).toEqual({
+      type: 'object',
+      properties: { a: { type: 'string' }, b: { type: 'string', enum: ['fixed'] } },
+      required: ['a', 'b'],
+    });
+    expect(
+      cleanToolSchema({
+        type: 'object',
+        properties: { v: { oneOf: [{ type: 'string' }, { type: 'integer', minimum: 0 }] } },
+      }).properties,
+    ).toEqual({
       v: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
     });
     expect(cleanToolSchema({ type: 'object', properties: { l: { items: { enum: [1, 2] } } } }).properties).toEqual({
@@ -80,16 +104,32 @@ describe('cleanToolSchema', () => {
   });
 
   it('splits type arrays into anyOf and drops null from them', () => {
-    expect(cleanToolSchema({ type: 'object', properties: { a: { type: ['string', 'null'] }, b: { type: ['string', 'number'], description: 'x' } } }).properties).toEqual({
+    expect(
+      cleanToolSchema({
+        type: 'object',
+        properties: { a: { type: ['string', 'null'] }, b: { type: ['string', 'number'], description: 'x' } },
+      }).properties,
+    ).toEqual({
       a: { type: 'string' },
-      b: { description: 'x', anyOf: [{ type: 'string', description: 'x' }, { type: 'number', description: 'x' }] },
+      b: {
+        description: 'x',
+        anyOf: [
+          { type: 'string', description: 'x' },
+          { type: 'number', description: 'x' },
+        ],
+      },
     });
   });
 
   it('inlines local $refs and stops on cycles', () => {
     const cleaned = cleanToolSchema({
       type: 'object',
-      $defs: { node: { type: 'object', properties: { child: { $ref: '#/$defs/node' }, label: { $ref: '#/definitions/label' } } } },
+      $defs: {
+        node: {
+          type: 'object',
+          properties: { child: { $ref: '#/$defs/node' }, label: { $ref: '#/definitions/label' } },
+        },
+      },
       definitions: { label: { type: 'string', format: 'email' } },
       properties: { root: { $ref: '#/$defs/node' }, remote: { $ref: 'https://x.test/s.json', description: 'kept' } },
     });
@@ -100,7 +140,14 @@ describe('cleanToolSchema', () => {
   });
 
   it('never leaves composition at the top level', () => {
-    expect(cleanToolSchema({ anyOf: [{ type: 'object', properties: { a: { type: 'string' } } }, { type: 'object', properties: { b: { type: 'number' } } }] })).toEqual({
+    expect(
+      cleanToolSchema({
+        anyOf: [
+          { type: 'object', properties: { a: { type: 'string' } } },
+          { type: 'object', properties: { b: { type: 'number' } } },
+        ],
+      }),
+    ).toEqual({
       type: 'object',
       properties: { a: { type: 'string' }, b: { type: 'number' } },
     });

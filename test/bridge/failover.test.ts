@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UpstreamFailure } from '../../src/bridge/upstreamErrors.js';
+import type { UpstreamFailure } from '../../src/translate/upstreamErrors.js';
 import { frame, RATE_LIMIT_HEADERS, sse, usageLimitBody, type RecordedRequest } from '../fakes/codexBackend.js';
 import { startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
 
@@ -37,15 +37,31 @@ async function post(body: Record<string, unknown> = {}, signal?: AbortSignal): P
   return fetch(`${h.baseUrl}/v1/messages`, {
     method: 'POST',
     signal,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'x-claude-code-session-id': 'sess-1' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }], ...body }),
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+      'x-claude-code-session-id': 'sess-1',
+    },
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+      ...body,
+    }),
   });
 }
 
 const eventNames = (text: string) => [...text.matchAll(/^event: (\S+)$/gm)].map((m) => m[1]);
 
 beforeAll(async () => {
-  h = await startBridge({ pingIntervalMs: PING_MS, hooks: { onAttemptFailed: (accountId, f, next) => failed.push({ accountId, kind: f.kind, next }), onCommitted: (accountId, sessionKey) => committed.push({ accountId, sessionKey }) } });
+  h = await startBridge({
+    pingIntervalMs: PING_MS,
+    hooks: {
+      onAttemptFailed: (accountId, f, next) => failed.push({ accountId, kind: f.kind, next }),
+      onCommitted: (accountId, sessionKey) => committed.push({ accountId, sessionKey }),
+    },
+  });
 });
 afterAll(async () => {
   await h.close();
@@ -63,8 +79,15 @@ beforeEach(() => {
 
 describe('bridge failover', () => {
   it('a 429 before the first byte moves to the next candidate and reports both steps', async () => {
-    answer({ a1: { events: [], json: usageLimitBody(1_900_000_000) }, b2: { events: sse.response([sse.message('from beta')]) } });
-    const msg = await h.client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    answer({
+      a1: { events: [], json: usageLimitBody(1_900_000_000) },
+      b2: { events: sse.response([sse.message('from beta')]) },
+    });
+    const msg = await h.client.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(msg.content).toEqual([{ type: 'text', text: 'from beta', citations: null }]);
     expect(h.backend.requests.map(account)).toEqual(['a1', 'b2']);
     expect(failed).toEqual([{ accountId: 'a1', kind: 'usage_limit', next: 'b2' }]);
@@ -75,7 +98,13 @@ describe('bridge failover', () => {
 
   it('a silent upstream gets 200 and pings, and still fails over until message_start', async () => {
     answer({
-      a1: { events: [sse.failed('x', 'y')[0]!, { type: 'response.failed', response: { error: { code: 'server_is_overloaded', message: 'busy' } } }], gapMs: PING_MS * 3 },
+      a1: {
+        events: [
+          sse.failed('x', 'y')[0]!,
+          { type: 'response.failed', response: { error: { code: 'server_is_overloaded', message: 'busy' } } },
+        ],
+        gapMs: PING_MS * 3,
+      },
       b2: { events: sse.response([sse.message('late but fine')]) },
     });
     const res = await post();
@@ -94,13 +123,20 @@ describe('bridge failover', () => {
 
   it('the SDK takes the pings before message_start in its stride', async () => {
     answer({ a1: { events: sse.response([sse.message('slow start')]), gapMs: PING_MS * 3 }, b2: { events: [] } });
-    const stream = h.client.messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = h.client.messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 50,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(await stream.finalText()).toBe('slow start');
     expect(h.backend.requests.map(account)).toEqual(['a1']);
   });
 
   it('when the last candidate fails after the pings began, the client gets an SSE error event', async () => {
-    const overloaded = [sse.failed('x', 'y')[0]!, { type: 'response.failed', response: { error: { code: 'server_is_overloaded', message: 'busy' } } }];
+    const overloaded = [
+      sse.failed('x', 'y')[0]!,
+      { type: 'response.failed', response: { error: { code: 'server_is_overloaded', message: 'busy' } } },
+    ];
     answer({ a1: { events: overloaded, gapMs: PING_MS * 2 }, b2: { events: overloaded, gapMs: PING_MS } });
     const res = await post();
     expect(res.status).toBe(200);
@@ -125,7 +161,10 @@ describe('bridge failover', () => {
   });
 
   it('a request error (400) is not retried on another account', async () => {
-    answer({ a1: { events: [], status: 400, json: { error: { message: 'bad', type: 'invalid_request_error' } } }, b2: { events: [] } });
+    answer({
+      a1: { events: [], status: 400, json: { error: { message: 'bad', type: 'invalid_request_error' } } },
+      b2: { events: [] },
+    });
     const res = await post();
     expect(res.status).toBe(400);
     expect(h.backend.requests.map(account)).toEqual(['a1']);

@@ -3,8 +3,13 @@ import type { AddressInfo } from 'node:net';
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { expect } from 'vitest';
 import { createAdaptorServer } from '@hono/node-server';
-import type { CodexModel } from '../../src/bridge/codexModels.js';
-import { createBridgeApp, type BridgeDeps, type ProxyOutcome, type RouteCandidate } from '../../src/daemon/bridge/createBridgeApp.js';
+import type { CodexModel } from '../../src/translate/codexModels.js';
+import {
+  createBridgeApp,
+  type BridgeDeps,
+  type ProxyOutcome,
+  type RouteCandidate,
+} from '../../src/daemon/bridge/createBridgeApp.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
 import { startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 
@@ -35,10 +40,19 @@ export interface BridgeHarness {
   close(): Promise<void>;
 }
 
-export const DEFAULT_CANDIDATE: RouteCandidate = { accountId: 'acct1', accountName: 'work', model: null, fastMode: false };
+export const DEFAULT_CANDIDATE: RouteCandidate = {
+  accountId: 'acct1',
+  accountName: 'work',
+  model: null,
+  fastMode: false,
+};
 
 export async function startBridge(
-  opts: { pingIntervalMs?: number; upstreamIdleMs?: number; hooks?: Pick<BridgeDeps, 'onAttemptFailed' | 'onCommitted'> } = {},
+  opts: {
+    pingIntervalMs?: number;
+    upstreamIdleMs?: number;
+    hooks?: Pick<BridgeDeps, 'onAttemptFailed' | 'onCommitted'>;
+  } = {},
 ): Promise<BridgeHarness> {
   const backend = await startFakeCodexBackend();
   const outcomes: ProxyOutcome[] = [];
@@ -61,11 +75,20 @@ export async function startBridge(
     health: () => ({ activeAccount: 'work' }),
     route: (ctx) => {
       state.routeCalls.push(ctx);
-      if (!state.candidates?.length) throw new CcbridgeError('no_account', 'no active account; run `ccbridge connect <account>` or `ccbridge use <account>`', { status: 401 });
+      if (!state.candidates?.length)
+        throw new CcbridgeError(
+          'no_account',
+          'no active account; run `ccbridge connect <account>` or `ccbridge use <account>`',
+          { status: 401 },
+        );
       return state.candidates;
     },
     credentials: async (accountId, o) => {
-      credentialCalls.push({ accountId, forceRefresh: !!o?.forceRefresh, ...(o?.rejectedAccessToken ? { rejectedAccessToken: o.rejectedAccessToken } : {}) });
+      credentialCalls.push({
+        accountId,
+        forceRefresh: !!o?.forceRefresh,
+        ...(o?.rejectedAccessToken ? { rejectedAccessToken: o.rejectedAccessToken } : {}),
+      });
       if (state.credentialsError) throw state.credentialsError;
       if (o?.forceRefresh) refreshes += 1;
       return { accessToken: `access-${accountId}-${refreshes}`, chatgptAccountId: `chatgpt-${accountId}` };
@@ -76,7 +99,11 @@ export async function startBridge(
     onOutcome: (o) => void outcomes.push(o),
     ...opts.hooks,
   };
-  const app = createBridgeApp(deps, { pingIntervalMs: opts.pingIntervalMs, upstreamIdleMs: opts.upstreamIdleMs, hostInfo: HOST });
+  const app = createBridgeApp(deps, {
+    pingIntervalMs: opts.pingIntervalMs,
+    upstreamIdleMs: opts.upstreamIdleMs,
+    hostInfo: HOST,
+  });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -91,7 +118,8 @@ export async function startBridge(
     credentialCalls,
     state,
     reset: () => {
-      for (const list of [backend.requests, outcomes, upstreamHeaders, credentialCalls, state.routeCalls]) list.length = 0;
+      for (const list of [backend.requests, outcomes, upstreamHeaders, credentialCalls, state.routeCalls])
+        list.length = 0;
       state.candidates = [DEFAULT_CANDIDATE];
       state.models = null;
       state.credentialsError = null;

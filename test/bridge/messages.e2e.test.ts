@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ResponsesRequestSchema } from '../../src/bridge/responsesSchema.js';
+import { ResponsesRequestSchema } from '../../src/translate/responsesSchema.js';
 import { frame, RATE_LIMIT_HEADERS, sse } from '../fakes/codexBackend.js';
 import { startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
 
@@ -21,7 +21,10 @@ beforeEach(() => h.reset());
 const upstreamBody = (i = 0) => h.backend.requests[i]!.body;
 const base = { model: 'claude-opus-4-5', max_tokens: 1024 };
 
-async function rawStream(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+async function rawStream(
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string; headers: Headers }> {
   const res = await fetch(`${h.baseUrl}/v1/messages?beta=true`, {
     method: 'POST',
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
@@ -35,7 +38,14 @@ describe('text', () => {
   it('messages.create: a complete Message; upstream got the exact contract body and codex headers', async () => {
     h.backend.script({ kind: 'sse', events: sse.response([sse.message(['Hello', ' there'])]) });
     const msg = await h.client.messages.create(
-      { ...base, system: [{ type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332;' }, { type: 'text', text: 'Be brief.' }], messages: [{ role: 'user', content: 'hi' }] },
+      {
+        ...base,
+        system: [
+          { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332;' },
+          { type: 'text', text: 'Be brief.' },
+        ],
+        messages: [{ role: 'user', content: 'hi' }],
+      },
       { headers: { 'x-claude-code-session-id': SESSION } },
     );
     expect(msg).toMatchObject({
@@ -50,7 +60,13 @@ describe('text', () => {
     const req = h.backend.requests[0]!;
     expect(req.path).toBe('/backend-api/codex/responses');
     ResponsesRequestSchema.parse(req.body);
-    expect(req.body).toMatchObject({ model: 'gpt-5.5', instructions: 'Be brief.', prompt_cache_key: SESSION, stream: true, store: false });
+    expect(req.body).toMatchObject({
+      model: 'gpt-5.5',
+      instructions: 'Be brief.',
+      prompt_cache_key: SESSION,
+      stream: true,
+      store: false,
+    });
     expect(req.headers).toMatchObject({
       authorization: 'Bearer access-acct1-0',
       'chatgpt-account-id': 'chatgpt-acct1',
@@ -63,12 +79,33 @@ describe('text', () => {
       accept: 'text/event-stream',
     });
     expect(req.headerOrder.slice(0, 12)).toEqual([
-      'version', 'x-codex-window-id', 'x-codex-routing-hint', 'x-client-request-id', 'session-id', 'thread-id',
-      'accept', 'content-type', 'authorization', 'chatgpt-account-id', 'originator', 'user-agent',
+      'version',
+      'x-codex-window-id',
+      'x-codex-routing-hint',
+      'x-client-request-id',
+      'session-id',
+      'thread-id',
+      'accept',
+      'content-type',
+      'authorization',
+      'chatgpt-account-id',
+      'originator',
+      'user-agent',
     ]);
-    expect(h.upstreamHeaders[0]!.headers['x-codex-primary-used-percent']).toBe(RATE_LIMIT_HEADERS['x-codex-primary-used-percent']);
+    expect(h.upstreamHeaders[0]!.headers['x-codex-primary-used-percent']).toBe(
+      RATE_LIMIT_HEADERS['x-codex-primary-used-percent'],
+    );
     await until(() => h.outcomes.length === 1);
-    expect(h.outcomes[0]).toMatchObject({ accountId: 'acct1', model: 'gpt-5.5', requestedModel: 'claude-opus-4-5', status: 200, stream: false, inputTokens: 120, outputTokens: 30, errorKind: null });
+    expect(h.outcomes[0]).toMatchObject({
+      accountId: 'acct1',
+      model: 'gpt-5.5',
+      requestedModel: 'claude-opus-4-5',
+      status: 200,
+      stream: false,
+      inputTokens: 120,
+      outputTokens: 30,
+      errorKind: null,
+    });
   });
 
   it('messages.stream: text arrives in order, with the request-id header and usage', async () => {
@@ -86,7 +123,14 @@ describe('text', () => {
     })();
     expect(raw.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(raw.headers.get('request-id')).toMatch(/^req_[0-9a-f]{32}$/);
-    expect(eventNames(raw.text)).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(eventNames(raw.text)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
   });
 });
 
@@ -97,9 +141,19 @@ describe('tools', () => {
       { kind: 'sse', events: sse.response([sse.message('It is 3°C in Oslo.')]) },
     );
     const tools: Anthropic.Tool[] = [
-      { name: 'get_weather', description: 'Weather', input_schema: { type: 'object', properties: { city: { type: 'string', format: 'city-name' } }, required: ['city'] } },
+      {
+        name: 'get_weather',
+        description: 'Weather',
+        input_schema: {
+          type: 'object',
+          properties: { city: { type: 'string', format: 'city-name' } },
+          required: ['city'],
+        },
+      },
     ];
-    const first = await h.client.messages.stream({ ...base, tools, messages: [{ role: 'user', content: 'Weather in Oslo?' }] }).finalMessage();
+    const first = await h.client.messages
+      .stream({ ...base, tools, messages: [{ role: 'user', content: 'Weather in Oslo?' }] })
+      .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
     const use = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use')!;
     expect(use).toMatchObject({ id: 'call_w1', name: 'get_weather', input: { city: 'Oslo' } });
@@ -131,9 +185,18 @@ describe('tools', () => {
   it('parallel tool calls come back as separate tool_use blocks with their full inputs', async () => {
     h.backend.script({
       kind: 'sse',
-      events: sse.response([sse.functionCall('Read', { file_path: '/a' }, 'call_a'), sse.functionCall('Read', { file_path: '/b' }, 'call_b')]),
+      events: sse.response([
+        sse.functionCall('Read', { file_path: '/a' }, 'call_a'),
+        sse.functionCall('Read', { file_path: '/b' }, 'call_b'),
+      ]),
     });
-    const msg = await h.client.messages.stream({ ...base, tools: [{ name: 'Read', input_schema: { type: 'object' } }], messages: [{ role: 'user', content: 'read both' }] }).finalMessage();
+    const msg = await h.client.messages
+      .stream({
+        ...base,
+        tools: [{ name: 'Read', input_schema: { type: 'object' } }],
+        messages: [{ role: 'user', content: 'read both' }],
+      })
+      .finalMessage();
     expect(msg.content).toEqual([
       { type: 'tool_use', id: 'call_a', name: 'Read', input: { file_path: '/a' } },
       { type: 'tool_use', id: 'call_b', name: 'Read', input: { file_path: '/b' } },
@@ -148,14 +211,35 @@ describe('images and thinking', () => {
     await h.client.messages.create({
       ...base,
       messages: [
-        { role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }, { type: 'text', text: 'what is this?' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+            { type: 'text', text: 'what is this?' },
+          ],
+        },
         { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Screenshot', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] }] },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }],
+            },
+          ],
+        },
       ],
     });
     const input = upstreamBody().input;
-    expect(input[0].content[0]).toEqual({ type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'high' });
-    expect(input[2].output).toEqual([{ type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'high' }]);
+    expect(input[0].content[0]).toEqual({
+      type: 'input_image',
+      image_url: `data:image/png;base64,${png}`,
+      detail: 'high',
+    });
+    expect(input[2].output).toEqual([
+      { type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'high' },
+    ]);
   });
 
   it('thinking: reasoning streams as a thinking block whose signature brings the encrypted reasoning back next turn', async () => {
@@ -163,7 +247,13 @@ describe('images and thinking', () => {
       { kind: 'sse', events: sse.response([sse.reasoning(['Plan: answer'], 'gAAAAB-secret'), sse.message('42')]) },
       { kind: 'sse', events: sse.response([sse.message('ok')]) },
     );
-    const first = await h.client.messages.stream({ ...base, thinking: { type: 'enabled', budget_tokens: 20000 }, messages: [{ role: 'user', content: 'q' }] }).finalMessage();
+    const first = await h.client.messages
+      .stream({
+        ...base,
+        thinking: { type: 'enabled', budget_tokens: 20000 },
+        messages: [{ role: 'user', content: 'q' }],
+      })
+      .finalMessage();
     expect(upstreamBody(0).reasoning).toEqual({ effort: 'high', summary: 'auto' });
     const thinking = first.content[0] as Anthropic.ThinkingBlock;
     expect(thinking).toMatchObject({ type: 'thinking', thinking: 'Plan: answer' });
@@ -173,12 +263,20 @@ describe('images and thinking', () => {
       thinking: { type: 'enabled', budget_tokens: 20000 },
       messages: [
         { role: 'user', content: 'q' },
-        { role: 'assistant', content: [...first.content, { type: 'thinking', thinking: 'foreign', signature: 'EqQBCkgIBRABGAIiQHk' }] },
+        {
+          role: 'assistant',
+          content: [...first.content, { type: 'thinking', thinking: 'foreign', signature: 'EqQBCkgIBRABGAIiQHk' }],
+        },
         { role: 'user', content: 'and?' },
       ],
     });
     expect(upstreamBody(1).input.slice(1, 3)).toEqual([
-      { type: 'reasoning', summary: [{ type: 'summary_text', text: 'Plan: answer' }], content: null, encrypted_content: 'gAAAAB-secret' },
+      {
+        type: 'reasoning',
+        summary: [{ type: 'summary_text', text: 'Plan: answer' }],
+        content: null,
+        encrypted_content: 'gAAAAB-secret',
+      },
       { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: '42' }] },
     ]);
     expect(JSON.stringify(upstreamBody(1))).not.toContain('EqQB');
@@ -203,7 +301,14 @@ describe('streaming robustness', () => {
       const { text } = await rawStream({ messages: [{ role: 'user', content: 'hi' }] });
       const names = eventNames(text);
       expect(names.filter((n) => n === 'ping').length).toBeGreaterThanOrEqual(2);
-      expect(names.filter((n) => n !== 'ping')).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+      expect(names.filter((n) => n !== 'ping')).toEqual([
+        'message_start',
+        'content_block_start',
+        'content_block_delta',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
+      ]);
       expect(text).toContain('event: ping\ndata: {"type": "ping"}\n\n');
     } finally {
       h.backend.handle(null);
@@ -221,7 +326,10 @@ describe('streaming robustness', () => {
   });
 
   it('a response.failed after output is an error event too (overloaded_error)', async () => {
-    const events = [...sse.response([sse.message('x')]).slice(0, 5), { type: 'response.failed', response: { error: { code: 'server_is_overloaded', message: 'busy' } } }];
+    const events = [
+      ...sse.response([sse.message('x')]).slice(0, 5),
+      { type: 'response.failed', response: { error: { code: 'server_is_overloaded', message: 'busy' } } },
+    ];
     h.backend.script({ kind: 'sse', events, eventDelayMs: 5 });
     const { status, text } = await rawStream({ messages: [{ role: 'user', content: 'hi' }] });
     expect(status).toBe(200);
@@ -232,11 +340,21 @@ describe('streaming robustness', () => {
   it('an upstream that goes silent mid-response is given up on: SSE error, upstream closed', async () => {
     h.backend.handle((_req, res: ServerResponse) => {
       res.writeHead(200, { 'content-type': 'text/event-stream', ...RATE_LIMIT_HEADERS });
-      res.write(sse.response([sse.message('x')]).slice(0, 5).map(frame).join('')); // and then nothing, forever
+      res.write(
+        sse
+          .response([sse.message('x')])
+          .slice(0, 5)
+          .map(frame)
+          .join(''),
+      ); // and then nothing, forever
     });
     try {
       const { text } = await rawStream({ messages: [{ role: 'user', content: 'hi' }] });
-      expect(eventNames(text).filter((n) => n !== 'ping').at(-1)).toBe('error');
+      expect(
+        eventNames(text)
+          .filter((n) => n !== 'ping')
+          .at(-1),
+      ).toBe('error');
       expect(text).toContain('the Codex backend sent nothing for 400 ms');
       await until(() => h.backend.requests[0]!.aborted);
     } finally {
@@ -246,7 +364,11 @@ describe('streaming robustness', () => {
 
   it('a client that goes away aborts the upstream request, leaving no upstream socket behind', async () => {
     const before = await h.backend.connections();
-    h.backend.script({ kind: 'sse', events: sse.response([sse.message(Array.from({ length: 200 }, (_, i) => `t${i} `))]), eventDelayMs: 20 });
+    h.backend.script({
+      kind: 'sse',
+      events: sse.response([sse.message(Array.from({ length: 200 }, (_, i) => `t${i} `))]),
+      eventDelayMs: 20,
+    });
     const stream = h.client.messages.stream({ ...base, messages: [{ role: 'user', content: 'long' }] });
     stream.on('error', () => {}); // the abort rejects the stream, as it should
     stream.finalMessage().catch(() => {});

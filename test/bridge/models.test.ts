@@ -1,15 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_MODELS, type CodexModel } from '../../src/bridge/codexModels.js';
-import { countRequestTokens } from '../../src/bridge/countTokens.js';
-import { findModelInfo, listModelInfos, ModelInfoSchema, ModelListQuerySchema, paginateModels } from '../../src/bridge/modelList.js';
-import { clampEffort } from '../../src/bridge/reasoningEffort.js';
-import { accountDefaultModel, resolveModel, type ModelResolutionContext } from '../../src/bridge/resolveModel.js';
-import type { ResponsesRequest } from '../../src/bridge/responsesSchema.js';
+import { BUILTIN_MODELS, type CodexModel } from '../../src/translate/codexModels.js';
+import { countRequestTokens } from '../../src/translate/countTokens.js';
+import {
+  findModelInfo,
+  listModelInfos,
+  ModelInfoSchema,
+  ModelListQuerySchema,
+  paginateModels,
+} from '../../src/translate/modelList.js';
+import { clampEffort } from '../../src/translate/reasoningEffort.js';
+import { accountDefaultModel, resolveModel, type ModelResolutionContext } from '../../src/translate/resolveModel.js';
+import type { ResponsesRequest } from '../../src/translate/responsesSchema.js';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 
 /** The shape `codex app-server` model/list returns (trimmed), with 0.169.0's small "luna" model. */
 const LISTED: CodexModel[] = [
-  { id: 'gpt-6.1-sol', displayName: 'GPT-6.1-Sol', isDefault: true, supportedReasoningEfforts: ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'].map((reasoningEffort) => ({ reasoningEffort })) },
+  {
+    id: 'gpt-6.1-sol',
+    displayName: 'GPT-6.1-Sol',
+    isDefault: true,
+    supportedReasoningEfforts: ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'].map((reasoningEffort) => ({
+      reasoningEffort,
+    })),
+  },
   { id: 'gpt-6-luna', displayName: 'GPT-6 Luna', supportedReasoningEfforts: [{ reasoningEffort: 'medium' }] },
   { id: 'codex-auto-review', hidden: true },
 ];
@@ -29,12 +42,20 @@ describe('resolveModel', () => {
   it('maps Claude names and the ccbridge aliases by tier', () => {
     expect(resolveModel('claude-opus-4-5-20251101', ctx()).slug).toBe('gpt-6.1-sol');
     expect(resolveModel('claude-sonnet-4-5', ctx({ accountModel: 'gpt-5.5' })).slug).toBe('gpt-5.5');
-    expect(resolveModel('ccbridge-sonnet', ctx({ tierModels: { opus: null, sonnet: 'gpt-6-luna', haiku: null } })).slug).toBe('gpt-6-luna');
-    expect(resolveModel('ccbridge-opus', ctx({ tierModels: { opus: 'gpt-x', sonnet: null, haiku: null } })).slug).toBe('gpt-x');
+    expect(
+      resolveModel('ccbridge-sonnet', ctx({ tierModels: { opus: null, sonnet: 'gpt-6-luna', haiku: null } })).slug,
+    ).toBe('gpt-6-luna');
+    expect(resolveModel('ccbridge-opus', ctx({ tierModels: { opus: 'gpt-x', sonnet: null, haiku: null } })).slug).toBe(
+      'gpt-x',
+    );
     expect(resolveModel('claude-haiku-4-5', ctx())).toMatchObject({ slug: 'gpt-6-luna', tier: 'haiku' });
     expect(resolveModel('ccbridge-haiku', ctx({ available: BUILTIN_MODELS })).slug).toBe('gpt-5.4-mini');
-    expect(resolveModel('claude-haiku-4-5', ctx({ tierModels: { opus: null, sonnet: null, haiku: 'gpt-5.2' } })).slug).toBe('gpt-5.2');
-    expect(resolveModel('claude-haiku-4-5', ctx({ available: [LISTED[0]!], accountModel: 'gpt-5.5' })).slug).toBe('gpt-5.5');
+    expect(
+      resolveModel('claude-haiku-4-5', ctx({ tierModels: { opus: null, sonnet: null, haiku: 'gpt-5.2' } })).slug,
+    ).toBe('gpt-5.2');
+    expect(resolveModel('claude-haiku-4-5', ctx({ available: [LISTED[0]!], accountModel: 'gpt-5.5' })).slug).toBe(
+      'gpt-5.5',
+    );
   });
 
   it('sends anything else to the account model', () => {
@@ -58,18 +79,47 @@ describe('model list', () => {
   const all = listModelInfos(ctx());
 
   it('lists the ccbridge aliases, then the visible models, as Anthropic ModelInfo', () => {
-    expect(all.map((m) => m.id)).toEqual(['ccbridge-opus', 'ccbridge-sonnet', 'ccbridge-haiku', 'gpt-6.1-sol', 'gpt-6-luna']);
+    expect(all.map((m) => m.id)).toEqual([
+      'ccbridge-opus',
+      'ccbridge-sonnet',
+      'ccbridge-haiku',
+      'gpt-6.1-sol',
+      'gpt-6-luna',
+    ]);
     for (const m of all) ModelInfoSchema.parse(m);
     expect(all[2]!.display_name).toBe('ccbridge haiku → gpt-6-luna');
-    expect(all[3]).toMatchObject({ type: 'model', display_name: 'GPT-6.1-Sol', max_input_tokens: 272000, created_at: '2025-01-01T00:00:00Z' });
+    expect(all[3]).toMatchObject({
+      type: 'model',
+      display_name: 'GPT-6.1-Sol',
+      max_input_tokens: 272000,
+      created_at: '2025-01-01T00:00:00Z',
+    });
   });
 
   it('paginates with limit, after_id and before_id', () => {
     const q = (query: Record<string, string>) => paginateModels(all, ModelListQuerySchema.parse(query));
-    expect(q({ limit: '2' })).toEqual({ data: all.slice(0, 2), has_more: true, first_id: 'ccbridge-opus', last_id: 'ccbridge-sonnet' });
-    expect(q({ limit: '2', after_id: 'ccbridge-sonnet' })).toMatchObject({ has_more: true, first_id: 'ccbridge-haiku', last_id: 'gpt-6.1-sol' });
-    expect(q({ after_id: 'gpt-6.1-sol' })).toEqual({ data: [all[4]], has_more: false, first_id: 'gpt-6-luna', last_id: 'gpt-6-luna' });
-    expect(q({ limit: '2', before_id: 'gpt-6-luna' })).toMatchObject({ first_id: 'ccbridge-haiku', last_id: 'gpt-6.1-sol', has_more: true });
+    expect(q({ limit: '2' })).toEqual({
+      data: all.slice(0, 2),
+      has_more: true,
+      first_id: 'ccbridge-opus',
+      last_id: 'ccbridge-sonnet',
+    });
+    expect(q({ limit: '2', after_id: 'ccbridge-sonnet' })).toMatchObject({
+      has_more: true,
+      first_id: 'ccbridge-haiku',
+      last_id: 'gpt-6.1-sol',
+    });
+    expect(q({ after_id: 'gpt-6.1-sol' })).toEqual({
+      data: [all[4]],
+      has_more: false,
+      first_id: 'gpt-6-luna',
+      last_id: 'gpt-6-luna',
+    });
+    expect(q({ limit: '2', before_id: 'gpt-6-luna' })).toMatchObject({
+      first_id: 'ccbridge-haiku',
+      last_id: 'gpt-6.1-sol',
+      has_more: true,
+    });
     expect(q({ after_id: 'gpt-6-luna' })).toEqual({ data: [], has_more: false, first_id: null, last_id: null });
     expect(() => ModelListQuerySchema.parse({ limit: '0' })).toThrow();
   });
@@ -105,7 +155,16 @@ describe('countRequestTokens', () => {
     const texts = [body.instructions, 'Count these words, please.', 'Bash', '{"command":"ls -la"}', 'total 0'];
     const expected = texts.reduce((n, t) => n + countTokens(t, plain), 0) + 3 * 4;
     expect(await countRequestTokens(body)).toBe(expected);
-    const withImage = { ...body, input: [{ type: 'message' as const, role: 'user' as const, content: [{ type: 'input_image' as const, image_url: `data:image/png;base64,${'A'.repeat(100000)}` }] }] };
+    const withImage = {
+      ...body,
+      input: [
+        {
+          type: 'message' as const,
+          role: 'user' as const,
+          content: [{ type: 'input_image' as const, image_url: `data:image/png;base64,${'A'.repeat(100000)}` }],
+        },
+      ],
+    };
     expect(await countRequestTokens(withImage)).toBe(countTokens(body.instructions, plain) + 4 + 765);
   });
 });

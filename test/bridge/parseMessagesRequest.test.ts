@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AnthropicApiError } from '../../src/bridge/anthropicError.js';
-import { parseMessagesRequest } from '../../src/bridge/parseMessagesRequest.js';
+import { AnthropicApiError } from '../../src/translate/anthropicError.js';
+import { parseMessagesRequest } from '../../src/translate/parseMessagesRequest.js';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/claude-code/${name}`, import.meta.url), 'utf8')).body;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/claude-code/${name}`, import.meta.url), 'utf8')).body;
 
 function rejection(body: unknown): AnthropicApiError {
   try {
@@ -35,10 +36,19 @@ describe('parseMessagesRequest', () => {
         future_field: { a: 1 },
         thinking: { type: 'adaptive', display: 'omitted' },
         output_config: { effort: 'max' },
-        tools: [{ type: 'code_execution_20250825', name: 'code_execution' }, { name: 'T', input_schema: { type: 'object' }, defer_loading: true }],
+        tools: [
+          { type: 'code_execution_20250825', name: 'code_execution' },
+          { name: 'T', input_schema: { type: 'object' }, defer_loading: true },
+        ],
         messages: [
           { role: 'system', content: 'be brief' },
-          { role: 'user', content: [{ type: 'container_upload', file_id: 'f' }, { type: 'text', text: 'hi', cache_control: { type: 'ephemeral' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'container_upload', file_id: 'f' },
+              { type: 'text', text: 'hi', cache_control: { type: 'ephemeral' } },
+            ],
+          },
         ],
       }),
     );
@@ -47,16 +57,32 @@ describe('parseMessagesRequest', () => {
   });
 
   it('names the path of a bad field in a 400', () => {
-    const e = rejection({ model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'ok' }, { type: 'text', text: 5 }] }] });
+    const e = rejection({
+      model: 'm',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'ok' },
+            { type: 'text', text: 5 },
+          ],
+        },
+      ],
+    });
     expect(e.status).toBe(400);
     expect(e.errorType).toBe('invalid_request_error');
     expect(e.message).toBe('messages.0.content.1.text: expected string');
-    expect(rejection({ model: 'm', messages: [{ role: 'user', content: 7 }] }).message).toBe('messages.0.content: expected string or array');
-    expect(rejection({ messages: [] }).message).toMatch(/^model: /);
-    expect(rejection({ model: 'm', messages: [{ role: 'user', content: [{ type: 'tool_use', id: 'x', input: {} }] }] }).message).toBe(
-      'messages.0.content.0.name: expected string',
+    expect(rejection({ model: 'm', messages: [{ role: 'user', content: 7 }] }).message).toBe(
+      'messages.0.content: expected string or array',
     );
-    expect(rejection({ model: 'm', messages: [], tool_choice: { type: 'sometimes' } }).message).toMatch(/^tool_choice\.type: /);
+    expect(rejection({ messages: [] }).message).toMatch(/^model: /);
+    expect(
+      rejection({ model: 'm', messages: [{ role: 'user', content: [{ type: 'tool_use', id: 'x', input: {} }] }] })
+        .message,
+    ).toBe('messages.0.content.0.name: expected string');
+    expect(rejection({ model: 'm', messages: [], tool_choice: { type: 'sometimes' } }).message).toMatch(
+      /^tool_choice\.type: /,
+    );
   });
 
   it('rejects bad JSON and non-objects', () => {

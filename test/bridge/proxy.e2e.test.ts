@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaemonClient } from '../../src/cli/daemonClient.js';
+import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
 import type { CcbEvent } from '../../src/shared/schemas/events.js';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
@@ -24,8 +24,11 @@ let client: Anthropic;
 
 const backendHostPort = () => new URL(backend.url).host;
 const systemEvents = async () =>
-  (await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=200')).events.filter((e) => e.category === 'system');
-const ask = () => client.messages.create({ model: 'ccbridge-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+  (
+    await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=200')
+  ).events.filter((e) => e.category === 'system');
+const ask = () =>
+  client.messages.create({ model: 'ccbridge-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
 
 /** Restarts the daemon with these network variables (the rest of the environment unchanged). */
 async function restartWith(env: Record<string, string | undefined>): Promise<void> {
@@ -41,9 +44,17 @@ beforeAll(async () => {
   [backend, proxy] = await Promise.all([startFakeCodexBackend({ tls }), startConnectProxy()]);
   h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url });
   const id = ((await okJson(h, ['add', 'work'])) as { id: string }).id;
-  writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-work' }));
+  writeAuthJson(
+    join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'),
+    makeTokens({ chatgptAccountId: 'acct-work' }),
+  );
   const token = (await ok(h, ['token'])).trim();
-  client = new Anthropic({ baseURL: `http://127.0.0.1:${h.port}/anthropic`, authToken: token, apiKey: null, maxRetries: 0 });
+  client = new Anthropic({
+    baseURL: `http://127.0.0.1:${h.port}/anthropic`,
+    authToken: token,
+    apiKey: null,
+    maxRetries: 0,
+  });
 });
 
 afterAll(async () => {
@@ -61,7 +72,9 @@ describe('the bridge behind a proxy, trusting an extra CA', () => {
     await ask();
     expect(backend.requests).toHaveLength(2);
     expect(proxy.tunnels.map((t) => t.target)).toEqual([backendHostPort()]);
-    expect(proxy.tunnels[0]!.headers['proxy-authorization']).toBe(`Basic ${Buffer.from('alice:s:cret').toString('base64')}`);
+    expect(proxy.tunnels[0]!.headers['proxy-authorization']).toBe(
+      `Basic ${Buffer.from('alice:s:cret').toString('base64')}`,
+    );
 
     const messages = (await systemEvents()).map((e) => `${e.level} ${e.message}`);
     expect(messages).toContainEqual(expect.stringMatching(new RegExp(`^info .*proxy ${proxy.url}.*HTTPS_PROXY`)));
@@ -79,7 +92,9 @@ describe('the bridge behind a proxy, trusting an extra CA', () => {
   it('without a readable CA file: one warn naming the variable and path, default roots, and the private CA is refused', async () => {
     const missing = join(h.dir, 'no-such-ca.pem');
     await restartWith({ HTTPS_PROXY: proxy.url, CODEX_CA_CERTIFICATE: missing });
-    const warns = (await systemEvents()).filter((e) => e.level === 'warn' && e.message.includes(`CODEX_CA_CERTIFICATE=${missing}`));
+    const warns = (await systemEvents()).filter(
+      (e) => e.level === 'warn' && e.message.includes(`CODEX_CA_CERTIFICATE=${missing}`),
+    );
     expect(warns).toHaveLength(1);
     const err = await apiError(ask());
     expect(err.status).toBe(502);

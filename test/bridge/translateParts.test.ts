@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseUpstreamEvent } from '../../src/bridge/parseUpstreamEvent.js';
-import { decodeReasoningSignature, encodeReasoningSignature } from '../../src/bridge/reasoningSignature.js';
-import { claudeSessionKey } from '../../src/bridge/sessionKey.js';
-import { buildToolNameMap, shortCallId, shortToolName } from '../../src/bridge/toolNames.js';
-import { codexUserAgent, upstreamHeaders } from '../../src/bridge/upstreamHeaders.js';
+import { parseUpstreamEvent } from '../../src/translate/parseUpstreamEvent.js';
+import { decodeReasoningSignature, encodeReasoningSignature } from '../../src/translate/reasoningSignature.js';
+import { claudeSessionKey } from '../../src/translate/sessionKey.js';
+import { buildToolNameMap, shortCallId, shortToolName } from '../../src/translate/toolNames.js';
+import { codexUserAgent, upstreamHeaders } from '../../src/translate/upstreamHeaders.js';
 
 describe('tool names and call ids', () => {
   it('leaves valid names alone and shortens the rest deterministically to valid ≤64-char names', () => {
@@ -51,9 +51,12 @@ describe('reasoning signatures', () => {
 describe('claudeSessionKey', () => {
   it('prefers the session header, then metadata.user_id (JSON with session_id, or a plain id), as a UUID', () => {
     expect(claudeSessionKey('66D32F60-2B88-4EBB-94DB-D5F77F352E9A', 'x')).toBe('66d32f60-2b88-4ebb-94db-d5f77f352e9a');
-    expect(claudeSessionKey(null, JSON.stringify({ device_id: 'd', account_uuid: '', session_id: '11111111-2222-3333-4444-555555555555' }))).toBe(
-      '11111111-2222-3333-4444-555555555555',
-    );
+    expect(
+      claudeSessionKey(
+        null,
+        JSON.stringify({ device_id: 'd', account_uuid: '', session_id: '11111111-2222-3333-4444-555555555555' }),
+      ),
+    ).toBe('11111111-2222-3333-4444-555555555555');
     const hashed = claudeSessionKey(null, 'user_abc_account__session_xyz');
     expect(hashed).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(claudeSessionKey(undefined, 'user_abc_account__session_xyz')).toBe(hashed);
@@ -76,7 +79,13 @@ describe('upstream headers', () => {
       model: 'gpt-5.5',
       priority: true,
     });
-    const omitted = new Set(['x-codex-beta-features', 'x-codex-turn-metadata', 'content-encoding', 'host', 'content-length']);
+    const omitted = new Set([
+      'x-codex-beta-features',
+      'x-codex-turn-metadata',
+      'content-encoding',
+      'host',
+      'content-length',
+    ]);
     expect(Object.keys(ours)).toEqual(captured.map(([k]) => k).filter((k) => !omitted.has(k)));
     expect(ours).toMatchObject({
       version: '0.169.0',
@@ -91,7 +100,15 @@ describe('upstream headers', () => {
       'chatgpt-account-id': 'acct-123',
       originator: 'codex_cli_rs',
     });
-    const plain = upstreamHeaders({ accessToken: 't', chatgptAccountId: null, codexVersion: '1', userAgent: 'u', sessionId: 's', model: 'm', priority: false });
+    const plain = upstreamHeaders({
+      accessToken: 't',
+      chatgptAccountId: null,
+      codexVersion: '1',
+      userAgent: 'u',
+      sessionId: 's',
+      model: 'm',
+      priority: false,
+    });
     expect(plain['x-codex-routing-hint']).toBe('model=m');
     expect(plain).not.toHaveProperty('chatgpt-account-id');
   });
@@ -99,19 +116,40 @@ describe('upstream headers', () => {
   it('name the installed codex in the User-Agent the way codex formats it', () => {
     const capturedUa = captured.find(([k]) => k === 'user-agent')![1];
     expect(capturedUa.startsWith('codex_exec/0.169.0 (Debian 12.0.0; x86_64) xterm')).toBe(true);
-    expect(codexUserAgent('0.169.0', { osType: 'Debian', osVersion: '12.0.0', arch: 'x86_64', terminal: 'xterm' })).toBe(
-      'codex_cli_rs/0.169.0 (Debian 12.0.0; x86_64) xterm',
-    );
+    expect(
+      codexUserAgent('0.169.0', { osType: 'Debian', osVersion: '12.0.0', arch: 'x86_64', terminal: 'xterm' }),
+    ).toBe('codex_cli_rs/0.169.0 (Debian 12.0.0; x86_64) xterm');
   });
 });
 
 describe('parseUpstreamEvent', () => {
-  const tricky = ['plain', 'quote " inside', 'back\\slash', 'new\nline', 'unicode ✓ é 😀', '"delta":"fake"', '\\"', 'tab\t', '</script>'];
+  const tricky = [
+    'plain',
+    'quote " inside',
+    'back\\slash',
+    'new\nline',
+    'unicode ✓ é 😀',
+    '"delta":"fake"',
+    '\\"',
+    'tab\t',
+    '</script>',
+  ];
 
   it('slices delta events to exactly what JSON.parse would give', () => {
-    for (const type of ['response.output_text.delta', 'response.function_call_arguments.delta', 'response.reasoning_summary_text.delta']) {
+    for (const type of [
+      'response.output_text.delta',
+      'response.function_call_arguments.delta',
+      'response.reasoning_summary_text.delta',
+    ]) {
       for (const delta of tricky) {
-        const data = JSON.stringify({ type, sequence_number: 3, item_id: 'msg_1', output_index: 0, content_index: 0, delta });
+        const data = JSON.stringify({
+          type,
+          sequence_number: 3,
+          item_id: 'msg_1',
+          output_index: 0,
+          content_index: 0,
+          delta,
+        });
         expect(parseUpstreamEvent(type, data)).toEqual({ type, item_id: 'msg_1', delta });
       }
     }
@@ -129,6 +167,8 @@ describe('parseUpstreamEvent', () => {
   });
 
   it('does not parse events whose payload nothing reads', () => {
-    expect(parseUpstreamEvent('response.output_text.done', '{"not":"even read"')).toEqual({ type: 'response.output_text.done' });
+    expect(parseUpstreamEvent('response.output_text.done', '{"not":"even read"')).toEqual({
+      type: 'response.output_text.done',
+    });
   });
 });

@@ -1,17 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AnthropicApiError } from '../../src/bridge/anthropicError.js';
-import type { MessagesRequest } from '../../src/bridge/anthropicSchema.js';
-import { BUILTIN_MODELS, findModel } from '../../src/bridge/codexModels.js';
-import { parseMessagesRequest } from '../../src/bridge/parseMessagesRequest.js';
-import { encodeReasoningSignature } from '../../src/bridge/reasoningSignature.js';
-import type { ResolvedModel } from '../../src/bridge/resolveModel.js';
-import { ResponsesRequestSchema, type InputItem } from '../../src/bridge/responsesSchema.js';
-import { pairToolCalls, translateRequest, type TranslateContext } from '../../src/bridge/translateRequest.js';
+import { AnthropicApiError } from '../../src/translate/anthropicError.js';
+import type { MessagesRequest } from '../../src/translate/anthropicSchema.js';
+import { BUILTIN_MODELS, findModel } from '../../src/translate/codexModels.js';
+import { parseMessagesRequest } from '../../src/translate/parseMessagesRequest.js';
+import { encodeReasoningSignature } from '../../src/translate/reasoningSignature.js';
+import type { ResolvedModel } from '../../src/translate/resolveModel.js';
+import { ResponsesRequestSchema, type InputItem } from '../../src/translate/responsesSchema.js';
+import { pairToolCalls, translateRequest, type TranslateContext } from '../../src/translate/translateRequest.js';
 
 const SESSION = '66d32f60-2b88-4ebb-94db-d5f77f352e9a';
 const model = (slug: string): ResolvedModel => ({ slug, info: findModel(BUILTIN_MODELS, slug), tier: null });
-const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({ model: model('gpt-5.5'), accountId: 'acct1', fastMode: false, sessionId: SESSION, installationId: 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4', ...over });
+const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({
+  model: model('gpt-5.5'),
+  accountId: 'acct1',
+  fastMode: false,
+  sessionId: SESSION,
+  installationId: 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4',
+  ...over,
+});
 
 function translate(body: Record<string, unknown>, over: Partial<TranslateContext> = {}) {
   const req = parseMessagesRequest(JSON.stringify({ model: 'claude-opus-4-5', max_tokens: 100, ...body }));
@@ -22,7 +29,9 @@ function translate(body: Record<string, unknown>, over: Partial<TranslateContext
 }
 const user = (content: unknown) => ({ messages: [{ role: 'user', content }] });
 const loadFixture = (path: string) => JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8'));
-const CAPTURE_BODY = loadFixture('codex-capture/chatgpt-tool-round-trip.json').body as { client_metadata: Record<string, string> };
+const CAPTURE_BODY = loadFixture('codex-capture/chatgpt-tool-round-trip.json').body as {
+  client_metadata: Record<string, string>;
+};
 
 describe('translateRequest: the real Claude Code request', () => {
   const cc = loadFixture('claude-code/first-turn.json').body as MessagesRequest;
@@ -33,7 +42,9 @@ describe('translateRequest: the real Claude Code request', () => {
   });
 
   it('orders fields as codex 0.169.0 does (captured), with instructions after model', () => {
-    const captured = Object.keys(loadFixture('codex-capture/chatgpt-tool-round-trip.json').body).filter((k) => k !== 'text' && k !== 'service_tier');
+    const captured = Object.keys(loadFixture('codex-capture/chatgpt-tool-round-trip.json').body).filter(
+      (k) => k !== 'text' && k !== 'service_tier',
+    );
     expect(Object.keys(body)).toEqual(['model', 'instructions', ...captured.slice(1)]);
   });
 
@@ -67,13 +78,27 @@ describe('translateRequest: the real Claude Code request', () => {
     });
     const captured = Object.keys(CAPTURE_BODY.client_metadata).filter((k) => k in body.client_metadata!);
     expect(Object.keys(body.client_metadata!)).toEqual(captured);
-    expect(body).toMatchObject({ store: false, stream: true, include: ['reasoning.encrypted_content'], tool_choice: 'auto', parallel_tool_calls: true });
+    expect(body).toMatchObject({
+      store: false,
+      stream: true,
+      include: ['reasoning.encrypted_content'],
+      tool_choice: 'auto',
+      parallel_tool_calls: true,
+    });
   });
 
   it('never sends max_output_tokens, temperature, top_p or stop even when asked', () => {
-    const { body: b } = translate({ temperature: 0.2, top_p: 0.9, top_k: 5, stop_sequences: ['x'], metadata: { user_id: 'u' }, ...user('hi') });
+    const { body: b } = translate({
+      temperature: 0.2,
+      top_p: 0.9,
+      top_k: 5,
+      stop_sequences: ['x'],
+      metadata: { user_id: 'u' },
+      ...user('hi'),
+    });
     expect(Object.keys(b)).not.toEqual(expect.arrayContaining(['max_output_tokens']));
-    for (const k of ['max_output_tokens', 'temperature', 'top_p', 'top_k', 'stop', 'metadata', 'user']) expect(b).not.toHaveProperty(k);
+    for (const k of ['max_output_tokens', 'temperature', 'top_p', 'top_k', 'stop', 'metadata', 'user'])
+      expect(b).not.toHaveProperty(k);
   });
 });
 
@@ -106,7 +131,10 @@ describe('translateRequest: content blocks', () => {
       user([
         { type: 'document', title: 'Notes', source: { type: 'text', media_type: 'text/plain', data: 'hello doc' } },
         { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' } },
-        { type: 'document', source: { type: 'base64', media_type: 'text/plain', data: Buffer.from('plain').toString('base64') } },
+        {
+          type: 'document',
+          source: { type: 'base64', media_type: 'text/plain', data: Buffer.from('plain').toString('base64') },
+        },
         { type: 'document', source: { type: 'content', content: [{ type: 'text', text: 'inner' }] } },
       ]),
     );
@@ -116,8 +144,12 @@ describe('translateRequest: content blocks', () => {
       { type: 'input_text', text: 'plain' },
       { type: 'input_text', text: 'inner' },
     ]);
-    expect(() => translate(user([{ type: 'document', source: { type: 'file', file_id: 'file_1' } }]))).toThrow(AnthropicApiError);
-    expect(() => translate(user([{ type: 'document', source: { type: 'base64', media_type: 'image/tiff', data: 'AA==' } }]))).toThrow(/image\/tiff/);
+    expect(() => translate(user([{ type: 'document', source: { type: 'file', file_id: 'file_1' } }]))).toThrow(
+      AnthropicApiError,
+    );
+    expect(() =>
+      translate(user([{ type: 'document', source: { type: 'base64', media_type: 'image/tiff', data: 'AA==' } }])),
+    ).toThrow(/image\/tiff/);
     expect(() => translate(user([{ type: 'image', source: { type: 'file', file_id: 'f' } }]))).toThrow(/file_id/);
   });
 
@@ -125,8 +157,20 @@ describe('translateRequest: content blocks', () => {
     const { body } = translate({
       messages: [
         { role: 'user', content: 'run it' },
-        { role: 'assistant', content: [{ type: 'text', text: 'ok' }, { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'ls' } }] },
-        { role: 'user', content: [{ type: 'text', text: 'also this' }, { type: 'tool_result', tool_use_id: 'toolu_1', content: 'a\nb' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'ok' },
+            { type: 'tool_use', id: 'toolu_1', name: 'Bash', input: { command: 'ls' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'also this' },
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: 'a\nb' },
+          ],
+        },
       ],
     });
     expect(body.input).toEqual([
@@ -146,18 +190,37 @@ describe('translateRequest: content blocks', () => {
         {
           role: 'user',
           content: [
-            { type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'one' }, { type: 'text', text: 'two' }] },
-            { type: 'tool_result', tool_use_id: 't2', content: [{ type: 'text', text: 'cap' }, { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/' } }] },
+            {
+              type: 'tool_result',
+              tool_use_id: 't1',
+              content: [
+                { type: 'text', text: 'one' },
+                { type: 'text', text: 'two' },
+              ],
+            },
+            {
+              type: 'tool_result',
+              tool_use_id: 't2',
+              content: [
+                { type: 'text', text: 'cap' },
+                { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: '/9j/' } },
+              ],
+            },
             { type: 'tool_result', tool_use_id: 't3', content: 'boom', is_error: true },
             { type: 'tool_result', tool_use_id: 't4', content: [{ type: 'tool_reference', tool_name: 'mcp__x__y' }] },
           ],
         },
       ],
     });
-    const outputs = body.input.filter((i) => i.type === 'function_call_output').map((i) => (i as { output: unknown }).output);
+    const outputs = body.input
+      .filter((i) => i.type === 'function_call_output')
+      .map((i) => (i as { output: unknown }).output);
     expect(outputs).toEqual([
       'one\ntwo',
-      [{ type: 'input_text', text: 'cap' }, { type: 'input_image', image_url: 'data:image/jpeg;base64,/9j/', detail: 'high' }],
+      [
+        { type: 'input_text', text: 'cap' },
+        { type: 'input_image', image_url: 'data:image/jpeg;base64,/9j/', detail: 'high' },
+      ],
       'Error: boom',
       'Tool mcp__x__y is loaded and can be called.',
     ]);
@@ -173,7 +236,11 @@ describe('translateRequest: content blocks', () => {
           content: [
             { type: 'thinking', thinking: 'summary text', signature: own },
             { type: 'thinking', thinking: 'anthropic', signature: 'EqQBCkgIBRABGAIiQ' },
-            { type: 'thinking', thinking: 'other account', signature: encodeReasoningSignature('acct2', 'gAAAA-other') },
+            {
+              type: 'thinking',
+              thinking: 'other account',
+              signature: encodeReasoningSignature('acct2', 'gAAAA-other'),
+            },
             { type: 'redacted_thinking', data: 'xyz' },
             { type: 'thinking', thinking: '', signature: encodeReasoningSignature('acct1', 'gAAAA-omitted') },
             { type: 'text', text: 'answer' },
@@ -183,7 +250,12 @@ describe('translateRequest: content blocks', () => {
       ],
     });
     expect(body.input.slice(1, 4)).toEqual([
-      { type: 'reasoning', summary: [{ type: 'summary_text', text: 'summary text' }], content: null, encrypted_content: 'gAAAA-own' },
+      {
+        type: 'reasoning',
+        summary: [{ type: 'summary_text', text: 'summary text' }],
+        content: null,
+        encrypted_content: 'gAAAA-own',
+      },
       { type: 'reasoning', summary: [], content: null, encrypted_content: 'gAAAA-omitted' },
       { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'answer' }] },
     ]);
@@ -204,7 +276,11 @@ describe('translateRequest: content blocks', () => {
         },
       ],
     });
-    expect(body.input[1]).toEqual({ type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'codex news' } });
+    expect(body.input[1]).toEqual({
+      type: 'web_search_call',
+      status: 'completed',
+      action: { type: 'search', query: 'codex news' },
+    });
   });
 
   it('back-fills an unanswered call with "aborted" and drops orphan outputs (as codex does)', () => {
@@ -254,8 +330,13 @@ describe('translateRequest: tools and long names', () => {
   it('tool_choice auto/any/tool/none and disable_parallel_tool_use', () => {
     const tools = [{ name: 'Read', input_schema: { type: 'object' } }];
     expect(translate({ tools, tool_choice: { type: 'any' }, ...user('x') }).body.tool_choice).toBe('required');
-    expect(translate({ tools, tool_choice: { type: 'none' }, ...user('x') }).body).toMatchObject({ tool_choice: 'none', tools: [{ name: 'Read' }] });
-    expect(translate({ tools, tool_choice: { type: 'auto', disable_parallel_tool_use: true }, ...user('x') }).body).toMatchObject({
+    expect(translate({ tools, tool_choice: { type: 'none' }, ...user('x') }).body).toMatchObject({
+      tool_choice: 'none',
+      tools: [{ name: 'Read' }],
+    });
+    expect(
+      translate({ tools, tool_choice: { type: 'auto', disable_parallel_tool_use: true }, ...user('x') }).body,
+    ).toMatchObject({
       tool_choice: 'auto',
       parallel_tool_calls: false,
     });
@@ -264,14 +345,24 @@ describe('translateRequest: tools and long names', () => {
   it('web_search server tools become codex web_search; other server tools are dropped', () => {
     const { body } = translate({
       tools: [
-        { type: 'web_search_20250305', name: 'web_search', allowed_domains: ['a.test'], user_location: { type: 'approximate', city: 'Oslo', country: 'NO' } },
+        {
+          type: 'web_search_20250305',
+          name: 'web_search',
+          allowed_domains: ['a.test'],
+          user_location: { type: 'approximate', city: 'Oslo', country: 'NO' },
+        },
         { type: 'web_fetch_20250910', name: 'web_fetch' },
         { type: 'bash_20250124', name: 'bash' },
       ],
       ...user('x'),
     });
     expect(body.tools).toEqual([
-      { type: 'web_search', external_web_access: true, filters: { allowed_domains: ['a.test'] }, user_location: { type: 'approximate', country: 'NO', city: 'Oslo' } },
+      {
+        type: 'web_search',
+        external_web_access: true,
+        filters: { allowed_domains: ['a.test'] },
+        user_location: { type: 'approximate', country: 'NO', city: 'Oslo' },
+      },
     ]);
   });
 
@@ -284,7 +375,8 @@ describe('translateRequest: tools and long names', () => {
 });
 
 describe('translateRequest: reasoning effort and fast mode', () => {
-  const effort = (body: Record<string, unknown>, slug = 'gpt-5.5') => translate({ ...body, ...user('x') }, { model: model(slug) }).body.reasoning;
+  const effort = (body: Record<string, unknown>, slug = 'gpt-5.5') =>
+    translate({ ...body, ...user('x') }, { model: model(slug) }).body.reasoning;
 
   it('maps thinking to effort within what the model supports, with summaries unless omitted', () => {
     expect(effort({})).toEqual({ effort: 'medium', summary: 'auto' });
@@ -294,16 +386,26 @@ describe('translateRequest: reasoning effort and fast mode', () => {
     expect(effort({ thinking: { type: 'enabled', budget_tokens: 64000 } }).effort).toBe('xhigh');
     expect(effort({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } }).effort).toBe('high');
     expect(effort({ thinking: { type: 'adaptive' }, output_config: { effort: 'max' } }).effort).toBe('xhigh');
-    expect(effort({ thinking: { type: 'adaptive', display: 'omitted' }, output_config: { effort: 'low' } })).toEqual({ effort: 'low' });
+    expect(effort({ thinking: { type: 'adaptive', display: 'omitted' }, output_config: { effort: 'low' } })).toEqual({
+      effort: 'low',
+    });
     // gpt-5.5 has no `none`/`minimal`: disabled thinking gets the least it offers
     expect(effort({ thinking: { type: 'disabled' } })).toEqual({ effort: 'low', summary: 'auto' });
   });
 
   it('sends service_tier priority only for fast mode on a model that offers it', () => {
     expect(translate(user('x'), { fastMode: true }).body.service_tier).toBe('priority');
-    expect(translate(user('x'), { fastMode: true, model: model('gpt-5.4-mini') }).body).not.toHaveProperty('service_tier');
+    expect(translate(user('x'), { fastMode: true, model: model('gpt-5.4-mini') }).body).not.toHaveProperty(
+      'service_tier',
+    );
     expect(translate(user('x'), { fastMode: false }).body).not.toHaveProperty('service_tier');
     expect(translate({ speed: 'fast', ...user('x') }).body.service_tier).toBe('priority');
-    expect(Object.keys(translate(user('x'), { fastMode: true }).body).slice(0, 5)).toEqual(['model', 'instructions', 'stream', 'service_tier', 'input']);
+    expect(Object.keys(translate(user('x'), { fastMode: true }).body).slice(0, 5)).toEqual([
+      'model',
+      'instructions',
+      'stream',
+      'service_tier',
+      'input',
+    ]);
   });
 });

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { anthropicErrorBody, errorTypeForStatus } from '../../src/bridge/anthropicError.js';
-import { classifyHttpFailure, classifyStreamFailure, type FailureContext } from '../../src/bridge/upstreamErrors.js';
+import { anthropicErrorBody, errorTypeForStatus } from '../../src/translate/anthropicError.js';
+import { classifyHttpFailure, classifyStreamFailure, type FailureContext } from '../../src/translate/upstreamErrors.js';
 import { usageLimitBody } from '../fakes/codexBackend.js';
 
 const NOW = 1_900_000_000_000;
-const ctx: FailureContext = { now: NOW, accountName: 'work', model: 'gpt-5.5', contextWindow: 272000, promptTokens: () => 280123 };
-const http = (status: number, body: unknown, retryAfter?: string) => classifyHttpFailure(status, typeof body === 'string' ? body : JSON.stringify(body), ctx, retryAfter);
+const ctx: FailureContext = {
+  now: NOW,
+  accountName: 'work',
+  model: 'gpt-5.5',
+  contextWindow: 272000,
+  promptTokens: () => 280123,
+};
+const http = (status: number, body: unknown, retryAfter?: string) =>
+  classifyHttpFailure(status, typeof body === 'string' ? body : JSON.stringify(body), ctx, retryAfter);
 
 describe('classifyHttpFailure', () => {
   it('429 usage_limit_reached → 429 rate_limit_error, retry-after from resets_at, no client retries, the reset named', () => {
@@ -34,28 +41,44 @@ describe('classifyHttpFailure', () => {
   });
 
   it('context too long → 400 with the exact wording Claude Code compacts on', () => {
-    const stated = http(400, { error: { message: "This model's maximum context length is 272000 tokens. However, your messages resulted in 290000 tokens.", code: 'context_length_exceeded' } });
+    const stated = http(400, {
+      error: {
+        message:
+          "This model's maximum context length is 272000 tokens. However, your messages resulted in 290000 tokens.",
+        code: 'context_length_exceeded',
+      },
+    });
     expect(stated.kind).toBe('context_length');
     expect(stated.error.message).toBe('prompt is too long: 290000 tokens > 272000 maximum');
-    expect(http(400, { error: { message: 'Your input exceeds the context window of this model.' } }).error.message).toBe('prompt is too long: 280123 tokens > 272000 maximum');
+    expect(
+      http(400, { error: { message: 'Your input exceeds the context window of this model.' } }).error.message,
+    ).toBe('prompt is too long: 280123 tokens > 272000 maximum');
     expect(http(400, { detail: 'context_length_exceeded' }).error.errorType).toBe('invalid_request_error');
   });
 
   it('5xx: overload → 529 overloaded_error, others → 500-class api_error', () => {
-    expect(http(503, { error: { code: 'server_is_overloaded' } }).error).toMatchObject({ status: 529, errorType: 'overloaded_error' });
+    expect(http(503, { error: { code: 'server_is_overloaded' } }).error).toMatchObject({
+      status: 529,
+      errorType: 'overloaded_error',
+    });
     expect(http(529, 'busy').error.status).toBe(529);
     expect(http(500, 'oops').error).toMatchObject({ status: 500, errorType: 'api_error' });
     expect(http(502, '<html>bad gateway</html>').kind).toBe('overloaded');
   });
 
   it('other statuses keep their Anthropic types; HTML bodies are not echoed', () => {
-    expect(http(404, { detail: 'Model not found gpt-x' }).error).toMatchObject({ status: 404, errorType: 'not_found_error' });
+    expect(http(404, { detail: 'Model not found gpt-x' }).error).toMatchObject({
+      status: 404,
+      errorType: 'not_found_error',
+    });
     expect(http(404, { detail: 'Model not found gpt-x' }).error.message).toMatch(/^model 'gpt-5.5' not found/);
     const cf = http(403, '<!DOCTYPE html><html>Just a moment...</html>');
     expect(cf.error).toMatchObject({ status: 403, errorType: 'permission_error' });
     expect(cf.error.message).toBe('Codex backend refused the request (403)');
     expect(http(413, '').error).toMatchObject({ status: 413, errorType: 'request_too_large' });
-    expect(http(400, { detail: 'Unsupported parameter: foo' }).error.message).toBe('Codex backend rejected the request (400): Unsupported parameter: foo');
+    expect(http(400, { detail: 'Unsupported parameter: foo' }).error.message).toBe(
+      'Codex backend rejected the request (400): Unsupported parameter: foo',
+    );
     expect(http(422, { detail: 'x' }).error.status).toBe(422);
   });
 });
@@ -77,7 +100,11 @@ describe('classifyStreamFailure (response.failed codes, codex.md §9)', () => {
 
 describe('Anthropic error shape', () => {
   it('is {type:"error", error:{type,message}, request_id} and types follow statuses', () => {
-    expect(anthropicErrorBody(http(401, '').error, 'req_1')).toEqual({ type: 'error', error: { type: 'authentication_error', message: expect.any(String) }, request_id: 'req_1' });
+    expect(anthropicErrorBody(http(401, '').error, 'req_1')).toEqual({
+      type: 'error',
+      error: { type: 'authentication_error', message: expect.any(String) },
+      request_id: 'req_1',
+    });
     expect(errorTypeForStatus(409)).toBe('invalid_request_error');
     expect(errorTypeForStatus(503)).toBe('api_error');
     expect(errorTypeForStatus(529)).toBe('overloaded_error');

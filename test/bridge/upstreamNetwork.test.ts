@@ -6,7 +6,13 @@ import { rootCertificates } from 'node:tls';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { describe, expect, it } from 'vitest';
-import { extraCaFile, hasPemCertificate, noProxyMatches, proxyFor, proxyLabel } from '../../src/bridge/upstreamNetwork.js';
+import {
+  extraCaFile,
+  hasPemCertificate,
+  noProxyMatches,
+  proxyFor,
+  proxyLabel,
+} from '../../src/translate/upstreamNetwork.js';
 import { createUpstreamTransport, type NetworkLogEvent } from '../../src/daemon/bridge/upstreamTransport.js';
 
 const HTTPS = new URL('https://chatgpt.com/backend-api/codex/responses');
@@ -36,14 +42,26 @@ describe('proxyFor', () => {
   });
 
   it('refuses proxy schemes it cannot tunnel through', () => {
-    expect(proxyFor(HTTPS, { HTTPS_PROXY: 'socks5://p:1080' })).toMatchObject({ kind: 'unsupported', variable: 'HTTPS_PROXY' });
+    expect(proxyFor(HTTPS, { HTTPS_PROXY: 'socks5://p:1080' })).toMatchObject({
+      kind: 'unsupported',
+      variable: 'HTTPS_PROXY',
+    });
   });
 
   it('bypasses the proxy when NO_PROXY matches the upstream', () => {
-    expect(proxyFor(HTTPS, { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'example.org,.chatgpt.com' })).toEqual({ kind: 'bypassed', variable: 'HTTPS_PROXY' });
-    expect(proxyFor(HTTPS, { HTTPS_PROXY: 'http://p:1', no_proxy: 'chatgpt.com:443' })).toMatchObject({ kind: 'bypassed' });
-    expect(proxyFor(HTTPS, { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'chatgpt.com:8443' })).toMatchObject({ kind: 'proxy' });
-    expect(proxyFor(HTTP, { HTTP_PROXY: 'http://p:1', NO_PROXY: '127.0.0.1:8080' })).toMatchObject({ kind: 'bypassed' });
+    expect(proxyFor(HTTPS, { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'example.org,.chatgpt.com' })).toEqual({
+      kind: 'bypassed',
+      variable: 'HTTPS_PROXY',
+    });
+    expect(proxyFor(HTTPS, { HTTPS_PROXY: 'http://p:1', no_proxy: 'chatgpt.com:443' })).toMatchObject({
+      kind: 'bypassed',
+    });
+    expect(proxyFor(HTTPS, { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'chatgpt.com:8443' })).toMatchObject({
+      kind: 'proxy',
+    });
+    expect(proxyFor(HTTP, { HTTP_PROXY: 'http://p:1', NO_PROXY: '127.0.0.1:8080' })).toMatchObject({
+      kind: 'bypassed',
+    });
   });
 });
 
@@ -85,7 +103,10 @@ describe('extra CA file', () => {
   it('prefers CODEX_CA_CERTIFICATE over SSL_CERT_FILE', () => {
     expect(extraCaFile({})).toBeNull();
     expect(extraCaFile({ SSL_CERT_FILE: '/b.pem' })).toEqual({ variable: 'SSL_CERT_FILE', path: '/b.pem' });
-    expect(extraCaFile({ CODEX_CA_CERTIFICATE: '/a.pem', SSL_CERT_FILE: '/b.pem' })).toEqual({ variable: 'CODEX_CA_CERTIFICATE', path: '/a.pem' });
+    expect(extraCaFile({ CODEX_CA_CERTIFICATE: '/a.pem', SSL_CERT_FILE: '/b.pem' })).toEqual({
+      variable: 'CODEX_CA_CERTIFICATE',
+      path: '/a.pem',
+    });
   });
 
   it('recognises PEM certificates', () => {
@@ -115,15 +136,23 @@ describe('createUpstreamTransport', () => {
     const caPath = join(dir, 'ca.pem');
     writeFileSync(caPath, rootCertificates[0]!);
     const { events, log } = collect();
-    const t = createUpstreamTransport(HTTPS, { HTTPS_PROXY: 'http://bob:hunter2@proxy.corp:3128', CODEX_CA_CERTIFICATE: caPath }, log);
+    const t = createUpstreamTransport(
+      HTTPS,
+      { HTTPS_PROXY: 'http://bob:hunter2@proxy.corp:3128', CODEX_CA_CERTIFICATE: caPath },
+      log,
+    );
     expect(t.agent).toBeInstanceOf(HttpsProxyAgent);
     expect((t.agent as unknown as { keepAlive: boolean }).keepAlive).toBe(true);
     expect(t.secureContext).toBeDefined();
     expect(events.map((e) => e.level)).toEqual(['info', 'info']);
-    expect(events.some((e) => e.message.includes('http://proxy.corp:3128') && e.message.includes('HTTPS_PROXY'))).toBe(true);
+    expect(events.some((e) => e.message.includes('http://proxy.corp:3128') && e.message.includes('HTTPS_PROXY'))).toBe(
+      true,
+    );
     expect(events.some((e) => e.message.includes(`CODEX_CA_CERTIFICATE=${caPath}`))).toBe(true);
     expect(JSON.stringify(events)).not.toMatch(/bob|hunter2/);
-    expect(createUpstreamTransport(HTTP, { HTTP_PROXY: 'http://proxy.corp:3128' }, () => {}).agent).toBeInstanceOf(HttpProxyAgent);
+    expect(createUpstreamTransport(HTTP, { HTTP_PROXY: 'http://proxy.corp:3128' }, () => {}).agent).toBeInstanceOf(
+      HttpProxyAgent,
+    );
   });
 
   it('warns once, naming the variable and path, when the CA file is missing or holds no certificate', () => {
@@ -137,7 +166,11 @@ describe('createUpstreamTransport', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ccb-ca-'));
     writeFileSync(join(dir, 'junk.pem'), 'junk');
     const junk = collect();
-    expect(createUpstreamTransport(HTTPS, { CODEX_CA_CERTIFICATE: join(dir, 'junk.pem') }, junk.log).secureContext).toBeUndefined();
-    expect(junk.events).toEqual([{ level: 'warn', message: expect.stringContaining(`CODEX_CA_CERTIFICATE=${join(dir, 'junk.pem')}`) }]);
+    expect(
+      createUpstreamTransport(HTTPS, { CODEX_CA_CERTIFICATE: join(dir, 'junk.pem') }, junk.log).secureContext,
+    ).toBeUndefined();
+    expect(junk.events).toEqual([
+      { level: 'warn', message: expect.stringContaining(`CODEX_CA_CERTIFICATE=${join(dir, 'junk.pem')}`) },
+    ]);
   });
 });

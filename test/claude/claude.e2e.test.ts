@@ -54,11 +54,20 @@ describe('apply-claude', () => {
     expect(readFileSync(settingsPath(), 'utf8')).toBe(original);
 
     const applied = await okJson(h, ['apply-claude']);
-    expect(applied).toMatchObject({ written: true, path: settingsPath(), backupPath: `${settingsPath()}.ccbridge.bak` });
+    expect(applied).toMatchObject({
+      written: true,
+      path: settingsPath(),
+      backupPath: `${settingsPath()}.ccbridge.bak`,
+    });
     const token = (await okJson(h, ['token'])).token;
     expect(settings()).toEqual({
       model: 'opus',
-      env: expect.objectContaining({ MY_VAR: 'keep me', ANTHROPIC_BASE_URL: `http://127.0.0.1:${h.port}/anthropic`, ANTHROPIC_AUTH_TOKEN: token, ANTHROPIC_MODEL: 'ccbridge-opus' }),
+      env: expect.objectContaining({
+        MY_VAR: 'keep me',
+        ANTHROPIC_BASE_URL: `http://127.0.0.1:${h.port}/anthropic`,
+        ANTHROPIC_AUTH_TOKEN: token,
+        ANTHROPIC_MODEL: 'ccbridge-opus',
+      }),
     });
     expect(statSync(settingsPath()).mode & 0o777).toBe(0o644);
     expect(readFileSync(`${settingsPath()}.ccbridge.bak`, 'utf8')).toBe(original);
@@ -134,7 +143,10 @@ describe('auto-apply', () => {
   it('re-applies after `ccbridge token --rotate`', async () => {
     await ok(h, ['apply-claude']);
     const { token } = await okJson(h, ['token', '--rotate']);
-    await until(() => (settings().env.ANTHROPIC_AUTH_TOKEN === token ? true : undefined), 'the rotated token in settings.json');
+    await until(
+      () => (settings().env.ANTHROPIC_AUTH_TOKEN === token ? true : undefined),
+      'the rotated token in settings.json',
+    );
     expect(integrationEvents().at(-1).message).toMatch(/\(ANTHROPIC_AUTH_TOKEN\)/);
   });
 });
@@ -143,13 +155,22 @@ describe('env', () => {
   it('prints export lines that `eval "$(ccbridge env)"` turns into the env block, even with the daemon down', async () => {
     // First, from cold: the daemon starts in the background and nothing but the lines reaches stdout.
     const out = await new Promise<string>((resolve, reject) =>
-      execFile('sh', ['-c', `eval "$("${process.execPath}" "${BIN}" env)"; env`], { env: h.env }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile('sh', ['-c', `eval "$("${process.execPath}" "${BIN}" env)"; env`], { env: h.env }, (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      ),
     );
     const expected = (await okJson(h, ['env'])) as Record<string, string>;
-    const got = Object.fromEntries(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const got = Object.fromEntries(
+      out
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
     for (const [k, v] of Object.entries(expected)) expect(got[k], k).toBe(v);
     expect(expected.ANTHROPIC_BASE_URL).toBe(`http://127.0.0.1:${h.port}/anthropic`);
-    expect(await ok(h, ['env', '--shell', 'fish'])).toMatch(/^set -gx ANTHROPIC_BASE_URL 'http:\/\/127\.0\.0\.1:\d+\/anthropic';$/m);
+    expect(await ok(h, ['env', '--shell', 'fish'])).toMatch(
+      /^set -gx ANTHROPIC_BASE_URL 'http:\/\/127\.0\.0\.1:\d+\/anthropic';$/m,
+    );
     expect((await run(h, ['env', '--shell', 'csh'])).code).toBe(2);
   });
 });
@@ -168,7 +189,10 @@ describe('ccbridge claude', () => {
     const { accounts } = await okJson(h, ['list']);
     const env = { PATH: `${bin}:${h.env.PATH}`, ANTHROPIC_API_KEY: 'sk-not-for-the-bridge' };
 
-    const r = await run(h, ['claude', '--account', 'work', '-p', 'two words', '--model', 'opus', '--help'], { env, input: 'hi there\n' });
+    const r = await run(h, ['claude', '--account', 'work', '-p', 'two words', '--model', 'opus', '--help'], {
+      env,
+      input: 'hi there\n',
+    });
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('fake claude got: hi there\n');
     expect(r.stderr).toBe('to stderr\n');
@@ -214,7 +238,11 @@ describe('ccbridge test --claude', () => {
     const r = await run(h, ['test', '--claude', '--json']);
     expect(r.code).toBe(1);
     const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ ok: false, baseUrl: `http://127.0.0.1:${h.port}/anthropic`, model: 'ccbridge-opus' });
+    expect(result).toMatchObject({
+      ok: false,
+      baseUrl: `http://127.0.0.1:${h.port}/anthropic`,
+      model: 'ccbridge-opus',
+    });
     expect(result.steps.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
       ['settings file', 'warn'],
       ['bridge health', 'ok'],

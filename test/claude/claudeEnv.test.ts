@@ -39,18 +39,31 @@ describe('buildClaudeEnv', () => {
       ANTHROPIC_DEFAULT_HAIKU_MODEL: 'gpt-5.4-mini',
       CLAUDE_CODE_SUBAGENT_MODEL: 'gpt-5.4',
     });
-    const sub = buildClaudeEnv({ baseUrl: 'http://127.0.0.1:9000/anthropic', token, settings: { ...noTiers, subagentModel: 'gpt-5.4-mini' } });
+    const sub = buildClaudeEnv({
+      baseUrl: 'http://127.0.0.1:9000/anthropic',
+      token,
+      settings: { ...noTiers, subagentModel: 'gpt-5.4-mini' },
+    });
     expect(sub.CLAUDE_CODE_SUBAGENT_MODEL).toBe('gpt-5.4-mini');
   });
 
   it('pins an account through the header the bridge honours', () => {
-    const env = buildClaudeEnv({ baseUrl: 'http://127.0.0.1:9000/anthropic', token, settings: noTiers, accountId: 'ab12cd34' });
+    const env = buildClaudeEnv({
+      baseUrl: 'http://127.0.0.1:9000/anthropic',
+      token,
+      settings: noTiers,
+      accountId: 'ab12cd34',
+    });
     expect(env.ANTHROPIC_CUSTOM_HEADERS).toBe('x-ccbridge-account: ab12cd34');
   });
 
   it('reaches a wildcard-bound bridge through loopback and drops a trailing slash', () => {
-    expect(buildClaudeEnv({ baseUrl: 'http://0.0.0.0:9000/anthropic/', token, settings: noTiers }).ANTHROPIC_BASE_URL).toBe('http://127.0.0.1:9000/anthropic');
-    expect(buildClaudeEnv({ baseUrl: 'http://[::]:9000/anthropic', token, settings: noTiers }).ANTHROPIC_BASE_URL).toBe('http://[::1]:9000/anthropic');
+    expect(
+      buildClaudeEnv({ baseUrl: 'http://0.0.0.0:9000/anthropic/', token, settings: noTiers }).ANTHROPIC_BASE_URL,
+    ).toBe('http://127.0.0.1:9000/anthropic');
+    expect(buildClaudeEnv({ baseUrl: 'http://[::]:9000/anthropic', token, settings: noTiers }).ANTHROPIC_BASE_URL).toBe(
+      'http://[::1]:9000/anthropic',
+    );
   });
 
   it('keeps a stable key order, so the same input gives the same file', () => {

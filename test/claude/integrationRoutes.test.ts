@@ -6,8 +6,8 @@ import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/core/eventLog.js';
 import { StateStore } from '../../src/core/stateStore.js';
-import { controlError } from '../../src/daemon/control/http.js';
-import { integrationRoutes } from '../../src/daemon/control/integrationRoutes.js';
+import { controlError } from '../../src/daemon/api/http.js';
+import { integrationRoutes } from '../../src/daemon/api/integrationRoutes.js';
 import { Daemon } from '../../src/daemon/daemon.js';
 import { resolvePaths } from '../../src/shared/paths.js';
 import type { IntegrationTestResult } from '../../src/shared/schemas/integration.js';
@@ -21,19 +21,30 @@ function fakeBridge(messages: boolean, seen: Seen[]): Promise<{ server: Server; 
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
       seen.push({ path: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : null });
-      const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      const json = (status: number, body: unknown) =>
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (req.url === '/health') return json(200, { status: 'ok', version: '0.1.0' });
       if (messages && req.url === '/anthropic/v1/messages') {
         if (req.headers.authorization !== `Bearer ${token}`) {
-          return json(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid bridge token: set ANTHROPIC_AUTH_TOKEN' } });
+          return json(401, {
+            type: 'error',
+            error: { type: 'authentication_error', message: 'invalid bridge token: set ANTHROPIC_AUTH_TOKEN' },
+          });
         }
-        return json(200, { type: 'message', model: 'gpt-5.5', content: [{ type: 'text', text: 'OK' }], usage: { input_tokens: 12, output_tokens: 1 } });
+        return json(200, {
+          type: 'message',
+          model: 'gpt-5.5',
+          content: [{ type: 'text', text: 'OK' }],
+          usage: { input_tokens: 12, output_tokens: 1 },
+        });
       }
       // Not the bridge: another program's plain 404.
       res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })),
+  );
 }
 
 let dir: string;
@@ -45,7 +56,10 @@ let daemon: Daemon;
 async function setup(messages: boolean, seen: Seen[]) {
   bridge = await fakeBridge(messages, seen);
   const paths = resolvePaths({ CCBRIDGE_HOME: join(dir, 'data') });
-  daemon = new Daemon(paths, StateStore.open(paths.stateFile), new EventLog(paths.eventsFile), { host: '127.0.0.1', port: bridge.port });
+  daemon = new Daemon(paths, StateStore.open(paths.stateFile), new EventLog(paths.eventsFile), {
+    host: '127.0.0.1',
+    port: bridge.port,
+  });
   token = daemon.ensureToken();
   app = new Hono();
   app.route('/api/integration', integrationRoutes(daemon, { CLAUDE_SETTINGS_PATH: join(dir, 'settings.json') }));
@@ -53,7 +67,11 @@ async function setup(messages: boolean, seen: Seen[]) {
 }
 
 const post = async (path: string, body: unknown) => {
-  const res = await app.request(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const res = await app.request(path, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 
@@ -79,7 +97,10 @@ describe('/api/integration', () => {
 
   it('apply validates its body', async () => {
     await setup(false, []);
-    expect(await post('/api/integration/apply', { settingsPath: 'relative.json' })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    expect(await post('/api/integration/apply', { settingsPath: 'relative.json' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request' } },
+    });
     expect(await post('/api/integration/apply', { force: true })).toMatchObject({ status: 400 });
   });
 
@@ -94,7 +115,9 @@ describe('/api/integration', () => {
       ['bridge health', 'ok'],
       ['messages', 'failed'],
     ]);
-    expect(result.steps[2]!.detail).toMatch(/^HTTP 404: 404 page not found \(nothing serves http:.*\/anthropic\/v1\/messages\)$/);
+    expect(result.steps[2]!.detail).toMatch(
+      /^HTTP 404: 404 page not found \(nothing serves http:.*\/anthropic\/v1\/messages\)$/,
+    );
   });
 
   it('test: a real round trip with the generated settings, pinned to an account', async () => {
@@ -102,7 +125,15 @@ describe('/api/integration', () => {
     await setup(true, seen);
     await post('/api/integration/apply', {});
     daemon.store.update((s) => {
-      s.accounts.push({ id: 'abcd1234', name: 'work', enabled: true, model: null, fastMode: null, createdAt: new Date().toISOString(), needsLogin: false });
+      s.accounts.push({
+        id: 'abcd1234',
+        name: 'work',
+        enabled: true,
+        model: null,
+        fastMode: null,
+        createdAt: new Date().toISOString(),
+        needsLogin: false,
+      });
     });
     const { body } = await post('/api/integration/test', { account: 'work' });
     const result = body as IntegrationTestResult;
@@ -123,9 +154,17 @@ describe('/api/integration', () => {
     await setup(true, []);
     const own = join(dir, 'elsewhere', 'settings.json');
     await post('/api/integration/apply', { settingsPath: own });
-    const step = async (body: object) => ((await post('/api/integration/test', body)).body as IntegrationTestResult).steps[0];
-    expect(await step({ settingsPath: own })).toMatchObject({ name: 'settings file', status: 'ok', detail: `${own} holds this env block` });
-    expect(await step({})).toMatchObject({ status: 'warn', detail: expect.stringContaining(`${join(dir, 'settings.json')} does not exist`) });
+    const step = async (body: object) =>
+      ((await post('/api/integration/test', body)).body as IntegrationTestResult).steps[0];
+    expect(await step({ settingsPath: own })).toMatchObject({
+      name: 'settings file',
+      status: 'ok',
+      detail: `${own} holds this env block`,
+    });
+    expect(await step({})).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining(`${join(dir, 'settings.json')} does not exist`),
+    });
     expect(await post('/api/integration/test', { settingsPath: 'relative.json' })).toMatchObject({ status: 400 });
   });
 
@@ -135,6 +174,10 @@ describe('/api/integration', () => {
     token = 'stale';
     const result = (await post('/api/integration/test', {})).body as IntegrationTestResult;
     expect(result.ok).toBe(false);
-    expect(result.steps.at(-1)).toMatchObject({ name: 'messages', status: 'failed', detail: 'HTTP 401: invalid bridge token: set ANTHROPIC_AUTH_TOKEN' });
+    expect(result.steps.at(-1)).toMatchObject({
+      name: 'messages',
+      status: 'failed',
+      detail: 'HTTP 401: invalid bridge token: set ANTHROPIC_AUTH_TOKEN',
+    });
   });
 });

@@ -1,8 +1,23 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { applyIntegration, autoApplyIntegration, previewIntegration, type IntegrationHost } from '../../src/claude/integrationService.js';
+import {
+  applyIntegration,
+  autoApplyIntegration,
+  previewIntegration,
+  type IntegrationHost,
+} from '../../src/daemon/integration/integrationService.js';
 import { StateStore } from '../../src/core/stateStore.js';
 import type { EventInput } from '../../src/shared/schemas/events.js';
 import type { StateView } from '../../src/shared/schemas/api.js';
@@ -31,7 +46,9 @@ beforeEach(() => {
       return { ...e, id: events.length, time: '', accountId: null };
     },
     view() {
-      return { bridge: { baseUrl: `http://127.0.0.1:${this.port}/anthropic`, url: `http://127.0.0.1:${this.port}` } } as StateView;
+      return {
+        bridge: { baseUrl: `http://127.0.0.1:${this.port}/anthropic`, url: `http://127.0.0.1:${this.port}` },
+      } as StateView;
     },
     ensureToken() {
       return this.token;
@@ -135,7 +152,10 @@ describe('auto-apply', () => {
     const r = autoApplyIntegration(host);
     expect(r).toMatchObject({ written: true });
     expect(JSON.parse(read()).env.ANTHROPIC_BASE_URL).toBe('http://127.0.0.1:9005/anthropic');
-    expect(host.events.at(-1)).toMatchObject({ category: 'integration', message: expect.stringMatching(/re-applied .*\(ANTHROPIC_BASE_URL\)/) });
+    expect(host.events.at(-1)).toMatchObject({
+      category: 'integration',
+      message: expect.stringMatching(/re-applied .*\(ANTHROPIC_BASE_URL\)/),
+    });
     host.token = 'b'.repeat(43);
     autoApplyIntegration(host);
     expect(JSON.parse(read()).env.ANTHROPIC_AUTH_TOKEN).toBe(host.token);
@@ -148,7 +168,10 @@ describe('auto-apply', () => {
       s.settings.opusModel = 'gpt-5.5';
     });
     autoApplyIntegration(host);
-    expect(JSON.parse(read()).env).toMatchObject({ ANTHROPIC_MODEL: 'gpt-5.5', ANTHROPIC_DEFAULT_OPUS_MODEL: 'gpt-5.5' });
+    expect(JSON.parse(read()).env).toMatchObject({
+      ANTHROPIC_MODEL: 'gpt-5.5',
+      ANTHROPIC_DEFAULT_OPUS_MODEL: 'gpt-5.5',
+    });
     host.store.update((s) => {
       s.settings.autoApplyClaude = false;
     });
@@ -168,9 +191,19 @@ describe('auto-apply', () => {
 
 describe('preview', () => {
   it('reports the target and whether it holds the current block', () => {
-    expect(previewIntegration(host, processEnv())).toMatchObject({ path: settingsPath, status: 'missing', upToDate: false, autoApply: true, account: null });
+    expect(previewIntegration(host, processEnv())).toMatchObject({
+      path: settingsPath,
+      status: 'missing',
+      upToDate: false,
+      autoApply: true,
+      account: null,
+    });
     apply();
-    expect(previewIntegration(host, processEnv())).toMatchObject({ status: 'up-to-date', upToDate: true, applied: { path: settingsPath } });
+    expect(previewIntegration(host, processEnv())).toMatchObject({
+      status: 'up-to-date',
+      upToDate: true,
+      applied: { path: settingsPath },
+    });
     host.port = 9009;
     expect(previewIntegration(host, processEnv()).status).toBe('outdated');
     writeFileSync(settingsPath, 'nope');
@@ -179,7 +212,15 @@ describe('preview', () => {
 
   it('pins an account by name and refuses an unknown one', () => {
     host.store.update((s) => {
-      s.accounts.push({ id: 'abcd1234', name: 'work', enabled: true, model: null, fastMode: null, createdAt: new Date().toISOString(), needsLogin: false });
+      s.accounts.push({
+        id: 'abcd1234',
+        name: 'work',
+        enabled: true,
+        model: null,
+        fastMode: null,
+        createdAt: new Date().toISOString(),
+        needsLogin: false,
+      });
     });
     const p = previewIntegration(host, processEnv(), { account: 'work' });
     expect(p.account).toEqual({ id: 'abcd1234', name: 'work' });

@@ -3,10 +3,17 @@ import { join, resolve } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
-import { frame, RATE_LIMIT_HEADERS, sse, startFakeCodexBackend, type FakeCodexBackend, type RecordedRequest } from '../fakes/codexBackend.js';
+import {
+  frame,
+  RATE_LIMIT_HEADERS,
+  sse,
+  startFakeCodexBackend,
+  type FakeCodexBackend,
+  type RecordedRequest,
+} from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeHome, ok, okJson, run, ROOT, type TestHome } from '../helpers/cli.js';
-import type { UpstreamEvent } from '../../src/bridge/upstreamEvents.js';
+import type { UpstreamEvent } from '../../src/translate/upstreamEvents.js';
 
 // The real Claude Code CLI (2.1.332) run by `ccbridge claude`, through the built daemon's bridge, against the
 // fake Codex backend: the whole product path a user takes, with only the remote backend faked.
@@ -15,7 +22,12 @@ const CLAUDE = resolve(ROOT, 'node_modules/.bin/claude');
 let h: TestHome;
 let backend: FakeCodexBackend;
 
-type Body = { model: string; instructions: string; input: Array<Record<string, unknown>>; tools: Array<{ name: string }> };
+type Body = {
+  model: string;
+  instructions: string;
+  input: Array<Record<string, unknown>>;
+  tools: Array<{ name: string }>;
+};
 const bodyOf = (r: RecordedRequest) => r.body as Body;
 /** The last user-visible text of a request, to tell Claude Code's background calls from the turn. */
 const lastUserText = (b: Body) =>
@@ -38,10 +50,16 @@ beforeAll(async () => {
   });
   mkdirSync(h.env.HOME!, { recursive: true });
   const { id } = await okJson(h, ['add', 'work', '--model', 'gpt-5.4']);
-  writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-work', email: 'work@example.com' }));
+  writeAuthJson(
+    join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'),
+    makeTokens({ chatgptAccountId: 'acct-work', email: 'work@example.com' }),
+  );
   // A second, connected account that is neither active nor default: only a pin sends requests to it.
   const personal = await okJson(h, ['add', 'personal', '--model', 'gpt-5.5']);
-  writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', personal.id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-personal', email: 'me@example.com' }));
+  writeAuthJson(
+    join(h.env.CCBRIDGE_HOME!, 'accounts', personal.id, 'codex-home'),
+    makeTokens({ chatgptAccountId: 'acct-personal', email: 'me@example.com' }),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -54,9 +72,16 @@ describe('real Claude Code through ccbridge', () => {
     backend.requests.length = 0;
     backend.handle((req, res) => {
       const b = bodyOf(req);
-      reply(res, sse.response([sse.message(lastUserText(b).includes('capital of France') ? 'Paris, says codex.' : 'ok')], { model: b.model }));
+      reply(
+        res,
+        sse.response([sse.message(lastUserText(b).includes('capital of France') ? 'Paris, says codex.' : 'ok')], {
+          model: b.model,
+        }),
+      );
     });
-    const r = await run(h, ['claude', '-p', 'What is the capital of France?', '--output-format', 'json'], { timeoutMs: 90_000 });
+    const r = await run(h, ['claude', '-p', 'What is the capital of France?', '--output-format', 'json'], {
+      timeoutMs: 90_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ type: 'result', is_error: false, result: 'Paris, says codex.' });
@@ -78,13 +103,30 @@ describe('real Claude Code through ccbridge', () => {
     backend.handle((req, res) => {
       const b = bodyOf(req);
       const output = b.input.find((i) => i.type === 'function_call_output');
-      if (output) return reply(res, sse.response([sse.message(`The command printed: ${String(JSON.stringify(output.output)).includes('ccbridge-tool-ok') ? 'ccbridge-tool-ok' : '??'}`)]));
+      if (output)
+        return reply(
+          res,
+          sse.response([
+            sse.message(
+              `The command printed: ${String(JSON.stringify(output.output)).includes('ccbridge-tool-ok') ? 'ccbridge-tool-ok' : '??'}`,
+            ),
+          ]),
+        );
       if (lastUserText(b).includes('run the echo')) {
-        return reply(res, sse.response([sse.functionCall('Bash', { command: 'echo ccbridge-tool-ok', description: 'Print a marker' }, 'call_echo1')]));
+        return reply(
+          res,
+          sse.response([
+            sse.functionCall('Bash', { command: 'echo ccbridge-tool-ok', description: 'Print a marker' }, 'call_echo1'),
+          ]),
+        );
       }
       reply(res, sse.response([sse.message('ok')]));
     });
-    const r = await run(h, ['claude', '-p', 'Please run the echo command.', '--output-format', 'json', '--allowedTools', 'Bash'], { timeoutMs: 90_000 });
+    const r = await run(
+      h,
+      ['claude', '-p', 'Please run the echo command.', '--output-format', 'json', '--allowedTools', 'Bash'],
+      { timeoutMs: 90_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ is_error: false, result: 'The command printed: ccbridge-tool-ok' });
     const second = backend.requests.find((q) => bodyOf(q).input.some((i) => i.type === 'function_call_output'))!;
@@ -99,13 +141,18 @@ describe('real Claude Code through ccbridge', () => {
 
   it('uses the settings written by apply-claude when run as plain `claude`', async () => {
     await ok(h, ['apply-claude']);
-    backend.handle((req, res) => reply(res, sse.response([sse.message(lastUserText(bodyOf(req)).includes('ping') ? 'pong' : 'ok')])));
+    backend.handle((req, res) =>
+      reply(res, sse.response([sse.message(lastUserText(bodyOf(req)).includes('ping') ? 'pong' : 'ok')])),
+    );
     const r = await new Promise<{ code: number | null; stdout: string }>((done) => {
       import('node:child_process').then(({ execFile }) => {
         const env = { ...h.env };
         delete env.ANTHROPIC_BASE_URL;
-        execFile(CLAUDE, ['-p', 'ping', '--output-format', 'json'], { env, timeout: 90_000, cwd: h.dir }, (err, stdout) =>
-          done({ code: err ? 1 : 0, stdout }),
+        execFile(
+          CLAUDE,
+          ['-p', 'ping', '--output-format', 'json'],
+          { env, timeout: 90_000, cwd: h.dir },
+          (err, stdout) => done({ code: err ? 1 : 0, stdout }),
         );
       });
     });
@@ -115,8 +162,12 @@ describe('real Claude Code through ccbridge', () => {
 
   it('`ccbridge claude --account personal` pins every request of that session to the other account', async () => {
     backend.requests.length = 0;
-    backend.handle((req, res) => reply(res, sse.response([sse.message(lastUserText(bodyOf(req)).includes('who') ? 'personal here' : 'ok')])));
-    const r = await run(h, ['claude', '--account', 'personal', '-p', 'who answers?', '--output-format', 'json'], { timeoutMs: 90_000 });
+    backend.handle((req, res) =>
+      reply(res, sse.response([sse.message(lastUserText(bodyOf(req)).includes('who') ? 'personal here' : 'ok')])),
+    );
+    const r = await run(h, ['claude', '--account', 'personal', '-p', 'who answers?', '--output-format', 'json'], {
+      timeoutMs: 90_000,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ result: 'personal here' });
     expect(backend.requests.length).toBeGreaterThan(0);

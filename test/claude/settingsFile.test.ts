@@ -21,6 +21,10 @@ describe('writeSettingsFile', () => {
   });
 
   it('reports a missing file as null text and mode', () => {
-    expect(readSettingsFile(join(dir, 'nope.json'))).toEqual({ realPath: join(dir, 'nope.json'), text: null, mode: null });
+    expect(readSettingsFile(join(dir, 'nope.json'))).toEqual({
+      realPath: join(dir, 'nope.json'),
+      text: null,
+      mode: null,
+    });
   });
 });

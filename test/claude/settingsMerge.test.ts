@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { mergeEnv, overriddenKeys, planSettings, removeEnv, serializeSettings } from '../../src/claude/settingsMerge.js';
+import {
+  mergeEnv,
+  overriddenKeys,
+  planSettings,
+  removeEnv,
+  serializeSettings,
+} from '../../src/claude/settingsMerge.js';
 
 const PATH = '/home/u/.claude/settings.json';
-const ENV = { ANTHROPIC_BASE_URL: 'http://127.0.0.1:9000/anthropic', ANTHROPIC_AUTH_TOKEN: 'tok', ANTHROPIC_MODEL: 'ccbridge-opus' };
+const ENV = {
+  ANTHROPIC_BASE_URL: 'http://127.0.0.1:9000/anthropic',
+  ANTHROPIC_AUTH_TOKEN: 'tok',
+  ANTHROPIC_MODEL: 'ccbridge-opus',
+};
 const USER = {
   $schema: 'https://json.schemastore.org/claude-code-settings.json',
   permissions: { allow: ['Bash(npm test)'], deny: [] },
@@ -18,7 +28,12 @@ describe('merging the env block into settings.json', () => {
     expect(Object.keys(after)).toEqual(['$schema', 'permissions', 'env', 'hooks']);
     expect(after.permissions).toEqual(USER.permissions);
     expect(after.hooks).toEqual(USER.hooks);
-    expect(after.env).toEqual({ MY_VAR: '1', ANTHROPIC_MODEL: 'ccbridge-opus', ANTHROPIC_BASE_URL: ENV.ANTHROPIC_BASE_URL, ANTHROPIC_AUTH_TOKEN: 'tok' });
+    expect(after.env).toEqual({
+      MY_VAR: '1',
+      ANTHROPIC_MODEL: 'ccbridge-opus',
+      ANTHROPIC_BASE_URL: ENV.ANTHROPIC_BASE_URL,
+      ANTHROPIC_AUTH_TOKEN: 'tok',
+    });
     expect(plan.keys).toEqual(Object.keys(ENV));
   });
 
@@ -32,7 +47,12 @@ describe('merging the env block into settings.json', () => {
 
   it('drops keys it wrote before and no longer writes, and nothing else', () => {
     const before = serializeSettings({ env: { MY_VAR: '1', ANTHROPIC_CUSTOM_HEADERS: 'x: y', ...ENV } });
-    const plan = planSettings(before, { kind: 'apply', env: ENV }, [...Object.keys(ENV), 'ANTHROPIC_CUSTOM_HEADERS'], PATH);
+    const plan = planSettings(
+      before,
+      { kind: 'apply', env: ENV },
+      [...Object.keys(ENV), 'ANTHROPIC_CUSTOM_HEADERS'],
+      PATH,
+    );
     expect(JSON.parse(plan.text!).env).toEqual({ MY_VAR: '1', ...ENV });
   });
 
@@ -54,7 +74,11 @@ describe('merging the env block into settings.json', () => {
     expect(removeEnv({ a: 1, env: { ...ENV } }, Object.keys(ENV))).toEqual({ a: 1 });
     const nothing = planSettings(JSON.stringify(USER), { kind: 'remove' }, [], PATH);
     expect(nothing).toEqual({ text: JSON.stringify(USER), changed: false, keys: [] });
-    expect(planSettings(null, { kind: 'remove' }, Object.keys(ENV), PATH)).toEqual({ text: null, changed: false, keys: [] });
+    expect(planSettings(null, { kind: 'remove' }, Object.keys(ENV), PATH)).toEqual({
+      text: null,
+      changed: false,
+      keys: [],
+    });
   });
 
   it('refuses what it cannot read: invalid JSON, a non-object, a non-object env', () => {
@@ -64,7 +88,9 @@ describe('merging the env block into settings.json', () => {
   });
 
   it('names the file env keys that would beat an injected env', () => {
-    const text = JSON.stringify({ env: { ANTHROPIC_BASE_URL: 'http://elsewhere', ANTHROPIC_AUTH_TOKEN: 'tok', OTHER: '1' } });
+    const text = JSON.stringify({
+      env: { ANTHROPIC_BASE_URL: 'http://elsewhere', ANTHROPIC_AUTH_TOKEN: 'tok', OTHER: '1' },
+    });
     expect(overriddenKeys(text, ENV)).toEqual(['ANTHROPIC_BASE_URL']);
     expect(overriddenKeys(null, ENV)).toEqual([]);
     expect(overriddenKeys('not json', ENV)).toEqual([]);

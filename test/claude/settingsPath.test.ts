@@ -6,8 +6,12 @@ const HOME = '/home/me';
 
 describe("Claude Code's settings path", () => {
   it('is CLAUDE_SETTINGS_PATH, else the claudeSettingsPath setting, else ~/.claude/settings.json', () => {
-    expect(defaultSettingsPath({ CLAUDE_SETTINGS_PATH: '/etc/claude.json' }, '/from/setting.json', HOME)).toBe('/etc/claude.json');
-    expect(defaultSettingsPath({ CLAUDE_SETTINGS_PATH: '' }, '~/cfg/claude.json', HOME)).toBe('/home/me/cfg/claude.json');
+    expect(defaultSettingsPath({ CLAUDE_SETTINGS_PATH: '/etc/claude.json' }, '/from/setting.json', HOME)).toBe(
+      '/etc/claude.json',
+    );
+    expect(defaultSettingsPath({ CLAUDE_SETTINGS_PATH: '' }, '~/cfg/claude.json', HOME)).toBe(
+      '/home/me/cfg/claude.json',
+    );
     expect(defaultSettingsPath({}, null, HOME)).toBe(join(HOME, '.claude', 'settings.json'));
   });
 

@@ -19,7 +19,14 @@ function account(over: Partial<AccountView>): AccountView {
     isDefault: false,
     effectiveFastMode: false,
     fastModeSource: 'global',
-    auth: { state: 'connected', email: 'w@example.com', planType: 'plus', chatgptAccountId: 'c1', accessTokenExpiresAt: null, lastRefresh: null },
+    auth: {
+      state: 'connected',
+      email: 'w@example.com',
+      planType: 'plus',
+      chatgptAccountId: 'c1',
+      accessTokenExpiresAt: null,
+      lastRefresh: null,
+    },
     limits: null,
     health: { state: 'ok', until: null, reason: null },
     ...over,
@@ -34,7 +41,18 @@ function view(accounts: AccountView[], over: Partial<StateView> = {}): StateView
     dataDir: '/d',
     socketPath: '/s',
     bridge: { host: '127.0.0.1', port: 9000, url: 'http://127.0.0.1:9000', baseUrl: 'http://127.0.0.1:9000/anthropic' },
-    settings: { fastMode: false, portFallback: false, corsOrigin: null, routing: 'failover', autoApplyClaude: true, claudeSettingsPath: null, opusModel: null, sonnetModel: null, haikuModel: null, subagentModel: null },
+    settings: {
+      fastMode: false,
+      portFallback: false,
+      corsOrigin: null,
+      routing: 'failover',
+      autoApplyClaude: true,
+      claudeSettingsPath: null,
+      opusModel: null,
+      sonnetModel: null,
+      haikuModel: null,
+      subagentModel: null,
+    },
     activeAccountId: 'aaaa1111',
     defaultAccountId: 'aaaa1111',
     routeAccountId: 'aaaa1111',
@@ -64,7 +82,14 @@ const work = account({
         credits: { hasCredits: true, unlimited: false, balance: '9.99' },
         reachedType: null,
       },
-      { limitId: 'codex_other', limitName: 'gpt-5.2-codex-sonic-long-name', primary: { usedPercent: 0.2, windowMinutes: 60, resetsAt: S + 40 * 86400 }, secondary: null, credits: null, reachedType: null },
+      {
+        limitId: 'codex_other',
+        limitName: 'gpt-5.2-codex-sonic-long-name',
+        primary: { usedPercent: 0.2, windowMinutes: 60, resetsAt: S + 40 * 86400 },
+        secondary: null,
+        credits: null,
+        reachedType: null,
+      },
     ],
   },
 });
@@ -82,12 +107,26 @@ const home = account({
     error: null,
     stale: true,
     staleReason: 'saved before the daemon restarted',
-    buckets: [{ limitId: 'codex', limitName: null, primary: { usedPercent: 100, windowMinutes: 300, resetsAt: S + 1800 }, secondary: null, credits: null, reachedType: 'rate_limit_reached' }],
+    buckets: [
+      {
+        limitId: 'codex',
+        limitName: null,
+        primary: { usedPercent: 100, windowMinutes: 300, resetsAt: S + 1800 },
+        secondary: null,
+        credits: null,
+        reachedType: 'rate_limit_reached',
+      },
+    ],
   },
 });
 
 const fresh = account({ id: 'cccc3333', name: 'spare', auth: { ...work.auth, planType: null } });
-const gone = account({ id: 'dddd4444', name: 'old', enabled: false, auth: { ...work.auth, state: 'not-connected', planType: null } });
+const gone = account({
+  id: 'dddd4444',
+  name: 'old',
+  enabled: false,
+  auth: { ...work.auth, state: 'not-connected', planType: null },
+});
 
 describe('limits report', () => {
   const state = view([work, home, fresh, gone], { routeAccountId: 'aaaa1111' });
@@ -125,7 +164,12 @@ describe('limits report', () => {
   });
 
   it('explains a route that is not the active account', () => {
-    const text = formatLimitsReport(buildLimitsReport(view([work, home], { routeAccountId: 'bbbb2222', routeReason: 'work is out of quota until 14:00' })), NOW);
+    const text = formatLimitsReport(
+      buildLimitsReport(
+        view([work, home], { routeAccountId: 'bbbb2222', routeReason: 'work is out of quota until 14:00' }),
+      ),
+      NOW,
+    );
     expect(text.split('\n')[0]).toBe('routing failover · requests go to home (work is out of quota until 14:00)');
   });
 
@@ -142,19 +186,30 @@ describe('limits report', () => {
         {
           limitId: 'codex',
           windows: [
-            { slot: 'primary', usedPercent: 48, windowMinutes: 300, window: '5h', resetsAt: new Date((S + 7380) * 1000).toISOString() },
+            {
+              slot: 'primary',
+              usedPercent: 48,
+              windowMinutes: 300,
+              window: '5h',
+              resetsAt: new Date((S + 7380) * 1000).toISOString(),
+            },
             { slot: 'secondary', usedPercent: 12.4, windowMinutes: 10080, window: 'weekly' },
           ],
         },
         { limitId: 'codex_other', limitName: 'gpt-5.2-codex-sonic-long-name' },
       ],
     });
-    expect(buildLimitsReport(state).accounts[1]).toMatchObject({ plan: 'plus', health: { state: 'exhausted' }, staleReason: 'saved before the daemon restarted' });
+    expect(buildLimitsReport(state).accounts[1]).toMatchObject({
+      plan: 'plus',
+      health: { state: 'exhausted' },
+      staleReason: 'saved before the daemon restarted',
+    });
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 
   it('puts a stale reason too long for the heading on lines of its own, whole', () => {
-    const reason = 'last read failed: codex app-server account/rateLimits/read: failed to fetch codex rate limits: error sending request for url (https://chatgpt.com/backend-api/wham/usage)';
+    const reason =
+      'last read failed: codex app-server account/rateLimits/read: failed to fetch codex rate limits: error sending request for url (https://chatgpt.com/backend-api/wham/usage)';
     const failed = account({ limits: { ...work.limits!, stale: true, staleReason: reason } });
     const text = formatLimitsReport(buildLimitsReport(view([failed])), NOW, 80);
     const lines = text.split('\n');
@@ -174,7 +229,14 @@ describe('limits report', () => {
 
 describe('window names and reset times', () => {
   it('names the usual windows in words', () => {
-    expect([300, 1440, 10080, 43200, 90, null].map(formatWindowName)).toEqual(['5h', 'daily', 'weekly', 'monthly', '1h30m', '?']);
+    expect([300, 1440, 10080, 43200, 90, null].map(formatWindowName)).toEqual([
+      '5h',
+      'daily',
+      'weekly',
+      'monthly',
+      '1h30m',
+      '?',
+    ]);
   });
 
   it('shows as much of the date as the distance needs', () => {

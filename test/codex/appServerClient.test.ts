@@ -17,7 +17,12 @@ afterEach(async () => {
 async function client(id: string, behaviour: Record<string, unknown> = {}, requestTimeoutMs?: number) {
   const home = sandbox.addAccount(id);
   setBehaviour(home, behaviour);
-  const c = await AppServerClient.start({ bin: FAKE_CODEX, env: codexEnv(home, fakeEnv()), requestTimeoutMs, label: id });
+  const c = await AppServerClient.start({
+    bin: FAKE_CODEX,
+    env: codexEnv(home, fakeEnv()),
+    requestTimeoutMs,
+    label: id,
+  });
   open.push(c);
   return { c, home };
 }
@@ -71,7 +76,9 @@ describe('AppServerClient', () => {
   it('fails start() when codex dies before the handshake', async () => {
     const home = sandbox.addAccount('s');
     setBehaviour(home, { crash: 'startup' });
-    await expect(AppServerClient.start({ bin: FAKE_CODEX, env: codexEnv(home, fakeEnv()) })).rejects.toThrow(/crashed at start-up/);
+    await expect(AppServerClient.start({ bin: FAKE_CODEX, env: codexEnv(home, fakeEnv()) })).rejects.toThrow(
+      /crashed at start-up/,
+    );
   });
 
   it('close() ends the process', async () => {
@@ -135,7 +142,10 @@ describe('AppServerPool', () => {
 
   it('runs codex without the auth-overriding variables of the daemon environment', async () => {
     sandbox.addAccount('env');
-    const p = new AppServerPool({ homeFor: sandbox.homeFor, env: fakeEnv({ OPENAI_API_KEY: 'sk-leak', CODEX_API_KEY: 'k', CODEX_CA_CERTIFICATE: '/ca.pem' }) });
+    const p = new AppServerPool({
+      homeFor: sandbox.homeFor,
+      env: fakeEnv({ OPENAI_API_KEY: 'sk-leak', CODEX_API_KEY: 'k', CODEX_CA_CERTIFICATE: '/ca.pem' }),
+    });
     open.push({ close: () => p.closeAll() });
     await p.use('env', async () => undefined);
     const [spawn] = calls(sandbox.homeFor('env'), 'spawn');

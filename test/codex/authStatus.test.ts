@@ -12,9 +12,13 @@ afterEach(() => sandbox.cleanup());
 
 function statusWith(accessTtlSec: number, opts: { needsLogin?: boolean } = {}) {
   const home = sandbox.addAccount(`a${accessTtlSec < 0 ? 'n' : ''}${Math.abs(accessTtlSec)}`);
-  writeAuthJson(home, makeTokens({ email: 'me@example.com', planType: 'plus', chatgptAccountId: 'acct-1' }, { accessTtlSec, now: NOW }), {
-    lastRefresh: '2026-06-01T11:00:00.000Z',
-  });
+  writeAuthJson(
+    home,
+    makeTokens({ email: 'me@example.com', planType: 'plus', chatgptAccountId: 'acct-1' }, { accessTtlSec, now: NOW }),
+    {
+      lastRefresh: '2026-06-01T11:00:00.000Z',
+    },
+  );
   return authStatusFrom(readAuthFile(home), { now: NOW, ...opts });
 }
 
@@ -59,7 +63,10 @@ describe('authStatusFrom', () => {
     writeFileSync(join(bad, 'auth.json'), '{not json');
     expect(authStatusFrom(readAuthFile(bad), { now: NOW }).state).toBe('needs-login');
     const key = sandbox.addAccount('key');
-    writeFileSync(join(key, 'auth.json'), JSON.stringify({ auth_mode: 'apikey', OPENAI_API_KEY: 'sk-x', tokens: null, last_refresh: null }));
+    writeFileSync(
+      join(key, 'auth.json'),
+      JSON.stringify({ auth_mode: 'apikey', OPENAI_API_KEY: 'sk-x', tokens: null, last_refresh: null }),
+    );
     expect(authStatusFrom(readAuthFile(key), { now: NOW }).state).toBe('not-connected');
   });
 
@@ -90,6 +97,10 @@ describe('auth.json reading', () => {
     });
     expect(identityFromIdToken(jwt)).toEqual({ email: 'p@example.com', planType: 'team', chatgptAccountId: 'acct-9' });
     expect(decodeJwtPayload('garbage')).toBeNull();
-    expect(identityFromIdToken('x.y.z', 'fallback')).toEqual({ email: null, planType: null, chatgptAccountId: 'fallback' });
+    expect(identityFromIdToken('x.y.z', 'fallback')).toEqual({
+      email: null,
+      planType: null,
+      chatgptAccountId: 'fallback',
+    });
   });
 });

@@ -2,7 +2,12 @@ import { mkdtempSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, MIN_CODEX_VERSION, parseCodexVersion, resolveCodexBinary } from '../../src/codex/codexBinary.js';
+import {
+  compareVersions,
+  MIN_CODEX_VERSION,
+  parseCodexVersion,
+  resolveCodexBinary,
+} from '../../src/codex/codexBinary.js';
 import { codexEnv } from '../../src/codex/codexEnv.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
 import { FAKE_CODEX } from './codexTestKit.js';
@@ -47,7 +52,9 @@ describe('resolveCodexBinary', () => {
 
   it('names CCBRIDGE_CODEX_BIN when that path is not executable', async () => {
     const missing = join(emptyDir(), 'nope');
-    const err = (await resolveCodexBinary({ PATH: process.env.PATH, CCBRIDGE_CODEX_BIN: missing }).catch((e: unknown) => e)) as CcbridgeError;
+    const err = (await resolveCodexBinary({ PATH: process.env.PATH, CCBRIDGE_CODEX_BIN: missing }).catch(
+      (e: unknown) => e,
+    )) as CcbridgeError;
     expect(err.message).toContain(`CCBRIDGE_CODEX_BIN=${missing}`);
     expect(err.message).toContain('npm i -g @openai/codex');
   });

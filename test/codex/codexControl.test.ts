@@ -77,7 +77,9 @@ describe('CodexControl', () => {
 
   it('accountRead returns the account as codex sees it', async () => {
     const { control } = connected('ar');
-    await expect(control.accountRead('ar')).resolves.toMatchObject({ account: { type: 'chatgpt', email: 'ar@example.com' } });
+    await expect(control.accountRead('ar')).resolves.toMatchObject({
+      account: { type: 'chatgpt', email: 'ar@example.com' },
+    });
   });
 
   it('watchAuth reports a login written by codex without a restart', async () => {
@@ -85,7 +87,11 @@ describe('CodexControl', () => {
     const control = makeControl(sandbox.homeFor);
     controls.push(control);
     const seen: Array<[string, AuthStatus['state'], AuthStatus['state'] | undefined]> = [];
-    const stop = control.watchAuth({ accounts: () => [{ id: 'w' }], onChange: (id, s, prev) => seen.push([id, s.state, prev?.state]), intervalMs: 30 });
+    const stop = control.watchAuth({
+      accounts: () => [{ id: 'w' }],
+      onChange: (id, s, prev) => seen.push([id, s.state, prev?.state]),
+      intervalMs: 30,
+    });
     expect(seen).toEqual([['w', 'not-connected', undefined]]); // first sight
     writeAuthJson(home, makeTokens());
     await until(() => seen.length > 1);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DaemonClient } from '../../src/cli/daemonClient.js';
+import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
 import { ModelListResponseSchema, type StateView } from '../../src/shared/schemas/api.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
@@ -34,13 +34,20 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
     const id = await add('work');
     const r = await run(h, ['connect', 'work', '--no-browser']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Open this link in a browser to sign in work to ChatGPT:\n\n {2}https:\/\/auth\.openai\.com\/oauth\/authorize\?/);
+    expect(r.stdout).toMatch(
+      /Open this link in a browser to sign in work to ChatGPT:\n\n {2}https:\/\/auth\.openai\.com\/oauth\/authorize\?/,
+    );
     expect(r.stdout).toContain('use `ccbridge connect work --device-auth` instead');
     expect(r.stdout).toContain('connected work as user@example.com (pro)');
     expect(statSync(join(homeOf(id), 'auth.json')).mode & 0o777).toBe(0o600);
     expect(statSync(homeOf(id)).mode & 0o777).toBe(0o700);
     const account = (await state()).accounts.find((a) => a.id === id)!;
-    expect(account.auth).toMatchObject({ state: 'connected', email: 'user@example.com', planType: 'pro', chatgptAccountId: 'acct-fake-0001' });
+    expect(account.auth).toMatchObject({
+      state: 'connected',
+      email: 'user@example.com',
+      planType: 'pro',
+      chatgptAccountId: 'acct-fake-0001',
+    });
     collectTokens(id);
   });
 
@@ -101,7 +108,10 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
     const id = await add('stale');
     writeAuthJson(homeOf(id), makeTokens({ email: 'stale@example.com' }, { accessTtlSec: -60 }));
     collectTokens(id);
-    const result = (await okJson(h, ['test', 'stale'])) as { ok: boolean; steps: Array<{ name: string; status: string; detail: string }> };
+    const result = (await okJson(h, ['test', 'stale'])) as {
+      ok: boolean;
+      steps: Array<{ name: string; status: string; detail: string }>;
+    };
     expect(result.ok).toBe(true);
     expect(result.steps.map((s) => [s.name, s.status])).toEqual([
       ['codex', 'ok'],
@@ -130,12 +140,17 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
     expect(account.needsLogin).toBe(true);
     expect(account.auth.state).toBe('needs-login');
     const events = readFileSync(join(h.env.CCBRIDGE_HOME!, 'events.jsonl'), 'utf8');
-    expect(events).toMatch(/"level":"error","category":"oauth","message":"Account \\"dead\\" must sign in again.*ccbridge connect dead/);
+    expect(events).toMatch(
+      /"level":"error","category":"oauth","message":"Account \\"dead\\" must sign in again.*ccbridge connect dead/,
+    );
     // A login made outside ccbridge (auth.json rewritten by codex) is noticed without a restart and clears it.
     writeAuthJson(homeOf(id), makeTokens({ email: 'again@example.com' }));
     collectTokens(id);
     await until(async () => !(await state()).accounts.find((a) => a.id === id)!.needsLogin, 10_000);
-    expect((await state()).accounts.find((a) => a.id === id)!.auth).toMatchObject({ state: 'connected', email: 'again@example.com' });
+    expect((await state()).accounts.find((a) => a.id === id)!.auth).toMatchObject({
+      state: 'connected',
+      email: 'again@example.com',
+    });
     await ok(h, ['rm', 'dead', '--yes']);
   });
 
@@ -214,12 +229,17 @@ describe('missing codex', () => {
   });
 
   it('limits --refresh, models and a bridge request that needs a refresh give the same error', async () => {
-    const missing = /codex CLI not found: looked for CCBRIDGE_CODEX_BIN=\/nonexistent\/codex \(not an executable file\)\. Install it with `npm i -g @openai\/codex`/;
+    const missing =
+      /codex CLI not found: looked for CCBRIDGE_CODEX_BIN=\/nonexistent\/codex \(not an executable file\)\. Install it with `npm i -g @openai\/codex`/;
     const { id } = (await okJson(m, ['add', 'home'])) as { id: string };
     // Connected, but the access token is within codex's refresh window: the bridge must ask codex.
     writeAuthJson(join(m.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({}, { accessTtlSec: 60 }));
     await ok(m, ['use', 'home']);
-    for (const args of [['limits', '--refresh'], ['limits', 'home', '--refresh'], ['models', 'home']]) {
+    for (const args of [
+      ['limits', '--refresh'],
+      ['limits', 'home', '--refresh'],
+      ['models', 'home'],
+    ]) {
       const r = await run(m, args);
       expect(r.code, args.join(' ')).toBe(1);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -55,11 +55,23 @@ describe('login sessions', () => {
     await until(() => control.logins.get(s.id)?.state !== 'starting');
     const seen = control.logins.get(s.id)!;
     if (seen.state === 'waiting') {
-      expect(seen).toMatchObject({ verificationUrl: 'https://auth.openai.com/codex/device', userCode: 'FAKE-CODE1', authUrl: null });
+      expect(seen).toMatchObject({
+        verificationUrl: 'https://auth.openai.com/codex/device',
+        userCode: 'FAKE-CODE1',
+        authUrl: null,
+      });
     }
     const done = await control.logins.waitForEnd(s.id);
-    expect(done).toMatchObject({ state: 'succeeded', kind: 'device', verificationUrl: 'https://auth.openai.com/codex/device', userCode: 'FAKE-CODE1' });
-    expect(calls(sandbox.homeFor('d'), 'login-start')[0]).toMatchObject({ via: 'app-server', type: 'chatgptDeviceCode' });
+    expect(done).toMatchObject({
+      state: 'succeeded',
+      kind: 'device',
+      verificationUrl: 'https://auth.openai.com/codex/device',
+      userCode: 'FAKE-CODE1',
+    });
+    expect(calls(sandbox.homeFor('d'), 'login-start')[0]).toMatchObject({
+      via: 'app-server',
+      type: 'chatgptDeviceCode',
+    });
   });
 
   it('a failed login ends failed with codex’s reason', async () => {
@@ -73,7 +85,10 @@ describe('login sessions', () => {
   it('codex giving up on the login itself (its 10-minute limit) ends timed_out, not failed', async () => {
     const { control } = setup({ g: { login: 'fail', loginError: 'Login timed out' } });
     const done = await control.logins.waitForEnd(control.startLogin('g', 'browser').id);
-    expect(done).toMatchObject({ state: 'timed_out', error: expect.stringMatching(/^No login was completed within 10 minutes/) });
+    expect(done).toMatchObject({
+      state: 'timed_out',
+      error: expect.stringMatching(/^No login was completed within 10 minutes/),
+    });
   });
 
   it('cancel: session cancelled, codex told and its process gone', async () => {
@@ -156,12 +171,22 @@ describe('login sessions', () => {
     it('device: URL and code read from stdout', async () => {
       const { control } = setup({ cd: unsupported });
       const done = await control.logins.waitForEnd(control.startLogin('cd', 'device').id);
-      expect(done).toMatchObject({ state: 'succeeded', verificationUrl: 'https://auth.openai.com/codex/device', userCode: 'FAKE-CODE1' });
+      expect(done).toMatchObject({
+        state: 'succeeded',
+        verificationUrl: 'https://auth.openai.com/codex/device',
+        userCode: 'FAKE-CODE1',
+      });
     });
 
     it('failure carries "Error logging in" reason; cancel kills `codex login`', async () => {
-      const { control } = setup({ cf: { ...unsupported, login: 'fail', loginError: 'denied' }, cc: { ...unsupported, login: 'hang' } });
-      expect(await control.logins.waitForEnd(control.startLogin('cf', 'browser').id)).toMatchObject({ state: 'failed', error: 'denied' });
+      const { control } = setup({
+        cf: { ...unsupported, login: 'fail', loginError: 'denied' },
+        cc: { ...unsupported, login: 'hang' },
+      });
+      expect(await control.logins.waitForEnd(control.startLogin('cf', 'browser').id)).toMatchObject({
+        state: 'failed',
+        error: 'denied',
+      });
       const s = control.startLogin('cc', 'browser');
       await until(() => control.logins.get(s.id)?.state === 'waiting');
       const pid = calls(sandbox.homeFor('cc'), 'login-start').find((c) => c.via === 'cli')!.pid;

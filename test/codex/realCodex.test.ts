@@ -57,18 +57,33 @@ describe('real codex app-server', () => {
     expect(creds.chatgptAccountId).toBe('acct-fake-0001');
     expect(creds.expiresAt!).toBeGreaterThan(Date.now() + 30 * 60_000);
     const refresh = fake.requests.find((r) => r.path === '/oauth/token')!;
-    expect(JSON.parse(refresh.body)).toMatchObject({ grant_type: 'refresh_token', refresh_token: old.refresh_token, client_id: 'app_EMoamEEZ73f0CkXaXp7hrann' });
+    expect(JSON.parse(refresh.body)).toMatchObject({
+      grant_type: 'refresh_token',
+      refresh_token: old.refresh_token,
+      client_id: 'app_EMoamEEZ73f0CkXaXp7hrann',
+    });
     const check = fake.requests.filter((r) => r.path === '/backend-api/wham/accounts/check').at(-1)!;
     expect(check.headers.authorization).toBe(`Bearer ${creds.accessToken}`);
     expect(check.headers['chatgpt-account-id']).toBe('acct-fake-0001');
-    expect(control.authStatus('refresh')).toMatchObject({ state: 'connected', email: 'user@example.com', planType: 'pro' });
+    expect(control.authStatus('refresh')).toMatchObject({
+      state: 'connected',
+      email: 'user@example.com',
+      planType: 'pro',
+    });
   });
 
   it('reads rate limits from /wham/usage', async () => {
     account('limits', 3600);
     const res = await control.readRateLimits('limits');
-    expect(res.rateLimits).toMatchObject({ limitId: 'codex', planType: 'pro', primary: { usedPercent: 42, windowDurationMins: 300 } });
-    expect(limitsFromAppServer(res, new Date().toISOString()).buckets[0]).toMatchObject({ limitId: 'codex', secondary: { windowMinutes: 10080 } });
+    expect(res.rateLimits).toMatchObject({
+      limitId: 'codex',
+      planType: 'pro',
+      primary: { usedPercent: 42, windowDurationMins: 300 },
+    });
+    expect(limitsFromAppServer(res, new Date().toISOString()).buckets[0]).toMatchObject({
+      limitId: 'codex',
+      secondary: { windowMinutes: 10080 },
+    });
     const usage = fake.requests.filter((r) => r.path === '/backend-api/wham/usage').at(-1)!;
     expect(usage.headers.authorization).toMatch(/^Bearer eyJ/);
     expect(usage.headers['chatgpt-account-id']).toBe('acct-fake-0001');

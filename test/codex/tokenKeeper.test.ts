@@ -65,7 +65,9 @@ describe('TokenKeeper', () => {
 
   it('a permanent refresh failure calls onNeedsLogin once and says `ccbridge connect <name>`', async () => {
     const { home, control, onNeedsLogin } = setup('dead', -60, { refresh: 'permanent' });
-    const errs = (await Promise.all(Array.from({ length: 5 }, () => control.credentials('dead').catch((e: unknown) => e)))) as CcbridgeError[];
+    const errs = (await Promise.all(
+      Array.from({ length: 5 }, () => control.credentials('dead').catch((e: unknown) => e)),
+    )) as CcbridgeError[];
     for (const err of errs) {
       expect(err.code).toBe('needs_login');
       expect(err.message).toContain('ccbridge connect name-dead');

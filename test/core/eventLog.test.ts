@@ -22,7 +22,10 @@ describe('EventLog', () => {
     log.append({ level: 'info', category: 'system', message: 'one' });
     log.append({ level: 'warn', category: 'account', message: 'two', accountId: 'abcd1234', data: { n: 1 } });
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.id, l.message])).toEqual([
       [1, 'one'],
       [2, 'two'],
@@ -35,7 +38,8 @@ describe('EventLog', () => {
   it('rotates when the size bound is passed', () => {
     const file = join(tmp(), 'events.jsonl');
     const log = new EventLog(file, { maxBytes: 1000 });
-    for (let i = 0; i < 30; i++) log.append({ level: 'info', category: 'proxy', message: `request ${i} ${'x'.repeat(40)}` });
+    for (let i = 0; i < 30; i++)
+      log.append({ level: 'info', category: 'proxy', message: `request ${i} ${'x'.repeat(40)}` });
     expect(existsSync(`${file}.1`)).toBe(true);
     expect(statSync(file).size).toBeLessThanOrEqual(1000);
     expect(log.recent(5).at(-1)!.message).toMatch(/^request 29/);

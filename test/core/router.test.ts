@@ -7,7 +7,18 @@ const NOW = Date.parse('2025-01-01T12:00:00Z');
 const S = NOW / 1000;
 
 function acct(id: string, over: Partial<RouterAccount> = {}): RouterAccount {
-  return { id, name: id, enabled: true, auth: 'ok', exhaustedUntil: null, exhaustedReason: null, cooldownUntil: null, cooldownReason: null, limits: null, ...over };
+  return {
+    id,
+    name: id,
+    enabled: true,
+    auth: 'ok',
+    exhaustedUntil: null,
+    exhaustedReason: null,
+    cooldownUntil: null,
+    cooldownReason: null,
+    limits: null,
+    ...over,
+  };
 }
 
 function used(percent: number, resetsIn = 3600): LimitsSnapshot {
@@ -16,7 +27,16 @@ function used(percent: number, resetsIn = 3600): LimitsSnapshot {
     fetchedAt: new Date(NOW).toISOString(),
     planType: null,
     activeLimit: null,
-    buckets: [{ limitId: 'codex', limitName: null, primary: { usedPercent: percent, windowMinutes: 300, resetsAt: S + resetsIn }, secondary: null, credits: null, reachedType: null }],
+    buckets: [
+      {
+        limitId: 'codex',
+        limitName: null,
+        primary: { usedPercent: percent, windowMinutes: 300, resetsAt: S + resetsIn },
+        secondary: null,
+        credits: null,
+        reachedType: null,
+      },
+    ],
     error: null,
   };
 }
@@ -41,19 +61,36 @@ describe('accountAvailability', () => {
   it('reports the reason an account cannot serve', () => {
     expect(accountAvailability(acct('a', { enabled: false }), NOW)).toEqual({ state: 'disabled' });
     expect(accountAvailability(acct('a', { auth: 'needs-login' }), NOW)).toEqual({ state: 'needs-login' });
-    expect(accountAvailability(acct('a', { exhaustedUntil: NOW + 10, exhaustedReason: 'usage limit reached' }), NOW)).toEqual({ state: 'exhausted', until: NOW + 10, reason: 'usage limit reached' });
-    expect(accountAvailability(acct('a', { cooldownUntil: NOW + 60_000, cooldownReason: '503' }), NOW)).toEqual({ state: 'cooldown', until: NOW + 60_000, reason: '503' });
-    expect(accountAvailability(acct('a', { limits: used(100, 600) }), NOW)).toEqual({ state: 'exhausted', until: NOW + 600_000, reason: '5h limit at 100%' });
+    expect(
+      accountAvailability(acct('a', { exhaustedUntil: NOW + 10, exhaustedReason: 'usage limit reached' }), NOW),
+    ).toEqual({ state: 'exhausted', until: NOW + 10, reason: 'usage limit reached' });
+    expect(accountAvailability(acct('a', { cooldownUntil: NOW + 60_000, cooldownReason: '503' }), NOW)).toEqual({
+      state: 'cooldown',
+      until: NOW + 60_000,
+      reason: '503',
+    });
+    expect(accountAvailability(acct('a', { limits: used(100, 600) }), NOW)).toEqual({
+      state: 'exhausted',
+      until: NOW + 600_000,
+      reason: '5h limit at 100%',
+    });
     expect(accountAvailability(acct('a', { limits: used(30) }), NOW)).toEqual({ state: 'available', remaining: 70 });
   });
 
   it('forgets marks once their time has passed', () => {
-    expect(accountAvailability(acct('a', { exhaustedUntil: NOW, cooldownUntil: NOW - 1 }), NOW)).toEqual({ state: 'available', remaining: null });
+    expect(accountAvailability(acct('a', { exhaustedUntil: NOW, cooldownUntil: NOW - 1 }), NOW)).toEqual({
+      state: 'available',
+      remaining: null,
+    });
   });
 
   it('of a 429 mark and a full window, the later reset wins', () => {
-    expect(accountAvailability(acct('a', { exhaustedUntil: NOW + 5_000, limits: used(100, 600) }), NOW)).toMatchObject({ until: NOW + 600_000 });
-    expect(accountAvailability(acct('a', { exhaustedUntil: NOW + 900_000, limits: used(100, 600) }), NOW)).toMatchObject({ until: NOW + 900_000 });
+    expect(accountAvailability(acct('a', { exhaustedUntil: NOW + 5_000, limits: used(100, 600) }), NOW)).toMatchObject({
+      until: NOW + 600_000,
+    });
+    expect(
+      accountAvailability(acct('a', { exhaustedUntil: NOW + 900_000, limits: used(100, 600) }), NOW),
+    ).toMatchObject({ until: NOW + 900_000 });
   });
 });
 
@@ -64,8 +101,19 @@ describe('routeRequest: failover', () => {
   });
 
   it('skips an exhausted active account, names why, and skips disabled or logged-out accounts', () => {
-    const d = routeRequest(input([acct('a', { exhaustedUntil: NOW + 3_600_000, exhaustedReason: 'usage limit reached' }), acct('x', { enabled: false }), acct('y', { auth: 'not-connected' }), acct('b')]));
-    expect(d).toEqual({ kind: 'route', candidates: ['b'], switched: { from: 'a', to: 'b', why: 'a is out of quota until 13:00 (usage limit reached)' } });
+    const d = routeRequest(
+      input([
+        acct('a', { exhaustedUntil: NOW + 3_600_000, exhaustedReason: 'usage limit reached' }),
+        acct('x', { enabled: false }),
+        acct('y', { auth: 'not-connected' }),
+        acct('b'),
+      ]),
+    );
+    expect(d).toEqual({
+      kind: 'route',
+      candidates: ['b'],
+      switched: { from: 'a', to: 'b', why: 'a is out of quota until 13:00 (usage limit reached)' },
+    });
   });
 
   it('goes back to the active account after its reset', () => {
@@ -75,20 +123,32 @@ describe('routeRequest: failover', () => {
   });
 
   it('the active account wins over the default and the registry order', () => {
-    expect(candidates(input([acct('a'), acct('b'), acct('c')], { activeAccountId: 'c', defaultAccountId: 'b' }))).toEqual(['c', 'a', 'b']);
+    expect(
+      candidates(input([acct('a'), acct('b'), acct('c')], { activeAccountId: 'c', defaultAccountId: 'b' })),
+    ).toEqual(['c', 'a', 'b']);
     // A disabled active account falls back to the default as the preferred one.
-    expect(candidates(input([acct('a'), acct('b'), acct('c', { enabled: false })], { activeAccountId: 'c', defaultAccountId: 'b' }))).toEqual(['b', 'a']);
+    expect(
+      candidates(
+        input([acct('a'), acct('b'), acct('c', { enabled: false })], { activeAccountId: 'c', defaultAccountId: 'b' }),
+      ),
+    ).toEqual(['b', 'a']);
   });
 
   it('puts accounts cooling down after a 5xx last, soonest first', () => {
-    const d = routeRequest(input([acct('a', { cooldownUntil: NOW + 50_000 }), acct('b', { cooldownUntil: NOW + 10_000 }), acct('c')]));
+    const d = routeRequest(
+      input([acct('a', { cooldownUntil: NOW + 50_000 }), acct('b', { cooldownUntil: NOW + 10_000 }), acct('c')]),
+    );
     expect(d).toMatchObject({ kind: 'route', candidates: ['c', 'b', 'a'], switched: { from: 'a', to: 'c' } });
     expect((d as { switched: { why: string } }).switched.why).toBe('a is cooling down for 50s (upstream error)');
   });
 
   it('keeps a session on its fallback account rather than hopping between backups', () => {
     const accounts = [acct('a', { exhaustedUntil: NOW + 60_000 }), acct('b'), acct('c')];
-    expect(routeRequest(input(accounts, { stickyAccountId: 'c' }))).toEqual({ kind: 'route', candidates: ['c', 'b'], switched: null });
+    expect(routeRequest(input(accounts, { stickyAccountId: 'c' }))).toEqual({
+      kind: 'route',
+      candidates: ['c', 'b'],
+      switched: null,
+    });
     // Once the active account is back, the session returns to it.
     expect(routeRequest(input(accounts, { stickyAccountId: 'c', now: NOW + 60_000 }))).toEqual({
       kind: 'route',
@@ -113,31 +173,61 @@ describe('routeRequest: all exhausted', () => {
       accountId: 'home',
       resetsAt: NOW + 1_830_000,
       retryAfterSeconds: 1830,
-      message: 'all 2 connected accounts are out of Codex quota; the first to reset is home at 12:30 (in 30m 30s; 5h limit at 100%)',
+      message:
+        'all 2 connected accounts are out of Codex quota; the first to reset is home at 12:30 (in 30m 30s; 5h limit at 100%)',
     });
   });
 
   it('a single exhausted account is named with its reset', () => {
-    const d = routeRequest(input([acct('solo', { exhaustedUntil: NOW + 90_500, exhaustedReason: 'usage limit reached' })]));
-    expect(d).toMatchObject({ kind: 'refused', retryAfterSeconds: 91, message: 'account solo is out of Codex quota until 12:01 (in 1m 31s; usage limit reached)' });
+    const d = routeRequest(
+      input([acct('solo', { exhaustedUntil: NOW + 90_500, exhaustedReason: 'usage limit reached' })]),
+    );
+    expect(d).toMatchObject({
+      kind: 'refused',
+      retryAfterSeconds: 91,
+      message: 'account solo is out of Codex quota until 12:01 (in 1m 31s; usage limit reached)',
+    });
   });
 
   it('with nothing exhausted but nothing usable, the active account is still tried so the bridge names the fix', () => {
-    expect(routeRequest(input([acct('a', { auth: 'needs-login' }), acct('b', { auth: 'not-connected' })]))).toEqual({ kind: 'route', candidates: ['a'], switched: null });
+    expect(routeRequest(input([acct('a', { auth: 'needs-login' }), acct('b', { auth: 'not-connected' })]))).toEqual({
+      kind: 'route',
+      candidates: ['a'],
+      switched: null,
+    });
   });
 
   it('with no account at all, refuses and says how to add one', () => {
-    expect(routeRequest(input([]))).toMatchObject({ kind: 'refused', reason: 'no_account', message: expect.stringContaining('ccbridge add') });
-    expect(routeRequest(input([acct('a', { enabled: false })]))).toMatchObject({ kind: 'refused', reason: 'no_account', message: expect.stringContaining('ccbridge enable') });
+    expect(routeRequest(input([]))).toMatchObject({
+      kind: 'refused',
+      reason: 'no_account',
+      message: expect.stringContaining('ccbridge add'),
+    });
+    expect(routeRequest(input([acct('a', { enabled: false })]))).toMatchObject({
+      kind: 'refused',
+      reason: 'no_account',
+      message: expect.stringContaining('ccbridge enable'),
+    });
   });
 });
 
 describe('routeRequest: manual', () => {
   it('never switches, whatever the active account’s state', () => {
     const accounts = [acct('a', { exhaustedUntil: NOW + 60_000, cooldownUntil: NOW + 1000 }), acct('b')];
-    expect(routeRequest(input(accounts, { mode: 'manual' }))).toEqual({ kind: 'route', candidates: ['a'], switched: null });
-    expect(routeRequest(input(accounts, { mode: 'manual', stickyAccountId: 'b' }))).toEqual({ kind: 'route', candidates: ['a'], switched: null });
-    expect(routeRequest(input([acct('a', { limits: used(100) })], { mode: 'manual' }))).toMatchObject({ kind: 'route', candidates: ['a'] });
+    expect(routeRequest(input(accounts, { mode: 'manual' }))).toEqual({
+      kind: 'route',
+      candidates: ['a'],
+      switched: null,
+    });
+    expect(routeRequest(input(accounts, { mode: 'manual', stickyAccountId: 'b' }))).toEqual({
+      kind: 'route',
+      candidates: ['a'],
+      switched: null,
+    });
+    expect(routeRequest(input([acct('a', { limits: used(100) })], { mode: 'manual' }))).toMatchObject({
+      kind: 'route',
+      candidates: ['a'],
+    });
   });
 });
 
@@ -145,16 +235,26 @@ describe('routeRequest: balance', () => {
   const accounts = [acct('a', { limits: used(80) }), acct('b', { limits: used(20) }), acct('c', { limits: used(50) })];
 
   it('sends a new session to the account with the most capacity left', () => {
-    expect(routeRequest(input(accounts, { mode: 'balance' }))).toEqual({ kind: 'route', candidates: ['b', 'c', 'a'], switched: null });
+    expect(routeRequest(input(accounts, { mode: 'balance' }))).toEqual({
+      kind: 'route',
+      candidates: ['b', 'c', 'a'],
+      switched: null,
+    });
   });
 
   it('counts unknown capacity as full and breaks ties toward the active account', () => {
-    expect(candidates(input([acct('a', { limits: used(0) }), acct('b')], { mode: 'balance', activeAccountId: 'b' }))).toEqual(['b', 'a']);
+    expect(
+      candidates(input([acct('a', { limits: used(0) }), acct('b')], { mode: 'balance', activeAccountId: 'b' })),
+    ).toEqual(['b', 'a']);
     expect(candidates(input([acct('a'), acct('b')], { mode: 'balance', activeAccountId: 'b' }))).toEqual(['b', 'a']);
   });
 
   it('keeps a sticky session where it is while it has capacity, then moves it', () => {
-    expect(routeRequest(input(accounts, { mode: 'balance', stickyAccountId: 'a' }))).toEqual({ kind: 'route', candidates: ['a', 'b', 'c'], switched: null });
+    expect(routeRequest(input(accounts, { mode: 'balance', stickyAccountId: 'a' }))).toEqual({
+      kind: 'route',
+      candidates: ['a', 'b', 'c'],
+      switched: null,
+    });
     const full = [acct('a', { limits: used(100, 60) }), ...accounts.slice(1)];
     expect(routeRequest(input(full, { mode: 'balance', stickyAccountId: 'a' }))).toEqual({
       kind: 'route',
@@ -166,7 +266,9 @@ describe('routeRequest: balance', () => {
 
 describe('routeRequest: pinned', () => {
   it('uses only the pinned account', () => {
-    expect(routeRequest(input([acct('a'), acct('b', { exhaustedUntil: NOW + 1000 })], { pinnedAccountId: 'b' }))).toEqual({ kind: 'route', candidates: ['b'], switched: null });
+    expect(
+      routeRequest(input([acct('a'), acct('b', { exhaustedUntil: NOW + 1000 })], { pinnedAccountId: 'b' })),
+    ).toEqual({ kind: 'route', candidates: ['b'], switched: null });
   });
 });
 

@@ -61,7 +61,12 @@ describe('migrateState', () => {
       1: (raw: Record<string, unknown>) => ({ ...raw, renamed: raw.old, old: undefined }),
       2: (raw: Record<string, unknown>) => ({ ...raw, added: true }),
     };
-    expect(migrateState({ schemaVersion: 1, old: 'x' }, migrations, 3)).toEqual({ schemaVersion: 3, renamed: 'x', old: undefined, added: true });
+    expect(migrateState({ schemaVersion: 1, old: 'x' }, migrations, 3)).toEqual({
+      schemaVersion: 3,
+      renamed: 'x',
+      old: undefined,
+      added: true,
+    });
   });
 
   it('fails clearly when a step is missing', () => {

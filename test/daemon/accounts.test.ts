@@ -11,7 +11,8 @@ afterAll(async () => {
   await h.cleanup();
 });
 
-const list = async () => (await okJson(h, ['list'])) as { activeAccountId: string | null; defaultAccountId: string | null; accounts: any[] };
+const list = async () =>
+  (await okJson(h, ['list'])) as { activeAccountId: string | null; defaultAccountId: string | null; accounts: any[] };
 const byName = async (name: string) => (await list()).accounts.find((a) => a.name === name);
 
 describe('accounts through the CLI', () => {
@@ -23,7 +24,8 @@ describe('accounts through the CLI', () => {
     expect(state.schemaVersion).toBe(1);
     expect(state.accounts.map((a: { name: string }) => a.name).sort()).toEqual([...names].sort());
     expect(new Set(state.accounts.map((a: { id: string }) => a.id)).size).toBe(50);
-    for (const a of state.accounts) expect(existsSync(join(h.env.CCBRIDGE_HOME!, 'accounts', a.id, 'codex-home'))).toBe(true);
+    for (const a of state.accounts)
+      expect(existsSync(join(h.env.CCBRIDGE_HOME!, 'accounts', a.id, 'codex-home'))).toBe(true);
     await Promise.all(names.map((n) => ok(h, ['rm', n, '--yes'])));
     expect((await list()).accounts).toEqual([]);
   }, 120_000);
@@ -138,7 +140,12 @@ describe('accounts through the CLI', () => {
   it('events over the control socket', async () => {
     const res = await fetchEvents();
     expect(res.events.length).toBeGreaterThan(3);
-    expect(res.events.at(-1)).toMatchObject({ id: expect.any(Number), time: expect.any(String), level: expect.any(String), category: expect.any(String) });
+    expect(res.events.at(-1)).toMatchObject({
+      id: expect.any(Number),
+      time: expect.any(String),
+      level: expect.any(String),
+      category: expect.any(String),
+    });
   });
 });
 

@@ -20,9 +20,17 @@ async function setup(extra: NodeJS.ProcessEnv = {}): Promise<void> {
   backend = await startFakeCodexBackend();
   h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url, ...extra });
   const { id } = await okJson(h, ['add', 'work']);
-  writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-work' }));
+  writeAuthJson(
+    join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'),
+    makeTokens({ chatgptAccountId: 'acct-work' }),
+  );
   const token = (await ok(h, ['token'])).trim();
-  client = new Anthropic({ baseURL: `http://127.0.0.1:${h.port}/anthropic`, authToken: token, apiKey: null, maxRetries: 0 });
+  client = new Anthropic({
+    baseURL: `http://127.0.0.1:${h.port}/anthropic`,
+    authToken: token,
+    apiKey: null,
+    maxRetries: 0,
+  });
   // A slow answer: 25 text deltas, 100 ms apart.
   backend.script({ kind: 'sse', events: sse.response([sse.message(WORDS)]), eventDelayMs: 100 });
 }
@@ -33,7 +41,11 @@ afterEach(async () => {
 });
 
 function startStream() {
-  const stream = client.messages.stream({ model: 'gpt-5.5', max_tokens: 100, messages: [{ role: 'user', content: 'count' }] });
+  const stream = client.messages.stream({
+    model: 'gpt-5.5',
+    max_tokens: 100,
+    messages: [{ role: 'user', content: 'count' }],
+  });
   const firstDelta = new Promise<void>((resolve) => stream.on('text', () => resolve()));
   stream.on('error', () => {}); // the cut stream's failure is asserted through finalText()
   return { stream, firstDelta };

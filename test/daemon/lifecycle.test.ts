@@ -21,7 +21,11 @@ describe('daemon lifecycle', () => {
   it('starts detached, reports status, serves /health, stops gracefully', async () => {
     const h = await home();
     const started = await okJson(h, ['start']);
-    expect(started).toMatchObject({ started: true, socket: h.env.CCBRIDGE_SOCKET, bridge: `http://127.0.0.1:${h.port}/anthropic` });
+    expect(started).toMatchObject({
+      started: true,
+      socket: h.env.CCBRIDGE_SOCKET,
+      bridge: `http://127.0.0.1:${h.port}/anthropic`,
+    });
     expect(alive(started.pid)).toBe(true);
 
     const again = await okJson(h, ['start']);

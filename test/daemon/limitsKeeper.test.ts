@@ -3,14 +3,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RateLimitsReadResult } from '../../src/codex/appServerProtocol.js';
-import { LimitsKeeper, type LimitsKeeperOptions } from '../../src/daemon/limitsKeeper.js';
+import { LimitsKeeper, type LimitsKeeperOptions } from '../../src/daemon/control/limitsKeeper.js';
 import type { EventInput } from '../../src/shared/schemas/events.js';
 
 const T0 = Date.parse('2025-01-01T12:00:00Z');
 
 const readResult = (used: number): RateLimitsReadResult => ({
-  rateLimits: { limitId: 'codex', primary: { usedPercent: used, windowDurationMins: 300, resetsAt: T0 / 1000 + 3600 }, secondary: null, credits: null, planType: 'pro' },
-  rateLimitsByLimitId: { codex: { limitId: 'codex', primary: { usedPercent: used, windowDurationMins: 300, resetsAt: T0 / 1000 + 3600 }, secondary: null, credits: null, planType: 'pro' } },
+  rateLimits: {
+    limitId: 'codex',
+    primary: { usedPercent: used, windowDurationMins: 300, resetsAt: T0 / 1000 + 3600 },
+    secondary: null,
+    credits: null,
+    planType: 'pro',
+  },
+  rateLimitsByLimitId: {
+    codex: {
+      limitId: 'codex',
+      primary: { usedPercent: used, windowDurationMins: 300, resetsAt: T0 / 1000 + 3600 },
+      secondary: null,
+      credits: null,
+      planType: 'pro',
+    },
+  },
 });
 
 describe('LimitsKeeper', () => {
@@ -50,16 +64,28 @@ describe('LimitsKeeper', () => {
     k.onHeaders('a1', { 'content-type': 'text/event-stream' });
     expect(k.get('a1')).toBeNull();
     k.onHeaders('a1', new Headers({ 'x-codex-primary-used-percent': '12', 'x-codex-primary-window-minutes': '300' }));
-    expect(k.view('a1')).toMatchObject({ source: 'headers', stale: false, buckets: [{ primary: { usedPercent: 12 } }] });
+    expect(k.view('a1')).toMatchObject({
+      source: 'headers',
+      stale: false,
+      buckets: [{ primary: { usedPercent: 12 } }],
+    });
     expect(changes).toBe(1);
   });
 
   it('an active read replaces the buckets; a sparse update merges into it', async () => {
     const k = make(async () => readResult(42));
     await k.refresh('a1');
-    expect(k.view('a1')).toMatchObject({ source: 'app-server', planType: 'pro', buckets: [{ primary: { usedPercent: 42, windowMinutes: 300 } }] });
+    expect(k.view('a1')).toMatchObject({
+      source: 'app-server',
+      planType: 'pro',
+      buckets: [{ primary: { usedPercent: 42, windowMinutes: 300 } }],
+    });
     k.onUpdated('a1', { limitId: 'codex', primary: { usedPercent: 43 } });
-    expect(k.get('a1')!.buckets[0]!.primary).toEqual({ usedPercent: 43, windowMinutes: 300, resetsAt: T0 / 1000 + 3600 });
+    expect(k.get('a1')!.buckets[0]!.primary).toEqual({
+      usedPercent: 43,
+      windowMinutes: 300,
+      resetsAt: T0 / 1000 + 3600,
+    });
   });
 
   it('a failed read keeps the last numbers, marks them stale and logs a limits event', async () => {
@@ -71,8 +97,19 @@ describe('LimitsKeeper', () => {
     await k.refresh('a1');
     fail = true;
     await k.refresh('a1');
-    expect(k.view('a1')).toMatchObject({ stale: true, staleReason: 'last read failed: app-server exited', buckets: [{ primary: { usedPercent: 42 } }] });
-    expect(events).toEqual([expect.objectContaining({ category: 'limits', level: 'warn', accountId: 'a1', message: expect.stringContaining('name-a1') })]);
+    expect(k.view('a1')).toMatchObject({
+      stale: true,
+      staleReason: 'last read failed: app-server exited',
+      buckets: [{ primary: { usedPercent: 42 } }],
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        category: 'limits',
+        level: 'warn',
+        accountId: 'a1',
+        message: expect.stringContaining('name-a1'),
+      }),
+    ]);
   });
 
   it('runs one read at a time per account', async () => {
@@ -96,9 +133,17 @@ describe('LimitsKeeper', () => {
     k.stop(); // flushes the pending write
     const file = join(dir, 'limits.json');
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ version: 1, accounts: { a1: { source: 'app-server' } } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      version: 1,
+      accounts: { a1: { source: 'app-server' } },
+    });
     const again = make(async () => readResult(1));
-    expect(again.view('a1')).toMatchObject({ source: 'persisted', stale: true, staleReason: 'saved before the daemon restarted', buckets: [{ primary: { usedPercent: 42 } }] });
+    expect(again.view('a1')).toMatchObject({
+      source: 'persisted',
+      stale: true,
+      staleReason: 'saved before the daemon restarted',
+      buckets: [{ primary: { usedPercent: 42 } }],
+    });
   });
 
   it('keeps a usage-limit mark across a restart until its reset, and drops it once the account served', () => {
@@ -109,7 +154,10 @@ describe('LimitsKeeper', () => {
     expect(k.exhaustion('a1')).toEqual({ until: T0 + 3600_000, reason: 'usage limit reached' });
     k.stop();
     const file = join(dir, 'limits.json');
-    expect(JSON.parse(readFileSync(file, 'utf8')).exhausted).toEqual({ a1: { until: T0 + 3600_000, reason: 'usage limit reached' }, a2: { until: T0 + 60_000, reason: 'usage limit reached' } });
+    expect(JSON.parse(readFileSync(file, 'utf8')).exhausted).toEqual({
+      a1: { until: T0 + 3600_000, reason: 'usage limit reached' },
+      a2: { until: T0 + 60_000, reason: 'usage limit reached' },
+    });
 
     now = T0 + 120_000; // a2's reset passed while the daemon was down
     const again = make(async () => readResult(1));
@@ -139,10 +187,13 @@ describe('LimitsKeeper', () => {
   it('reads every readable account at start, then every 30 min, or every 5 min while attached', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     const reads: string[] = [];
-    const k = make(async (id) => {
-      reads.push(id);
-      return readResult(1);
-    }, { readableAccounts: () => ['a1', 'a2'], tickMs: 60_000 });
+    const k = make(
+      async (id) => {
+        reads.push(id);
+        return readResult(1);
+      },
+      { readableAccounts: () => ['a1', 'a2'], tickMs: 60_000 },
+    );
     k.start();
     await vi.waitFor(() => expect(reads).toEqual(['a1', 'a2']));
     const advance = async (ms: number) => {

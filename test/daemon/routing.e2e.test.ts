@@ -3,13 +3,21 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DaemonClient } from '../../src/cli/daemonClient.js';
+import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
 import type { StateView } from '../../src/shared/schemas/api.js';
 import type { CcbEvent } from '../../src/shared/schemas/events.js';
-import type { UpstreamEvent } from '../../src/bridge/upstreamEvents.js';
+import type { UpstreamEvent } from '../../src/translate/upstreamEvents.js';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
-import { frame, RATE_LIMIT_HEADERS, sse, startFakeCodexBackend, usageLimitBody, type FakeCodexBackend, type RecordedRequest } from '../fakes/codexBackend.js';
+import {
+  frame,
+  RATE_LIMIT_HEADERS,
+  sse,
+  startFakeCodexBackend,
+  usageLimitBody,
+  type FakeCodexBackend,
+  type RecordedRequest,
+} from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeHome, ok, okJson, spawnCli, type TestHome } from '../helpers/cli.js';
 
@@ -22,7 +30,12 @@ let client: Anthropic;
 const ids: Record<'alpha' | 'beta', string> = { alpha: '', beta: '' };
 
 const state = () => new DaemonClient(resolvePaths(h.env)).request<StateView>('GET', '/api/state');
-const accountOf = (r: RecordedRequest) => (r.headers['chatgpt-account-id'] === 'acct-alpha' ? 'alpha' : r.headers['chatgpt-account-id'] === 'acct-beta' ? 'beta' : '?');
+const accountOf = (r: RecordedRequest) =>
+  r.headers['chatgpt-account-id'] === 'acct-alpha'
+    ? 'alpha'
+    : r.headers['chatgpt-account-id'] === 'acct-beta'
+      ? 'beta'
+      : '?';
 const served = () => backend.requests.map(accountOf);
 const nowS = () => Math.floor(Date.now() / 1000);
 
@@ -34,13 +47,21 @@ async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
   }
 }
 
-type Reply = { status?: number; json?: unknown; events?: UpstreamEvent[]; headers?: Record<string, string>; delayMs?: number; dieAfter?: number };
+type Reply = {
+  status?: number;
+  json?: unknown;
+  events?: UpstreamEvent[];
+  headers?: Record<string, string>;
+  delayMs?: number;
+  dieAfter?: number;
+};
 
 /** Answers each upstream request by account. */
 function answer(by: Partial<Record<'alpha' | 'beta', Reply | ((req: RecordedRequest) => Reply)>>): void {
   backend.handle((req, res: ServerResponse) => {
     const entry = by[accountOf(req) as 'alpha' | 'beta'];
-    const r: Reply = typeof entry === 'function' ? entry(req) : (entry ?? { events: sse.response([sse.message('default')]) });
+    const r: Reply =
+      typeof entry === 'function' ? entry(req) : (entry ?? { events: sse.response([sse.message('default')]) });
     const headers = { ...RATE_LIMIT_HEADERS, ...r.headers };
     if (r.json !== undefined) {
       res.writeHead(r.status ?? 200, { 'content-type': 'application/json', ...headers });
@@ -61,7 +82,10 @@ function answer(by: Partial<Record<'alpha' | 'beta', Reply | ((req: RecordedRequ
 }
 
 const ask = (session = 'session-1') =>
-  client.messages.stream({ model: 'ccbridge-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-claude-code-session-id': session } });
+  client.messages.stream(
+    { model: 'ccbridge-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] },
+    { headers: { 'x-claude-code-session-id': session } },
+  );
 
 /** Raw SSE event names of one streamed answer (to check the client saw one clean stream). */
 async function rawEvents(session = 'session-1'): Promise<string[]> {
@@ -78,10 +102,18 @@ beforeAll(async () => {
   h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url, CCBRIDGE_PING_MS: '150' });
   for (const name of ['alpha', 'beta'] as const) {
     ids[name] = ((await okJson(h, ['add', name])) as { id: string }).id;
-    writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', ids[name], 'codex-home'), makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }));
+    writeAuthJson(
+      join(h.env.CCBRIDGE_HOME!, 'accounts', ids[name], 'codex-home'),
+      makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }),
+    );
   }
   const token = (await ok(h, ['token'])).trim();
-  client = new Anthropic({ baseURL: `http://127.0.0.1:${h.port}/anthropic`, authToken: token, apiKey: null, maxRetries: 0 });
+  client = new Anthropic({
+    baseURL: `http://127.0.0.1:${h.port}/anthropic`,
+    authToken: token,
+    apiKey: null,
+    maxRetries: 0,
+  });
 });
 
 afterAll(async () => {
@@ -98,7 +130,8 @@ beforeEach(async () => {
   await ok(h, ['start']);
   // The reads at start (fake codex: 42 % each) are in before the first request, so routing starts from a tie.
   const deadline = Date.now() + 5000;
-  while (!(await state()).accounts.every((a) => a.limits?.source === 'app-server') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (!(await state()).accounts.every((a) => a.limits?.source === 'app-server') && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
   backend.requests.length = 0;
 });
 
@@ -112,24 +145,44 @@ describe('failover before the first byte', () => {
     expect(names.filter((n) => n === 'message_start')).toHaveLength(1);
     expect(names.at(-1)).toBe('message_stop');
     expect(served()).toEqual(['alpha', 'beta']);
-    expect((await ask().finalText())).toBe('hello from beta');
+    expect(await ask().finalText()).toBe('hello from beta');
     // alpha stays out of rotation until its reset: the second request went straight to beta.
     expect(served()).toEqual(['alpha', 'beta', 'beta']);
 
     const view = await state();
     expect(view.routeAccountId).toBe(ids.beta);
     expect(view.routeReason).toMatch(/^alpha is out of quota until (\w{3} )?\d\d:\d\d \(usage limit reached\)$/);
-    expect(view.accounts.find((a) => a.id === ids.alpha)!.health).toMatchObject({ state: 'exhausted', reason: 'usage limit reached' });
+    expect(view.accounts.find((a) => a.id === ids.alpha)!.health).toMatchObject({
+      state: 'exhausted',
+      reason: 'usage limit reached',
+    });
     // New sessions follow the moved route: one event for the move, not one per request.
     await ask('session-2').finalMessage();
     await ask('session-3').finalMessage();
-    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=50');
-    expect(events).toContainEqual(expect.objectContaining({ category: 'proxy', message: expect.stringContaining('failover from alpha to beta'), data: expect.objectContaining({ from: ids.alpha, to: ids.beta }) }));
-    expect(events.filter((e) => e.message.startsWith('routing moved from alpha to beta: alpha is out of quota'))).toHaveLength(1);
+    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>(
+      'GET',
+      '/api/events?limit=50',
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        category: 'proxy',
+        message: expect.stringContaining('failover from alpha to beta'),
+        data: expect.objectContaining({ from: ids.alpha, to: ids.beta }),
+      }),
+    );
+    expect(
+      events.filter((e) => e.message.startsWith('routing moved from alpha to beta: alpha is out of quota')),
+    ).toHaveLength(1);
 
     const status = await okJson(h, ['status']);
-    expect(status).toMatchObject({ activeAccount: 'alpha', routeAccount: 'beta', routeReason: expect.stringMatching(/^alpha is out of quota/) });
-    expect(await ok(h, ['status'])).toMatch(/routing to: +beta \(alpha is out of quota until .+\(usage limit reached\)\)/);
+    expect(status).toMatchObject({
+      activeAccount: 'alpha',
+      routeAccount: 'beta',
+      routeReason: expect.stringMatching(/^alpha is out of quota/),
+    });
+    expect(await ok(h, ['status'])).toMatch(
+      /routing to: +beta \(alpha is out of quota until .+\(usage limit reached\)\)/,
+    );
     const limits = await ok(h, ['limits']);
     expect(limits).toContain('requests go to beta (alpha is out of quota until');
     expect(limits).toMatch(/alpha · active · pro[^\n]*\n {2}out of quota until/);
@@ -145,9 +198,17 @@ describe('failover before the first byte', () => {
     answer({});
     await ask('s-after').finalMessage();
     expect(served()).toEqual(['alpha', 'beta', 'beta', 'alpha']);
-    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=50');
-    const moves = events.filter((e) => e.category === 'proxy' && e.message.startsWith('routing moved')).map((e) => e.message);
-    expect(moves.slice(-2)).toEqual([expect.stringMatching(/^routing moved from alpha to beta: alpha is out of quota/), 'routing moved from beta to alpha: back to the active account alpha']);
+    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>(
+      'GET',
+      '/api/events?limit=50',
+    );
+    const moves = events
+      .filter((e) => e.category === 'proxy' && e.message.startsWith('routing moved'))
+      .map((e) => e.message);
+    expect(moves.slice(-2)).toEqual([
+      expect.stringMatching(/^routing moved from alpha to beta: alpha is out of quota/),
+      'routing moved from beta to alpha: back to the active account alpha',
+    ]);
   });
 
   it('a usage-limit mark survives a daemon restart: the account gets no request until its reset', async () => {
@@ -157,7 +218,10 @@ describe('failover before the first byte', () => {
     await ok(h, ['restart']);
     await ask('session-2').finalMessage();
     expect(served()).toEqual(['alpha', 'beta', 'beta']);
-    expect((await state()).accounts.find((a) => a.id === ids.alpha)!.health).toMatchObject({ state: 'exhausted', reason: 'usage limit reached' });
+    expect((await state()).accounts.find((a) => a.id === ids.alpha)!.health).toMatchObject({
+      state: 'exhausted',
+      reason: 'usage limit reached',
+    });
   });
 
   it('a 401 that a token refresh does not fix: failover, and the account is needs-login until a new login', async () => {
@@ -167,13 +231,26 @@ describe('failover before the first byte', () => {
     expect(served()).toEqual(['alpha', 'alpha', 'beta']);
     const alpha = () => state().then((v) => v.accounts.find((a) => a.id === ids.alpha)!);
     expect(await alpha()).toMatchObject({ needsLogin: true, auth: { state: 'needs-login' } });
-    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=50');
-    expect(events).toContainEqual(expect.objectContaining({ category: 'oauth', level: 'error', accountId: ids.alpha, message: expect.stringContaining('`ccbridge connect alpha`') }));
+    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>(
+      'GET',
+      '/api/events?limit=50',
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        category: 'oauth',
+        level: 'error',
+        accountId: ids.alpha,
+        message: expect.stringContaining('`ccbridge connect alpha`'),
+      }),
+    );
     await ask('session-2').finalMessage();
     expect(served()).toEqual(['alpha', 'alpha', 'beta', 'beta']);
 
     // A new codex login (auth.json rewritten) puts it back in rotation.
-    writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', ids.alpha, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-alpha', email: 'alpha@example.com' }));
+    writeAuthJson(
+      join(h.env.CCBRIDGE_HOME!, 'accounts', ids.alpha, 'codex-home'),
+      makeTokens({ chatgptAccountId: 'acct-alpha', email: 'alpha@example.com' }),
+    );
     const deadline = Date.now() + 8000;
     while ((await alpha()).needsLogin && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await alpha()).toMatchObject({ needsLogin: false, auth: { state: 'connected' } });
@@ -181,7 +258,10 @@ describe('failover before the first byte', () => {
 
   it('an account whose token cannot be refreshed any more fails over to the next one before anything is sent', async () => {
     const home = join(h.env.CCBRIDGE_HOME!, 'accounts', ids.alpha, 'codex-home');
-    writeAuthJson(home, makeTokens({ chatgptAccountId: 'acct-alpha', email: 'alpha@example.com' }, { accessTtlSec: -60 }));
+    writeAuthJson(
+      home,
+      makeTokens({ chatgptAccountId: 'acct-alpha', email: 'alpha@example.com' }, { accessTtlSec: -60 }),
+    );
     writeFileSync(join(home, 'fake-codex.json'), JSON.stringify({ refresh: 'permanent' }));
     try {
       answer({ beta: { events: sse.response([sse.message('from beta')]) } });
@@ -193,12 +273,16 @@ describe('failover before the first byte', () => {
       rmSync(join(home, 'fake-codex.json'));
       writeAuthJson(home, makeTokens({ chatgptAccountId: 'acct-alpha', email: 'alpha@example.com' }));
       const deadline = Date.now() + 8000;
-      while ((await state()).accounts.find((a) => a.id === ids.alpha)!.needsLogin && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while ((await state()).accounts.find((a) => a.id === ids.alpha)!.needsLogin && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
     }
   });
 
   it('an in-stream response.failed overload before any output fails over, and cools the account down', async () => {
-    answer({ alpha: { events: sse.failed('server_is_overloaded', 'try later') }, beta: { events: sse.response([sse.message('from beta')]) } });
+    answer({
+      alpha: { events: sse.failed('server_is_overloaded', 'try later') },
+      beta: { events: sse.response([sse.message('from beta')]) },
+    });
     expect(await ask().finalText()).toBe('from beta');
     expect(served()).toEqual(['alpha', 'beta']);
     const alpha = (await state()).accounts.find((a) => a.id === ids.alpha)!;
@@ -209,7 +293,10 @@ describe('failover before the first byte', () => {
   it('never fails over once bytes went to the client: a later failure is an SSE error', async () => {
     // One event per write: the first output commits the stream before the failure arrives.
     const partial = sse.response([sse.message(['one ', 'two ', 'three'])]).slice(0, 5);
-    answer({ alpha: { events: [...partial, ...sse.failed('server_is_overloaded', 'gone').slice(1)], delayMs: 20 }, beta: { events: sse.response([sse.message('beta')]) } });
+    answer({
+      alpha: { events: [...partial, ...sse.failed('server_is_overloaded', 'gone').slice(1)], delayMs: 20 },
+      beta: { events: sse.response([sse.message('beta')]) },
+    });
     const stream = ask();
     const names: string[] = [];
     stream.on('streamEvent', (e) => names.push(e.type));
@@ -221,13 +308,24 @@ describe('failover before the first byte', () => {
   it('a silent upstream gets 200 and pings; an overload before output still fails over', async () => {
     const created = sse.failed('x', 'y')[0]!;
     answer({
-      alpha: { events: [created, { type: 'response.failed', response: { error: { code: 'server_is_overloaded', message: 'busy' } } }], delayMs: 500 },
+      alpha: {
+        events: [
+          created,
+          { type: 'response.failed', response: { error: { code: 'server_is_overloaded', message: 'busy' } } },
+        ],
+        delayMs: 500,
+      },
       beta: { events: sse.response([sse.message('after the pings')]) },
     });
     const res = await fetch(`http://127.0.0.1:${h.port}/anthropic/v1/messages`, {
       method: 'POST',
       headers: { 'x-api-key': (await ok(h, ['token'])).trim(), 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'ccbridge-sonnet', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({
+        model: 'ccbridge-sonnet',
+        max_tokens: 50,
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     });
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -250,7 +348,10 @@ describe('failover before the first byte', () => {
 describe('all accounts exhausted', () => {
   it('answers 429 rate_limit_error with retry-after = the earliest reset, naming that account and time', async () => {
     const t = nowS();
-    answer({ alpha: { status: 429, json: usageLimitBody(t + 7200) }, beta: { status: 429, json: usageLimitBody(t + 1800) } });
+    answer({
+      alpha: { status: 429, json: usageLimitBody(t + 7200) },
+      beta: { status: 429, json: usageLimitBody(t + 1800) },
+    });
     const err = (await ask()
       .finalMessage()
       .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.RateLimitError>;
@@ -259,7 +360,9 @@ describe('all accounts exhausted', () => {
     const retryAfter = Number(err.headers?.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(1790);
     expect(retryAfter).toBeLessThanOrEqual(1800);
-    expect(err.message).toMatch(/all 2 connected accounts are out of Codex quota; the first to reset is beta at (\w{3} )?\d\d:\d\d \(in (29|30)m \d+s; usage limit reached\)/);
+    expect(err.message).toMatch(
+      /all 2 connected accounts are out of Codex quota; the first to reset is beta at (\w{3} )?\d\d:\d\d \(in (29|30)m \d+s; usage limit reached\)/,
+    );
     expect(served()).toEqual(['alpha', 'beta']);
     // The next request is refused without touching the backend.
     await expect(ask().finalMessage()).rejects.toMatchObject({ status: 429 });
@@ -270,7 +373,10 @@ describe('all accounts exhausted', () => {
 describe('manual routing', () => {
   it('never switches, even when the active account is out of quota', async () => {
     await ok(h, ['config', 'set', 'routing', 'manual']);
-    answer({ alpha: { status: 429, json: usageLimitBody(nowS() + 600) }, beta: { events: sse.response([sse.message('beta')]) } });
+    answer({
+      alpha: { status: 429, json: usageLimitBody(nowS() + 600) },
+      beta: { events: sse.response([sse.message('beta')]) },
+    });
     await expect(ask().finalMessage()).rejects.toMatchObject({ status: 429 });
     await expect(ask().finalMessage()).rejects.toMatchObject({ status: 429 });
     expect(served()).toEqual(['alpha', 'alpha']);
@@ -282,7 +388,10 @@ describe('sticky sessions', () => {
   it('keep a session on its account while a new session goes where capacity is (balance)', async () => {
     await ok(h, ['config', 'set', 'routing', 'balance']);
     let alphaUsed = '10';
-    const reply = (name: string, used: () => string) => () => ({ events: sse.response([sse.message(name)]), headers: { 'x-codex-primary-used-percent': used() } });
+    const reply = (name: string, used: () => string) => () => ({
+      events: sse.response([sse.message(name)]),
+      headers: { 'x-codex-primary-used-percent': used() },
+    });
     answer({ alpha: reply('alpha', () => alphaUsed), beta: reply('beta', () => '50') });
     // Fresh reads show both at the fake codex's 42%: the tie goes to the active account.
     expect(await ask('s-one').finalText()).toBe('alpha');
@@ -297,7 +406,10 @@ describe('sticky sessions', () => {
   });
 
   it('a session moved off an exhausted account stays on its fallback (failover)', async () => {
-    answer({ alpha: { status: 429, json: usageLimitBody(nowS() + 600) }, beta: { events: sse.response([sse.message('beta')]) } });
+    answer({
+      alpha: { status: 429, json: usageLimitBody(nowS() + 600) },
+      beta: { events: sse.response([sse.message('beta')]) },
+    });
     expect(await ask('s-three').finalText()).toBe('beta');
     expect(await ask('s-three').finalText()).toBe('beta');
     expect(served()).toEqual(['alpha', 'beta', 'beta']);
@@ -306,7 +418,12 @@ describe('sticky sessions', () => {
 
 describe('ccbridge limits', () => {
   it('shows each account’s buckets from the last responses and --json for scripts', async () => {
-    answer({ alpha: { events: sse.response([sse.message('a')]), headers: { 'x-codex-primary-used-percent': '64', 'x-codex-secondary-used-percent': '12' } } });
+    answer({
+      alpha: {
+        events: sse.response([sse.message('a')]),
+        headers: { 'x-codex-primary-used-percent': '64', 'x-codex-secondary-used-percent': '12' },
+      },
+    });
     await ask().finalMessage();
     const text = await ok(h, ['limits', 'alpha']);
     expect(text).toContain('routing failover · requests go to alpha');
@@ -316,7 +433,21 @@ describe('ccbridge limits', () => {
     const json = await okJson(h, ['limits', '--refresh']);
     expect(json.accounts.map((a: { name: string }) => a.name)).toEqual(['alpha', 'beta']);
     // --refresh read both through the fake codex (42 % / 7 %, credits 9.99).
-    expect(json.accounts[1]).toMatchObject({ source: 'app-server', plan: 'pro', stale: false, credits: { balance: '9.99' }, buckets: [{ limitId: 'codex', windows: [{ window: '5h', usedPercent: 42 }, { window: 'weekly', usedPercent: 7 }] }] });
+    expect(json.accounts[1]).toMatchObject({
+      source: 'app-server',
+      plan: 'pro',
+      stale: false,
+      credits: { balance: '9.99' },
+      buckets: [
+        {
+          limitId: 'codex',
+          windows: [
+            { window: '5h', usedPercent: 42 },
+            { window: 'weekly', usedPercent: 7 },
+          ],
+        },
+      ],
+    });
   });
 
   it('--watch --json prints a report per state change until stopped', async () => {
@@ -332,7 +463,9 @@ describe('ccbridge limits', () => {
     const used = () => lines.map((l) => JSON.parse(l).accounts[0].buckets[0]?.windows[0]?.usedPercent);
     try {
       await until(() => lines.length >= 1);
-      answer({ alpha: { events: sse.response([sse.message('a')]), headers: { 'x-codex-primary-used-percent': '77' } } });
+      answer({
+        alpha: { events: sse.response([sse.message('a')]), headers: { 'x-codex-primary-used-percent': '77' } },
+      });
       await ask().finalMessage();
       await until(() => used().includes(77));
       expect(JSON.parse(lines.at(-1)!).accounts.map((a: { name: string }) => a.name)).toEqual(['alpha']);

@@ -31,6 +31,8 @@ describe('daemon version skew', () => {
     const r = await run(h, ['token']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('tok\n');
-    expect(r.stderr).toBe(`ccbridge: the running daemon is version 0.0.1-old, this ccbridge is ${VERSION}; run \`ccbridge restart\`\n`);
+    expect(r.stderr).toBe(
+      `ccbridge: the running daemon is version 0.0.1-old, this ccbridge is ${VERSION}; run \`ccbridge restart\`\n`,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { UpstreamEvent, UpstreamItem, UpstreamUsage } from '../../src/bridge/upstreamEvents.js';
+import type { UpstreamEvent, UpstreamItem, UpstreamUsage } from '../../src/translate/upstreamEvents.js';
 
 /**
  * A faithful fake of `POST {chatgpt}/backend-api/codex/responses`: real SSE framing (`event:` + `data:` with
@@ -76,24 +76,58 @@ export const sse = {
     const deltas = Array.isArray(text) ? text : [text];
     const full = deltas.join('');
     return [
-      { type: 'response.output_item.added', item: { id, type: 'message', role: 'assistant', status: 'in_progress', content: [] } },
-      { type: 'response.content_part.added', item_id: id, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } } as UpstreamEvent,
+      {
+        type: 'response.output_item.added',
+        item: { id, type: 'message', role: 'assistant', status: 'in_progress', content: [] },
+      },
+      {
+        type: 'response.content_part.added',
+        item_id: id,
+        content_index: 0,
+        part: { type: 'output_text', text: '', annotations: [] },
+      } as UpstreamEvent,
       ...deltas.map((delta) => ({ type: 'response.output_text.delta', item_id: id, content_index: 0, delta })),
       { type: 'response.output_text.done', item_id: id, content_index: 0, text: full } as UpstreamEvent,
-      { type: 'response.content_part.done', item_id: id, content_index: 0, part: { type: 'output_text', text: full, annotations: [] } } as UpstreamEvent,
-      { type: 'response.output_item.done', item: { id, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: full }] } },
+      {
+        type: 'response.content_part.done',
+        item_id: id,
+        content_index: 0,
+        part: { type: 'output_text', text: full, annotations: [] },
+      } as UpstreamEvent,
+      {
+        type: 'response.output_item.done',
+        item: {
+          id,
+          type: 'message',
+          role: 'assistant',
+          status: 'completed',
+          content: [{ type: 'output_text', text: full }],
+        },
+      },
     ];
   },
   reasoning(summary: string[], encrypted: string, id = 'rs_fake1'): UpstreamEvent[] {
-    const events: UpstreamEvent[] = [{ type: 'response.output_item.added', item: { id, type: 'reasoning', summary: [] } }];
+    const events: UpstreamEvent[] = [
+      { type: 'response.output_item.added', item: { id, type: 'reasoning', summary: [] } },
+    ];
     summary.forEach((text, i) => {
       events.push({ type: 'response.reasoning_summary_part.added', item_id: id, summary_index: i });
       events.push({ type: 'response.reasoning_summary_text.delta', item_id: id, summary_index: i, delta: text });
-      events.push({ type: 'response.reasoning_summary_text.done', item_id: id, summary_index: i, text } as UpstreamEvent);
+      events.push({
+        type: 'response.reasoning_summary_text.done',
+        item_id: id,
+        summary_index: i,
+        text,
+      } as UpstreamEvent);
     });
     events.push({
       type: 'response.output_item.done',
-      item: { id, type: 'reasoning', summary: summary.map((text) => ({ type: 'summary_text', text })), encrypted_content: encrypted },
+      item: {
+        id,
+        type: 'reasoning',
+        summary: summary.map((text) => ({ type: 'summary_text', text })),
+        encrypted_content: encrypted,
+      },
     });
     return events;
   },
@@ -102,7 +136,14 @@ export const sse = {
     const size = Math.max(1, Math.ceil(json.length / chunks));
     const pieces: string[] = [];
     for (let i = 0; i < json.length; i += size) pieces.push(json.slice(i, i + size));
-    const item: UpstreamItem = { id, type: 'function_call', status: 'in_progress', name, call_id: callId, arguments: '' };
+    const item: UpstreamItem = {
+      id,
+      type: 'function_call',
+      status: 'in_progress',
+      name,
+      call_id: callId,
+      arguments: '',
+    };
     return [
       { type: 'response.output_item.added', item },
       ...pieces.map((delta) => ({ type: 'response.function_call_arguments.delta', item_id: id, delta })),
@@ -113,14 +154,32 @@ export const sse = {
   webSearch(query: string, id = 'ws_fake1'): UpstreamEvent[] {
     return [
       { type: 'response.output_item.added', item: { id, type: 'web_search_call', status: 'in_progress' } },
-      { type: 'response.output_item.done', item: { id, type: 'web_search_call', status: 'completed', action: { type: 'search', query } } },
+      {
+        type: 'response.output_item.done',
+        item: { id, type: 'web_search_call', status: 'completed', action: { type: 'search', query } },
+      },
     ];
   },
   /** Wraps items in `created`/`in_progress` … `completed` (or `incomplete`), numbering everything. */
-  response(items: UpstreamEvent[][], opts: { usage?: UpstreamUsage; status?: 'completed' | 'incomplete'; reason?: string; id?: string; model?: string } = {}): UpstreamEvent[] {
+  response(
+    items: UpstreamEvent[][],
+    opts: {
+      usage?: UpstreamUsage;
+      status?: 'completed' | 'incomplete';
+      reason?: string;
+      id?: string;
+      model?: string;
+    } = {},
+  ): UpstreamEvent[] {
     const id = opts.id ?? 'resp_fake1';
     const base = { id, object: 'response', created_at: 1_900_000_000, model: opts.model ?? 'gpt-5.5', output: [] };
-    const usage = opts.usage ?? { input_tokens: 120, input_tokens_details: { cached_tokens: 20 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 5 }, total_tokens: 150 };
+    const usage = opts.usage ?? {
+      input_tokens: 120,
+      input_tokens_details: { cached_tokens: 20 },
+      output_tokens: 30,
+      output_tokens_details: { reasoning_tokens: 5 },
+      total_tokens: 150,
+    };
     const events: UpstreamEvent[] = [
       { type: 'response.created', response: { ...base, status: 'in_progress' } } as UpstreamEvent,
       { type: 'response.in_progress', response: { ...base, status: 'in_progress' } } as UpstreamEvent,
@@ -131,7 +190,12 @@ export const sse = {
     const status = opts.status ?? 'completed';
     events.push({
       type: `response.${status}`,
-      response: { ...base, status, usage, ...(status === 'incomplete' ? { incomplete_details: { reason: opts.reason ?? 'max_output_tokens' } } : {}) },
+      response: {
+        ...base,
+        status,
+        usage,
+        ...(status === 'incomplete' ? { incomplete_details: { reason: opts.reason ?? 'max_output_tokens' } } : {}),
+      },
     } as UpstreamEvent);
     return events.map((ev, i) => ({ ...ev, sequence_number: i }));
   },
@@ -145,7 +209,14 @@ export const sse = {
 
 /** The 429 the backend sends when an account's Codex usage is used up (codex.md §9). */
 export function usageLimitBody(resetsAt: number, planType = 'pro') {
-  return { error: { type: 'usage_limit_reached', message: 'The usage limit has been reached', plan_type: planType, resets_at: resetsAt } };
+  return {
+    error: {
+      type: 'usage_limit_reached',
+      message: 'The usage limit has been reached',
+      plan_type: planType,
+      resets_at: resetsAt,
+    },
+  };
 }
 
 export function frame(ev: UpstreamEvent): string {
@@ -168,7 +239,12 @@ async function play(s: Scripted, res: ServerResponse): Promise<void> {
   const perWrite = s.eventsPerWrite ?? (s.eventDelayMs ? 1 : events.length || 1);
   for (let i = 0; i < events.length; i += perWrite) {
     if (res.destroyed) return;
-    const ok = res.write(events.slice(i, i + perWrite).map(frame).join(''));
+    const ok = res.write(
+      events
+        .slice(i, i + perWrite)
+        .map(frame)
+        .join(''),
+    );
     if (!ok) await new Promise((r) => res.once('drain', r));
     if (s.eventDelayMs) await sleep(s.eventDelayMs);
   }
@@ -183,7 +259,9 @@ async function play(s: Scripted, res: ServerResponse): Promise<void> {
 export const DEFAULT_REPLY: Scripted = { kind: 'sse', events: sse.response([sse.message('ok')]) };
 
 /** `tls`: serve https with this certificate (test/fakes/tlsCert.ts) instead of plain http. */
-export async function startFakeCodexBackend(opts: { tls?: { cert: string; key: string } } = {}): Promise<FakeCodexBackend> {
+export async function startFakeCodexBackend(
+  opts: { tls?: { cert: string; key: string } } = {},
+): Promise<FakeCodexBackend> {
   const requests: RecordedRequest[] = [];
   const queue: Scripted[] = [];
   let handler: Handler | null = null;
@@ -202,7 +280,14 @@ export async function startFakeCodexBackend(opts: { tls?: { cert: string; key: s
       }
       const headerOrder: string[] = [];
       for (let i = 0; i < req.rawHeaders.length; i += 2) headerOrder.push(req.rawHeaders[i]!.toLowerCase());
-      const rec: RecordedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, headerOrder, body, aborted: false };
+      const rec: RecordedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        headerOrder,
+        body,
+        aborted: false,
+      };
       requests.push(rec);
       res.on('close', () => {
         if (!res.writableFinished) rec.aborted = true;
@@ -230,8 +315,10 @@ export async function startFakeCodexBackend(opts: { tls?: { cert: string; key: s
     script: (...responses) => void queue.push(...responses),
     handle: (fn) => void (handler = fn),
     fallback: DEFAULT_REPLY,
-    waitForRequests: (n) => (requests.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
-    connections: () => new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
+    waitForRequests: (n) =>
+      requests.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })),
+    connections: () =>
+      new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -35,8 +35,18 @@ export const DEFAULT_USAGE = {
   rate_limit: {
     allowed: true,
     limit_reached: false,
-    primary_window: { used_percent: 42, limit_window_seconds: 18000, reset_after_seconds: 120, reset_at: 1_900_000_000 },
-    secondary_window: { used_percent: 7, limit_window_seconds: 604800, reset_after_seconds: 3600, reset_at: 1_900_100_000 },
+    primary_window: {
+      used_percent: 42,
+      limit_window_seconds: 18000,
+      reset_after_seconds: 120,
+      reset_at: 1_900_000_000,
+    },
+    secondary_window: {
+      used_percent: 7,
+      limit_window_seconds: 604800,
+      reset_after_seconds: 3600,
+      reset_at: 1_900_100_000,
+    },
   },
   credits: { has_credits: true, unlimited: false, balance: '9.99' },
 };
@@ -48,7 +58,15 @@ export const DEFAULT_USAGE = {
 function accountsCheck(origin: string, identity: FakeIdentity) {
   const id = identity.chatgptAccountId;
   return {
-    accounts: [{ id, structure: 'personal', plan_type: identity.planType, workspace_backend_origin: origin, account_routing_override: 'NO_CONSTRAINT' }],
+    accounts: [
+      {
+        id,
+        structure: 'personal',
+        plan_type: identity.planType,
+        workspace_backend_origin: origin,
+        account_routing_override: 'NO_CONSTRAINT',
+      },
+    ],
     default_account_id: id,
   };
 }

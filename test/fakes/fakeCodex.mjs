@@ -40,12 +40,23 @@ function behaviour() {
   try {
     if (home) fromFile = JSON.parse(readFileSync(join(home, 'fake-codex.json'), 'utf8'));
   } catch {}
-  return { version: '0.169.0', login: 'succeed', loginDelayMs: 100, accessTtlSec: 3600, refresh: 'ok', ...fromEnv, ...fromFile };
+  return {
+    version: '0.169.0',
+    login: 'succeed',
+    loginDelayMs: 100,
+    accessTtlSec: 3600,
+    refresh: 'ok',
+    ...fromEnv,
+    ...fromFile,
+  };
 }
 
 function log(event, extra = {}) {
   if (!home || !existsSync(home)) return;
-  appendFileSync(join(home, 'fake-codex-calls.jsonl'), `${JSON.stringify({ t: Date.now(), pid: process.pid, event, ...extra })}\n`);
+  appendFileSync(
+    join(home, 'fake-codex-calls.jsonl'),
+    `${JSON.stringify({ t: Date.now(), pid: process.pid, event, ...extra })}\n`,
+  );
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -69,7 +80,12 @@ function claims(jwt) {
 function identityOf(auth) {
   const c = claims(auth?.tokens?.id_token ?? '');
   const a = c['https://api.openai.com/auth'] ?? {};
-  const id = { email: c.email, planType: a.chatgpt_plan_type, chatgptAccountId: a.chatgpt_account_id, chatgptUserId: a.chatgpt_user_id };
+  const id = {
+    email: c.email,
+    planType: a.chatgpt_plan_type,
+    chatgptAccountId: a.chatgpt_account_id,
+    chatgptUserId: a.chatgpt_user_id,
+  };
   return Object.fromEntries(Object.entries(id).filter(([, v]) => v !== undefined));
 }
 
@@ -181,7 +197,9 @@ function appServer() {
 
   log('spawn', {
     via: 'app-server',
-    authOverrides: ['CODEX_API_KEY', 'CODEX_ACCESS_TOKEN', 'OPENAI_API_KEY'].filter((k) => process.env[k] !== undefined),
+    authOverrides: ['CODEX_API_KEY', 'CODEX_ACCESS_TOKEN', 'OPENAI_API_KEY'].filter(
+      (k) => process.env[k] !== undefined,
+    ),
     caCertificate: process.env.CODEX_CA_CERTIFICATE ?? null,
   });
   if (behaviour().crash === 'startup') {
@@ -208,7 +226,12 @@ function appServer() {
   const handlers = {
     initialize: () => {
       initialized = true;
-      return { userAgent: `codex_cli_rs/${behaviour().version} (fake)`, codexHome: home, platformFamily: 'unix', platformOs: 'linux' };
+      return {
+        userAgent: `codex_cli_rs/${behaviour().version} (fake)`,
+        codexHome: home,
+        platformFamily: 'unix',
+        platformOs: 'linux',
+      };
     },
     'account/read': async (params) => {
       const b = behaviour();
@@ -218,7 +241,10 @@ function appServer() {
         if (b.refreshDelayMs) await sleep(b.refreshDelayMs);
         if (b.refresh === 'permanent') return { account: null, userId: null, requiresOpenaiAuth: true };
         if (b.refresh === 'ok') {
-          const tokens = makeTokens({ ...FAKE_IDENTITY, ...identityOf(auth) }, { accessTtlSec: b.accessTtlSec, serial: process.pid });
+          const tokens = makeTokens(
+            { ...FAKE_IDENTITY, ...identityOf(auth) },
+            { accessTtlSec: b.accessTtlSec, serial: process.pid },
+          );
           writeAuthJson(home, { ...tokens, account_id: auth.tokens.account_id });
           auth = readAuth();
         }
@@ -250,7 +276,12 @@ function appServer() {
       activeLogin = { loginId, timer };
       return params.type === 'chatgpt'
         ? { type: 'chatgpt', loginId, authUrl: authorizeUrl() }
-        : { type: 'chatgptDeviceCode', loginId, verificationUrl: 'https://auth.openai.com/codex/device', userCode: 'FAKE-CODE1' };
+        : {
+            type: 'chatgptDeviceCode',
+            loginId,
+            verificationUrl: 'https://auth.openai.com/codex/device',
+            userCode: 'FAKE-CODE1',
+          };
     },
     'account/login/cancel': (params) => {
       log('login-cancel', { loginId: params?.loginId });
@@ -269,9 +300,22 @@ function appServer() {
       if (!auth?.tokens) throw { code: -32600, message: 'codex account authentication required to read rate limits' };
       const snap = rateLimitSnapshot(identityOf(auth).planType ?? null);
       if (behaviour().rateLimitsUpdated) {
-        setTimeout(() => notify('account/rateLimits/updated', { rateLimits: { ...snap, primary: { ...snap.primary, usedPercent: 43 } } }), 10);
+        setTimeout(
+          () =>
+            notify('account/rateLimits/updated', {
+              rateLimits: { ...snap, primary: { ...snap.primary, usedPercent: 43 } },
+            }),
+          10,
+        );
       }
-      return { ordinaryUsageAllowed: true, rateLimits: snap, rateLimitsByLimitId: { codex: snap }, rateLimitResetCredits: null, accountId: null, rateLimitUpsell: null };
+      return {
+        ordinaryUsageAllowed: true,
+        rateLimits: snap,
+        rateLimitsByLimitId: { codex: snap },
+        rateLimitResetCredits: null,
+        accountId: null,
+        rateLimitUpsell: null,
+      };
     },
     'model/list': (params) => {
       const b = behaviour();

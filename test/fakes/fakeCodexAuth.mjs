@@ -32,8 +32,19 @@ export function makeTokens(identity = {}, { accessTtlSec = 3600, serial = 0, now
     chatgpt_account_id: id.chatgptAccountId,
   };
   return {
-    id_token: makeJwt({ email: id.email, 'https://api.openai.com/auth': authClaims, iat, exp: iat + 3600, aud: 'app_EMoamEEZ73f0CkXaXp7hrann' }),
-    access_token: makeJwt({ 'https://api.openai.com/auth': authClaims, iat, exp: iat + accessTtlSec, jti: `at-${serial}-${now}` }),
+    id_token: makeJwt({
+      email: id.email,
+      'https://api.openai.com/auth': authClaims,
+      iat,
+      exp: iat + 3600,
+      aud: 'app_EMoamEEZ73f0CkXaXp7hrann',
+    }),
+    access_token: makeJwt({
+      'https://api.openai.com/auth': authClaims,
+      iat,
+      exp: iat + accessTtlSec,
+      jti: `at-${serial}-${now}`,
+    }),
     refresh_token: `rt_fake_${id.chatgptAccountId}_${serial}_${now}`,
     account_id: id.chatgptAccountId,
   };

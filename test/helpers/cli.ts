@@ -70,14 +70,22 @@ export async function makeHome(extra: NodeJS.ProcessEnv = {}): Promise<TestHome>
   return home;
 }
 
-export function run(home: TestHome, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  home: TestHome,
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolveRun) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
       { env: { ...home.env, ...opts.env }, timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
         resolveRun({ code, stdout, stderr });
       },
     );
@@ -89,7 +97,8 @@ export function run(home: TestHome, args: string[], opts: { input?: string; env?
 /** Runs and expects exit 0; returns stdout. */
 export async function ok(home: TestHome, args: string[], opts?: Parameters<typeof run>[2]): Promise<string> {
   const r = await run(home, args, opts);
-  if (r.code !== 0) throw new Error(`ccbridge ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  if (r.code !== 0)
+    throw new Error(`ccbridge ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r.stdout;
 }
 

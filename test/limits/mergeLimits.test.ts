@@ -46,7 +46,10 @@ describe('rateLimits/read → snapshot', () => {
     expect(snap.source).toBe('app-server');
     expect(snap.planType).toBe('pro');
     expect(snap.buckets.map((b) => b.limitId)).toEqual(['codex', 'codex_other']);
-    expect(snap.buckets[1]).toMatchObject({ limitName: 'gpt-5.2-codex-sonic', primary: { usedPercent: 10, windowMinutes: 60, resetsAt: 1735738000 } });
+    expect(snap.buckets[1]).toMatchObject({
+      limitName: 'gpt-5.2-codex-sonic',
+      primary: { usedPercent: 10, windowMinutes: 60, resetsAt: 1735738000 },
+    });
   });
 });
 
@@ -54,7 +57,14 @@ describe('mergeLimits', () => {
   const full = limitsFromAppServer(read, T0.toISOString());
 
   it('headers update their families and keep the rest, the plan and the active limit', () => {
-    const headers = parseLimitHeaders({ 'x-codex-primary-used-percent': '50', 'x-codex-primary-window-minutes': '300', 'x-codex-active-limit': 'codex' }, T1)!;
+    const headers = parseLimitHeaders(
+      {
+        'x-codex-primary-used-percent': '50',
+        'x-codex-primary-window-minutes': '300',
+        'x-codex-active-limit': 'codex',
+      },
+      T1,
+    )!;
     const merged = mergeLimits(full, headers, 'partial');
     expect(merged.source).toBe('headers');
     expect(merged.fetchedAt).toBe(T1.toISOString());
@@ -69,7 +79,11 @@ describe('mergeLimits', () => {
   });
 
   it('a complete read replaces every bucket but keeps the active limit headers named', () => {
-    const prev = mergeLimits(null, parseLimitHeaders({ 'x-codex-gone-primary-used-percent': '3', 'x-codex-active-limit': 'codex_gone' }, T0)!, 'partial');
+    const prev = mergeLimits(
+      null,
+      parseLimitHeaders({ 'x-codex-gone-primary-used-percent': '3', 'x-codex-active-limit': 'codex_gone' }, T0)!,
+      'partial',
+    );
     const merged = mergeLimits(prev, limitsFromAppServer(read, T1.toISOString()), 'complete');
     expect(merged.buckets.map((b) => b.limitId)).toEqual(['codex', 'codex_other']);
     expect(merged.activeLimit).toBe('codex_gone');
@@ -82,7 +96,14 @@ describe('mergeLimits', () => {
   });
 
   it('a failed read with nothing before it is an empty snapshot carrying the error', () => {
-    expect(withReadError(null, 'codex missing', T1)).toEqual({ source: 'app-server', fetchedAt: T1.toISOString(), planType: null, activeLimit: null, buckets: [], error: 'codex missing' });
+    expect(withReadError(null, 'codex missing', T1)).toEqual({
+      source: 'app-server',
+      fetchedAt: T1.toISOString(),
+      planType: null,
+      activeLimit: null,
+      buckets: [],
+      error: 'codex missing',
+    });
   });
 });
 
@@ -90,7 +111,11 @@ describe('mergeRateLimitsUpdate (sparse account/rateLimits/updated)', () => {
   const full = limitsFromAppServer(read, T0.toISOString());
 
   it('overwrites only the fields it carries', () => {
-    const merged = mergeRateLimitsUpdate(full, { limitId: 'codex', primary: { usedPercent: 43 }, secondary: null, credits: null, planType: null }, T1);
+    const merged = mergeRateLimitsUpdate(
+      full,
+      { limitId: 'codex', primary: { usedPercent: 43 }, secondary: null, credits: null, planType: null },
+      T1,
+    );
     const codex = merged.buckets[0]!;
     expect(codex.primary).toEqual({ usedPercent: 43, windowMinutes: 300, resetsAt: 1735740000 });
     expect(codex.secondary).toEqual({ usedPercent: 7, windowMinutes: 10080, resetsAt: 1736200000 });
@@ -101,15 +126,46 @@ describe('mergeRateLimitsUpdate (sparse account/rateLimits/updated)', () => {
   });
 
   it('defaults to the codex bucket and adds a bucket it has not seen', () => {
-    const a = mergeRateLimitsUpdate(full, { secondary: { usedPercent: 9, windowDurationMins: 10080, resetsAt: 1736300000 }, rateLimitReachedType: 'rate_limit_reached' }, T1);
-    expect(a.buckets[0]).toMatchObject({ limitId: 'codex', secondary: { usedPercent: 9, resetsAt: 1736300000 }, reachedType: 'rate_limit_reached', primary: { usedPercent: 42 } });
-    const b = mergeRateLimitsUpdate(a, { limitId: 'codex_new', limitName: 'New', primary: { usedPercent: 1, windowDurationMins: 60 } }, T1);
+    const a = mergeRateLimitsUpdate(
+      full,
+      {
+        secondary: { usedPercent: 9, windowDurationMins: 10080, resetsAt: 1736300000 },
+        rateLimitReachedType: 'rate_limit_reached',
+      },
+      T1,
+    );
+    expect(a.buckets[0]).toMatchObject({
+      limitId: 'codex',
+      secondary: { usedPercent: 9, resetsAt: 1736300000 },
+      reachedType: 'rate_limit_reached',
+      primary: { usedPercent: 42 },
+    });
+    const b = mergeRateLimitsUpdate(
+      a,
+      { limitId: 'codex_new', limitName: 'New', primary: { usedPercent: 1, windowDurationMins: 60 } },
+      T1,
+    );
     expect(b.buckets.map((x) => x.limitId)).toEqual(['codex', 'codex_other', 'codex_new']);
-    expect(b.buckets[2]).toEqual({ limitId: 'codex_new', limitName: 'New', primary: { usedPercent: 1, windowMinutes: 60, resetsAt: null }, secondary: null, credits: null, reachedType: null });
+    expect(b.buckets[2]).toEqual({
+      limitId: 'codex_new',
+      limitName: 'New',
+      primary: { usedPercent: 1, windowMinutes: 60, resetsAt: null },
+      secondary: null,
+      credits: null,
+      reachedType: null,
+    });
   });
 
   it('starts a snapshot from nothing', () => {
-    const snap = mergeRateLimitsUpdate(null, { primary: { usedPercent: 5, windowDurationMins: 300, resetsAt: 1 }, planType: 'plus' }, T1);
-    expect(snap).toMatchObject({ source: 'app-server', planType: 'plus', buckets: [{ limitId: 'codex', primary: { usedPercent: 5 } }] });
+    const snap = mergeRateLimitsUpdate(
+      null,
+      { primary: { usedPercent: 5, windowDurationMins: 300, resetsAt: 1 }, planType: 'plus' },
+      T1,
+    );
+    expect(snap).toMatchObject({
+      source: 'app-server',
+      planType: 'plus',
+      buckets: [{ limitId: 'codex', primary: { usedPercent: 5 } }],
+    });
   });
 });

@@ -55,8 +55,15 @@ describe('parseLimitHeaders', () => {
     )!;
     expect(snap.buckets.map((b) => b.limitId)).toEqual(['codex', 'codex_bengalfox', 'codex_secondary']);
     const [, fox, second] = snap.buckets;
-    expect(second).toMatchObject({ limitName: null, primary: { usedPercent: 80, windowMinutes: 1440, resetsAt: 1704074400 }, secondary: null });
-    expect(fox).toMatchObject({ limitName: 'gpt-5.2-codex-sonic', primary: { usedPercent: 100, windowMinutes: null, resetsAt: null } });
+    expect(second).toMatchObject({
+      limitName: null,
+      primary: { usedPercent: 80, windowMinutes: 1440, resetsAt: 1704074400 },
+      secondary: null,
+    });
+    expect(fox).toMatchObject({
+      limitName: 'gpt-5.2-codex-sonic',
+      primary: { usedPercent: 100, windowMinutes: null, resetsAt: null },
+    });
     expect(fox!.secondary).toEqual({ usedPercent: 55, windowMinutes: 10080, resetsAt: null });
   });
 
@@ -74,7 +81,9 @@ describe('parseLimitHeaders', () => {
     )!;
     expect(snap.activeLimit).toBe('codex_other');
     expect(snap.buckets.find((b) => b.limitId === 'codex')!.reachedType).toBeNull();
-    expect(snap.buckets.find((b) => b.limitId === 'codex_other')!.reachedType).toBe('workspace_member_usage_limit_reached');
+    expect(snap.buckets.find((b) => b.limitId === 'codex_other')!.reachedType).toBe(
+      'workspace_member_usage_limit_reached',
+    );
   });
 
   it('attaches the account-wide credits to every family, as codex does', () => {
@@ -109,17 +118,29 @@ describe('parseLimitHeaders', () => {
       NOW,
     )!;
     expect(snap.buckets).toEqual([
-      { limitId: 'codex_other', limitName: null, primary: { usedPercent: 0, windowMinutes: 300, resetsAt: null }, secondary: null, credits: null, reachedType: null },
+      {
+        limitId: 'codex_other',
+        limitName: null,
+        primary: { usedPercent: 0, windowMinutes: 300, resetsAt: null },
+        secondary: null,
+        credits: null,
+        reachedType: null,
+      },
     ]);
   });
 
   it('returns null for a response without rate-limit data', () => {
-    expect(parseLimitHeaders(new Headers({ 'content-type': 'application/json', 'x-request-id': 'r1' }), NOW)).toBeNull();
+    expect(
+      parseLimitHeaders(new Headers({ 'content-type': 'application/json', 'x-request-id': 'r1' }), NOW),
+    ).toBeNull();
     expect(parseLimitHeaders({}, NOW)).toBeNull();
   });
 
   it('reads node-style header records with array values', () => {
-    const snap = parseLimitHeaders({ 'x-codex-primary-used-percent': ['64'], 'x-codex-primary-window-minutes': '300', other: undefined }, NOW)!;
+    const snap = parseLimitHeaders(
+      { 'x-codex-primary-used-percent': ['64'], 'x-codex-primary-window-minutes': '300', other: undefined },
+      NOW,
+    )!;
     expect(snap.buckets[0]!.primary).toEqual({ usedPercent: 64, windowMinutes: 300, resetsAt: null });
   });
 });

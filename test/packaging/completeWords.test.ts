@@ -70,7 +70,7 @@ describe('completeWords over the real program', () => {
     expect(values(['-'])).toEqual(expect.arrayContaining(['--version', '--help']));
   });
 
-  it('completes setting keys and each key\'s values for config set', () => {
+  it("completes setting keys and each key's values for config set", () => {
     expect(values(['config', ''])).toEqual(['list', 'get', 'set']);
     expect(values(['config', 'set', ''])).toEqual(expect.arrayContaining(['fastMode', 'routing', 'opusModel']));
     expect(values(['config', 'set', 'routing', ''])).toEqual(['manual', 'failover', 'balance']);
@@ -98,7 +98,9 @@ describe('completeWords is driven by the command tree alone', () => {
       .addOption(new Option('--settings <path>'))
       .option('--dry-run'),
   );
-  root.addCommand(new Command('group').addCommand(new Command('inner').argument('[model]')).addCommand(new Command('other')));
+  root.addCommand(
+    new Command('group').addCommand(new Command('inner').argument('[model]')).addCommand(new Command('other')),
+  );
 
   it('walks nested subcommands and placeholders', () => {
     expect(values([''], root)).toEqual(['deploy', 'group', 'help']);
@@ -113,9 +115,12 @@ describe('completeWords is driven by the command tree alone', () => {
 
 describe('formatCompletion', () => {
   it('prints value<TAB>description lines, or the files directive', () => {
-    expect(formatCompletion({ files: false, candidates: [{ value: 'a', description: 'x\ty\nz' }, { value: 'b' }, { value: 'bad value' }] })).toBe(
-      'a\tx y z\nb\n',
-    );
+    expect(
+      formatCompletion({
+        files: false,
+        candidates: [{ value: 'a', description: 'x\ty\nz' }, { value: 'b' }, { value: 'bad value' }],
+      }),
+    ).toBe('a\tx y z\nb\n');
     expect(formatCompletion({ files: true, candidates: [] })).toBe(':files\n');
   });
 });

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, makeHome, ok, run, stopAndWait, type TestHome } from '../helpers/cli.js';
 
-const SCRIPTS = { bash: 'completions/ccbridge.bash', zsh: 'completions/_ccbridge', fish: 'completions/ccbridge.fish' } as const;
+const SCRIPTS = {
+  bash: 'completions/ccbridge.bash',
+  zsh: 'completions/_ccbridge',
+  fish: 'completions/ccbridge.fish',
+} as const;
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
 describe.each(Object.entries(SCRIPTS))('%s completion script', (shell, file) => {
@@ -57,7 +61,9 @@ describe('live completion from the state file, daemon down', () => {
         ...line,
       ],
       { env: { ...env, CWORD: String(cword) }, encoding: 'utf8' },
-    ).trim().split('\n');
+    )
+      .trim()
+      .split('\n');
 
   it('bash: `ccbridge use <TAB>` lists the account names', () => {
     const [registration, ...names] = bash(['ccbridge', 'use', ''], 2);
@@ -80,7 +86,11 @@ describe('live completion from the state file, daemon down', () => {
   });
 
   it.skipIf(!has('fish'))('fish: `ccbridge use <TAB>` lists the names with their state', () => {
-    const out = execFileSync('fish', ['--no-config', '-c', 'ccbridge completion fish | source; complete -C "ccbridge use "'], { env, encoding: 'utf8' });
+    const out = execFileSync(
+      'fish',
+      ['--no-config', '-c', 'ccbridge completion fish | source; complete -C "ccbridge use "'],
+      { env, encoding: 'utf8' },
+    );
     expect(out.trim().split('\n').sort()).toEqual(['personal', 'work\tactive, default · gpt-5.4']);
   });
 
@@ -95,7 +105,12 @@ describe('live completion from the state file, daemon down', () => {
       'words=(ccbridge apply-claude --settings ""); CURRENT=4; _ccbridge',
     ].join('\n');
     const out = execFileSync('zsh', ['-f', '-c', script], { env, encoding: 'utf8' }).trim().split('\n');
-    expect(out).toEqual(['compdef _ccbridge ccbridge claude-codex-bridge', 'work:active, default · gpt-5.4', 'personal', 'FILES']);
+    expect(out).toEqual([
+      'compdef _ccbridge ccbridge claude-codex-bridge',
+      'work:active, default · gpt-5.4',
+      'personal',
+      'FILES',
+    ]);
   });
 
   it('__complete answers with the daemon down, quickly, and survives a closed pipe', async () => {
@@ -104,7 +119,11 @@ describe('live completion from the state file, daemon down', () => {
     expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(r.stdout).toBe('work\tactive, default · gpt-5.4\npersonal\n');
     expect(Date.now() - started).toBeLessThan(2000);
-    const piped = spawnSync('sh', ['-c', `"${process.execPath}" "${join(ROOT, 'dist/ccbridge.mjs')}" __complete -- '' | head -c 1`], { env, encoding: 'utf8' });
+    const piped = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${join(ROOT, 'dist/ccbridge.mjs')}" __complete -- '' | head -c 1`],
+      { env, encoding: 'utf8' },
+    );
     expect(piped.status).toBe(0);
     expect(piped.stderr).toBe('');
   });

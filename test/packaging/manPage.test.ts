@@ -18,7 +18,10 @@ const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).stat
 
 /** Every runnable command as its words after `ccbridge` (`service install`), hidden ones left out. */
 function commandPaths(cmd: Command, prefix: string[] = []): Array<{ path: string[]; cmd: Command }> {
-  const visible = cmd.createHelp().visibleCommands(cmd).filter((c) => c.name() !== 'help');
+  const visible = cmd
+    .createHelp()
+    .visibleCommands(cmd)
+    .filter((c) => c.name() !== 'help');
   return visible.flatMap((c) => {
     const path = [...prefix, c.name()];
     return c.commands.length ? commandPaths(c, path) : [{ path, cmd: c }];
@@ -28,7 +31,9 @@ function commandPaths(cmd: Command, prefix: string[] = []): Array<{ path: string
 /** The text of `### ccbridge <path> …` up to the next heading. */
 function section(path: string[]): string | null {
   const lines = md.split('\n');
-  const start = lines.findIndex((l) => l === `### ccbridge ${path.join(' ')}` || l.startsWith(`### ccbridge ${path.join(' ')} `));
+  const start = lines.findIndex(
+    (l) => l === `### ccbridge ${path.join(' ')}` || l.startsWith(`### ccbridge ${path.join(' ')} `),
+  );
   if (start < 0) return null;
   const end = lines.findIndex((l, i) => i > start && l.startsWith('#'));
   return lines.slice(start, end < 0 ? undefined : end).join('\n');
@@ -38,7 +43,9 @@ describe('man/ccbridge.1.md documents the program as registered', () => {
   const commands = commandPaths(fullProgram);
 
   it('finds the commands to check', () => {
-    expect(commands.map((c) => c.path.join(' '))).toEqual(expect.arrayContaining(['start', 'use', 'service install', 'completion']));
+    expect(commands.map((c) => c.path.join(' '))).toEqual(
+      expect.arrayContaining(['start', 'use', 'service install', 'completion']),
+    );
   });
 
   for (const { path, cmd } of commands) {
@@ -71,7 +78,9 @@ describe('README.md keeps up too', () => {
       .visibleCommands(fullProgram)
       .map((c) => c.name())
       .filter((n) => n !== 'help');
-    expect(names.filter((n) => !readme.includes(`| \`ccbridge ${n}`) && !readme.includes(`\`ccbridge ${n} `))).toEqual([]);
+    expect(names.filter((n) => !readme.includes(`| \`ccbridge ${n}`) && !readme.includes(`\`ccbridge ${n} `))).toEqual(
+      [],
+    );
   });
 
   it('lists every CCBRIDGE_* variable the sources read', () => {
@@ -101,21 +110,28 @@ function commandLines(text: string): string[] {
     if (line.startsWith('```')) fenced = !fenced;
     else if (fenced || line.startsWith('    ')) snippets.push(line);
   }
-  return snippets
-    .filter((s) => !s.includes('──')) // the README's diagram
-    .map((s) => s.replace(/\\\|/g, '|')) // `\|` in table cells
-    // Not `journalctl -u ccbridge`: there it names the unit.
-    .flatMap((s) => [...s.matchAll(/(?<!-u )\bccbridge ([^;#)]*?)(?= \| | && |$|[;#)])/g)].map((m) => m[1]!.trim()))
-    .filter((l) => l && !l.startsWith('<'));
+  return (
+    snippets
+      .filter((s) => !s.includes('──')) // the README's diagram
+      .map((s) => s.replace(/\\\|/g, '|')) // `\|` in table cells
+      // Not `journalctl -u ccbridge`: there it names the unit.
+      .flatMap((s) => [...s.matchAll(/(?<!-u )\bccbridge ([^;#)]*?)(?= \| | && |$|[;#)])/g)].map((m) => m[1]!.trim()))
+      .filter((l) => l && !l.startsWith('<'))
+  );
 }
 
 /** What is wrong with one invocation: an unknown command or subcommand, or an option that command lacks. */
 function checkCommandLine(line: string): string[] {
   const words = line.split(/\s+/).map((w) => w.replace(/^[[<"']+|[\]>"',.:…]+$/g, ''));
-  const find = (parent: Command, name: string) => parent.commands.find((c) => c.name() === name || c.aliases().includes(name));
+  const find = (parent: Command, name: string) =>
+    parent.commands.find((c) => c.name() === name || c.aliases().includes(name));
   const first = words[0]!;
-  if (first.startsWith('-')) return ['-h', '--help', '-V', '--version'].includes(first) ? [] : [`ccbridge ${line}: unknown option ${first}`];
-  if (first === 'help') return words[1] && !line.includes('<') && !find(fullProgram, words[1]) ? [`ccbridge ${line}: no command ${words[1]}`] : [];
+  if (first.startsWith('-'))
+    return ['-h', '--help', '-V', '--version'].includes(first) ? [] : [`ccbridge ${line}: unknown option ${first}`];
+  if (first === 'help')
+    return words[1] && !line.includes('<') && !find(fullProgram, words[1])
+      ? [`ccbridge ${line}: no command ${words[1]}`]
+      : [];
   const cmd = find(fullProgram, first);
   if (!cmd) return [`ccbridge ${line}: no command ${first}`];
   let targets = [cmd];
@@ -138,7 +154,8 @@ function envVarsInSources(): string[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = join(dir, entry.name);
       if (entry.isDirectory()) walk(file);
-      else if (/\.tsx?$/.test(entry.name)) for (const m of readFileSync(file, 'utf8').matchAll(/\bCCBRIDGE_[A-Z][A-Z_]*[A-Z]\b/g)) used.add(m[0]);
+      else if (/\.tsx?$/.test(entry.name))
+        for (const m of readFileSync(file, 'utf8').matchAll(/\bCCBRIDGE_[A-Z][A-Z_]*[A-Z]\b/g)) used.add(m[0]);
     }
   };
   walk(join(ROOT, 'src'));
@@ -163,7 +180,10 @@ describe('man/ccbridge.1 (generated by node build.mjs)', () => {
   });
 
   it.skipIf(!has('man'))('opens with man -l', () => {
-    const text = execFileSync('man', ['-l', PAGE], { encoding: 'utf8', env: { ...process.env, MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '80' } });
+    const text = execFileSync('man', ['-l', PAGE], {
+      encoding: 'utf8',
+      env: { ...process.env, MANPAGER: 'cat', PAGER: 'cat', MANWIDTH: '80' },
+    });
     expect(text).toMatch(/ccbridge service install/);
     expect(text).toMatch(/CCBRIDGE_HOME/);
   });

@@ -31,11 +31,21 @@ describe('npm pack', () => {
       /^man\/ccbridge\.1$/,
     ];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
-    for (const needed of ['README.md', 'LICENSE', 'bin/ccbridge', 'dist/ccbridge.mjs', 'completions/ccbridge.bash', 'completions/_ccbridge', 'completions/ccbridge.fish', 'man/ccbridge.1']) {
+    for (const needed of [
+      'README.md',
+      'LICENSE',
+      'bin/ccbridge',
+      'dist/ccbridge.mjs',
+      'completions/ccbridge.bash',
+      'completions/_ccbridge',
+      'completions/ccbridge.fish',
+      'man/ccbridge.1',
+    ]) {
       expect(files).toContain(needed);
     }
     // Every chunk the build made must travel with the entry that imports it.
-    for (const chunk of readdirSync(join(ROOT, 'dist/chunks')).filter((f) => f.endsWith('.mjs'))) expect(files).toContain(`dist/chunks/${chunk}`);
+    for (const chunk of readdirSync(join(ROOT, 'dist/chunks')).filter((f) => f.endsWith('.mjs')))
+      expect(files).toContain(`dist/chunks/${chunk}`);
   });
 });
 
@@ -44,7 +54,8 @@ describe('a global install from the tarball', () => {
   let prefix: string;
   let home: TestHome;
   const bin = (name: string) => join(prefix, 'bin', name);
-  const runBin = (name: string, args: string[], env: NodeJS.ProcessEnv = home.env) => execFileSync(bin(name), args, { env, encoding: 'utf8' });
+  const runBin = (name: string, args: string[], env: NodeJS.ProcessEnv = home.env) =>
+    execFileSync(bin(name), args, { env, encoding: 'utf8' });
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'ccb-pack-'));
@@ -89,11 +100,21 @@ describe('a global install from the tarball', () => {
     const status = JSON.parse(r.stdout) as { socket: string };
     expect(status.socket).toBe(join(home.dir, 'xdg-data', 'ccbridge', 'run', 'ccbridge.sock'));
     const installed = join(prefix, 'lib/node_modules', pkg.name);
-    expect(readdirSync(installed).sort()).toEqual(['LICENSE', 'README.md', 'bin', 'completions', 'dist', 'man', 'package.json']);
+    expect(readdirSync(installed).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'bin',
+      'completions',
+      'dist',
+      'man',
+      'package.json',
+    ]);
   });
 
   it('points the systemd unit at the installed package', () => {
     const unit = runBin('ccbridge', ['service', 'install', '--print']);
-    expect(unit).toContain(`ExecStart=${process.execPath} ${realpathSync(join(prefix, 'lib/node_modules', pkg.name, 'bin/ccbridge'))} start --foreground\n`);
+    expect(unit).toContain(
+      `ExecStart=${process.execPath} ${realpathSync(join(prefix, 'lib/node_modules', pkg.name, 'bin/ccbridge'))} start --foreground\n`,
+    );
   });
 });

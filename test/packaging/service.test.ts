@@ -8,11 +8,19 @@ describe('unit file', () => {
   const unit = buildUnitFile({
     nodePath: '/opt/node 20/bin/node',
     scriptPath: '/usr/lib/node_modules/ccbridge/dist/ccbridge.mjs',
-    environment: serviceEnvironment({ CCBRIDGE_HOME: '/data/100%', CCBRIDGE_HOST: '0.0.0.0', PATH: '/usr/bin', SECRET: 'x', XDG_DATA_HOME: '' }),
+    environment: serviceEnvironment({
+      CCBRIDGE_HOME: '/data/100%',
+      CCBRIDGE_HOST: '0.0.0.0',
+      PATH: '/usr/bin',
+      SECRET: 'x',
+      XDG_DATA_HOME: '',
+    }),
   });
 
   it('runs this node and bundle in the foreground, restarting only on failure', () => {
-    expect(unit).toContain('ExecStart="/opt/node 20/bin/node" /usr/lib/node_modules/ccbridge/dist/ccbridge.mjs start --foreground\n');
+    expect(unit).toContain(
+      'ExecStart="/opt/node 20/bin/node" /usr/lib/node_modules/ccbridge/dist/ccbridge.mjs start --foreground\n',
+    );
     expect(unit).toContain('\nRestart=on-failure\n');
     expect(unit).toContain('\nRestartPreventExitStatus=3\n');
     expect(unit).toContain('\nWantedBy=default.target\n');
@@ -53,7 +61,10 @@ function fakeSystemd(home: TestHome): { calls: () => string[]; stateDir: string 
   home.set({ PATH: `${binDir}:${process.env.PATH}`, FAKE_SYSTEMD_DIR: stateDir });
   return {
     stateDir,
-    calls: () => (existsSync(join(stateDir, 'calls.log')) ? readFileSync(join(stateDir, 'calls.log'), 'utf8').trim().split('\n') : []),
+    calls: () =>
+      existsSync(join(stateDir, 'calls.log'))
+        ? readFileSync(join(stateDir, 'calls.log'), 'utf8').trim().split('\n')
+        : [],
   };
 }
 
@@ -86,7 +97,11 @@ describe('ccbridge service (built binary)', () => {
     const dry = await okJson(home, ['service', 'install', '--dry-run']);
     expect(dry.unitPath).toBe(unitFile);
     expect(dry.unit).toBe(unit);
-    expect(dry.commands).toEqual(['systemctl --user daemon-reload', 'systemctl --user enable ccbridge.service', 'systemctl --user restart ccbridge.service']);
+    expect(dry.commands).toEqual([
+      'systemctl --user daemon-reload',
+      'systemctl --user enable ccbridge.service',
+      'systemctl --user restart ccbridge.service',
+    ]);
     expect(existsSync(unitFile)).toBe(false);
   });
 
@@ -100,21 +115,29 @@ describe('ccbridge service (built binary)', () => {
     home.set({ PATH: '/nonexistent' });
     const r = await run(home, ['service', 'install']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/systemd user services are not available here \(systemctl: command not found\).*ccbridge start.*--print/);
+    expect(r.stderr).toMatch(
+      /systemd user services are not available here \(systemctl: command not found\).*ccbridge start.*--print/,
+    );
     expect(existsSync(unitFile)).toBe(false);
   });
 
   it('without a user bus: install, uninstall and status fail with the reason', async () => {
     fakeSystemd(home);
     home.set({ FAKE_SYSTEMD_NO_BUS: '1' });
-    for (const args of [['service', 'install'], ['service', 'uninstall']]) {
+    for (const args of [
+      ['service', 'install'],
+      ['service', 'uninstall'],
+    ]) {
       const r = await run(home, args);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain('Failed to connect to bus: No medium found');
     }
     const status = await run(home, ['service', 'status', '--json']);
     expect(status.code).toBe(1);
-    expect(JSON.parse(status.stdout)).toMatchObject({ installed: false, systemd: 'unavailable (Failed to connect to bus: No medium found)' });
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      installed: false,
+      systemd: 'unavailable (Failed to connect to bus: No medium found)',
+    });
     expect(existsSync(unitFile)).toBe(false);
   });
 
@@ -138,7 +161,12 @@ describe('ccbridge service (built binary)', () => {
     expect(status).toMatchObject({ running: true, pid, bridge: `http://127.0.0.1:${home.port}/anthropic` });
     const health = await fetch(`http://127.0.0.1:${home.port}/health`);
     expect(health.status).toBe(200);
-    expect(await okJson(home, ['service', 'status'])).toMatchObject({ installed: true, enabled: 'enabled', active: 'active', daemon: `running (pid ${pid})` });
+    expect(await okJson(home, ['service', 'status'])).toMatchObject({
+      installed: true,
+      enabled: 'enabled',
+      active: 'active',
+      daemon: `running (pid ${pid})`,
+    });
 
     // `ccbridge stop` ends it gracefully; the unit is then inactive (exit 0 is not restarted).
     await ok(home, ['stop']);
@@ -148,7 +176,10 @@ describe('ccbridge service (built binary)', () => {
     const removed = await okJson(home, ['service', 'uninstall']);
     expect(removed).toEqual({ removed: true, unitPath: unitFile });
     expect(existsSync(unitFile)).toBe(false);
-    expect(systemd.calls().slice(-2)).toEqual(['systemctl --user disable --now ccbridge.service', 'systemctl --user daemon-reload']);
+    expect(systemd.calls().slice(-2)).toEqual([
+      'systemctl --user disable --now ccbridge.service',
+      'systemctl --user daemon-reload',
+    ]);
     expect(await okJson(home, ['service', 'uninstall'])).toEqual({ removed: false, unitPath: unitFile });
   });
 

@@ -2,14 +2,15 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUILTIN_MODELS } from '../../src/bridge/codexModels.js';
+import { BUILTIN_MODELS } from '../../src/translate/codexModels.js';
 import { stateCompletionSource } from '../../src/cli/complete/stateCompletionSource.js';
 import { accountHome, resolvePaths, type Paths } from '../../src/shared/paths.js';
 
 describe('stateCompletionSource', () => {
   let dir: string;
   let paths: Paths;
-  const writeState = (state: unknown) => writeFileSync(paths.stateFile, typeof state === 'string' ? state : JSON.stringify(state));
+  const writeState = (state: unknown) =>
+    writeFileSync(paths.stateFile, typeof state === 'string' ? state : JSON.stringify(state));
   const writeModelsCache = (id: string, cache: unknown) => {
     mkdirSync(accountHome(paths, id), { recursive: true });
     writeFileSync(join(accountHome(paths, id), 'models_cache.json'), JSON.stringify(cache));

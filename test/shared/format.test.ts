@@ -150,6 +150,16 @@ describe('joinFitting', () => {
   });
 
   it('skips empty parts', () => {
-    expect(joinFitting([{ text: 'a', priority: 0 }, { text: '', priority: 0 }, { text: 'b', priority: 0 }], 10, '|')).toBe('a|b');
+    expect(
+      joinFitting(
+        [
+          { text: 'a', priority: 0 },
+          { text: '', priority: 0 },
+          { text: 'b', priority: 0 },
+        ],
+        10,
+        '|',
+      ),
+    ).toBe('a|b');
   });
 });

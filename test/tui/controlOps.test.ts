@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { followUp, nextFastOverride, requestFor, resultText, textFor, type ControlOp } from '../../src/tui/actions/controlOps.js';
+import {
+  followUp,
+  nextFastOverride,
+  requestFor,
+  resultText,
+  textFor,
+  type ControlOp,
+} from '../../src/tui/actions/controlOps.js';
 import { createOpRunner } from '../../src/tui/actions/opRunner.js';
 import type { TuiAction } from '../../src/tui/state/tuiReducer.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
@@ -28,14 +35,20 @@ describe('requestFor: one control-API request per op', () => {
   });
 
   it('addresses accounts by id, so a rename in flight cannot hit another account', () => {
-    expect(requestFor({ op: 'activate', account: { id: 'x1y2', name: 'renamed' } }).path).toBe('/api/accounts/x1y2/activate');
+    expect(requestFor({ op: 'activate', account: { id: 'x1y2', name: 'renamed' } }).path).toBe(
+      '/api/accounts/x1y2/activate',
+    );
   });
 });
 
 describe('textFor', () => {
   it('says what happened in words', () => {
     expect(textFor({ op: 'activate', account: work }).done).toBe('now routing to work');
-    expect(textFor({ op: 'setEnabled', account: work, enabled: false })).toEqual({ pending: 'disabling work…', done: 'disabled work', failed: 'could not disable work' });
+    expect(textFor({ op: 'setEnabled', account: work, enabled: false })).toEqual({
+      pending: 'disabling work…',
+      done: 'disabled work',
+      failed: 'could not disable work',
+    });
     expect(textFor({ op: 'setEnabled', account: work, enabled: true }).pending).toBe('enabling work…');
     expect(textFor({ op: 'setFast', account: work, mode: null }).done).toBe('work now inherits the global fast mode');
     expect(textFor({ op: 'setModel', account: work, model: 'gpt-5.4' }).done).toBe('work now uses gpt-5.4');
@@ -45,8 +58,12 @@ describe('textFor', () => {
 describe('resultText', () => {
   it('names the settings file apply-claude wrote, or says it was already current', () => {
     const path = '/home/me/.claude/settings.json';
-    expect(resultText({ op: 'applyClaude' }, { path, changed: true, written: true })).toBe(`Claude Code settings written to ${path}`);
-    expect(resultText({ op: 'applyClaude' }, { path, changed: false })).toBe(`Claude Code settings already up to date in ${path}`);
+    expect(resultText({ op: 'applyClaude' }, { path, changed: true, written: true })).toBe(
+      `Claude Code settings written to ${path}`,
+    );
+    expect(resultText({ op: 'applyClaude' }, { path, changed: false })).toBe(
+      `Claude Code settings already up to date in ${path}`,
+    );
     expect(resultText({ op: 'applyClaude' }, {})).toBe('Claude Code settings applied');
     expect(resultText({ op: 'activate', account: work }, {})).toBe('now routing to work');
   });
@@ -54,7 +71,9 @@ describe('resultText', () => {
 
 describe('followUp', () => {
   it('selects a newly added account', () => {
-    expect(followUp({ op: 'add', name: 'team' }, { account: { ...workView, id: 'tm42', name: 'team' } })).toEqual([{ type: 'selectAccount', accountId: 'tm42' }]);
+    expect(followUp({ op: 'add', name: 'team' }, { account: { ...workView, id: 'tm42', name: 'team' } })).toEqual([
+      { type: 'selectAccount', accountId: 'tm42' },
+    ]);
     expect(followUp({ op: 'add', name: 'team' }, {})).toEqual([]);
   });
 
@@ -75,7 +94,11 @@ describe('followUp', () => {
       { type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session, autoOpen: true }, ifCurrent: 'normal' },
     ]);
     expect(followUp({ op: 'connect', account: work, kind: 'device' }, { unexpected: true })).toEqual([
-      { type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session: null, autoOpen: false }, ifCurrent: 'normal' },
+      {
+        type: 'setMode',
+        mode: { kind: 'login', accountId: 'wrk1', session: null, autoOpen: false },
+        ifCurrent: 'normal',
+      },
     ]);
   });
 
@@ -134,7 +157,10 @@ describe('createOpRunner', () => {
     });
     await run({ op: 'listModels', account: work });
     expect(dispatched.slice(1)).toEqual([
-      { type: 'notify', notice: { id: 1, tone: 'error', text: 'no model list for work: no route GET /api/accounts/wrk1/models' } },
+      {
+        type: 'notify',
+        notice: { id: 1, tone: 'error', text: 'no model list for work: no route GET /api/accounts/wrk1/models' },
+      },
       { type: 'setMode', mode: { kind: 'normal' }, ifCurrent: 'models' },
     ]);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { followDaemon, reconnectDelay, wakeableSleep, type FeedClient } from '../../src/tui/daemonFeed.js';
 import type { TuiAction } from '../../src/tui/state/tuiReducer.js';
-import { DaemonDownError } from '../../src/cli/daemonClient.js';
+import { DaemonDownError } from '../../src/client/daemonClient.js';
 import { event, makeView } from './fixtures.js';
 
 type Session = (emit: (event: string, data: unknown) => void) => Promise<void>;
@@ -67,7 +67,10 @@ describe('followDaemon', () => {
       { type: 'disconnected', reason: 'the daemon closed the connection', at: 1234 },
       { type: 'disconnected', reason: expect.stringContaining('daemon is not running'), at: 1234 },
     ]);
-    expect(actions.filter((a) => a.type === 'historyReceived')[0]).toEqual({ type: 'historyReceived', events: [event(5), event(6)] });
+    expect(actions.filter((a) => a.type === 'historyReceived')[0]).toEqual({
+      type: 'historyReceived',
+      events: [event(5), event(6)],
+    });
     // The delay grows while the daemon stays away.
     expect(sleeps).toEqual([reconnectDelay(1), reconnectDelay(2)]);
   });
@@ -82,7 +85,9 @@ describe('followDaemon', () => {
       },
     ]);
     await followDaemon(client, (a) => actions.push(a), ctrl.signal, { sleep: async () => {} });
-    expect(actions).toEqual([{ type: 'notify', notice: { id: 0, tone: 'error', text: expect.stringContaining('ccbridge restart') } }]);
+    expect(actions).toEqual([
+      { type: 'notify', notice: { id: 0, tone: 'error', text: expect.stringContaining('ccbridge restart') } },
+    ]);
   });
 });
 

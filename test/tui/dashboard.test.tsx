@@ -109,7 +109,10 @@ describe('dashboard at 80×24', () => {
 });
 
 describe('keys drive the control API and show the outcome inline', () => {
-  const ok = (body: unknown = {}) => () => body;
+  const ok =
+    (body: unknown = {}) =>
+    () =>
+      body;
   const routes = {
     'POST /api/accounts/prs2/activate': ok({ account: { ...personal, isActive: true } }),
     'POST /api/accounts/prs2/default': ok({ account: personal }),
@@ -264,7 +267,9 @@ describe('login, events and connection', () => {
   });
 
   it('c starts a login and follows the session live until it succeeds', async () => {
-    const daemon = fakeDaemon(makeView(), { routes: { 'POST /api/accounts/prs2/connect': () => ({ session: session({}) }) } });
+    const daemon = fakeDaemon(makeView(), {
+      routes: { 'POST /api/accounts/prs2/connect': () => ({ session: session({}) }) },
+    });
     const tui = await renderTui(daemon);
     await tui.press('j', 'c');
     expect(lines(tui.screen(), 7, 14)).toMatchInlineSnapshot(`
@@ -279,7 +284,11 @@ describe('login, events and connection', () => {
     await tui.press('d');
     expect(daemon.requests).toEqual([{ method: 'POST', path: '/api/accounts/prs2/connect', body: { kind: 'device' } }]);
     daemon.pushState(
-      makeView({ loginSessions: [session({ state: 'waiting', verificationUrl: 'https://auth.openai.com/codex/device', userCode: 'WXYZ-4321' })] }),
+      makeView({
+        loginSessions: [
+          session({ state: 'waiting', verificationUrl: 'https://auth.openai.com/codex/device', userCode: 'WXYZ-4321' }),
+        ],
+      }),
     );
     await settle();
     expect(lines(tui.screen(), 7)).toMatchInlineSnapshot(`
@@ -301,7 +310,9 @@ describe('login, events and connection', () => {
       ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
       ✓ login started for personal"
     `);
-    daemon.pushState(makeView({ loginSessions: [session({ state: 'succeeded', finishedAt: new Date(NOW).toISOString() })] }));
+    daemon.pushState(
+      makeView({ loginSessions: [session({ state: 'succeeded', finishedAt: new Date(NOW).toISOString() })] }),
+    );
     await settle();
     expect(tui.screen()).toContain('state: connected');
     expect(tui.screen()).toContain('signed in as me@example.org');
@@ -310,8 +321,14 @@ describe('login, events and connection', () => {
   });
 
   it('x in the login panel cancels the running login', async () => {
-    const waiting = session({ state: 'waiting', kind: 'browser', authUrl: 'https://auth.openai.com/oauth/authorize?client_id=x' });
-    const daemon = fakeDaemon(makeView({ loginSessions: [waiting] }), { routes: { 'DELETE /api/login-sessions/ls1': () => ({ cancelled: true }) } });
+    const waiting = session({
+      state: 'waiting',
+      kind: 'browser',
+      authUrl: 'https://auth.openai.com/oauth/authorize?client_id=x',
+    });
+    const daemon = fakeDaemon(makeView({ loginSessions: [waiting] }), {
+      routes: { 'DELETE /api/login-sessions/ls1': () => ({ cancelled: true }) },
+    });
     const tui = await renderTui(daemon);
     await tui.press('j', 'c');
     expect(tui.screen()).toContain('https://auth.openai.com/oauth/authorize?client_id=x');
@@ -324,7 +341,9 @@ describe('login, events and connection', () => {
 
   it('a browser login started here opens the sign-in page once, and o opens it again', async () => {
     const authUrl = 'https://auth.openai.com/oauth/authorize?client_id=x';
-    const daemon = fakeDaemon(makeView(), { routes: { 'POST /api/accounts/prs2/connect': () => ({ session: session({ kind: 'browser' }) }) } });
+    const daemon = fakeDaemon(makeView(), {
+      routes: { 'POST /api/accounts/prs2/connect': () => ({ session: session({ kind: 'browser' }) }) },
+    });
     const tui = await renderTui(daemon);
     await tui.press('j', 'c', 'b');
     expect(tui.opened).toEqual([]);
@@ -340,14 +359,20 @@ describe('login, events and connection', () => {
   });
 
   it('says so when there is no browser to open', async () => {
-    const waiting = session({ kind: 'browser', state: 'waiting', authUrl: 'https://auth.openai.com/oauth/authorize?client_id=x' });
+    const waiting = session({
+      kind: 'browser',
+      state: 'waiting',
+      authUrl: 'https://auth.openai.com/oauth/authorize?client_id=x',
+    });
     const tui = await renderTui(fakeDaemon(makeView({ loginSessions: [waiting] })), { canOpenUrls: false });
     await tui.press('j', 'c', 'o');
     expect(tui.footer()).toBe('✗ no browser on this machine (no DISPLAY or BROWSER); open the URL by hand');
   });
 
   it('streams new events into the events pane, filters them and scrolls', async () => {
-    const requests = Array.from({ length: 8 }, (_, i) => event(10 + i, { category: 'proxy', message: `request ${i + 1} → work 200` }));
+    const requests = Array.from({ length: 8 }, (_, i) =>
+      event(10 + i, { category: 'proxy', message: `request ${i + 1} → work 200` }),
+    );
     const daemon = fakeDaemon(makeView(), { history: [...sampleEvents, ...requests] });
     const tui = await renderTui(daemon);
     daemon.pushEvent(event(30, { category: 'oauth', message: 'login for personal succeeded' }));
@@ -416,7 +441,9 @@ describe('login, events and connection', () => {
 
 describe('other sizes', () => {
   it('puts limits and events side by side on a wide terminal and shows the e-mail column', async () => {
-    const tui = await renderTui(fakeDaemon(makeView(), { history: sampleEvents }), { size: { columns: 130, rows: 20 } });
+    const tui = await renderTui(fakeDaemon(makeView(), { history: sampleEvents }), {
+      size: { columns: 130, rows: 20 },
+    });
     expect(tui.screen()).toMatchInlineSnapshot(`
       "● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok
       ┏━ Accounts · failover routing ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓

@@ -33,7 +33,8 @@ function keyOf(overrides: Partial<Key> = {}): Key {
 
 const live = tuiReducer(initialTuiState, { type: 'stateReceived', view: makeView() });
 const on = (state: TuiState, mode: Mode) => ({ ...state, mode });
-const press = (state: TuiState, input: string, key: Partial<Key> = {}): Intent[] => intentsForKey(state, input, keyOf(key), { eventLines: 8 });
+const press = (state: TuiState, input: string, key: Partial<Key> = {}): Intent[] =>
+  intentsForKey(state, input, keyOf(key), { eventLines: 8 });
 const ops = (intents: Intent[]) => intents.flatMap((i) => (i.type === 'run' ? [i.op] : []));
 const actions = (intents: Intent[]) => intents.flatMap((i): TuiAction[] => (i.type === 'dispatch' ? [i.action] : []));
 const work = { id: 'wrk1', name: 'work' };
@@ -58,14 +59,22 @@ describe('normal mode: account actions go to the selected account', () => {
 
   it('m opens the picker in its loading state and asks for the model list', () => {
     const intents = press(onPersonal, 'm');
-    expect(actions(intents)).toEqual([{ type: 'setMode', mode: { kind: 'models', accountId: 'prs2', choices: null, index: 0 } }]);
+    expect(actions(intents)).toEqual([
+      { type: 'setMode', mode: { kind: 'models', accountId: 'prs2', choices: null, index: 0 } },
+    ]);
     expect(ops(intents)).toEqual([{ op: 'listModels', account: personal }]);
   });
 
   it('a, r, x and c open their prompt, confirmation or chooser without calling the daemon', () => {
-    expect(press(live, 'a')).toEqual([{ type: 'dispatch', action: { type: 'setMode', mode: { kind: 'add', value: '', error: null } } }]);
-    expect(actions(press(live, 'r'))).toEqual([{ type: 'setMode', mode: { kind: 'rename', accountId: 'wrk1', value: 'work', error: null } }]);
-    expect(actions(press(live, 'x'))).toEqual([{ type: 'setMode', mode: { kind: 'confirmDelete', accountId: 'wrk1' } }]);
+    expect(press(live, 'a')).toEqual([
+      { type: 'dispatch', action: { type: 'setMode', mode: { kind: 'add', value: '', error: null } } },
+    ]);
+    expect(actions(press(live, 'r'))).toEqual([
+      { type: 'setMode', mode: { kind: 'rename', accountId: 'wrk1', value: 'work', error: null } },
+    ]);
+    expect(actions(press(live, 'x'))).toEqual([
+      { type: 'setMode', mode: { kind: 'confirmDelete', accountId: 'wrk1' } },
+    ]);
     expect(actions(press(live, 'c'))).toEqual([{ type: 'setMode', mode: { kind: 'connect', accountId: 'wrk1' } }]);
   });
 
@@ -83,12 +92,16 @@ describe('normal mode: account actions go to the selected account', () => {
       error: null,
     };
     const s = tuiReducer(live, { type: 'stateReceived', view: makeView({ loginSessions: [session] }) });
-    expect(actions(press(s, 'c'))).toEqual([{ type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session, autoOpen: false } }]);
+    expect(actions(press(s, 'c'))).toEqual([
+      { type: 'setMode', mode: { kind: 'login', accountId: 'wrk1', session, autoOpen: false } },
+    ]);
   });
 
   it('account keys without any account explain what to do', () => {
     const empty = tuiReducer(initialTuiState, { type: 'stateReceived', view: makeView({ accounts: [] }) });
-    expect(actions(press(empty, 'u'))).toEqual([{ type: 'notify', notice: { id: -1, tone: 'error', text: 'no account selected; press a to add one' } }]);
+    expect(actions(press(empty, 'u'))).toEqual([
+      { type: 'notify', notice: { id: -1, tone: 'error', text: 'no account selected; press a to add one' } },
+    ]);
   });
 
   it('global keys', () => {
@@ -134,9 +147,13 @@ describe('prompts', () => {
 
   it('typing edits, backspace deletes, esc cancels', () => {
     expect(actions(press(adding, 'x'))).toEqual([{ type: 'editPrompt', edit: { kind: 'insert', text: 'x' } }]);
-    expect(actions(press(adding, '', { backspace: true }))).toEqual([{ type: 'editPrompt', edit: { kind: 'backspace' } }]);
+    expect(actions(press(adding, '', { backspace: true }))).toEqual([
+      { type: 'editPrompt', edit: { kind: 'backspace' } },
+    ]);
     expect(actions(press(adding, '', { delete: true }))).toEqual([{ type: 'editPrompt', edit: { kind: 'backspace' } }]);
-    expect(press(adding, '', { escape: true })).toEqual([{ type: 'dispatch', action: { type: 'setMode', mode: { kind: 'normal' } } }]);
+    expect(press(adding, '', { escape: true })).toEqual([
+      { type: 'dispatch', action: { type: 'setMode', mode: { kind: 'normal' } } },
+    ]);
     // Letters that are commands elsewhere are just text here.
     expect(ops(press(adding, 'q'))).toEqual([]);
   });
@@ -152,12 +169,12 @@ describe('prompts', () => {
   });
 
   it('rename sends the new name, and an unchanged name just closes', () => {
-    expect(ops(press(on(live, { kind: 'rename', accountId: 'wrk1', value: 'job', error: null }), '', { return: true }))).toEqual([
-      { op: 'rename', account: work, name: 'job' },
-    ]);
-    expect(press(on(live, { kind: 'rename', accountId: 'wrk1', value: 'work', error: null }), '', { return: true })).toEqual([
-      { type: 'dispatch', action: { type: 'setMode', mode: { kind: 'normal' } } },
-    ]);
+    expect(
+      ops(press(on(live, { kind: 'rename', accountId: 'wrk1', value: 'job', error: null }), '', { return: true })),
+    ).toEqual([{ op: 'rename', account: work, name: 'job' }]);
+    expect(
+      press(on(live, { kind: 'rename', accountId: 'wrk1', value: 'work', error: null }), '', { return: true }),
+    ).toEqual([{ type: 'dispatch', action: { type: 'setMode', mode: { kind: 'normal' } } }]);
   });
 });
 
@@ -194,7 +211,14 @@ describe('confirmations and panels', () => {
     };
     const watching = on(live, { kind: 'login', accountId: 'wrk1', session, autoOpen: false });
     expect(ops(press(watching, 'x'))).toEqual([{ op: 'cancelLogin', account: work, sessionId: 'ls 1' }]);
-    expect(ops(press(on(live, { kind: 'login', accountId: 'wrk1', session: { ...session, state: 'succeeded' }, autoOpen: false }), 'x'))).toEqual([]);
+    expect(
+      ops(
+        press(
+          on(live, { kind: 'login', accountId: 'wrk1', session: { ...session, state: 'succeeded' }, autoOpen: false }),
+          'x',
+        ),
+      ),
+    ).toEqual([]);
     expect(press(watching, 'o')).toEqual([{ type: 'openUrl', url: 'https://auth.openai.com/codex/device' }]);
     expect(actions(press(watching, '', { escape: true }))).toEqual([{ type: 'setMode', mode: { kind: 'normal' } }]);
   });
@@ -210,10 +234,14 @@ describe('confirmations and panels', () => {
     expect(ops(press({ ...picking, mode: { ...picking.mode, index: 1 } as Mode }, '', { return: true }))).toEqual([
       { op: 'setModel', account: work, model: 'gpt-5.4' },
     ]);
-    expect(ops(press(on(live, { kind: 'models', accountId: 'wrk1', choices: null, index: 0 }), '', { return: true }))).toEqual([]);
+    expect(
+      ops(press(on(live, { kind: 'models', accountId: 'wrk1', choices: null, index: 0 }), '', { return: true })),
+    ).toEqual([]);
   });
 
   it('any key closes the help', () => {
-    expect(press(on(live, { kind: 'help' }), 'u')).toEqual([{ type: 'dispatch', action: { type: 'setMode', mode: { kind: 'normal' } } }]);
+    expect(press(on(live, { kind: 'help' }), 'u')).toEqual([
+      { type: 'dispatch', action: { type: 'setMode', mode: { kind: 'normal' } } },
+    ]);
   });
 });

@@ -22,11 +22,15 @@ export interface FakeDaemon extends FeedClient {
 
 type Route = (body: unknown) => unknown;
 
-export function fakeDaemon(view: StateView, opts: { history?: CcbEvent[]; routes?: Record<string, Route> } = {}): FakeDaemon {
+export function fakeDaemon(
+  view: StateView,
+  opts: { history?: CcbEvent[]; routes?: Record<string, Route> } = {},
+): FakeDaemon {
   let emit: ((event: string, data: unknown) => void) | null = null;
   let end: (() => void) | null = null;
   let current = view;
-  const unreachable = () => new CcbridgeError('daemon_down', 'the ccbridge daemon is not running (no answer on /tmp/s.sock)');
+  const unreachable = () =>
+    new CcbridgeError('daemon_down', 'the ccbridge daemon is not running (no answer on /tmp/s.sock)');
   const daemon: FakeDaemon = {
     requests: [],
     down: false,
@@ -80,7 +84,12 @@ export async function settle(rounds = 6): Promise<void> {
 
 export async function renderTui(
   daemon: FakeDaemon,
-  opts: { size?: Size; env?: Record<string, string | undefined>; startDaemon?: () => Promise<void>; canOpenUrls?: boolean } = {},
+  opts: {
+    size?: Size;
+    env?: Record<string, string | undefined>;
+    startDaemon?: () => Promise<void>;
+    canOpenUrls?: boolean;
+  } = {},
 ) {
   const size = opts.size ?? { columns: 80, rows: 24 };
   const env = opts.env ?? { NO_COLOR: '1' };
@@ -90,7 +99,15 @@ export async function renderTui(
     opened.push(url);
     return opts.canOpenUrls ?? true;
   };
-  const app = render(<TuiRoot client={daemon} startDaemon={opts.startDaemon ?? (async () => {})} size={size} env={env} openUrl={openUrl} />);
+  const app = render(
+    <TuiRoot
+      client={daemon}
+      startDaemon={opts.startDaemon ?? (async () => {})}
+      size={size}
+      env={env}
+      openUrl={openUrl}
+    />,
+  );
   await settle();
   return {
     ...app,

@@ -33,7 +33,8 @@ describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () 
     throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
   }
 
-  const rowOf = (text: string, name: string) => text.split('\n').find((l) => new RegExp(`^┃ .{3} ${name} `).test(l)) ?? '';
+  const rowOf = (text: string, name: string) =>
+    text.split('\n').find((l) => new RegExp(`^┃ .{3} ${name} `).test(l)) ?? '';
 
   beforeAll(async () => {
     home = await makeHome();
@@ -41,7 +42,11 @@ describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () 
     await ok(home, ['add', 'personal']);
     const sock = join(home.dir, 'tmux.sock');
     // The tmux server (and so the pane) gets exactly the test home's environment.
-    tmux = (...args) => execFileSync(TMUX!, ['-S', sock, '-f', '/dev/null', ...args], { env: { ...home.env, TERM: 'xterm-256color' }, encoding: 'utf8' });
+    tmux = (...args) =>
+      execFileSync(TMUX!, ['-S', sock, '-f', '/dev/null', ...args], {
+        env: { ...home.env, TERM: 'xterm-256color' },
+        encoding: 'utf8',
+      });
   });
 
   afterAll(async () => {
@@ -89,7 +94,10 @@ describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () 
     expect(wide).toMatch(/┌─ Limits · personal ─+┐┌─ Events · all ─+┐/);
     tmux('resize-window', '-t', 'ccb', '-x', '80', '-y', '24');
     const top = (s: string) => s.split('\n').slice(0, 13).join('\n');
-    await waitForScreen((s) => s.split('\n').length === 24 && top(s) === top(used), 'the same 80×24 frame as before the resize');
+    await waitForScreen(
+      (s) => s.split('\n').length === 24 && top(s) === top(used),
+      'the same 80×24 frame as before the resize',
+    );
 
     // The daemon goes away: the TUI says so and keeps the last state; `s` starts it again.
     await ok(home, ['stop']);
@@ -111,7 +119,9 @@ describe('ccbridge tui without a terminal', () => {
     try {
       const r = await run(home, ['tui']);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe('ccbridge: `ccbridge tui` needs an interactive terminal; in scripts use `ccbridge status`, `list --json` or `logs -f`\n');
+      expect(r.stderr).toBe(
+        'ccbridge: `ccbridge tui` needs an interactive terminal; in scripts use `ccbridge status`, `list --json` or `logs -f`\n',
+      );
       expect(daemonPid(home)).toBeNull();
     } finally {
       await home.cleanup();

@@ -16,7 +16,11 @@ describe('tuiReducer: connection and state', () => {
   });
 
   it('keeps when an outage began with the latest reason, and goes live again on the next state', () => {
-    const down = reduce(live, { type: 'disconnected', reason: 'stream closed', at: 1000 }, { type: 'disconnected', reason: 'not running', at: 3000 });
+    const down = reduce(
+      live,
+      { type: 'disconnected', reason: 'stream closed', at: 1000 },
+      { type: 'disconnected', reason: 'not running', at: 3000 },
+    );
     expect(down.connection).toEqual({ status: 'reconnecting', reason: 'not running', since: 1000 });
     expect(down.view).toBe(live.view);
   });
@@ -31,19 +35,35 @@ describe('tuiReducer: connection and state', () => {
   });
 
   it('keeps the selection on the same account when the list is reordered', () => {
-    const s = reduce(live, { type: 'selectAccount', accountId: 'prs2' }, { type: 'stateReceived', view: makeView({ accounts: [spare, personal, work] }) });
+    const s = reduce(
+      live,
+      { type: 'selectAccount', accountId: 'prs2' },
+      { type: 'stateReceived', view: makeView({ accounts: [spare, personal, work] }) },
+    );
     expect(s.selectedId).toBe('prs2');
   });
 
   it('moves to the account at the same position when the selected one is deleted', () => {
-    const s = reduce(live, { type: 'selectAccount', accountId: 'prs2' }, { type: 'stateReceived', view: makeView({ accounts: [work, spare] }) });
+    const s = reduce(
+      live,
+      { type: 'selectAccount', accountId: 'prs2' },
+      { type: 'stateReceived', view: makeView({ accounts: [work, spare] }) },
+    );
     expect(s.selectedId).toBe('spr3');
-    const last = reduce(live, { type: 'selectAccount', accountId: 'spr3' }, { type: 'stateReceived', view: makeView({ accounts: [work, personal] }) });
+    const last = reduce(
+      live,
+      { type: 'selectAccount', accountId: 'spr3' },
+      { type: 'stateReceived', view: makeView({ accounts: [work, personal] }) },
+    );
     expect(last.selectedId).toBe('prs2');
   });
 
   it('closes a mode whose account disappeared', () => {
-    const s = reduce(live, { type: 'setMode', mode: { kind: 'confirmDelete', accountId: 'prs2' } }, { type: 'stateReceived', view: makeView({ accounts: [work] }) });
+    const s = reduce(
+      live,
+      { type: 'setMode', mode: { kind: 'confirmDelete', accountId: 'prs2' } },
+      { type: 'stateReceived', view: makeView({ accounts: [work] }) },
+    );
     expect(s.mode).toEqual({ kind: 'normal' });
   });
 });
@@ -62,7 +82,10 @@ describe('tuiReducer: navigation', () => {
   it('cycles pane focus both ways', () => {
     expect(reduce(live, { type: 'cycleFocus', step: 1 }).pane).toBe('limits');
     expect(reduce(live, { type: 'cycleFocus', step: -1 }).pane).toBe('events');
-    expect(reduce(live, { type: 'cycleFocus', step: 1 }, { type: 'cycleFocus', step: 1 }, { type: 'cycleFocus', step: 1 }).pane).toBe('accounts');
+    expect(
+      reduce(live, { type: 'cycleFocus', step: 1 }, { type: 'cycleFocus', step: 1 }, { type: 'cycleFocus', step: 1 })
+        .pane,
+    ).toBe('accounts');
   });
 
   it('cycles the event filter through every category and back to all, resetting the scroll', () => {
@@ -82,7 +105,11 @@ describe('tuiReducer: events', () => {
   const ten = Array.from({ length: 10 }, (_, i) => event(i + 1, { category: i % 2 ? 'proxy' : 'account' }));
 
   it('keeps events unique and ordered by id', () => {
-    const s = reduce(live, { type: 'eventsReceived', events: [ten[2]!, ten[0]!] }, { type: 'eventsReceived', events: [ten[1]!, ten[2]!] });
+    const s = reduce(
+      live,
+      { type: 'eventsReceived', events: [ten[2]!, ten[0]!] },
+      { type: 'eventsReceived', events: [ten[1]!, ten[2]!] },
+    );
     expect(s.events.map((e) => e.id)).toEqual([1, 2, 3]);
   });
 
@@ -98,13 +125,23 @@ describe('tuiReducer: events', () => {
     expect(reduce(s, { type: 'scrollEvents', delta: 3, visible: 4 }).eventScroll).toBe(3);
     expect(reduce(s, { type: 'scrollEvents', delta: 100, visible: 4 }).eventScroll).toBe(6);
     expect(reduce(s, { type: 'scrollEvents', delta: -100, visible: 4 }).eventScroll).toBe(0);
-    const proxyOnly = reduce(s, { type: 'cycleEventFilter', step: 1 }, { type: 'cycleEventFilter', step: 1 }, { type: 'cycleEventFilter', step: 1 }, { type: 'cycleEventFilter', step: 1 });
+    const proxyOnly = reduce(
+      s,
+      { type: 'cycleEventFilter', step: 1 },
+      { type: 'cycleEventFilter', step: 1 },
+      { type: 'cycleEventFilter', step: 1 },
+      { type: 'cycleEventFilter', step: 1 },
+    );
     expect(proxyOnly.eventFilter).toBe('proxy');
     expect(reduce(proxyOnly, { type: 'scrollEvents', delta: 100, visible: 4 }).eventScroll).toBe(1);
   });
 
   it('holds a scrolled-up page in place as new matching events arrive, and follows when at the bottom', () => {
-    const s = reduce(live, { type: 'eventsReceived', events: ten.slice(0, 8) }, { type: 'scrollEvents', delta: 2, visible: 4 });
+    const s = reduce(
+      live,
+      { type: 'eventsReceived', events: ten.slice(0, 8) },
+      { type: 'scrollEvents', delta: 2, visible: 4 },
+    );
     expect(reduce(s, { type: 'eventsReceived', events: ten.slice(8) }).eventScroll).toBe(4);
     const following = reduce(live, { type: 'eventsReceived', events: ten.slice(0, 8) });
     expect(reduce(following, { type: 'eventsReceived', events: ten.slice(8) }).eventScroll).toBe(0);
@@ -121,7 +158,11 @@ describe('tuiReducer: modes and prompts', () => {
   const adding = reduce(live, { type: 'setMode', mode: { kind: 'add', value: '', error: null } });
 
   it('edits the prompt, dropping control characters from pasted text', () => {
-    const s = reduce(adding, { type: 'editPrompt', edit: { kind: 'insert', text: 'te' } }, { type: 'editPrompt', edit: { kind: 'insert', text: 'am\n\u001b' } });
+    const s = reduce(
+      adding,
+      { type: 'editPrompt', edit: { kind: 'insert', text: 'te' } },
+      { type: 'editPrompt', edit: { kind: 'insert', text: 'am\n\u001b' } },
+    );
     expect(s.mode).toEqual({ kind: 'add', value: 'team', error: null });
     expect(reduce(s, { type: 'editPrompt', edit: { kind: 'backspace' } }).mode).toMatchObject({ value: 'tea' });
   });
@@ -129,7 +170,10 @@ describe('tuiReducer: modes and prompts', () => {
   it('shows a prompt error until the next edit', () => {
     const s = reduce(adding, { type: 'promptError', error: 'name must not be empty' });
     expect(s.mode).toMatchObject({ error: 'name must not be empty' });
-    expect(reduce(s, { type: 'editPrompt', edit: { kind: 'insert', text: 'x' } }).mode).toMatchObject({ error: null, value: 'x' });
+    expect(reduce(s, { type: 'editPrompt', edit: { kind: 'insert', text: 'x' } }).mode).toMatchObject({
+      error: null,
+      value: 'x',
+    });
   });
 
   it('ignores prompt edits outside a prompt', () => {
@@ -144,7 +188,10 @@ describe('tuiReducer: modes and prompts', () => {
   });
 
   it('preselects the current model and clamps the picker', () => {
-    const picking = reduce(live, { type: 'setMode', mode: { kind: 'models', accountId: 'wrk1', choices: null, index: 0 } });
+    const picking = reduce(live, {
+      type: 'setMode',
+      mode: { kind: 'models', accountId: 'wrk1', choices: null, index: 0 },
+    });
     const choices = [
       { id: null, label: '(default model)' },
       { id: 'gpt-5.4', label: 'gpt-5.4' },

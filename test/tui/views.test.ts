@@ -64,7 +64,9 @@ describe('account rows', () => {
   });
 
   it('says what to do with no accounts', () => {
-    expect(accountLines(makeView({ accounts: [] }), null, 76, 5).map(lineText)[1]).toBe('no accounts yet; press a to add one');
+    expect(accountLines(makeView({ accounts: [] }), null, 76, 5).map(lineText)[1]).toBe(
+      'no accounts yet; press a to add one',
+    );
   });
 
   it('state words, most urgent first', () => {
@@ -72,9 +74,18 @@ describe('account rows', () => {
     expect(accountState(work, view)).toEqual({ label: 'connected', tone: 'ok' });
     expect(accountState(personal, view)).toEqual({ label: 'exhausted', tone: 'error' });
     expect(accountState(spare, view)).toEqual({ label: 'disabled', tone: 'muted' });
-    expect(accountState(account({ id: 'a1b2', name: 'x', health: { state: 'cooldown', until: null, reason: '502' } }), view).label).toBe('cooldown');
-    expect(accountState({ ...work, auth: { ...work.auth, state: 'needs-login' } }, view)).toEqual({ label: 'needs-login', tone: 'error' });
-    expect(accountState({ ...work, auth: { ...work.auth, state: 'expiring' } }, view)).toEqual({ label: 'expiring', tone: 'warn' });
+    expect(
+      accountState(account({ id: 'a1b2', name: 'x', health: { state: 'cooldown', until: null, reason: '502' } }), view)
+        .label,
+    ).toBe('cooldown');
+    expect(accountState({ ...work, auth: { ...work.auth, state: 'needs-login' } }, view)).toEqual({
+      label: 'needs-login',
+      tone: 'error',
+    });
+    expect(accountState({ ...work, auth: { ...work.auth, state: 'expiring' } }, view)).toEqual({
+      label: 'expiring',
+      tone: 'warn',
+    });
   });
 
   it('fast badge shows the effective value and marks an inherited one', () => {
@@ -153,7 +164,9 @@ describe('statusLine', () => {
   });
 
   it('drops today, then fast mode, when narrower', () => {
-    expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 60))).toBe('● live  http://127.0.0.1:9000  ★ work  fast off');
+    expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 60))).toBe(
+      '● live  http://127.0.0.1:9000  ★ work  fast off',
+    );
     expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 45))).toBe('● live  http://127.0.0.1:9000  ★ work');
   });
 
@@ -168,7 +181,9 @@ describe('statusLine', () => {
   });
 
   it('shows how long a reconnect has been going on', () => {
-    expect(lineText(statusLine(makeView(), { status: 'reconnecting', reason: 'x', since: NOW - 5000 }, NOW, 200))).toMatch(/^↻ reconnecting… 5s {2}http/);
+    expect(
+      lineText(statusLine(makeView(), { status: 'reconnecting', reason: 'x', since: NOW - 5000 }, NOW, 200)),
+    ).toMatch(/^↻ reconnecting… 5s {2}http/);
     expect(lineText(statusLine(null, { status: 'connecting' }, NOW, 200))).toBe('◌ connecting…');
   });
 });
@@ -177,8 +192,12 @@ describe('footerLine', () => {
   const base = { view: makeView(), notice: null, connection: { status: 'live' as const }, width: 80 };
 
   it('shows the prompt with its cursor, hint or error', () => {
-    expect(lineText(footerLine({ ...base, mode: { kind: 'add', value: 'te', error: null } }))).toBe('new account name: te▌  enter add · esc cancel');
-    expect(lineText(footerLine({ ...base, mode: { kind: 'rename', accountId: 'wrk1', value: 'job', error: 'bad' } }))).toBe('rename work to: job▌  bad');
+    expect(lineText(footerLine({ ...base, mode: { kind: 'add', value: 'te', error: null } }))).toBe(
+      'new account name: te▌  enter add · esc cancel',
+    );
+    expect(
+      lineText(footerLine({ ...base, mode: { kind: 'rename', accountId: 'wrk1', value: 'job', error: 'bad' } })),
+    ).toBe('rename work to: job▌  bad');
   });
 
   it('asks before deleting', () => {
@@ -188,12 +207,24 @@ describe('footerLine', () => {
   });
 
   it('shows the last result, else key hints', () => {
-    expect(lineText(footerLine({ ...base, mode: { kind: 'normal' }, notice: { id: 1, tone: 'error', text: 'could not x: boom' } }))).toBe('✗ could not x: boom');
-    expect(lineText(footerLine({ ...base, mode: { kind: 'normal' } }))).toBe('↑↓ select  u use  c connect  a add  m model  f fast  x delete  ? help  q quit');
+    expect(
+      lineText(
+        footerLine({ ...base, mode: { kind: 'normal' }, notice: { id: 1, tone: 'error', text: 'could not x: boom' } }),
+      ),
+    ).toBe('✗ could not x: boom');
+    expect(lineText(footerLine({ ...base, mode: { kind: 'normal' } }))).toBe(
+      '↑↓ select  u use  c connect  a add  m model  f fast  x delete  ? help  q quit',
+    );
   });
 
   it('offers to start the daemon while it is unreachable', () => {
-    const line = lineText(footerLine({ ...base, mode: { kind: 'normal' }, connection: { status: 'reconnecting', reason: 'no answer', since: NOW } }));
+    const line = lineText(
+      footerLine({
+        ...base,
+        mode: { kind: 'normal' },
+        connection: { status: 'reconnecting', reason: 'no answer', since: NOW },
+      }),
+    );
     expect(line).toBe('✗ daemon unreachable · s start it · q quit · no answer');
   });
 });
@@ -219,7 +250,13 @@ describe('panels', () => {
   });
 
   it('shows the device code and where to enter it', () => {
-    const device = { ...session, kind: 'device' as const, authUrl: null, verificationUrl: 'https://auth.openai.com/codex/device', userCode: 'ABCD-1234' };
+    const device = {
+      ...session,
+      kind: 'device' as const,
+      authUrl: null,
+      verificationUrl: 'https://auth.openai.com/codex/device',
+      userCode: 'ABCD-1234',
+    };
     const lines = loginLines(work, device, 76).map(lineText);
     expect(lines).toContain('1. open  https://auth.openai.com/codex/device');
     expect(lines).toContain('2. enter ABCD-1234');
@@ -267,8 +304,17 @@ describe('planLayout', () => {
   });
 
   it('stacks below 120 columns and sits side by side above', () => {
-    expect(planLayout({ columns: 80, rows: 24 }, 3, 4)).toMatchObject({ accounts: { height: 6 }, limits: { height: 6 }, events: { height: 10 }, sideBySide: false });
-    expect(planLayout({ columns: 140, rows: 40 }, 3, 4)).toMatchObject({ sideBySide: true, limits: { width: 63 }, events: { width: 77 } });
+    expect(planLayout({ columns: 80, rows: 24 }, 3, 4)).toMatchObject({
+      accounts: { height: 6 },
+      limits: { height: 6 },
+      events: { height: 10 },
+      sideBySide: false,
+    });
+    expect(planLayout({ columns: 140, rows: 40 }, 3, 4)).toMatchObject({
+      sideBySide: true,
+      limits: { width: 63 },
+      events: { width: 77 },
+    });
   });
 
   it('caps the accounts pane so the lower panes keep room', () => {

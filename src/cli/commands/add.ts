@@ -11,7 +11,10 @@ export function addCommand(): Command {
       .option('-m, --model <model>', 'preferred model for this account'),
   ).action(async (name: string, opts: JsonOption & { model?: string }) => {
     const { account } = await withDaemon((c) =>
-      c.request<{ account: AccountView }>('POST', '/api/accounts', { name, ...(opts.model ? { model: opts.model } : {}) }),
+      c.request<{ account: AccountView }>('POST', '/api/accounts', {
+        name,
+        ...(opts.model ? { model: opts.model } : {}),
+      }),
     );
     emit(account, opts, (a) =>
       [

@@ -11,8 +11,12 @@ interface ApplyClaudeOptions extends JsonOption {
 }
 
 function describe(r: ApplyResult): string {
-  if (r.dryRun) return r.diff ? `${r.diff}(dry run: ${r.path} not changed)` : `${r.path} is up to date; nothing to change`;
-  if (r.action === 'remove') return r.written ? `removed ccbridge's env keys from ${r.path}` : `no ccbridge env keys in ${r.path}; nothing to remove`;
+  if (r.dryRun)
+    return r.diff ? `${r.diff}(dry run: ${r.path} not changed)` : `${r.path} is up to date; nothing to change`;
+  if (r.action === 'remove')
+    return r.written
+      ? `removed ccbridge's env keys from ${r.path}`
+      : `no ccbridge env keys in ${r.path}; nothing to remove`;
   if (!r.written) return `${r.path} is already up to date`;
   return [
     `updated ${r.path}`,
@@ -25,13 +29,20 @@ export function applyClaudeCommand(): Command {
   return addJsonOption(
     new Command('apply-claude')
       .description("write ccbridge's env block into Claude Code's settings.json (every other key stays)")
-      .option('--settings <path>', 'settings file (default: CLAUDE_SETTINGS_PATH, the claudeSettingsPath setting, else ~/.claude/settings.json)')
+      .option(
+        '--settings <path>',
+        'settings file (default: CLAUDE_SETTINGS_PATH, the claudeSettingsPath setting, else ~/.claude/settings.json)',
+      )
       .option('--dry-run', 'print the diff and change nothing')
       .option('--remove', "take ccbridge's env keys out again"),
   ).action(async (opts: ApplyClaudeOptions) => {
     // Removal defaults to where ccbridge last wrote, which the daemon remembers.
     const settingsPath = opts.remove ? requestedSettingsPath(opts.settings, {}) : requestedSettingsPath(opts.settings);
-    const body = { remove: Boolean(opts.remove), dryRun: Boolean(opts.dryRun), ...(settingsPath ? { settingsPath } : {}) };
+    const body = {
+      remove: Boolean(opts.remove),
+      dryRun: Boolean(opts.dryRun),
+      ...(settingsPath ? { settingsPath } : {}),
+    };
     const result = await withDaemon((c) => c.request<ApplyResult>('POST', '/api/integration/apply', body));
     emit(result, opts, describe);
   });

@@ -14,23 +14,32 @@ function readIfExists(path: string): string | null {
 }
 
 export function claudeCommand(): Command {
-  return new Command('claude')
-    .description('run Claude Code through the bridge with the env injected (no settings file touched); args go to claude')
-    .usage('[--account A] [claude args...]')
-    .option('--account <account>', "pin this session's requests to one account")
-    .argument('[args...]', 'arguments for claude')
-    // Everything from the first argument ccbridge does not know on (claude's -p, --help, --resume …) goes to claude.
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .passThroughOptions()
-    .action(async (args: string[], opts: { account?: string }) => {
-      const preview = await fetchIntegration({ account: opts.account, settingsPath: requestedSettingsPath(undefined) });
-      // A settings.json env block beats the process env in Claude Code, so say when it would win.
-      const clash = overriddenKeys(readIfExists(preview.path), preview.env);
-      if (clash.length) {
-        process.stderr.write(`ccbridge: ${preview.path} sets ${clash.join(', ')}, which overrides this session's env; run \`ccbridge apply-claude\` or remove them\n`);
-      }
-      process.exitCode = await launchClaude(args, preview.env);
-    });
+  return (
+    new Command('claude')
+      .description(
+        'run Claude Code through the bridge with the env injected (no settings file touched); args go to claude',
+      )
+      .usage('[--account A] [claude args...]')
+      .option('--account <account>', "pin this session's requests to one account")
+      .argument('[args...]', 'arguments for claude')
+      // Everything from the first argument ccbridge does not know on (claude's -p, --help, --resume …) goes to claude.
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .passThroughOptions()
+      .action(async (args: string[], opts: { account?: string }) => {
+        const preview = await fetchIntegration({
+          account: opts.account,
+          settingsPath: requestedSettingsPath(undefined),
+        });
+        // A settings.json env block beats the process env in Claude Code, so say when it would win.
+        const clash = overriddenKeys(readIfExists(preview.path), preview.env);
+        if (clash.length) {
+          process.stderr.write(
+            `ccbridge: ${preview.path} sets ${clash.join(', ')}, which overrides this session's env; run \`ccbridge apply-claude\` or remove them\n`,
+          );
+        }
+        process.exitCode = await launchClaude(args, preview.env);
+      })
+  );
 }

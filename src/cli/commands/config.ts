@@ -9,7 +9,8 @@ const settingsModule = () => import('../../shared/schemas/settings.js');
 
 function requireKey(SETTING_KEYS: SettingKey[], key: string | undefined): SettingKey {
   if (!key) throw usageError('usage', `name a setting; valid keys: ${SETTING_KEYS.join(', ')}`);
-  if (!(SETTING_KEYS as string[]).includes(key)) throw usageError('unknown_setting', `unknown setting "${key}"; valid keys: ${SETTING_KEYS.join(', ')}`);
+  if (!(SETTING_KEYS as string[]).includes(key))
+    throw usageError('unknown_setting', `unknown setting "${key}"; valid keys: ${SETTING_KEYS.join(', ')}`);
   return key as SettingKey;
 }
 
@@ -22,26 +23,36 @@ export function configCommand(): Command {
       .addArgument(new Argument('[action]', 'list | get | set').choices(['list', 'get', 'set']).default('list'))
       .argument('[key]', 'setting name')
       .argument('[value]', 'new value (set)'),
-  ).action(async (action: 'list' | 'get' | 'set', key: string | undefined, value: string | undefined, opts: JsonOption) => {
-    const { SETTING_KEYS, coerceSettingValue, describeSettingValues } = await settingsModule();
-    if (action === 'list') {
-      const { settings } = await withDaemon((c) => c.request<{ settings: Settings }>('GET', '/api/settings'));
-      const rows = SETTING_KEYS.map((k) => ({ key: k, value: settings[k], values: describeSettingValues(k) }));
-      emit(opts.json ? settings : rows, opts, () => table([['KEY', 'VALUE', 'VALUES'], ...rows.map((r) => [r.key, show(r.value), r.values])]));
-      return;
-    }
-    const k = requireKey(SETTING_KEYS, key);
-    if (action === 'get') {
-      const { settings } = await withDaemon((c) => c.request<{ settings: Settings }>('GET', '/api/settings'));
-      emit({ [k]: settings[k] }, opts, () => show(settings[k]));
-      return;
-    }
-    if (value === undefined) throw usageError('usage', `give a value for ${k}: ${describeSettingValues(k)}`);
-    const patch = { [k]: coerceSettingValue(k, value) };
-    const { settings } = await withDaemon((c) => c.request<{ settings: Settings }>('PATCH', '/api/settings', patch)).catch((err: Error & { exitCode?: number }) => {
-      if (err.exitCode === 2) throw usageError('invalid_setting', `invalid value "${value}" for ${k}; valid values: ${describeSettingValues(k)}`);
-      throw err;
-    });
-    emit({ [k]: settings[k] }, opts, () => `${k} = ${show(settings[k])}`);
-  });
+  ).action(
+    async (action: 'list' | 'get' | 'set', key: string | undefined, value: string | undefined, opts: JsonOption) => {
+      const { SETTING_KEYS, coerceSettingValue, describeSettingValues } = await settingsModule();
+      if (action === 'list') {
+        const { settings } = await withDaemon((c) => c.request<{ settings: Settings }>('GET', '/api/settings'));
+        const rows = SETTING_KEYS.map((k) => ({ key: k, value: settings[k], values: describeSettingValues(k) }));
+        emit(opts.json ? settings : rows, opts, () =>
+          table([['KEY', 'VALUE', 'VALUES'], ...rows.map((r) => [r.key, show(r.value), r.values])]),
+        );
+        return;
+      }
+      const k = requireKey(SETTING_KEYS, key);
+      if (action === 'get') {
+        const { settings } = await withDaemon((c) => c.request<{ settings: Settings }>('GET', '/api/settings'));
+        emit({ [k]: settings[k] }, opts, () => show(settings[k]));
+        return;
+      }
+      if (value === undefined) throw usageError('usage', `give a value for ${k}: ${describeSettingValues(k)}`);
+      const patch = { [k]: coerceSettingValue(k, value) };
+      const { settings } = await withDaemon((c) =>
+        c.request<{ settings: Settings }>('PATCH', '/api/settings', patch),
+      ).catch((err: Error & { exitCode?: number }) => {
+        if (err.exitCode === 2)
+          throw usageError(
+            'invalid_setting',
+            `invalid value "${value}" for ${k}; valid values: ${describeSettingValues(k)}`,
+          );
+        throw err;
+      });
+      emit({ [k]: settings[k] }, opts, () => `${k} = ${show(settings[k])}`);
+    },
+  );
 }

@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { CcbridgeError } from '../../shared/errors.js';
 import type { AccountView, LoginSessionResponse } from '../../shared/schemas/api.js';
 import type { LoginSession } from '../../shared/schemas/auth.js';
-import type { DaemonClient } from '../daemonClient.js';
-import { canOpenBrowser, openBrowser } from '../openBrowser.js';
+import type { DaemonClient } from '../../client/daemonClient.js';
+import { canOpenBrowser, openBrowser } from '../../client/openBrowser.js';
 import { emit } from '../output.js';
 import { spinner } from '../spinner.js';
 import { addJsonOption, encodeRef, getState, withDaemon, type JsonOption } from './shared.js';
@@ -22,7 +22,9 @@ function instructions(s: LoginSession, name: string, opened: boolean): string {
   }
   const how = opened ? 'Your browser should open; if it does not, open this link' : 'Open this link in a browser';
   // The sign-in redirects to a callback on this machine's localhost, which a browser elsewhere cannot reach.
-  const remote = opened ? '' : `\nOn a remote or headless machine, use \`ccbridge connect ${name} --device-auth\` instead.\n`;
+  const remote = opened
+    ? ''
+    : `\nOn a remote or headless machine, use \`ccbridge connect ${name} --device-auth\` instead.\n`;
   return `${how} to sign in ${name} to ChatGPT:\n\n  ${s.authUrl}\n${remote}`;
 }
 
@@ -31,14 +33,22 @@ function failure(s: LoginSession, name: string): CcbridgeError {
     case 'cancelled':
       return new CcbridgeError('login_cancelled', `login for ${name} cancelled`, { exitCode: 130 });
     case 'timed_out':
-      return new CcbridgeError('login_timed_out', `login for ${name} timed out (${s.error ?? 'no sign-in in time'}); run \`ccbridge connect ${name}\` again`);
+      return new CcbridgeError(
+        'login_timed_out',
+        `login for ${name} timed out (${s.error ?? 'no sign-in in time'}); run \`ccbridge connect ${name}\` again`,
+      );
     default:
       return new CcbridgeError('login_failed', `login for ${name} failed: ${s.error ?? 'unknown error'}`);
   }
 }
 
 /** Follows the session until it ends; Ctrl-C cancels it in the daemon (which stops codex) before returning. */
-async function follow(client: DaemonClient, first: LoginSession, name: string, opts: ConnectOptions): Promise<LoginSession> {
+async function follow(
+  client: DaemonClient,
+  first: LoginSession,
+  name: string,
+  opts: ConnectOptions,
+): Promise<LoginSession> {
   const out = opts.json ? process.stderr : process.stdout;
   const spin = spinner();
   let interrupted = false;
@@ -64,7 +74,8 @@ async function follow(client: DaemonClient, first: LoginSession, name: string, o
       if (session.state === 'waiting') spin.update('waiting for you to finish signing in (Ctrl-C cancels)…');
       if (['succeeded', 'failed', 'cancelled', 'timed_out'].includes(session.state)) return session;
       await new Promise((r) => setTimeout(r, POLL_MS));
-      if (!interrupted) session = (await client.request<LoginSessionResponse>('GET', `/api/login-sessions/${session.id}`)).session;
+      if (!interrupted)
+        session = (await client.request<LoginSessionResponse>('GET', `/api/login-sessions/${session.id}`)).session;
     }
   } finally {
     spin.stop();
@@ -82,7 +93,11 @@ export function connectCommand(): Command {
   ).action(async (ref: string, opts: ConnectOptions) => {
     await withDaemon(async (client) => {
       const kind = opts.deviceAuth ? 'device' : 'browser';
-      const { session } = await client.request<LoginSessionResponse>('POST', `/api/accounts/${encodeRef(ref)}/connect`, { kind });
+      const { session } = await client.request<LoginSessionResponse>(
+        'POST',
+        `/api/accounts/${encodeRef(ref)}/connect`,
+        { kind },
+      );
       const nameOf = async () => (await getState(client)).accounts.find((a) => a.id === session.accountId);
       const name = (await nameOf())?.name ?? ref;
       const final = await follow(client, session, name, opts);

@@ -10,7 +10,10 @@ interface EnvOptions extends JsonOption {
 }
 
 /** `GET /api/integration`, pinned to an account when asked. */
-export function fetchIntegration(query: { account?: string | undefined; settingsPath?: string | undefined }): Promise<IntegrationPreview> {
+export function fetchIntegration(query: {
+  account?: string | undefined;
+  settingsPath?: string | undefined;
+}): Promise<IntegrationPreview> {
   const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
   const qs = params.toString() ? `?${params}` : '';
   return withDaemon((c) => c.request<IntegrationPreview>('GET', `/api/integration${qs}`));

@@ -11,18 +11,26 @@ interface FastOptions extends JsonOption {
 function fastSummary(state: StateView) {
   return {
     global: state.settings.fastMode,
-    accounts: state.accounts.map((a) => ({ name: a.name, override: a.fastMode, effective: a.effectiveFastMode, source: a.fastModeSource })),
+    accounts: state.accounts.map((a) => ({
+      name: a.name,
+      override: a.fastMode,
+      effective: a.effectiveFastMode,
+      source: a.fastModeSource,
+    })),
   };
 }
 
 export function fastCommand(): Command {
   return addJsonOption(
     new Command('fast')
-      .description('fast mode (service tier "priority": faster, uses more quota): global, or per account with --account')
+      .description(
+        'fast mode (service tier "priority": faster, uses more quota): global, or per account with --account',
+      )
       .addArgument(new Argument('[mode]', 'on | off (| inherit with --account)').choices(['on', 'off', 'inherit']))
       .addOption(new Option('-a, --account <account>', 'set the override of one account instead of the global mode')),
   ).action(async (mode: 'on' | 'off' | 'inherit' | undefined, opts: FastOptions) => {
-    if (mode === 'inherit' && !opts.account) throw usageError('usage', '`inherit` only applies with --account <account>');
+    if (mode === 'inherit' && !opts.account)
+      throw usageError('usage', '`inherit` only applies with --account <account>');
     const state = await withDaemon(async (c) => {
       if (mode && opts.account) {
         await c.request<{ account: AccountView }>('PATCH', `/api/accounts/${encodeRef(opts.account)}`, {
@@ -36,7 +44,9 @@ export function fastCommand(): Command {
     emit(fastSummary(state), opts, () =>
       [
         `global fast mode: ${state.settings.fastMode ? 'on' : 'off'}`,
-        ...(state.accounts.length ? ['', table([['ACCOUNT', 'FAST'], ...state.accounts.map((a) => [a.name, fastLabel(a)])])] : []),
+        ...(state.accounts.length
+          ? ['', table([['ACCOUNT', 'FAST'], ...state.accounts.map((a) => [a.name, fastLabel(a)])])]
+          : []),
       ].join('\n'),
     );
   });

@@ -4,17 +4,29 @@ import { emit, keyValues } from '../output.js';
 import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 
 export function healthCommand(): Command {
-  return addJsonOption(new Command('health').description("call the bridge's GET /health")).action(async (opts: JsonOption) => {
-    const state = await withDaemon(getState);
-    const url = `${state.bridge.url}/health`;
-    let body: Record<string, unknown>;
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-      body = (await res.json()) as Record<string, unknown>;
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    } catch (err) {
-      throw new CcbridgeError('bridge_unhealthy', `bridge at ${url} did not answer (${errorMessage(err)}); see \`ccbridge logs\``);
-    }
-    emit({ url, ...body }, opts, (d) => keyValues(Object.entries(d).map(([k, v]) => [k, typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as string)])));
-  });
+  return addJsonOption(new Command('health').description("call the bridge's GET /health")).action(
+    async (opts: JsonOption) => {
+      const state = await withDaemon(getState);
+      const url = `${state.bridge.url}/health`;
+      let body: Record<string, unknown>;
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+        body = (await res.json()) as Record<string, unknown>;
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      } catch (err) {
+        throw new CcbridgeError(
+          'bridge_unhealthy',
+          `bridge at ${url} did not answer (${errorMessage(err)}); see \`ccbridge logs\``,
+        );
+      }
+      emit({ url, ...body }, opts, (d) =>
+        keyValues(
+          Object.entries(d).map(([k, v]) => [
+            k,
+            typeof v === 'object' && v !== null ? JSON.stringify(v) : (v as string),
+          ]),
+        ),
+      );
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { DaemonClient } from '../daemonClient.js';
+import type { DaemonClient } from '../../client/daemonClient.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
 import { buildLimitsReport, formatLimitsReport } from '../limitsReport.js';
 import { emit } from '../output.js';
@@ -32,7 +32,10 @@ async function watch(client: DaemonClient, only: ReadonlySet<string> | undefined
     if (!last) return;
     const report = buildLimitsReport(last, only);
     if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else process.stdout.write(`${process.stdout.isTTY ? '\x1b[H\x1b[2J' : ''}${formatLimitsReport(report, Date.now(), width())}\n`);
+    else
+      process.stdout.write(
+        `${process.stdout.isTTY ? '\x1b[H\x1b[2J' : ''}${formatLimitsReport(report, Date.now(), width())}\n`,
+      );
   };
   const ticker = !opts.json && process.stdout.isTTY ? setInterval(render, 1000) : null;
   try {

@@ -22,10 +22,10 @@ export function formatAccountList(state: StateView): string {
 }
 
 export function listCommand(): Command {
-  return addJsonOption(new Command('list').alias('ls').description('list accounts with their state, model and fast mode')).action(
-    async (opts: JsonOption) => {
-      const state = await withDaemon(getState);
-      emit(state, opts, formatAccountList);
-    },
-  );
+  return addJsonOption(
+    new Command('list').alias('ls').description('list accounts with their state, model and fast mode'),
+  ).action(async (opts: JsonOption) => {
+    const state = await withDaemon(getState);
+    emit(state, opts, formatAccountList);
+  });
 }

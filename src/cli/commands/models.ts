@@ -30,8 +30,12 @@ export function modelsCommand(): Command {
     const data = await withDaemon(async (c) => {
       const state = await getState(c);
       const account = ref ? requireAccountView(state, ref) : state.accounts.find((a) => a.id === state.routeAccountId);
-      if (!account) throw new CcbridgeError('no_account', 'no account to ask; add one with `ccbridge add <name>` or name one');
-      const { models } = await c.request<{ models: CodexModel[] }>('GET', `/api/accounts/${encodeRef(account.id)}/models`);
+      if (!account)
+        throw new CcbridgeError('no_account', 'no account to ask; add one with `ccbridge add <name>` or name one');
+      const { models } = await c.request<{ models: CodexModel[] }>(
+        'GET',
+        `/api/accounts/${encodeRef(account.id)}/models`,
+      );
       return { account: account.name, preferred: account.model, models };
     });
     emit(data, opts, (d) => formatModels(d.account, d.preferred, d.models));

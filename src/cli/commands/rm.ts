@@ -23,12 +23,17 @@ export function rmCommand(): Command {
       .option('-y, --yes', 'do not ask for confirmation'),
   ).action(async (ref: string, opts: JsonOption & { yes?: boolean }) => {
     if (!opts.yes) {
-      if (!process.stdin.isTTY) throw new CcbridgeError('confirm_needed', `removing ${ref} deletes its login; pass --yes to confirm`, { exitCode: 2 });
+      if (!process.stdin.isTTY)
+        throw new CcbridgeError('confirm_needed', `removing ${ref} deletes its login; pass --yes to confirm`, {
+          exitCode: 2,
+        });
       if (!(await confirm(`Remove account ${ref} and delete its Codex login? [y/N] `))) {
         throw new CcbridgeError('aborted', 'nothing removed');
       }
     }
-    const { removed } = await withDaemon((c) => c.request<{ removed: Account }>('DELETE', `/api/accounts/${encodeRef(ref)}`));
+    const { removed } = await withDaemon((c) =>
+      c.request<{ removed: Account }>('DELETE', `/api/accounts/${encodeRef(ref)}`),
+    );
     emit(removed, opts, (a) => `removed account ${a.name} (${a.id})`);
   });
 }

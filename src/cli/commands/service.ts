@@ -3,8 +3,15 @@ import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { CcbridgeError } from '../../shared/errors.js';
 import { UNIT_NAME, buildUnitFile, serviceEnvironment, userUnitDir } from '../../service/unitFile.js';
-import { currentUser, lingerEnabled, systemctl, systemctlOrThrow, systemdUnavailable, userSystemdProblem } from '../../service/systemctl.js';
-import { DaemonClient } from '../daemonClient.js';
+import {
+  currentUser,
+  lingerEnabled,
+  systemctl,
+  systemctlOrThrow,
+  systemdUnavailable,
+  userSystemdProblem,
+} from '../../service/systemctl.js';
+import { DaemonClient } from '../../client/daemonClient.js';
 import { emit, keyValues } from '../output.js';
 import { addJsonOption, getState, type JsonOption } from './shared.js';
 import { stopDaemon } from './stop.js';
@@ -76,7 +83,11 @@ function installCommand(): Command {
     }
     const commands = INSTALL_STEPS.map((s) => `systemctl --user ${s}`);
     if (opts.dryRun) {
-      emit({ dryRun: true, unitPath: path, unit, commands }, opts, (d) => `would write ${d.unitPath}:\n\n${d.unit}\nthen run:\n${d.commands.map((c) => `  ${c}`).join('\n')}`);
+      emit(
+        { dryRun: true, unitPath: path, unit, commands },
+        opts,
+        (d) => `would write ${d.unitPath}:\n\n${d.unit}\nthen run:\n${d.commands.map((c) => `  ${c}`).join('\n')}`,
+      );
       return;
     }
     requireUserSystemd();
@@ -89,11 +100,20 @@ function installCommand(): Command {
     await waitForDaemon(client);
     const state = await getState(client);
     const linger = lingerEnabled();
-    const data = { unitPath: path, enabled: true, pid: state.pid, bridge: state.bridge.baseUrl, stoppedManualDaemon: stoppedPid, linger };
+    const data = {
+      unitPath: path,
+      enabled: true,
+      pid: state.pid,
+      bridge: state.bridge.baseUrl,
+      stoppedManualDaemon: stoppedPid,
+      linger,
+    };
     emit(data, opts, (d) =>
       [
         `installed ${d.unitPath}`,
-        ...(d.stoppedManualDaemon ? [`stopped the daemon started by hand (pid ${d.stoppedManualDaemon}); systemd runs it now`] : []),
+        ...(d.stoppedManualDaemon
+          ? [`stopped the daemon started by hand (pid ${d.stoppedManualDaemon}); systemd runs it now`]
+          : []),
         `ccbridge.service is enabled and running (pid ${d.pid}); bridge ${d.bridge}`,
         lingerAdvice(d.linger),
         'logs: journalctl --user -u ccbridge -f',
@@ -115,7 +135,9 @@ function uninstallCommand(): Command {
     const commands = [`systemctl --user disable --now ${UNIT_NAME}`, `rm ${path}`, 'systemctl --user daemon-reload'];
     if (opts.dryRun) {
       emit({ dryRun: true, unitPath: path, installed, commands }, opts, (d) =>
-        d.installed ? `would run:\n${d.commands.map((c) => `  ${c}`).join('\n')}` : `not installed (no ${d.unitPath}); nothing to do`,
+        d.installed
+          ? `would run:\n${d.commands.map((c) => `  ${c}`).join('\n')}`
+          : `not installed (no ${d.unitPath}); nothing to do`,
       );
       return;
     }
@@ -127,13 +149,19 @@ function uninstallCommand(): Command {
     systemctlOrThrow(['disable', '--now', UNIT_NAME]);
     rmSync(path, { force: true });
     systemctlOrThrow(['daemon-reload']);
-    emit({ removed: true, unitPath: path }, opts, (d) => `stopped and disabled ccbridge.service; removed ${d.unitPath}\n\`ccbridge start\` runs the daemon by hand`);
+    emit(
+      { removed: true, unitPath: path },
+      opts,
+      (d) => `stopped and disabled ccbridge.service; removed ${d.unitPath}\n\`ccbridge start\` runs the daemon by hand`,
+    );
   });
 }
 
 function statusCommand(): Command {
   return addJsonOption(
-    withUnitDir(new Command('status').description('is the unit installed, enabled and active? (exit 1 without systemd)')),
+    withUnitDir(
+      new Command('status').description('is the unit installed, enabled and active? (exit 1 without systemd)'),
+    ),
   ).action(async (opts: ServiceOptions) => {
     const path = unitPath(opts);
     const problem = userSystemdProblem();
@@ -163,7 +191,9 @@ function statusCommand(): Command {
 }
 
 export function serviceCommand(): Command {
-  const service = new Command('service').description('run the daemon as a systemd --user service: install | uninstall | status');
+  const service = new Command('service').description(
+    'run the daemon as a systemd --user service: install | uninstall | status',
+  );
   // main() turns commander errors into exit 2 only for commands that throw instead of exiting.
   for (const sub of [installCommand(), uninstallCommand(), statusCommand()]) service.addCommand(sub);
   return service;

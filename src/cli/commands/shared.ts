@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { connectDaemon, type DaemonClient } from '../daemonClient.js';
+import { connectDaemon, type DaemonClient } from '../../client/daemonClient.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
 
 export interface JsonOption {

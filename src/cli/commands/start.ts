@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DaemonClient, startDaemon } from '../daemonClient.js';
+import { DaemonClient, startDaemon } from '../../client/daemonClient.js';
 import { emit, keyValues } from '../output.js';
 import { addJsonOption, getState, type JsonOption } from './shared.js';
 
@@ -23,7 +23,13 @@ export function startCommand(): Command {
     const client = new DaemonClient();
     const started = await startDaemon(client, opts.resetState ? ['--reset-state'] : []);
     const state = await getState(client);
-    const data = { started, pid: state.pid, socket: state.socketPath, bridge: state.bridge.baseUrl, version: state.version };
+    const data = {
+      started,
+      pid: state.pid,
+      socket: state.socketPath,
+      bridge: state.bridge.baseUrl,
+      version: state.version,
+    };
     emit(data, opts, (d) =>
       [
         d.started ? `ccbridge daemon started (pid ${d.pid})` : `ccbridge daemon already running (pid ${d.pid})`,

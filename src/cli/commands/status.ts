@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { DaemonClient } from '../daemonClient.js';
+import { DaemonClient } from '../../client/daemonClient.js';
 import { emit, keyValues } from '../output.js';
 import { formatDuration } from '../../shared/format.js';
 import { addJsonOption, type JsonOption } from './shared.js';
@@ -68,7 +68,9 @@ function onlineStatus(s: StateView): StatusData {
 
 export function statusCommand(): Command {
   return addJsonOption(
-    new Command('status').description('is the daemon running? pid, uptime, version, socket, bridge URL, accounts (exit 1 when not running)'),
+    new Command('status').description(
+      'is the daemon running? pid, uptime, version, socket, bridge URL, accounts (exit 1 when not running)',
+    ),
   ).action(async (opts: JsonOption) => {
     const client = new DaemonClient();
     const running = await client.isRunning();
@@ -87,7 +89,9 @@ export function statusCommand(): Command {
         ['active', d.activeAccount ?? '(none)'],
         ['default', d.defaultAccount ?? '(none)'],
         ...(d.running && d.routeAccount !== d.activeAccount
-          ? ([['routing to', `${d.routeAccount ?? '(none)'}${d.routeReason ? ` (${d.routeReason})` : ''}`]] as Array<[string, string]>)
+          ? ([['routing to', `${d.routeAccount ?? '(none)'}${d.routeReason ? ` (${d.routeReason})` : ''}`]] as Array<
+              [string, string]
+            >)
           : []),
         ['routing', d.routing],
         ['accounts', d.accounts],

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DaemonClient, DaemonDownError } from '../daemonClient.js';
+import { DaemonClient, DaemonDownError } from '../../client/daemonClient.js';
 import { isAlive } from '../../daemon/daemonLock.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import { emit } from '../output.js';
@@ -18,7 +18,8 @@ export async function stopDaemon(client: DaemonClient): Promise<number | null> {
   }
   const deadline = Date.now() + STOP_WAIT_MS;
   while (isAlive(pid)) {
-    if (Date.now() > deadline) throw new CcbridgeError('stop_timeout', `daemon (pid ${pid}) did not stop in time; kill it with \`kill ${pid}\``);
+    if (Date.now() > deadline)
+      throw new CcbridgeError('stop_timeout', `daemon (pid ${pid}) did not stop in time; kill it with \`kill ${pid}\``);
     await new Promise((r) => setTimeout(r, 50));
   }
   return pid;
@@ -29,6 +30,8 @@ export function stopCommand(): Command {
     new Command('stop').description('stop the daemon gracefully (in-flight requests finish first)'),
   ).action(async (opts: JsonOption) => {
     const pid = await stopDaemon(new DaemonClient());
-    emit({ stopped: pid !== null, pid }, opts, (d) => (d.stopped ? `ccbridge daemon stopped (pid ${d.pid})` : 'ccbridge daemon was not running'));
+    emit({ stopped: pid !== null, pid }, opts, (d) =>
+      d.stopped ? `ccbridge daemon stopped (pid ${d.pid})` : 'ccbridge daemon was not running',
+    );
   });
 }

@@ -25,7 +25,9 @@ interface TestOptions extends JsonOption {
 export function testCommand(): Command {
   return addJsonOption(
     new Command('test')
-      .description('check an account end to end: codex binary, login, token freshness, one upstream request (--claude: a Claude Code round trip)')
+      .description(
+        'check an account end to end: codex binary, login, token freshness, one upstream request (--claude: a Claude Code round trip)',
+      )
       .argument('[account]', 'account id or name (default: the account requests go to now)')
       .option('--claude', 'test the Claude Code integration through the bridge instead')
       .option('--account <account>', 'same as the [account] argument'),
@@ -40,12 +42,20 @@ export function testCommand(): Command {
       if (!target) {
         const state = await getState(client);
         target = state.routeAccountId ?? undefined;
-        if (!target) throw new CcbridgeError('no_account', 'no account to test; add one with `ccbridge add <name>` or pass its name');
+        if (!target)
+          throw new CcbridgeError(
+            'no_account',
+            'no account to test; add one with `ccbridge add <name>` or pass its name',
+          );
       }
       return client.request<AccountTestResult>('POST', `/api/accounts/${encodeRef(target)}/test`);
     });
     emit(result, opts, describe);
     const failed = result.steps.find((s) => s.status === 'failed');
-    if (failed) throw new CcbridgeError('account_test_failed', `test of ${result.account.name} failed at "${failed.name}": ${failed.detail}`);
+    if (failed)
+      throw new CcbridgeError(
+        'account_test_failed',
+        `test of ${result.account.name} failed at "${failed.name}": ${failed.detail}`,
+      );
   });
 }

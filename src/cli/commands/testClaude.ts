@@ -15,13 +15,20 @@ function describe(r: IntegrationTestResult): string {
  * `ccbridge test --claude [--account A]`: a real round trip through the bridge with the env block
  * Claude Code gets, step by step. Prints the steps, then fails (exit 1) naming the step that failed.
  */
-export async function runClaudeTest(opts: { account?: string | undefined; json?: boolean | undefined }): Promise<IntegrationTestResult> {
+export async function runClaudeTest(opts: {
+  account?: string | undefined;
+  json?: boolean | undefined;
+}): Promise<IntegrationTestResult> {
   // The settings file this shell's Claude Code reads, as `ccbridge claude` checks it too.
   const settingsPath = requestedSettingsPath(undefined);
   const body = { ...(opts.account ? { account: opts.account } : {}), ...(settingsPath ? { settingsPath } : {}) };
   const result = await withDaemon((c) => c.request<IntegrationTestResult>('POST', '/api/integration/test', body));
   emit(result, { json: opts.json ?? false }, describe);
   const failed = result.steps.find((s) => s.status === 'failed');
-  if (failed) throw new CcbridgeError('claude_test_failed', `Claude Code round trip failed at "${failed.name}": ${failed.detail}`);
+  if (failed)
+    throw new CcbridgeError(
+      'claude_test_failed',
+      `Claude Code round trip failed at "${failed.name}": ${failed.detail}`,
+    );
   return result;
 }

@@ -57,7 +57,15 @@ export function completeWords(root: Command, words: string[], source: Completion
 }
 
 function walk(root: Command, before: string[]): WalkState {
-  const state: WalkState = { cmd: root, parent: null, positionals: [], options: new Map(), used: new Set(), pendingOption: null, afterDashDash: false };
+  const state: WalkState = {
+    cmd: root,
+    parent: null,
+    positionals: [],
+    options: new Map(),
+    used: new Set(),
+    pendingOption: null,
+    afterDashDash: false,
+  };
   for (let i = 0; i < before.length; i++) {
     const word = before[i]!;
     if (!state.afterDashDash && word === '--') {
@@ -103,7 +111,10 @@ function splitInline(word: string): [string, string | undefined] {
 /** Options of the command and of its ancestors (commander accepts those after a subcommand too). */
 function findOption(cmd: Command, flag: string): Option | undefined {
   for (let c: Command | null = cmd; c; c = c.parent) {
-    const opt = c.createHelp().visibleOptions(c).find((o) => o.long === flag || o.short === flag);
+    const opt = c
+      .createHelp()
+      .visibleOptions(c)
+      .find((o) => o.long === flag || o.short === flag);
     if (opt) return opt;
   }
   return undefined;
@@ -155,9 +166,18 @@ function valueFor(name: string, state: WalkState, source: CompletionSource): Com
       return { candidates: source.models(given(state, 'account')), files: false };
     case 'command':
       // `help [command]`: the parent's commands.
-      return { candidates: visibleSubcommands(state.parent ?? state.cmd).map((c) => ({ value: c.name(), description: c.description() })), files: false };
+      return {
+        candidates: visibleSubcommands(state.parent ?? state.cmd).map((c) => ({
+          value: c.name(),
+          description: c.description(),
+        })),
+        files: false,
+      };
     case 'key':
-      return { candidates: SETTING_KEYS.map((k) => ({ value: k, description: describeSettingValues(k) })), files: false };
+      return {
+        candidates: SETTING_KEYS.map((k) => ({ value: k, description: describeSettingValues(k) })),
+        files: false,
+      };
     case 'value':
       return settingValue(given(state, 'key'), source);
     case 'path':
@@ -173,7 +193,11 @@ function valueFor(name: string, state: WalkState, source: CompletionSource): Com
 function settingValue(key: string | null, source: CompletionSource): Completion {
   if (!key || !(SETTING_KEYS as string[]).includes(key)) return NONE;
   const k = key as SettingKey;
-  if (k.endsWith('Model')) return { candidates: [...source.models(null), { value: 'null', description: "the active account's model" }], files: false };
+  if (k.endsWith('Model'))
+    return {
+      candidates: [...source.models(null), { value: 'null', description: "the active account's model" }],
+      files: false,
+    };
   if (k.endsWith('Path')) return FILES;
   const values = describeSettingValues(k)
     .split(' | ')

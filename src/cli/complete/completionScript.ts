@@ -17,5 +17,8 @@ export function completionScript(shell: Shell, from: string = dirname(fileURLToP
     if (existsSync(join(dir, file))) return readFileSync(join(dir, file), 'utf8');
     if (dirname(dir) === dir) break;
   }
-  throw new CcbridgeError('completion_missing', `${file} was not found above ${from}; reinstall ccbridge (npm install -g ccbridge)`);
+  throw new CcbridgeError(
+    'completion_missing',
+    `${file} was not found above ${from}; reinstall ccbridge (npm install -g ccbridge)`,
+  );
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BUILTIN_MODELS } from '../../bridge/codexModels.js';
+import { BUILTIN_MODELS } from '../../translate/codexModels.js';
 import { accountHome, type Paths } from '../../shared/paths.js';
 import type { Candidate, CompletionSource } from './completeWords.js';
 
@@ -59,11 +59,14 @@ function cachedModels(paths: Paths, accountId: string): Array<{ id: string; disp
     .map((m) => ({ id: m.slug, displayName: m.display_name ?? null }));
 }
 
-const builtinModels = () => BUILTIN_MODELS.filter((m) => !m.hidden).map((m) => ({ id: m.id, displayName: m.displayName ?? null }));
+const builtinModels = () =>
+  BUILTIN_MODELS.filter((m) => !m.hidden).map((m) => ({ id: m.id, displayName: m.displayName ?? null }));
 
 /** Same lookup rule as the daemon: id first, then the name case-insensitively. */
 function findAccount(state: CompletionState, ref: string): StateAccount | undefined {
-  return state.accounts.find((a) => a.id === ref) ?? state.accounts.find((a) => a.name.toLowerCase() === ref.toLowerCase());
+  return (
+    state.accounts.find((a) => a.id === ref) ?? state.accounts.find((a) => a.name.toLowerCase() === ref.toLowerCase())
+  );
 }
 
 function describeAccount(state: CompletionState, a: StateAccount): string {

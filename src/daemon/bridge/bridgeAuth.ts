@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { AnthropicApiError } from '../../bridge/anthropicError.js';
+import { AnthropicApiError } from '../../translate/anthropicError.js';
 import { requestHeader } from './clientIo.js';
 
 function digest(s: string): Buffer {
@@ -22,7 +22,10 @@ export function bridgeAuth(token: () => string): MiddlewareHandler {
     const bearer = /^Bearer\s+(.+)$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1]?.trim();
     const apiKey = requestHeader(c, 'x-api-key')?.trim();
     if (!matches(bearer) && !matches(apiKey)) {
-      throw new AnthropicApiError('authentication_error', 'invalid bridge token: set ANTHROPIC_AUTH_TOKEN to the value `ccbridge token` prints');
+      throw new AnthropicApiError(
+        'authentication_error',
+        'invalid bridge token: set ANTHROPIC_AUTH_TOKEN to the value `ccbridge token` prints',
+      );
     }
     await next();
   };

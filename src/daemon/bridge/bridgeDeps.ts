@@ -1,5 +1,5 @@
-import type { CodexModel } from '../../bridge/codexModels.js';
-import type { FailureKind, UpstreamFailure } from '../../bridge/upstreamErrors.js';
+import type { CodexModel } from '../../translate/codexModels.js';
+import type { FailureKind, UpstreamFailure } from '../../translate/upstreamErrors.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 
 /** Where one request may go: the first candidate serves it, the rest are failover targets. */

@@ -1,13 +1,17 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { AnthropicApiError, anthropicErrorBody, errorTypeForStatus } from '../../bridge/anthropicError.js';
+import { AnthropicApiError, anthropicErrorBody, errorTypeForStatus } from '../../translate/anthropicError.js';
 import { CcbridgeError } from '../../shared/errors.js';
 
 /** Any error thrown in a bridge route → the Anthropic error it is answered with. */
 export function toAnthropicError(err: unknown): AnthropicApiError {
   if (err instanceof AnthropicApiError) return err;
-  if (err instanceof CcbridgeError) return new AnthropicApiError(errorTypeForStatus(err.status), err.message, { status: err.status });
-  if (err instanceof HTTPException) return new AnthropicApiError(errorTypeForStatus(err.status), err.message || 'request failed', { status: err.status });
+  if (err instanceof CcbridgeError)
+    return new AnthropicApiError(errorTypeForStatus(err.status), err.message, { status: err.status });
+  if (err instanceof HTTPException)
+    return new AnthropicApiError(errorTypeForStatus(err.status), err.message || 'request failed', {
+      status: err.status,
+    });
   return new AnthropicApiError('api_error', `ccbridge internal error: ${(err as Error)?.message ?? String(err)}`);
 }
 

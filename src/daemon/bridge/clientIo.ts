@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { AnthropicApiError } from '../../bridge/anthropicError.js';
+import { AnthropicApiError } from '../../translate/anthropicError.js';
 
 /**
  * The client side of a bridge request. On @hono/node-server (the daemon, the tests' real servers) it works on
@@ -34,7 +34,10 @@ export function requestHeader(c: Context, name: string): string | undefined {
 }
 
 function tooLarge(limit: number): AnthropicApiError {
-  return new AnthropicApiError('request_too_large', `request body exceeds the ${Math.round(limit / 1024 / 1024)} MB limit`);
+  return new AnthropicApiError(
+    'request_too_large',
+    `request body exceeds the ${Math.round(limit / 1024 / 1024)} MB limit`,
+  );
 }
 
 /** Node request body, event-driven (an async iterator per request showed in the profile). */

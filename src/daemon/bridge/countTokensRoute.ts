@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { countRequestTokens } from '../../bridge/countTokens.js';
-import { parseMessagesRequest } from '../../bridge/parseMessagesRequest.js';
-import { resolveModel } from '../../bridge/resolveModel.js';
-import { translateRequest } from '../../bridge/translateRequest.js';
+import { countRequestTokens } from '../../translate/countTokens.js';
+import { parseMessagesRequest } from '../../translate/parseMessagesRequest.js';
+import { resolveModel } from '../../translate/resolveModel.js';
+import { translateRequest } from '../../translate/translateRequest.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { defaultCandidate, modelContext } from './modelContext.js';
 import { readRequestBody } from './clientIo.js';
@@ -18,7 +18,13 @@ export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
     const candidate = defaultCandidate(rt.deps);
     const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
     // The session only keys the upstream cache, which the count ignores.
-    const { body } = translateRequest(req, { model, accountId: candidate?.accountId ?? '', fastMode: false, sessionId: 'count_tokens', installationId: '' });
+    const { body } = translateRequest(req, {
+      model,
+      accountId: candidate?.accountId ?? '',
+      fastMode: false,
+      sessionId: 'count_tokens',
+      installationId: '',
+    });
     return c.json({ input_tokens: await countRequestTokens(body) }, 200, { 'request-id': c.get('requestId') });
   });
   return app;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { AnthropicApiError } from '../../bridge/anthropicError.js';
-import { codexUserAgent, type HostInfo } from '../../bridge/upstreamHeaders.js';
+import { AnthropicApiError } from '../../translate/anthropicError.js';
+import { codexUserAgent, type HostInfo } from '../../translate/upstreamHeaders.js';
 import { bridgeAuth } from './bridgeAuth.js';
 import type { BridgeDeps } from './bridgeDeps.js';
 import { bridgeOnError } from './bridgeErrors.js';
@@ -53,19 +53,27 @@ export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): 
     await next();
   });
   // CORS only when a browser origin is configured: the middleware is not free on every request.
-  const allowOrigin = cors({ origin: (origin) => (origin && deps.settings().corsOrigin === origin ? origin : null), exposeHeaders: ['request-id'] });
+  const allowOrigin = cors({
+    origin: (origin) => (origin && deps.settings().corsOrigin === origin ? origin : null),
+    exposeHeaders: ['request-id'],
+  });
   app.use('*', (c, next) => (deps.settings().corsOrigin ? allowOrigin(c, next) : next()));
   app.route('/', healthRoute(rt));
 
   const api = new Hono<BridgeEnv>();
-  api.use('*', bridgeAuth(() => deps.token()));
+  api.use(
+    '*',
+    bridgeAuth(() => deps.token()),
+  );
   api.route('/', messagesRoute(rt));
   api.route('/', countTokensRoute(rt));
   api.route('/', modelsRoute(rt));
   app.route('/anthropic/v1', api);
   app.route('/v1', api);
 
-  app.notFound((c) => bridgeOnError(new AnthropicApiError('not_found_error', `no route for ${c.req.method} ${c.req.path}`), c));
+  app.notFound((c) =>
+    bridgeOnError(new AnthropicApiError('not_found_error', `no route for ${c.req.method} ${c.req.path}`), c),
+  );
   app.onError(bridgeOnError);
   return app;
 }

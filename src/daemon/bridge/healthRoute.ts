@@ -7,7 +7,15 @@ import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
  */
 export function healthRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
   const app = new Hono<BridgeEnv>();
-  app.get('/health', (c) => c.json({ ok: true, service: 'ccbridge', version: rt.deps.version, codexVersion: rt.deps.codexVersion(), ...rt.deps.health() }));
+  app.get('/health', (c) =>
+    c.json({
+      ok: true,
+      service: 'ccbridge',
+      version: rt.deps.version,
+      codexVersion: rt.deps.codexVersion(),
+      ...rt.deps.health(),
+    }),
+  );
   app.on(['GET', 'HEAD'], ['/api/hello', '/anthropic/api/hello'], (c) => c.body(null, 200));
   return app;
 }

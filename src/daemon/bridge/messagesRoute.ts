@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import type { MessagesRequest } from '../../bridge/anthropicSchema.js';
-import { DEFAULT_CONTEXT_WINDOW } from '../../bridge/codexModels.js';
-import { estimateRequestTokens } from '../../bridge/countTokens.js';
-import { MessageAggregator } from '../../bridge/messageAggregator.js';
-import { parseMessagesRequest } from '../../bridge/parseMessagesRequest.js';
-import { resolveModel, type ResolvedModel } from '../../bridge/resolveModel.js';
-import { claudeSessionKey } from '../../bridge/sessionKey.js';
-import type { AnthropicSink } from '../../bridge/anthropicSink.js';
-import { SseSink } from '../../bridge/sseSink.js';
-import { StreamTranslator } from '../../bridge/streamTranslator.js';
-import { translateRequest, type TranslatedRequest } from '../../bridge/translateRequest.js';
-import { upstreamHeaders } from '../../bridge/upstreamHeaders.js';
-import type { FailureContext, UpstreamFailure } from '../../bridge/upstreamErrors.js';
-import { anthropicErrorEvent, type AnthropicApiError } from '../../bridge/anthropicError.js';
+import type { MessagesRequest } from '../../translate/anthropicSchema.js';
+import { DEFAULT_CONTEXT_WINDOW } from '../../translate/codexModels.js';
+import { estimateRequestTokens } from '../../translate/countTokens.js';
+import { MessageAggregator } from '../../translate/messageAggregator.js';
+import { parseMessagesRequest } from '../../translate/parseMessagesRequest.js';
+import { resolveModel, type ResolvedModel } from '../../translate/resolveModel.js';
+import { claudeSessionKey } from '../../translate/sessionKey.js';
+import type { AnthropicSink } from '../../translate/anthropicSink.js';
+import { SseSink } from '../../translate/sseSink.js';
+import { StreamTranslator } from '../../translate/streamTranslator.js';
+import { translateRequest, type TranslatedRequest } from '../../translate/translateRequest.js';
+import { upstreamHeaders } from '../../translate/upstreamHeaders.js';
+import type { FailureContext, UpstreamFailure } from '../../translate/upstreamErrors.js';
+import { anthropicErrorEvent, type AnthropicApiError } from '../../translate/anthropicError.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import { PIN_HEADER } from '../../shared/bridgeNames.js';
 import type { RouteCandidate } from './bridgeDeps.js';
@@ -26,7 +26,6 @@ import { modelContext } from './modelContext.js';
 import { openUpstream, type OpenResult } from './openUpstream.js';
 import { OutcomeRecorder } from './outcomeRecorder.js';
 import { pumpSse, translateUpstream, writePingsUntil } from './pumpSse.js';
-
 
 /** The request as parsed and routed: everything that does not depend on the account. */
 interface Routed {
@@ -55,18 +54,34 @@ async function route(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecor
   const sessionKey = claudeSessionKey(requestHeader(c, 'x-claude-code-session-id'), req.metadata?.user_id);
   const pinnedAccount = requestHeader(c, PIN_HEADER) ?? null;
   const candidates = rt.deps.route({ sessionKey, pinnedAccount });
-  if (!candidates[0]) throw new CcbridgeError('no_account', 'no account can serve requests; add one with `ccbridge add` and `ccbridge connect`', { status: 401 });
+  if (!candidates[0])
+    throw new CcbridgeError(
+      'no_account',
+      'no account can serve requests; add one with `ccbridge add` and `ccbridge connect`',
+      { status: 401 },
+    );
   return { req, sessionKey, pinnedAccount, sessionId: sessionKey ?? randomUUID(), candidates };
 }
 
-async function prepare(rt: BridgeRuntime, r: Routed, candidate: RouteCandidate, rec: OutcomeRecorder): Promise<Prepared> {
+async function prepare(
+  rt: BridgeRuntime,
+  r: Routed,
+  candidate: RouteCandidate,
+  rec: OutcomeRecorder,
+): Promise<Prepared> {
   const { req, sessionId } = r;
   rec.outcome.accountId = candidate.accountId;
   rec.outcome.accountName = candidate.accountName;
   const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
   rec.outcome.model = model.slug;
   const installationId = rt.deps.installationId(candidate.accountId);
-  const translated = translateRequest(req, { model, accountId: candidate.accountId, fastMode: candidate.fastMode, sessionId, installationId });
+  const translated = translateRequest(req, {
+    model,
+    accountId: candidate.accountId,
+    fastMode: candidate.fastMode,
+    sessionId,
+    installationId,
+  });
   const failure: FailureContext = {
     now: Date.now(),
     accountName: candidate.accountName,
@@ -121,14 +136,23 @@ async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promi
  * Tries the routed accounts in order until one produces output. When every one was out of quota, the
  * router's verdict (the earliest reset of all) replaces the last account's own 429.
  */
-async function openRouted(rt: BridgeRuntime, r: Routed, rec: OutcomeRecorder, cancel: Cancellation): Promise<Committed<Prepared> | { ok: false; error: AnthropicApiError; failure: UpstreamFailure }> {
-  const result = await openWithFailover(r.candidates, async (candidate) => {
-    const p = await prepare(rt, r, candidate, rec);
-    return { prepared: p, opened: await open(rt, p, cancel) };
-  }, {
-    onAttemptFailed: (accountId, failure, next) => rt.deps.onAttemptFailed?.(accountId, failure, next),
-    onCommitted: (accountId) => rt.deps.onCommitted?.(accountId, r.sessionKey),
-  });
+async function openRouted(
+  rt: BridgeRuntime,
+  r: Routed,
+  rec: OutcomeRecorder,
+  cancel: Cancellation,
+): Promise<Committed<Prepared> | { ok: false; error: AnthropicApiError; failure: UpstreamFailure }> {
+  const result = await openWithFailover(
+    r.candidates,
+    async (candidate) => {
+      const p = await prepare(rt, r, candidate, rec);
+      return { prepared: p, opened: await open(rt, p, cancel) };
+    },
+    {
+      onAttemptFailed: (accountId, failure, next) => rt.deps.onAttemptFailed?.(accountId, failure, next),
+      onCommitted: (accountId) => rt.deps.onCommitted?.(accountId, r.sessionKey),
+    },
+  );
   if (result.ok) return result;
   let error = result.failure.error;
   if (result.failure.kind === 'usage_limit') {
@@ -154,11 +178,27 @@ function translatorFor(p: Prepared, sink: AnthropicSink): StreamTranslator {
 type Attempts = Awaited<ReturnType<typeof openRouted>>;
 
 /** Streams a committed upstream to the client, then reports the outcome. */
-async function streamCommitted(rt: BridgeRuntime, requestId: string, committed: Committed<Prepared>, writer: SseWriter, rec: OutcomeRecorder, cancel: Cancellation): Promise<void> {
+async function streamCommitted(
+  rt: BridgeRuntime,
+  requestId: string,
+  committed: Committed<Prepared>,
+  writer: SseWriter,
+  rec: OutcomeRecorder,
+  cancel: Cancellation,
+): Promise<void> {
   const { prepared: p, opened } = committed;
   const sink = new SseSink(requestId);
   const translator = translatorFor(p, sink);
-  const how = await pumpSse({ translator, sink, first: opened.first, rest: opened.rest, writer, pingMs: rt.pingMs, idleLimitMs: rt.idleLimitMs, cancel });
+  const how = await pumpSse({
+    translator,
+    sink,
+    first: opened.first,
+    rest: opened.rest,
+    writer,
+    pingMs: rt.pingMs,
+    idleLimitMs: rt.idleLimitMs,
+    cancel,
+  });
   rec.usage(translator.usage);
   if (how === 'client_abort') rec.fail('client_abort', 'client disconnected');
   else if (translator.error) rec.fail(translator.failureKind ?? 'other', translator.error.message);
@@ -170,7 +210,14 @@ async function streamCommitted(rt: BridgeRuntime, requestId: string, committed: 
  * (Claude Code gives up after 300 s without a byte; the SDK ignores pings before `message_start`) while the
  * attempts, failover included, go on. Then the real stream follows, or an SSE `error` event.
  */
-async function streamWhenSettled(rt: BridgeRuntime, requestId: string, attempts: Promise<Attempts>, writer: SseWriter, rec: OutcomeRecorder, cancel: Cancellation): Promise<void> {
+async function streamWhenSettled(
+  rt: BridgeRuntime,
+  requestId: string,
+  attempts: Promise<Attempts>,
+  writer: SseWriter,
+  rec: OutcomeRecorder,
+  cancel: Cancellation,
+): Promise<void> {
   let result: Attempts;
   try {
     result = await writePingsUntil(attempts, writer, rt.pingMs);
@@ -194,7 +241,12 @@ async function streamWhenSettled(rt: BridgeRuntime, requestId: string, attempts:
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
-async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecorder, cancel: Cancellation): Promise<Response> {
+async function handle(
+  rt: BridgeRuntime,
+  c: Context<BridgeEnv>,
+  rec: OutcomeRecorder,
+  cancel: Cancellation,
+): Promise<Response> {
   const requestId = c.get('requestId');
   const routed = await route(rt, c, rec);
   const attempts = openRouted(rt, routed, rec, cancel);
@@ -222,7 +274,13 @@ async function handle(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeReco
   const { prepared: p, opened } = result;
   const sink = new MessageAggregator();
   const translator = translatorFor(p, sink);
-  const how = await translateUpstream({ translator, first: opened.first, rest: opened.rest, idleLimitMs: rt.idleLimitMs, cancel });
+  const how = await translateUpstream({
+    translator,
+    first: opened.first,
+    rest: opened.rest,
+    idleLimitMs: rt.idleLimitMs,
+    cancel,
+  });
   if (how === 'client_abort') throw new Error('client disconnected');
   rec.usage(translator.usage);
   if (translator.error) {
@@ -246,7 +304,8 @@ export function messagesRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
       if (cancel.cancelled) rec.fail('client_abort', 'client disconnected', 499);
       else if (!rec.outcome.errorKind) {
         const e = toAnthropicError(err);
-        const kind = err instanceof CcbridgeError ? 'no_account' : e.status === 400 || e.status === 413 ? 'bad_request' : 'other';
+        const kind =
+          err instanceof CcbridgeError ? 'no_account' : e.status === 400 || e.status === 413 ? 'bad_request' : 'other';
         rec.fail(kind, e.message, e.status);
       }
       rec.report();

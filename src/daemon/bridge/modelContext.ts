@@ -1,9 +1,12 @@
-import { BUILTIN_MODELS } from '../../bridge/codexModels.js';
-import type { ModelResolutionContext } from '../../bridge/resolveModel.js';
+import { BUILTIN_MODELS } from '../../translate/codexModels.js';
+import type { ModelResolutionContext } from '../../translate/resolveModel.js';
 import type { BridgeDeps, RouteCandidate } from './bridgeDeps.js';
 
 /** The model list and tier settings for an account; the built-in catalog when its list is unavailable. */
-export async function modelContext(deps: BridgeDeps, candidate: RouteCandidate | null): Promise<ModelResolutionContext> {
+export async function modelContext(
+  deps: BridgeDeps,
+  candidate: RouteCandidate | null,
+): Promise<ModelResolutionContext> {
   const settings = deps.settings();
   let available = null;
   if (candidate) {

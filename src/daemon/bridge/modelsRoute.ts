@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
-import { AnthropicApiError } from '../../bridge/anthropicError.js';
-import { findModelInfo, listModelInfos, ModelListQuerySchema, paginateModels } from '../../bridge/modelList.js';
+import { AnthropicApiError } from '../../translate/anthropicError.js';
+import { findModelInfo, listModelInfos, ModelListQuerySchema, paginateModels } from '../../translate/modelList.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { defaultCandidate, modelContext } from './modelContext.js';
 
@@ -9,7 +9,11 @@ export function modelsRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
   const app = new Hono<BridgeEnv>();
   app.get('/models', async (c) => {
     const q = ModelListQuerySchema.safeParse(c.req.query());
-    if (!q.success) throw new AnthropicApiError('invalid_request_error', `invalid query: ${q.error.issues[0]?.path.join('.') ?? ''} ${q.error.issues[0]?.message ?? ''}`.trim());
+    if (!q.success)
+      throw new AnthropicApiError(
+        'invalid_request_error',
+        `invalid query: ${q.error.issues[0]?.path.join('.') ?? ''} ${q.error.issues[0]?.message ?? ''}`.trim(),
+      );
     const ctx = await modelContext(rt.deps, defaultCandidate(rt.deps));
     return c.json(paginateModels(listModelInfos(ctx), q.data), 200, { 'request-id': c.get('requestId') });
   });

@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { AnthropicApiError } from '../../bridge/anthropicError.js';
-import { classifyHttpFailure, classifyStreamFailure, type FailureContext, type UpstreamFailure } from '../../bridge/upstreamErrors.js';
-import { upstreamEventError, type UpstreamEvent } from '../../bridge/upstreamEvents.js';
+import { AnthropicApiError } from '../../translate/anthropicError.js';
+import {
+  classifyHttpFailure,
+  classifyStreamFailure,
+  type FailureContext,
+  type UpstreamFailure,
+} from '../../translate/upstreamErrors.js';
+import { upstreamEventError, type UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 import { postUpstream, readErrorBody, UpstreamEventSource } from './upstreamClient.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
@@ -25,7 +30,9 @@ export interface UpstreamAttempt {
   onHeaders(headers: IncomingHttpHeaders): void;
 }
 
-export type OpenResult = { ok: true; first: UpstreamEvent[]; rest: UpstreamEventSource } | { ok: false; failure: UpstreamFailure };
+export type OpenResult =
+  | { ok: true; first: UpstreamEvent[]; rest: UpstreamEventSource }
+  | { ok: false; failure: UpstreamFailure };
 
 /** Events after which the response has started producing output: from here on it belongs to the client. */
 const OUTPUT_EVENTS = new Set([
@@ -43,7 +50,12 @@ const OUTPUT_EVENTS = new Set([
 
 function unreachable(url: URL, err: unknown): UpstreamFailure {
   const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  return { kind: 'overloaded', error: new AnthropicApiError('api_error', `cannot reach the Codex backend at ${url.origin}: ${code}`, { status: 502 }) };
+  return {
+    kind: 'overloaded',
+    error: new AnthropicApiError('api_error', `cannot reach the Codex backend at ${url.origin}: ${code}`, {
+      status: 502,
+    }),
+  };
 }
 
 export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
@@ -59,7 +71,10 @@ export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
   if (status !== 200) {
     const text = await readErrorBody(res);
     const retryAfter = res.headers['retry-after'];
-    return { ok: false, failure: classifyHttpFailure(status, text, a.failure, typeof retryAfter === 'string' ? retryAfter : null) };
+    return {
+      ok: false,
+      failure: classifyHttpFailure(status, text, a.failure, typeof retryAfter === 'string' ? retryAfter : null),
+    };
   }
 
   const source = new UpstreamEventSource(res);
@@ -77,7 +92,8 @@ export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
       (events) => {
         let committed = false;
         for (const ev of events) {
-          if (ev.type === 'response.failed' || ev.type === 'error') return settle({ ok: false, failure: classifyStreamFailure(upstreamEventError(ev), a.failure) });
+          if (ev.type === 'response.failed' || ev.type === 'error')
+            return settle({ ok: false, failure: classifyStreamFailure(upstreamEventError(ev), a.failure) });
           first.push(ev);
           if (OUTPUT_EVENTS.has(ev.type)) committed = true;
         }
@@ -89,7 +105,15 @@ export async function openUpstream(a: UpstreamAttempt): Promise<OpenResult> {
           return reject(new Error('client disconnected'));
         }
         if (err) return settle({ ok: false, failure: unreachable(a.url, err) });
-        settle({ ok: false, failure: { kind: 'overloaded', error: new AnthropicApiError('api_error', 'the Codex backend closed the stream before responding', { status: 502 }) } });
+        settle({
+          ok: false,
+          failure: {
+            kind: 'overloaded',
+            error: new AnthropicApiError('api_error', 'the Codex backend closed the stream before responding', {
+              status: 502,
+            }),
+          },
+        });
       },
     );
   });

@@ -1,4 +1,4 @@
-import type { FailureKind, UpstreamFailure } from '../../bridge/upstreamErrors.js';
+import type { FailureKind, UpstreamFailure } from '../../translate/upstreamErrors.js';
 import type { RouteCandidate } from './bridgeDeps.js';
 import type { OpenResult } from './openUpstream.js';
 
@@ -7,9 +7,21 @@ import type { OpenResult } from './openUpstream.js';
  * cannot be refreshed, unknown upstream errors. A request's own faults (bad input, prompt too long) would
  * fail everywhere.
  */
-const FAILOVER_KINDS: ReadonlySet<FailureKind> = new Set(['usage_limit', 'rate_limit', 'overloaded', 'unauthorized', 'credentials', 'other']);
+const FAILOVER_KINDS: ReadonlySet<FailureKind> = new Set([
+  'usage_limit',
+  'rate_limit',
+  'overloaded',
+  'unauthorized',
+  'credentials',
+  'other',
+]);
 
-export type Committed<P> = { ok: true; candidate: RouteCandidate; prepared: P; opened: Extract<OpenResult, { ok: true }> };
+export type Committed<P> = {
+  ok: true;
+  candidate: RouteCandidate;
+  prepared: P;
+  opened: Extract<OpenResult, { ok: true }>;
+};
 export type Failed<P> = { ok: false; candidate: RouteCandidate; prepared: P; failure: UpstreamFailure };
 
 export interface FailoverHooks {

@@ -1,4 +1,4 @@
-import type { AnthropicUsage } from '../../bridge/anthropicResponseSchema.js';
+import type { AnthropicUsage } from '../../translate/anthropicResponseSchema.js';
 import type { BridgeDeps, ProxyOutcome } from './bridgeDeps.js';
 
 /** Collects what one request did and reports it exactly once, whichever way the request ends. */

@@ -1,7 +1,7 @@
-import { AnthropicApiError } from '../../bridge/anthropicError.js';
-import { PING_EVENT, type SseSink } from '../../bridge/sseSink.js';
-import type { StreamTranslator } from '../../bridge/streamTranslator.js';
-import type { UpstreamEvent } from '../../bridge/upstreamEvents.js';
+import { AnthropicApiError } from '../../translate/anthropicError.js';
+import { PING_EVENT, type SseSink } from '../../translate/sseSink.js';
+import type { StreamTranslator } from '../../translate/streamTranslator.js';
+import type { UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 import type { SseWriter } from './clientIo.js';
 import type { UpstreamEventSource } from './upstreamClient.js';
@@ -31,7 +31,12 @@ export function translateUpstream(o: TranslateOptions): Promise<'finished' | 'cl
     let settled = false;
     const limit = o.idleLimitMs ?? UPSTREAM_IDLE_LIMIT_MS;
     const idle = setTimeout(() => {
-      o.translator.fail(new AnthropicApiError('api_error', `the Codex backend sent nothing for ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`}`));
+      o.translator.fail(
+        new AnthropicApiError(
+          'api_error',
+          `the Codex backend sent nothing for ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`}`,
+        ),
+      );
       o.afterBatch?.();
       settle('finished');
     }, limit);
@@ -55,7 +60,10 @@ export function translateUpstream(o: TranslateOptions): Promise<'finished' | 'cl
     if (settled) return;
     o.rest.consume(onBatch, (err) => {
       if (settled) return;
-      if (err) o.translator.fail(new AnthropicApiError('api_error', `lost the connection to the Codex backend: ${err.message}`));
+      if (err)
+        o.translator.fail(
+          new AnthropicApiError('api_error', `lost the connection to the Codex backend: ${err.message}`),
+        );
       else o.translator.end();
       o.afterBatch?.();
       settle('finished');

@@ -1,8 +1,8 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { createParser } from 'eventsource-parser';
-import { parseUpstreamEvent } from '../../bridge/parseUpstreamEvent.js';
-import type { UpstreamEvent } from '../../bridge/upstreamEvents.js';
+import { parseUpstreamEvent } from '../../translate/parseUpstreamEvent.js';
+import type { UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 
@@ -13,7 +13,13 @@ import type { UpstreamTransport } from './upstreamTransport.js';
  */
 
 /** Sends the request; a cancel destroys it (and its response) at any point. */
-export function postUpstream(url: URL, transport: UpstreamTransport, headers: Record<string, string>, body: string, cancel: Cancellation): Promise<IncomingMessage> {
+export function postUpstream(
+  url: URL,
+  transport: UpstreamTransport,
+  headers: Record<string, string>,
+  body: string,
+  cancel: Cancellation,
+): Promise<IncomingMessage> {
   const secure = url.protocol === 'https:';
   return new Promise((resolve, reject) => {
     // Plain options, not the URL: Node would convert the URL on every request.

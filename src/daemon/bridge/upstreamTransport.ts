@@ -4,7 +4,7 @@ import https from 'node:https';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import { extraCaFile, hasPemCertificate, proxyFor, proxyLabel, type Env } from '../../bridge/upstreamNetwork.js';
+import { extraCaFile, hasPemCertificate, proxyFor, proxyLabel, type Env } from '../../translate/upstreamNetwork.js';
 
 export interface NetworkLogEvent {
   level: 'info' | 'warn';
@@ -31,11 +31,17 @@ function extraCaContext(env: Env, log: (e: NetworkLogEvent) => void): SecureCont
     pem = readFileSync(file.path, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    log({ level: 'warn', message: `${file.variable}=${file.path} cannot be read (${reason}); the bridge uses the default CA certificates` });
+    log({
+      level: 'warn',
+      message: `${file.variable}=${file.path} cannot be read (${reason}); the bridge uses the default CA certificates`,
+    });
     return undefined;
   }
   if (!hasPemCertificate(pem)) {
-    log({ level: 'warn', message: `${file.variable}=${file.path} holds no PEM certificate; the bridge uses the default CA certificates` });
+    log({
+      level: 'warn',
+      message: `${file.variable}=${file.path} holds no PEM certificate; the bridge uses the default CA certificates`,
+    });
     return undefined;
   }
   log({ level: 'info', message: `bridge upstream trusts extra CA certificates from ${file.variable}=${file.path}` });
@@ -60,11 +66,17 @@ function upstreamAgent(target: URL, env: Env, log: (e: NetworkLogEvent) => void)
   switch (decision.kind) {
     case 'proxy': {
       const { url, variable } = decision.proxy;
-      log({ level: 'info', message: `bridge upstream ${target.host} goes through the proxy ${proxyLabel(url)} (${variable})` });
+      log({
+        level: 'info',
+        message: `bridge upstream ${target.host} goes through the proxy ${proxyLabel(url)} (${variable})`,
+      });
       return secure ? new HttpsProxyAgent(url, options) : new HttpProxyAgent(url, options);
     }
     case 'bypassed':
-      log({ level: 'info', message: `bridge upstream ${target.host} is in NO_PROXY: connecting directly despite ${decision.variable}` });
+      log({
+        level: 'info',
+        message: `bridge upstream ${target.host} is in NO_PROXY: connecting directly despite ${decision.variable}`,
+      });
       break;
     case 'unsupported':
       log({ level: 'warn', message: `${decision.variable} ignored: ${decision.reason}; the bridge connects directly` });

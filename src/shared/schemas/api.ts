@@ -52,7 +52,9 @@ export const StateViewSchema = z.object({
 });
 export type StateView = z.infer<typeof StateViewSchema>;
 
-export const CreateAccountBodySchema = z.object({ name: AccountNameSchema, model: z.string().min(1).optional() }).strict();
+export const CreateAccountBodySchema = z
+  .object({ name: AccountNameSchema, model: z.string().min(1).optional() })
+  .strict();
 
 export const PatchAccountBodySchema = z
   .object({
@@ -66,7 +68,9 @@ export const PatchAccountBodySchema = z
 export const ConnectBodySchema = z.object({ kind: LoginKindSchema.default('browser') }).strict();
 
 /** Every control-API failure; `exitCode` is what the CLI exits with (1 failure, 2 usage). */
-export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), exitCode: z.number().int() }) });
+export const ApiErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), exitCode: z.number().int() }),
+});
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
 /** `GET /api/accounts/:ref/models`: the account's model list (entries may carry more fields). */

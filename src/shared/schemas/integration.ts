@@ -22,7 +22,9 @@ export type ApplyIntegrationBody = z.infer<typeof ApplyIntegrationBodySchema>;
  * `POST /api/integration/test`: `account` pins the round trip like `ccbridge claude --account`;
  * `settingsPath` is the settings file the caller's Claude Code reads (its CLAUDE_SETTINGS_PATH).
  */
-export const IntegrationTestBodySchema = z.object({ account: z.string().min(1).optional(), settingsPath: AbsolutePathSchema.optional() }).strict();
+export const IntegrationTestBodySchema = z
+  .object({ account: z.string().min(1).optional(), settingsPath: AbsolutePathSchema.optional() })
+  .strict();
 
 /** Where the target settings file stands relative to the env block ccbridge would write. */
 export type SettingsFileStatus = 'missing' | 'invalid' | 'up-to-date' | 'outdated';

@@ -40,7 +40,11 @@ export type Settings = z.infer<typeof SettingsSchema>;
 // Built from the bare per-key schemas: zod 4 applies `.default()` even under `.partial()`, which
 // would silently reset every key a patch does not name.
 export const SettingsPatchSchema = z
-  .object(Object.fromEntries(SETTING_KEYS.map((k) => [k, settingSchemas[k].optional()])) as { [K in SettingKey]: z.ZodOptional<(typeof settingSchemas)[K]> })
+  .object(
+    Object.fromEntries(SETTING_KEYS.map((k) => [k, settingSchemas[k].optional()])) as {
+      [K in SettingKey]: z.ZodOptional<(typeof settingSchemas)[K]>;
+    },
+  )
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 

@@ -11,7 +11,10 @@ export const AccountNameSchema = z
   .trim()
   .min(1, 'name must not be empty')
   .max(40, 'name must be at most 40 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'name may use letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+    'name may use letters, digits, ".", "_" and "-", starting with a letter or digit',
+  );
 
 /** `on`/`off` override the global fast mode for this account; null inherits it. */
 export const FastOverrideSchema = z.enum(['on', 'off']).nullable();

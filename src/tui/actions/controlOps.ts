@@ -79,7 +79,11 @@ export function requestFor(op: ControlOp): ControlRequest {
 export function textFor(op: ControlOp): OpText {
   switch (op.op) {
     case 'activate':
-      return { pending: `switching to ${op.account.name}…`, done: `now routing to ${op.account.name}`, failed: `could not switch to ${op.account.name}` };
+      return {
+        pending: `switching to ${op.account.name}…`,
+        done: `now routing to ${op.account.name}`,
+        failed: `could not switch to ${op.account.name}`,
+      };
     case 'makeDefault':
       return {
         pending: `making ${op.account.name} the default…`,
@@ -93,14 +97,30 @@ export function textFor(op: ControlOp): OpText {
         failed: `could not start login for ${op.account.name}`,
       };
     case 'cancelLogin':
-      return { pending: `cancelling login for ${op.account.name}…`, done: `login for ${op.account.name} cancelled`, failed: 'could not cancel the login' };
+      return {
+        pending: `cancelling login for ${op.account.name}…`,
+        done: `login for ${op.account.name} cancelled`,
+        failed: 'could not cancel the login',
+      };
     case 'add':
-      return { pending: `adding ${op.name}…`, done: `added ${op.name}; press c to connect it`, failed: `could not add ${op.name}` };
+      return {
+        pending: `adding ${op.name}…`,
+        done: `added ${op.name}; press c to connect it`,
+        failed: `could not add ${op.name}`,
+      };
     case 'rename':
-      return { pending: `renaming ${op.account.name}…`, done: `renamed ${op.account.name} to ${op.name}`, failed: `could not rename ${op.account.name}` };
+      return {
+        pending: `renaming ${op.account.name}…`,
+        done: `renamed ${op.account.name} to ${op.name}`,
+        failed: `could not rename ${op.account.name}`,
+      };
     case 'setEnabled': {
       const verb = op.enabled ? 'enable' : 'disable';
-      return { pending: `${verb.slice(0, -1)}ing ${op.account.name}…`, done: `${verb}d ${op.account.name}`, failed: `could not ${verb} ${op.account.name}` };
+      return {
+        pending: `${verb.slice(0, -1)}ing ${op.account.name}…`,
+        done: `${verb}d ${op.account.name}`,
+        failed: `could not ${verb} ${op.account.name}`,
+      };
     }
     case 'setModel':
       return {
@@ -111,11 +131,17 @@ export function textFor(op: ControlOp): OpText {
     case 'setFast':
       return {
         pending: `setting fast mode of ${op.account.name}…`,
-        done: op.mode ? `fast mode ${op.mode} for ${op.account.name}` : `${op.account.name} now inherits the global fast mode`,
+        done: op.mode
+          ? `fast mode ${op.mode} for ${op.account.name}`
+          : `${op.account.name} now inherits the global fast mode`,
         failed: `could not set fast mode of ${op.account.name}`,
       };
     case 'setGlobalFast':
-      return { pending: 'setting global fast mode…', done: `global fast mode ${op.on ? 'on' : 'off'}`, failed: 'could not set global fast mode' };
+      return {
+        pending: 'setting global fast mode…',
+        done: `global fast mode ${op.on ? 'on' : 'off'}`,
+        failed: 'could not set global fast mode',
+      };
     case 'refreshLimits':
       return {
         pending: `refreshing limits of ${op.account.name}…`,
@@ -123,11 +149,23 @@ export function textFor(op: ControlOp): OpText {
         failed: `could not refresh limits of ${op.account.name}`,
       };
     case 'applyClaude':
-      return { pending: 'applying Claude Code settings…', done: 'Claude Code settings applied', failed: 'could not apply Claude Code settings' };
+      return {
+        pending: 'applying Claude Code settings…',
+        done: 'Claude Code settings applied',
+        failed: 'could not apply Claude Code settings',
+      };
     case 'remove':
-      return { pending: `deleting ${op.account.name}…`, done: `deleted ${op.account.name}`, failed: `could not delete ${op.account.name}` };
+      return {
+        pending: `deleting ${op.account.name}…`,
+        done: `deleted ${op.account.name}`,
+        failed: `could not delete ${op.account.name}`,
+      };
     case 'listModels':
-      return { pending: `loading models of ${op.account.name}…`, done: `models of ${op.account.name} loaded`, failed: `no model list for ${op.account.name}` };
+      return {
+        pending: `loading models of ${op.account.name}…`,
+        done: `models of ${op.account.name} loaded`,
+        failed: `no model list for ${op.account.name}`,
+      };
   }
 }
 
@@ -139,7 +177,9 @@ export function resultText(op: ControlOp, response: unknown): string {
   if (op.op === 'applyClaude') {
     const answer = ApplyAnswerSchema.safeParse(response);
     if (answer.success) {
-      return answer.data.changed ? `Claude Code settings written to ${answer.data.path}` : `Claude Code settings already up to date in ${answer.data.path}`;
+      return answer.data.changed
+        ? `Claude Code settings written to ${answer.data.path}`
+        : `Claude Code settings already up to date in ${answer.data.path}`;
     }
   }
   return textFor(op).done;
@@ -158,7 +198,12 @@ export function followUp(op: ControlOp, response: unknown): TuiAction[] {
     }
     case 'connect': {
       const session = LoginSessionSchema.safeParse(body.session ?? body);
-      const mode = { kind: 'login', accountId: op.account.id, session: session.success ? session.data : null, autoOpen: op.kind === 'browser' } as const;
+      const mode = {
+        kind: 'login',
+        accountId: op.account.id,
+        session: session.success ? session.data : null,
+        autoOpen: op.kind === 'browser',
+      } as const;
       return [{ type: 'setMode', mode, ifCurrent: 'normal' }];
     }
     case 'listModels': {
@@ -166,7 +211,10 @@ export function followUp(op: ControlOp, response: unknown): TuiAction[] {
       if (!list.success) throw new Error('the daemon answered with a model list of an unexpected shape');
       const choices: ModelChoice[] = [
         { id: null, label: '(default model)' },
-        ...list.data.models.map((m) => ({ id: m.id, label: m.displayName && m.displayName !== m.id ? `${m.id}  ${m.displayName}` : m.id })),
+        ...list.data.models.map((m) => ({
+          id: m.id,
+          label: m.displayName && m.displayName !== m.id ? `${m.id}  ${m.displayName}` : m.id,
+        })),
       ];
       return [{ type: 'modelsLoaded', accountId: op.account.id, choices }];
     }

@@ -7,11 +7,29 @@ import { MIN_SIZE, type Size } from '../view/layout.js';
 import { footerLine, statusLine } from '../view/statusView.js';
 import { LineText } from './LineText.js';
 
-export function StatusBar(props: { view: StateView | null; connection: Connection; now: number; width: number; theme: Theme }) {
-  return <LineText line={fitLine(statusLine(props.view, props.connection, props.now, props.width), props.width)} theme={props.theme} />;
+export function StatusBar(props: {
+  view: StateView | null;
+  connection: Connection;
+  now: number;
+  width: number;
+  theme: Theme;
+}) {
+  return (
+    <LineText
+      line={fitLine(statusLine(props.view, props.connection, props.now, props.width), props.width)}
+      theme={props.theme}
+    />
+  );
 }
 
-export function Footer(props: { view: StateView | null; mode: Mode; notice: Notice | null; connection: Connection; width: number; theme: Theme }) {
+export function Footer(props: {
+  view: StateView | null;
+  mode: Mode;
+  notice: Notice | null;
+  connection: Connection;
+  width: number;
+  theme: Theme;
+}) {
   return <LineText line={fitLine(footerLine(props), props.width)} theme={props.theme} />;
 }
 

@@ -12,7 +12,13 @@ import { Pane } from './Pane.js';
 
 /** The dashboard's panes: props in, frame out. The view functions decide the text. */
 
-export function AccountsPane(props: { view: StateView | null; selectedId: string | null; box: Box; focused: boolean; theme: Theme }) {
+export function AccountsPane(props: {
+  view: StateView | null;
+  selectedId: string | null;
+  box: Box;
+  focused: boolean;
+  theme: Theme;
+}) {
   const { view, box } = props;
   const count = view?.accounts.length ?? 0;
   const shown = Math.min(count, innerLines(box) - 1);
@@ -28,7 +34,13 @@ export function AccountsPane(props: { view: StateView | null; selectedId: string
   );
 }
 
-export function LimitsPane(props: { account: AccountView | null; now: number; box: Box; focused: boolean; theme: Theme }) {
+export function LimitsPane(props: {
+  account: AccountView | null;
+  now: number;
+  box: Box;
+  focused: boolean;
+  theme: Theme;
+}) {
   const { account, box } = props;
   const lines = limitsLines(account, props.now, innerWidth(box));
   const hidden = lines.length - innerLines(box);
@@ -44,13 +56,33 @@ export function LimitsPane(props: { account: AccountView | null; now: number; bo
   );
 }
 
-export function EventsPane(props: { events: CcbEvent[]; filter: EventFilter; scroll: number; box: Box; focused: boolean; theme: Theme }) {
+export function EventsPane(props: {
+  events: CcbEvent[];
+  filter: EventFilter;
+  scroll: number;
+  box: Box;
+  focused: boolean;
+  theme: Theme;
+}) {
   const { box } = props;
   const page = eventsPage(props.events, props.filter, props.scroll, innerWidth(box), innerLines(box));
-  const note = [page.older ? `↑${page.older}` : '', page.newer ? `↓${page.newer} newer` : '', props.focused ? '←→ filter' : '']
+  const note = [
+    page.older ? `↑${page.older}` : '',
+    page.newer ? `↓${page.newer} newer` : '',
+    props.focused ? '←→ filter' : '',
+  ]
     .filter(Boolean)
     .join(' ');
-  return <Pane title={`Events · ${props.filter}`} note={note || undefined} box={box} focused={props.focused} theme={props.theme} lines={page.lines} />;
+  return (
+    <Pane
+      title={`Events · ${props.filter}`}
+      note={note || undefined}
+      box={box}
+      focused={props.focused}
+      theme={props.theme}
+      lines={page.lines}
+    />
+  );
 }
 
 export function HelpPanel({ box, theme }: { box: Box; theme: Theme }) {
@@ -61,11 +93,35 @@ export function ConnectPanel({ account, box, theme }: { account: AccountView; bo
   return <Pane title={`Connect · ${account.name}`} box={box} focused theme={theme} lines={connectLines(account)} />;
 }
 
-export function LoginPanel({ account, session, box, theme }: { account: AccountView; session: LoginSession | null; box: Box; theme: Theme }) {
-  return <Pane title={`Login · ${account.name}`} box={box} focused theme={theme} lines={loginLines(account, session, innerWidth(box))} />;
+export function LoginPanel({
+  account,
+  session,
+  box,
+  theme,
+}: {
+  account: AccountView;
+  session: LoginSession | null;
+  box: Box;
+  theme: Theme;
+}) {
+  return (
+    <Pane
+      title={`Login · ${account.name}`}
+      box={box}
+      focused
+      theme={theme}
+      lines={loginLines(account, session, innerWidth(box))}
+    />
+  );
 }
 
-export function ModelPanel(props: { account: AccountView; choices: ModelChoice[] | null; index: number; box: Box; theme: Theme }) {
+export function ModelPanel(props: {
+  account: AccountView;
+  choices: ModelChoice[] | null;
+  index: number;
+  box: Box;
+  theme: Theme;
+}) {
   const { box } = props;
   return (
     <Pane

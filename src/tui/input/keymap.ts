@@ -90,7 +90,10 @@ function normalKey(state: TuiState, input: string, key: Key, ctx: KeyContext): I
 
   if (!(key.return || ACCOUNT_KEYS.has(input))) return [];
   const selected = selectedAccount(state);
-  if (!selected) return [dispatch({ type: 'notify', notice: { id: -1, tone: 'error', text: 'no account selected; press a to add one' } })];
+  if (!selected)
+    return [
+      dispatch({ type: 'notify', notice: { id: -1, tone: 'error', text: 'no account selected; press a to add one' } }),
+    ];
   const account: AccountRef = { id: selected.id, name: selected.name };
   if (key.return || input === 'u') return [run({ op: 'activate', account })];
   switch (input) {
@@ -99,7 +102,8 @@ function normalKey(state: TuiState, input: string, key: Key, ctx: KeyContext): I
     case 'c': {
       const session = latestLoginSession(state.view, account.id);
       // A login already under way is shown again rather than replaced.
-      if (session && !isLoginFinished(session)) return [setMode({ kind: 'login', accountId: account.id, session, autoOpen: false })];
+      if (session && !isLoginFinished(session))
+        return [setMode({ kind: 'login', accountId: account.id, session, autoOpen: false })];
       return [setMode({ kind: 'connect', accountId: account.id })];
     }
     case 'r':
@@ -107,7 +111,10 @@ function normalKey(state: TuiState, input: string, key: Key, ctx: KeyContext): I
     case 'e':
       return [run({ op: 'setEnabled', account, enabled: !selected.enabled })];
     case 'm':
-      return [setMode({ kind: 'models', accountId: account.id, choices: null, index: 0 }), run({ op: 'listModels', account })];
+      return [
+        setMode({ kind: 'models', accountId: account.id, choices: null, index: 0 }),
+        run({ op: 'listModels', account }),
+      ];
     case 'f':
       return [run({ op: 'setFast', account, mode: nextFastOverride(selected.fastMode) })];
     case 'l':
@@ -153,7 +160,8 @@ function promptKey(state: TuiState, mode: PromptMode, input: string, key: Key): 
   if (key.backspace || key.delete) return [dispatch({ type: 'editPrompt', edit: { kind: 'backspace' } })];
   if (key.return) {
     const name = AccountNameSchema.safeParse(mode.value);
-    if (!name.success) return [dispatch({ type: 'promptError', error: name.error.issues[0]?.message ?? 'invalid name' })];
+    if (!name.success)
+      return [dispatch({ type: 'promptError', error: name.error.issues[0]?.message ?? 'invalid name' })];
     if (mode.kind === 'add') return [NORMAL, run({ op: 'add', name: name.data })];
     const account = refOf(state, mode.accountId);
     if (!account || account.name === name.data) return [NORMAL];

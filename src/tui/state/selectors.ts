@@ -27,7 +27,10 @@ export function isLoginFinished(session: LoginSession): boolean {
 /** The newest login session of an account, as the daemon reports it. */
 export function latestLoginSession(view: StateView | null, accountId: string): LoginSession | null {
   const sessions = (view?.loginSessions ?? []).filter((s) => s.accountId === accountId);
-  return sessions.reduce<LoginSession | null>((latest, s) => (!latest || s.startedAt >= latest.startedAt ? s : latest), null);
+  return sessions.reduce<LoginSession | null>(
+    (latest, s) => (!latest || s.startedAt >= latest.startedAt ? s : latest),
+    null,
+  );
 }
 
 export type Tone = 'ok' | 'warn' | 'error' | 'muted';
@@ -60,7 +63,10 @@ export function fastBadge(account: AccountView): string {
 export { activeBucket as headlineBucket } from '../../limits/exhaustion.js';
 
 /** The short (5h) and long (weekly) windows of a bucket, whichever slot codex put them in. */
-export function shortAndLongWindows(bucket: LimitBucket | null): { short: LimitWindow | null; long: LimitWindow | null } {
+export function shortAndLongWindows(bucket: LimitBucket | null): {
+  short: LimitWindow | null;
+  long: LimitWindow | null;
+} {
   const windows = [bucket?.primary, bucket?.secondary].filter((w): w is LimitWindow => !!w);
   if (windows.length < 2) {
     const only = windows[0] ?? null;

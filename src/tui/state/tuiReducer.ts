@@ -1,7 +1,15 @@
 import type { StateView } from '../../shared/schemas/api.js';
 import type { CcbEvent } from '../../shared/schemas/events.js';
 import { filterEvents } from './selectors.js';
-import { EVENT_BUFFER, EVENT_FILTERS, PANES, type Mode, type ModelChoice, type Notice, type TuiState } from './tuiState.js';
+import {
+  EVENT_BUFFER,
+  EVENT_FILTERS,
+  PANES,
+  type Mode,
+  type ModelChoice,
+  type Notice,
+  type TuiState,
+} from './tuiState.js';
 
 export type PromptEdit = { kind: 'insert'; text: string } | { kind: 'backspace' };
 
@@ -40,7 +48,11 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
       // Live events that raced ahead of the history request are newer than all of it: keep them.
       const newest = action.events.reduce((max, e) => Math.max(max, e.id), 0);
       const racing = state.events.filter((e) => e.id > newest);
-      return { ...state, events: [...action.events, ...racing].sort((a, b) => a.id - b.id).slice(-EVENT_BUFFER), eventScroll: 0 };
+      return {
+        ...state,
+        events: [...action.events, ...racing].sort((a, b) => a.id - b.id).slice(-EVENT_BUFFER),
+        eventScroll: 0,
+      };
     }
     case 'disconnected': {
       // Keep when the outage began, so the status line can say how long it lasts; show the latest reason.
@@ -56,19 +68,28 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
     case 'moveSelection': {
       const accounts = state.view?.accounts ?? [];
       if (!accounts.length) return state;
-      const current = Math.max(0, accounts.findIndex((a) => a.id === state.selectedId));
+      const current = Math.max(
+        0,
+        accounts.findIndex((a) => a.id === state.selectedId),
+      );
       const next = clamp(current + action.delta, 0, accounts.length - 1);
       return { ...state, selectedId: accounts[next]!.id };
     }
     case 'selectAccount':
-      return state.view?.accounts.some((a) => a.id === action.accountId) ? { ...state, selectedId: action.accountId } : state;
+      return state.view?.accounts.some((a) => a.id === action.accountId)
+        ? { ...state, selectedId: action.accountId }
+        : state;
     case 'cycleFocus': {
       const i = PANES.indexOf(state.pane);
       return { ...state, pane: PANES[(i + action.step + PANES.length) % PANES.length]! };
     }
     case 'cycleEventFilter': {
       const i = EVENT_FILTERS.indexOf(state.eventFilter);
-      return { ...state, eventFilter: EVENT_FILTERS[(i + action.step + EVENT_FILTERS.length) % EVENT_FILTERS.length]!, eventScroll: 0 };
+      return {
+        ...state,
+        eventFilter: EVENT_FILTERS[(i + action.step + EVENT_FILTERS.length) % EVENT_FILTERS.length]!,
+        eventScroll: 0,
+      };
     }
     case 'scrollEvents': {
       const max = Math.max(0, filterEvents(state.events, state.eventFilter).length - action.visible);
@@ -80,7 +101,10 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
     case 'editPrompt': {
       const mode = state.mode;
       if (mode.kind !== 'add' && mode.kind !== 'rename') return state;
-      const value = action.edit.kind === 'insert' ? mode.value + printable(action.edit.text) : [...mode.value].slice(0, -1).join('');
+      const value =
+        action.edit.kind === 'insert'
+          ? mode.value + printable(action.edit.text)
+          : [...mode.value].slice(0, -1).join('');
       return { ...state, mode: { ...mode, value, error: null } };
     }
     case 'promptError': {
@@ -92,7 +116,10 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
       const mode = state.mode;
       if (mode.kind !== 'models' || mode.accountId !== action.accountId) return state;
       const current = state.view?.accounts.find((a) => a.id === action.accountId)?.model ?? null;
-      const index = Math.max(0, action.choices.findIndex((c) => c.id === current));
+      const index = Math.max(
+        0,
+        action.choices.findIndex((c) => c.id === current),
+      );
       return { ...state, mode: { ...mode, choices: action.choices, index } };
     }
     case 'moveModelChoice': {
@@ -120,7 +147,9 @@ function receiveView(state: TuiState, view: StateView): TuiState {
     // First view: start on the account requests go to. A removed account: stay at its position.
     const oldIndex = state.view?.accounts.findIndex((a) => a.id === selectedId) ?? -1;
     selectedId =
-      oldIndex >= 0 ? (ids[Math.min(oldIndex, ids.length - 1)] ?? null) : (view.routeAccountId ?? view.activeAccountId ?? ids[0] ?? null);
+      oldIndex >= 0
+        ? (ids[Math.min(oldIndex, ids.length - 1)] ?? null)
+        : (view.routeAccountId ?? view.activeAccountId ?? ids[0] ?? null);
   }
   const mode = 'accountId' in state.mode && !ids.includes(state.mode.accountId) ? NORMAL : state.mode;
   return { ...state, connection: { status: 'live' }, view, selectedId, mode };

@@ -35,7 +35,8 @@ export function accountColumns(width: number): AccountColumn[] {
     { key: 'long', title: 'WEEK', width: bar },
   ];
   const used = () => cols.reduce((sum, c) => sum + c.width, 0) + GAP * (cols.length - 1);
-  for (const drop of ['plan', 'model', 'long', 'fast'] as const) if (used() > width) cols = cols.filter((c) => c.key !== drop);
+  for (const drop of ['plan', 'model', 'long', 'fast'] as const)
+    if (used() > width) cols = cols.filter((c) => c.key !== drop);
   const name = cols.find((c) => c.key === 'name')!;
   const grow = Math.min(NAME_MAX - name.width, Math.max(0, width - used()));
   name.width += grow;
@@ -60,14 +61,23 @@ function usageCell(window: LimitWindow | null, width: number, stale: boolean): S
   return [seg(bar, stale ? 'muted' : usageTone(window.usedPercent)), seg(' ' + pct, stale ? 'muted' : undefined)];
 }
 
-export function accountRow(account: AccountView, view: StateView | null, cols: AccountColumn[], selected: boolean): Line {
+export function accountRow(
+  account: AccountView,
+  view: StateView | null,
+  cols: AccountColumn[],
+  selected: boolean,
+): Line {
   const windows = shortAndLongWindows(headlineBucket(account.limits));
   const stale = account.limits?.stale ?? false;
   const state = accountState(account, view);
   const cells = cols.map((c): Segment[] => {
     switch (c.key) {
       case 'mark':
-        return [seg(selected ? '›' : ' ', 'accent', true), seg(account.isActive ? '★' : ' ', 'accent'), seg(account.isDefault ? '◆' : ' ', 'accent')];
+        return [
+          seg(selected ? '›' : ' ', 'accent', true),
+          seg(account.isActive ? '★' : ' ', 'accent'),
+          seg(account.isDefault ? '◆' : ' ', 'accent'),
+        ];
       case 'name':
         return [cell(account.name, c.width, selected ? 'accent' : undefined, 'left', selected)];
       case 'email':
@@ -101,8 +111,15 @@ export function accountLines(view: StateView | null, selectedId: string | null, 
   const accounts = view?.accounts ?? [];
   if (!view) return [accountHeader(cols), [seg('waiting for the daemon…', 'muted')]];
   if (!accounts.length) return [accountHeader(cols), [seg('no accounts yet; press a to add one', 'muted')]];
-  const { start, end } = visibleWindow(accounts.length, accounts.findIndex((a) => a.id === selectedId), Math.max(1, lines - 1));
-  return [accountHeader(cols), ...accounts.slice(start, end).map((a) => accountRow(a, view, cols, a.id === selectedId))];
+  const { start, end } = visibleWindow(
+    accounts.length,
+    accounts.findIndex((a) => a.id === selectedId),
+    Math.max(1, lines - 1),
+  );
+  return [
+    accountHeader(cols),
+    ...accounts.slice(start, end).map((a) => accountRow(a, view, cols, a.id === selectedId)),
+  ];
 }
 
 function join(cells: Segment[][]): Line {

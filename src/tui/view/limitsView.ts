@@ -14,7 +14,10 @@ export function limitsLines(account: AccountView | null, now: number, width: num
   const limits = account.limits;
   const lines: Line[] = [summaryLine(account, now)];
   if (!limits || !limits.buckets.length) {
-    const hint = account.auth.state === 'not-connected' ? 'connect the account (c) to see its limits' : 'no limit data yet; press l to refresh';
+    const hint =
+      account.auth.state === 'not-connected'
+        ? 'connect the account (c) to see its limits'
+        : 'no limit data yet; press l to refresh';
     lines.push([seg(hint, 'muted')]);
   }
   const reset = width >= 70 ? 'resets in ' : 'in ';
@@ -37,7 +40,11 @@ function bucketLines(bucket: LimitBucket, now: number, width: number, reset: str
   const lines: Line[] = windows.map((w, i) => windowLine(i ? '' : label, w, now, width, reset));
   if (!windows.length) lines.push([cell(label, LABEL, 'accent', 'left', true), seg(' no windows reported', 'muted')]);
   const c = bucket.credits;
-  if (c) lines.push([cell('', LABEL), seg(` credits: ${c.unlimited ? 'unlimited' : c.hasCredits ? (c.balance ?? 'yes') : 'none'}`, 'muted')]);
+  if (c)
+    lines.push([
+      cell('', LABEL),
+      seg(` credits: ${c.unlimited ? 'unlimited' : c.hasCredits ? (c.balance ?? 'yes') : 'none'}`, 'muted'),
+    ]);
   if (bucket.reachedType) lines.push([cell('', LABEL), seg(` ! limit reached (${bucket.reachedType})`, 'error')]);
   return lines;
 }

@@ -15,7 +15,11 @@ export interface Segment {
 
 export type Line = Segment[];
 
-export const seg = (text: string, tone?: SegmentTone, bold?: boolean): Segment => ({ text, ...(tone ? { tone } : {}), ...(bold ? { bold } : {}) });
+export const seg = (text: string, tone?: SegmentTone, bold?: boolean): Segment => ({
+  text,
+  ...(tone ? { tone } : {}),
+  ...(bold ? { bold } : {}),
+});
 
 export const textLength = (text: string) => [...text].length;
 
@@ -42,8 +46,13 @@ export function fitLine(line: Line, width: number): Line {
 }
 
 /** A fixed-width cell. */
-export const cell = (text: string, width: number, tone?: SegmentTone, align: 'left' | 'right' = 'left', bold?: boolean): Segment =>
-  seg(fit(text, width, align), tone, bold);
+export const cell = (
+  text: string,
+  width: number,
+  tone?: SegmentTone,
+  align: 'left' | 'right' = 'left',
+  bold?: boolean,
+): Segment => seg(fit(text, width, align), tone, bold);
 
 /** Text from the daemon on one line, without control characters that could move the cursor. */
 export function oneLine(text: string): string {

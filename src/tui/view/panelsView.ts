@@ -9,7 +9,10 @@ import { cell, oneLine, seg, textLength, type Line } from './line.js';
 /** The help overlay: two columns of key bindings when there is room, then the legend. */
 export function helpLines(width: number): Line[] {
   const keyWidth = Math.max(...KEY_HELP.map((k) => textLength(k.keys))) + 2;
-  const entry = (k: (typeof KEY_HELP)[number], w: number): Line => [cell(k.keys, keyWidth, 'accent', 'left', true), cell(k.does, w - keyWidth)];
+  const entry = (k: (typeof KEY_HELP)[number], w: number): Line => [
+    cell(k.keys, keyWidth, 'accent', 'left', true),
+    cell(k.does, w - keyWidth),
+  ];
   const lines: Line[] = [];
   if (width >= 76) {
     const half = Math.ceil(KEY_HELP.length / 2);
@@ -49,9 +52,19 @@ const SESSION_STATE: Record<LoginSession['state'], string> = {
 
 /** A live login session: the URL or device code to use, and how far it got. */
 export function loginLines(account: AccountView, session: LoginSession | null, width: number): Line[] {
-  const lines: Line[] = [[seg(`Login for ${account.name}`, undefined, true), seg(session ? ` · ${session.kind === 'device' ? 'device code' : 'browser'}` : '', 'muted')]];
+  const lines: Line[] = [
+    [
+      seg(`Login for ${account.name}`, undefined, true),
+      seg(session ? ` · ${session.kind === 'device' ? 'device code' : 'browser'}` : '', 'muted'),
+    ],
+  ];
   if (!session) return [...lines, [seg('starting…', 'muted')], [], [seg('esc close', 'muted')]];
-  const tone = session.state === 'succeeded' ? 'ok' : session.state === 'waiting' || session.state === 'starting' ? 'warn' : 'error';
+  const tone =
+    session.state === 'succeeded'
+      ? 'ok'
+      : session.state === 'waiting' || session.state === 'starting'
+        ? 'warn'
+        : 'error';
   lines.push([seg('state: ', 'muted'), seg(SESSION_STATE[session.state], tone)]);
   if (session.error) lines.push([seg(oneLine(session.error), 'error')]);
   if (session.state === 'succeeded') {
@@ -64,13 +77,23 @@ export function loginLines(account: AccountView, session: LoginSession | null, w
     // Wrapped, never truncated: the whole URL must be copyable.
     for (const chunk of chunks(session.authUrl, width)) lines.push([seg(chunk, 'accent')]);
   }
-  lines.push([], [seg(isLoginFinished(session) ? 'esc close' : 'esc close (the login keeps running) · o open in browser · x cancel', 'muted')]);
+  lines.push(
+    [],
+    [
+      seg(
+        isLoginFinished(session) ? 'esc close' : 'esc close (the login keeps running) · o open in browser · x cancel',
+        'muted',
+      ),
+    ],
+  );
   return lines;
 }
 
 /** `m`: the account's models, the current one preselected. */
 export function modelLines(account: AccountView, choices: ModelChoice[] | null, index: number, height: number): Line[] {
-  const head: Line[] = [[seg(`Model for ${account.name}`, undefined, true), seg(` · now ${account.model ?? 'the default model'}`, 'muted')]];
+  const head: Line[] = [
+    [seg(`Model for ${account.name}`, undefined, true), seg(` · now ${account.model ?? 'the default model'}`, 'muted')],
+  ];
   if (!choices) return [...head, [seg('loading the model list…', 'muted')]];
   const foot: Line[] = [[seg('↑↓ choose · enter set · esc cancel', 'muted')]];
   const room = Math.max(1, height - head.length - foot.length);
@@ -78,7 +101,11 @@ export function modelLines(account: AccountView, choices: ModelChoice[] | null, 
   const rows = choices.slice(start, end).map((c, i): Line => {
     const selected = start + i === index;
     const current = c.id === account.model;
-    return [seg(selected ? '› ' : '  ', 'accent', true), seg(c.label, selected ? 'accent' : undefined, selected), seg(current ? '  (current)' : '', 'muted')];
+    return [
+      seg(selected ? '› ' : '  ', 'accent', true),
+      seg(c.label, selected ? 'accent' : undefined, selected),
+      seg(current ? '  (current)' : '', 'muted'),
+    ];
   });
   return [...head, ...rows, ...foot];
 }

@@ -55,10 +55,17 @@ const NOTICE_MARK: Record<Notice['tone'], { mark: string; tone: SegmentTone }> =
 };
 
 /** The bottom line: the open prompt or question, else the last result, else key hints. */
-export function footerLine(args: { view: StateView | null; mode: Mode; notice: Notice | null; connection: Connection; width: number }): Line {
+export function footerLine(args: {
+  view: StateView | null;
+  mode: Mode;
+  notice: Notice | null;
+  connection: Connection;
+  width: number;
+}): Line {
   const { view, mode, notice, connection, width } = args;
   if (mode.kind === 'add' || mode.kind === 'rename') {
-    const label = mode.kind === 'add' ? 'new account name: ' : `rename ${accountById(view, mode.accountId)?.name ?? ''} to: `;
+    const label =
+      mode.kind === 'add' ? 'new account name: ' : `rename ${accountById(view, mode.accountId)?.name ?? ''} to: `;
     const hint = mode.error ? `  ${mode.error}` : `  enter ${mode.kind === 'add' ? 'add' : 'rename'} · esc cancel`;
     return [seg(label, 'accent', true), seg(mode.value), seg('▌', 'accent'), seg(hint, mode.error ? 'error' : 'muted')];
   }
@@ -71,7 +78,11 @@ export function footerLine(args: { view: StateView | null; mode: Mode; notice: N
     return [seg(`${mark} `, tone, true), seg(oneLine(notice.text), notice.tone === 'error' ? 'error' : undefined)];
   }
   if (connection.status === 'reconnecting') {
-    return [seg('✗ daemon unreachable', 'error', true), seg(' · s start it · q quit · ', 'muted'), seg(oneLine(connection.reason), 'muted')];
+    return [
+      seg('✗ daemon unreachable', 'error', true),
+      seg(' · s start it · q quit · ', 'muted'),
+      seg(oneLine(connection.reason), 'muted'),
+    ];
   }
   return [seg(joinFitting([...FOOTER_HINTS], width, '  '), 'muted')];
 }

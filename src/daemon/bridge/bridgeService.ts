@@ -1,0 +1,84 @@
+import { VERSION } from '../../shared/version.js';
+import { codexInstallationId } from '../../codex/installationId.js';
+import type { BridgeDeps, ProxyOutcome } from './bridgeDeps.js';
+import { createUpstreamTransport } from './upstreamTransport.js';
+import type { CodexService } from '../control/codexService.js';
+import type { Daemon } from '../daemon.js';
+import type { LimitsKeeper } from '../control/limitsKeeper.js';
+import type { RoutingService } from './routingService.js';
+
+const DEFAULT_UPSTREAM = 'https://chatgpt.com/backend-api/codex';
+
+/** The daemon's side of the bridge: routing, credentials, models, settings, and accounting of every request. */
+export function bridgeDeps(
+  daemon: Daemon,
+  codex: CodexService,
+  limits: LimitsKeeper,
+  routing: RoutingService,
+  env: Record<string, string | undefined> = process.env,
+): BridgeDeps {
+  const routeName = () => {
+    const state = daemon.store.get();
+    const id = daemon.providers.routeAccountId(state);
+    return state.accounts.find((a) => a.id === id)?.name ?? null;
+  };
+  const upstreamUrl = env.CCBRIDGE_UPSTREAM_URL || DEFAULT_UPSTREAM;
+  // Read once per account and kept with this daemon: the hot path must not touch the disk.
+  const installationIds = new Map<string, string>();
+  const installationId = (accountId: string): string => {
+    let id = installationIds.get(accountId);
+    if (!id) {
+      id = codexInstallationId(daemon.accountHome(accountId));
+      installationIds.set(accountId, id);
+    }
+    return id;
+  };
+  return {
+    version: VERSION,
+    token: () => daemon.ensureToken(),
+    upstreamUrl,
+    upstreamTransport: createUpstreamTransport(new URL(upstreamUrl), env, (e) =>
+      daemon.log({ ...e, category: 'system' }),
+    ),
+    codexVersion: () => codex.codexVersion(),
+    health: () => ({ status: 'ok', activeAccount: routeName() }),
+    route: (ctx) => routing.route(ctx),
+    credentials: (id, opts) => codex.credentials(id, opts),
+    models: (id) => codex.models(id),
+    installationId,
+    settings: () => {
+      const s = daemon.store.get().settings;
+      return { opusModel: s.opusModel, sonnetModel: s.sonnetModel, haikuModel: s.haikuModel, corsOrigin: s.corsOrigin };
+    },
+    onUpstreamHeaders: (id, headers) => limits.onHeaders(id, headers),
+    onAttemptFailed: (id, failure, next) => routing.onAttemptFailed(id, failure, next),
+    onCommitted: (id, sessionKey) => routing.onCommitted(id, sessionKey),
+    onOutcome: (o) => logOutcome(daemon, o),
+  };
+}
+
+/** One `proxy` event per request: account, model, status, tokens, duration; never content. */
+function logOutcome(daemon: Daemon, o: ProxyOutcome): void {
+  daemon.stats.record({ ok: !o.errorKind, inputTokens: o.inputTokens, outputTokens: o.outputTokens });
+  const who = o.accountName ?? 'no account';
+  const what = o.model ? `${o.requestedModel ?? '?'} → ${o.model}` : (o.requestedModel ?? '?');
+  const result = o.errorKind ? `${o.status} ${o.errorKind}${o.error ? `: ${o.error}` : ''}` : `${o.status}`;
+  daemon.log({
+    level: o.errorKind && o.errorKind !== 'client_abort' ? 'warn' : 'info',
+    category: 'proxy',
+    accountId: o.accountId,
+    message: `${who}: ${what} ${result} (${o.inputTokens} in, ${o.outputTokens} out, ${o.durationMs} ms)`,
+    data: {
+      requestId: o.requestId,
+      status: o.status,
+      model: o.model,
+      stream: o.stream,
+      inputTokens: o.inputTokens,
+      cachedTokens: o.cachedTokens,
+      outputTokens: o.outputTokens,
+      durationMs: o.durationMs,
+      errorKind: o.errorKind,
+    },
+  });
+  daemon.notifyChange();
+}

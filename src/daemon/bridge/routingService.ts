@@ -1,0 +1,241 @@
+import { AnthropicApiError } from '../../translate/anthropicError.js';
+import type { UpstreamFailure } from '../../translate/upstreamErrors.js';
+import { effectiveFastMode, findAccount } from '../../core/accounts.js';
+import {
+  accountAvailability,
+  routeRequest,
+  type RouteDecision,
+  type RouterAccount,
+  type RouteSwitch,
+} from '../../core/router.js';
+import { StickySessions } from '../../core/stickySessions.js';
+import { usageLimitExhaustion } from '../../limits/exhaustion.js';
+import { CcbridgeError } from '../../shared/errors.js';
+import type { AccountView } from '../../shared/schemas/api.js';
+import type { Account, StateFile } from '../../shared/schemas/state.js';
+import { AccountHealthBook, COOLDOWN_MS } from './accountHealth.js';
+import type { RouteCandidate } from './bridgeDeps.js';
+import type { CodexService } from '../control/codexService.js';
+import type { Daemon } from '../daemon.js';
+import type { LimitsKeeper } from '../control/limitsKeeper.js';
+
+export interface RoutingService {
+  /** `BridgeDeps.route`: ordered candidates, or a thrown refusal (429 with the earliest reset). */
+  route(ctx: { sessionKey: string | null; pinnedAccount: string | null }): RouteCandidate[];
+  /** An upstream attempt failed before any byte reached the client; `next` is tried after it, if any. */
+  onAttemptFailed(accountId: string, failure: UpstreamFailure, next: string | null): void;
+  /** An upstream attempt committed: the account serves, and the session stays with it. */
+  onCommitted(accountId: string, sessionKey: string | null): void;
+  health: AccountHealthBook;
+}
+
+/** How the router should see a login: the token keeper refreshes expiring and expired tokens itself. */
+function routerAuth(daemon: Daemon, account: Account): RouterAccount['auth'] {
+  if (account.needsLogin) return 'needs-login';
+  const state = daemon.providers.auth(account).state;
+  return state === 'not-connected' || state === 'needs-login' ? state : 'ok';
+}
+
+/**
+ * The router wired into the daemon: accounts, logins, limits and health marks in; candidates for the
+ * bridge out. Feeds the state view (health, where requests go and why) and logs every switch as a
+ * `proxy` event, once per change rather than once per request.
+ */
+export function startRouting(
+  daemon: Daemon,
+  limits: LimitsKeeper,
+  codex: Pick<CodexService, 'markNeedsLogin'>,
+  now: () => number = Date.now,
+): RoutingService {
+  const health = new AccountHealthBook();
+  const sticky = new StickySessions();
+  /** The last switch announced per session (`*` = requests without one), so a lasting switch is logged once. */
+  const announced = new Map<string, RouteSwitch>();
+
+  /** What the limits keeper and the health book know about an account's quota and upstream errors. */
+  const marks = (id: string) => {
+    const ex = limits.exhaustion(id);
+    return {
+      limits: limits.get(id),
+      exhaustedUntil: ex?.until ?? null,
+      exhaustedReason: ex?.reason ?? null,
+      ...health.get(id),
+    };
+  };
+  const routerAccounts = (state: StateFile): RouterAccount[] =>
+    state.accounts.map((a) => ({
+      id: a.id,
+      name: a.name,
+      enabled: a.enabled,
+      auth: routerAuth(daemon, a),
+      ...marks(a.id),
+    }));
+
+  const decide = (state: StateFile, stickyAccountId: string | null, pinnedAccountId: string | null): RouteDecision =>
+    routeRequest({
+      mode: state.settings.routing,
+      accounts: routerAccounts(state),
+      activeAccountId: state.activeAccountId,
+      defaultAccountId: state.defaultAccountId,
+      stickyAccountId,
+      pinnedAccountId,
+      now: now(),
+    });
+
+  const nameOf = (state: StateFile, id: string) => state.accounts.find((a) => a.id === id)?.name ?? id;
+
+  const logSwitch = (state: StateFile, key: string, switched: RouteSwitch) => {
+    daemon.log({
+      level: state.settings.routing === 'balance' ? 'debug' : 'info',
+      category: 'proxy',
+      accountId: switched.to,
+      message: `routing ${key === '*' ? 'moved' : 'a session moved'} from ${nameOf(state, switched.from)} to ${nameOf(state, switched.to)}: ${switched.why}`,
+      data: { from: switched.from, to: switched.to, why: switched.why },
+    });
+    daemon.notifyChange();
+  };
+
+  const announce = (state: StateFile, key: string, decision: RouteDecision) => {
+    const switched = decision.kind === 'route' ? decision.switched : null;
+    const last = announced.get(key);
+    if (!switched) {
+      announced.delete(key);
+      // Requests without a session of their own are measured against the active account: no switch after one
+      // means they went back to it (its reset passed, its cool-down ended), which is a switch too.
+      const to = decision.kind === 'route' ? decision.candidates[0] : undefined;
+      const chosen = to === state.activeAccountId ? 'active' : to === state.defaultAccountId ? 'default' : null;
+      if (key === '*' && last && to && chosen && to !== last.to)
+        logSwitch(state, key, { from: last.to, to, why: `back to the ${chosen} account ${nameOf(state, to)}` });
+      return;
+    }
+    if (last?.from === switched.from && last.to === switched.to) return;
+    if (announced.size > 10_000) announced.clear();
+    announced.set(key, switched);
+    logSwitch(state, key, switched);
+  };
+
+  daemon.providers.health = (account): AccountView['health'] => {
+    // Login and enablement show elsewhere in the view; health is only about quota and upstream errors.
+    const a = accountAvailability(
+      { id: account.id, name: account.name, enabled: true, auth: 'ok', ...marks(account.id) },
+      now(),
+    );
+    if (a.state === 'exhausted' || a.state === 'cooldown')
+      return { state: a.state, until: new Date(a.until).toISOString(), reason: a.reason };
+    return { state: 'ok', until: null, reason: null };
+  };
+  daemon.providers.routeAccountId = (state) => {
+    const d = decide(state, null, null);
+    return d.kind === 'route' ? (d.candidates[0] ?? null) : null;
+  };
+  daemon.providers.routeReason = (state) => {
+    const d = decide(state, null, null);
+    if (d.kind === 'refused') return d.message;
+    return d.switched?.why ?? null;
+  };
+  daemon.onAccountRemoval((id) => {
+    health.clear(id);
+    sticky.forgetAccount(id);
+    limits.forget(id);
+  });
+
+  return {
+    health,
+    route({ sessionKey, pinnedAccount }) {
+      const state = daemon.store.get();
+      let pinnedId: string | null = null;
+      if (pinnedAccount) {
+        const pinned = findAccount(state, pinnedAccount);
+        if (!pinned)
+          throw new CcbridgeError(
+            'account_not_found',
+            `no account "${pinnedAccount}" (pinned by this session); see \`ccbridge list\``,
+            { status: 400 },
+          );
+        pinnedId = pinned.id;
+      }
+      const stickyId = sticky.get(sessionKey, now());
+      const decision = decide(state, stickyId, pinnedId);
+      // A session that has an account of its own moves alone; every other request follows the global route.
+      announce(state, stickyId && sessionKey ? sessionKey : '*', decision);
+      if (decision.kind === 'refused') {
+        // A 4xx: Claude Code retries a 5xx ten times and calls it temporary; this needs the user (`ccbridge use`/`connect`).
+        if (decision.reason === 'no_account') throw new CcbridgeError('no_account', decision.message, { status: 401 });
+        throw new AnthropicApiError('rate_limit_error', decision.message, {
+          headers: { 'retry-after': String(decision.retryAfterSeconds), 'x-should-retry': 'false' },
+        });
+      }
+      return decision.candidates.map((id) => {
+        const account = state.accounts.find((a) => a.id === id)!;
+        return {
+          accountId: id,
+          accountName: account.name,
+          model: account.model,
+          fastMode: effectiveFastMode(state, account).value,
+        };
+      });
+    },
+
+    onAttemptFailed(accountId, failure, next) {
+      const state = daemon.store.get();
+      const t = now();
+      const retryAfter = Number(failure.error.headers['retry-after']);
+      let why = failure.error.message;
+      switch (failure.kind) {
+        case 'usage_limit': {
+          // Without `resets_at` the limits snapshot, a fresh read, or a short guess says when.
+          const resetsAt = failure.resetsAt ?? null;
+          const ex = usageLimitExhaustion(resetsAt, limits.get(accountId), t);
+          limits.markExhausted(accountId, ex);
+          why = `${nameOf(state, accountId)} reached its usage limit`;
+          if (resetsAt === null) void limits.refresh(accountId);
+          break;
+        }
+        case 'rate_limit':
+          health.markCooldown(
+            accountId,
+            t + (Number.isFinite(retryAfter) ? retryAfter * 1000 : COOLDOWN_MS),
+            'rate limited',
+          );
+          break;
+        case 'unauthorized': {
+          // The bridge refreshed the token through codex after the first 401; a second one is past fixing here.
+          const name = nameOf(state, accountId);
+          codex.markNeedsLogin(
+            accountId,
+            `the Codex backend rejects ${name}'s login even after a token refresh; it is out of rotation until you run \`ccbridge connect ${name}\``,
+          );
+          break;
+        }
+        case 'credentials':
+          break; // the token keeper already marked a login that is gone for good
+        case 'overloaded':
+        case 'other':
+          health.markCooldown(
+            accountId,
+            t + COOLDOWN_MS,
+            failure.kind === 'overloaded' ? 'overloaded' : 'upstream error',
+          );
+          break;
+        default:
+          return; // the request's own fault: no other account would do better
+      }
+      daemon.log({
+        level: 'warn',
+        category: 'proxy',
+        accountId,
+        message: next
+          ? `failover from ${nameOf(state, accountId)} to ${nameOf(state, next)}: ${why}`
+          : `${nameOf(state, accountId)} failed and no other account can serve: ${why}`,
+        data: { from: accountId, to: next, why, kind: failure.kind },
+      });
+      daemon.notifyChange();
+    },
+
+    onCommitted(accountId, sessionKey) {
+      const hadMarks = [health.clear(accountId), limits.clearExhausted(accountId)].some(Boolean);
+      if (hadMarks) daemon.notifyChange();
+      sticky.set(sessionKey, accountId, now());
+    },
+  };
+}

@@ -1,0 +1,199 @@
+import { CodexControl } from '../../codex/codexControl.js';
+import { MIN_CODEX_VERSION } from '../../codex/codexBinary.js';
+import { isTerminal } from '../../codex/loginSessions.js';
+import type { CodexModel } from '../../codex/appServerProtocol.js';
+import type { Credentials, CredentialsRequest } from '../../codex/tokenKeeper.js';
+import { errorMessage } from '../../shared/errors.js';
+import type { AuthStatus, LoginSession } from '../../shared/schemas/auth.js';
+import type { EventInput } from '../../shared/schemas/events.js';
+import type { Daemon } from '../daemon.js';
+
+const MODELS_TTL_MS = 5 * 60_000;
+const REMOVAL_LOGOUT_MS = 15_000;
+
+/** The codex control plane as the daemon uses it: routes, the bridge's credentials and models. */
+export interface CodexService {
+  control: CodexControl;
+  /** BridgeDeps.credentials: a valid access token (refresh through codex, single-flight). */
+  credentials(accountId: string, req?: CredentialsRequest): Promise<Credentials>;
+  /** The account's `model/list` (all pages), cached 5 minutes; a failure is thrown and not cached. */
+  modelList(accountId: string): Promise<CodexModel[]>;
+  /** BridgeDeps.models: modelList, or null when codex cannot say (the bridge then uses its built-in catalog). */
+  models(accountId: string): Promise<CodexModel[] | null>;
+  /** BridgeDeps.codexVersion: the installed codex version (the minimum ccbridge supports until it is known). */
+  codexVersion(): string;
+  /** The account's login is past fixing by a refresh: needs-login (out of rotation) until codex writes a new one. */
+  markNeedsLogin(accountId: string, message: string): void;
+}
+
+/**
+ * Builds the codex control plane into the daemon: auth status and login sessions in the state view, events for
+ * logins and needs-login, auth.json watching, logout before `rm`, and everything closed on stop.
+ */
+export function startCodexService(daemon: Daemon, env: Record<string, string | undefined> = process.env): CodexService {
+  const nameOf = (id: string) => daemon.store.get().accounts.find((a) => a.id === id)?.name ?? id;
+  /** last_refresh of each needs-login account when its refresh failed: a different one means a new login. */
+  const deadSince = new Map<string, string | null>();
+  const markNeedsLogin = (id: string, message: string) => {
+    deadSince.set(id, control.authStatus(id).lastRefresh);
+    setNeedsLogin(daemon, id, true, { level: 'error', category: 'oauth', message, accountId: id });
+  };
+  const control: CodexControl = new CodexControl({
+    homeFor: (id) => daemon.accountHome(id),
+    nameFor: nameOf,
+    env,
+    loginTimeoutMs: env.CCBRIDGE_LOGIN_TIMEOUT_MS ? Number(env.CCBRIDGE_LOGIN_TIMEOUT_MS) : undefined,
+    onNeedsLogin: markNeedsLogin,
+    onLoginSession: (session) => {
+      const event = loginEvent(session, nameOf(session.accountId), control.authStatus(session.accountId));
+      if (event) daemon.log(event);
+      daemon.notifyChange();
+    },
+    onLoginSucceeded: (id) => setNeedsLogin(daemon, id, false),
+  });
+
+  daemon.providers.auth = (account) => control.authStatus(account.id, { needsLogin: account.needsLogin });
+  daemon.providers.loginSessions = () => control.logins.list();
+
+  const stopWatch = control.watchAuth({
+    accounts: () => daemon.store.get().accounts.map((a) => ({ id: a.id, needsLogin: a.needsLogin })),
+    onChange: (id, status, previous) => {
+      // A login ccbridge ran already has its own event; the file appearing is then routine.
+      const viaSession = control.logins
+        .list()
+        .some((s) => s.accountId === id && (s.state === 'succeeded' || !isTerminal(s.state)));
+      const event = previous && authChangeEvent(nameOf(id), id, status, previous, viaSession);
+      if (event) daemon.log(event);
+      if (daemon.store.get().accounts.find((a) => a.id === id)?.needsLogin) {
+        // Flagged before this daemon started: what is there now is the login that failed.
+        if (!deadSince.has(id)) deadSince.set(id, status.lastRefresh);
+        // codex stamps last_refresh only on a successful login or refresh: the account works again.
+        if (status.lastRefresh !== null && status.lastRefresh !== deadSince.get(id)) {
+          deadSince.delete(id);
+          setNeedsLogin(daemon, id, false, {
+            level: 'info',
+            category: 'oauth',
+            message: `${nameOf(id)}: new codex login found; needs-login cleared`,
+            accountId: id,
+          });
+        }
+      }
+      daemon.notifyChange();
+    },
+  });
+
+  daemon.onAccountRemoval(async (id) => {
+    for (const s of control.logins.list())
+      if (s.accountId === id && !isTerminal(s.state)) await control.logins.cancel(s.id);
+    if (control.authStatus(id).state === 'not-connected') return;
+    try {
+      await withTimeout(control.logout(id), REMOVAL_LOGOUT_MS);
+      daemon.log({
+        level: 'info',
+        category: 'account',
+        message: `account ${nameOf(id)} logged out before removal`,
+        accountId: id,
+      });
+    } catch (err) {
+      daemon.log({
+        level: 'warn',
+        category: 'account',
+        message: `logout of ${nameOf(id)} before removal failed (${errorMessage(err)}); its home is deleted anyway`,
+        accountId: id,
+      });
+    }
+  });
+  daemon.onShutdown(async () => {
+    stopWatch();
+    await control.close();
+  });
+
+  let version: string | null = null;
+  control.binary().then(
+    (bin) => (version = bin.version),
+    (err: unknown) => daemon.log({ level: 'warn', category: 'system', message: errorMessage(err) }),
+  );
+
+  const modelCache = new Map<string, { at: number; models: Promise<CodexModel[]> }>();
+  const modelList = (id: string): Promise<CodexModel[]> => {
+    const hit = modelCache.get(id);
+    if (hit && Date.now() - hit.at < MODELS_TTL_MS) return hit.models;
+    const models = control.listModels(id);
+    modelCache.set(id, { at: Date.now(), models });
+    models.catch(() => modelCache.get(id)?.models === models && modelCache.delete(id));
+    return models;
+  };
+  return {
+    control,
+    credentials: (id, req) => control.credentials(id, req),
+    codexVersion: () => version ?? MIN_CODEX_VERSION,
+    modelList,
+    models: (id) => modelList(id).catch(() => null),
+    markNeedsLogin,
+  };
+}
+
+function setNeedsLogin(daemon: Daemon, id: string, value: boolean, event?: EventInput): void {
+  daemon.mutate((s) => {
+    const account = s.accounts.find((a) => a.id === id);
+    if (!account || account.needsLogin === value) return { result: null, events: [] };
+    account.needsLogin = value;
+    return { result: null, events: event ? [event] : [] };
+  });
+}
+
+/** One event per meaningful login step; URLs and codes stay out of the log (they are in the session). */
+export function loginEvent(s: LoginSession, name: string, auth: AuthStatus): EventInput | null {
+  const base = { category: 'oauth' as const, accountId: s.accountId, data: { sessionId: s.id, kind: s.kind } };
+  const how = s.kind === 'device' ? 'device code' : 'browser';
+  switch (s.state) {
+    case 'starting':
+      return { ...base, level: 'info', message: `login for ${name} started (${how})` };
+    case 'waiting':
+      return { ...base, level: 'info', message: `login for ${name} waiting for the ${how} sign-in` };
+    case 'succeeded': {
+      const who = [auth.email, auth.planType && `(${auth.planType})`].filter(Boolean).join(' ');
+      return { ...base, level: 'info', message: `${name} connected${who ? ` as ${who}` : ''}` };
+    }
+    case 'failed':
+      return { ...base, level: 'warn', message: `login for ${name} failed: ${s.error ?? 'unknown error'}` };
+    case 'cancelled':
+      return { ...base, level: 'info', message: `login for ${name} cancelled` };
+    case 'timed_out':
+      return { ...base, level: 'warn', message: `login for ${name} timed out; run \`ccbridge connect ${name}\` again` };
+  }
+}
+
+/** Logins and logouts seen in auth.json are worth an event; routine expiry steps only at debug level. */
+export function authChangeEvent(
+  name: string,
+  id: string,
+  status: AuthStatus,
+  previous: AuthStatus,
+  routine = false,
+): EventInput | null {
+  const was = previous.state;
+  if (was === status.state && previous.email === status.email) return null;
+  const connectedNow = was === 'not-connected' && status.state !== 'not-connected';
+  const goneNow = was !== 'not-connected' && status.state === 'not-connected';
+  const message = connectedNow
+    ? `${name}: codex login found${status.email ? ` (${status.email})` : ''}`
+    : goneNow
+      ? `${name}: codex login removed (not connected)`
+      : `${name}: auth ${was} → ${status.state}`;
+  return {
+    level: (connectedNow || goneNow) && !routine ? 'info' : 'debug',
+    category: 'account',
+    message,
+    accountId: id,
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms / 1000}s`)), ms).unref(),
+    ),
+  ]);
+}

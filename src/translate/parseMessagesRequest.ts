@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import { AnthropicApiError } from './anthropicError.js';
+import { MessagesRequestSchema, type MessagesRequest } from './anthropicSchema.js';
+
+function describeIssue(outer: z.core.$ZodIssue): string {
+  const path = outer.path.map(String).join('.') || 'body';
+  // Block-level issues are re-raised as custom issues carrying the original (see anthropicSchema.ts).
+  const inner = outer.code === 'custom' ? (outer.params?.issue as z.core.$ZodIssue | undefined) : undefined;
+  const issue = inner ?? outer;
+  if (issue.code === 'invalid_union') {
+    const expected = new Set<string>();
+    for (const branch of issue.errors)
+      for (const sub of branch) if (sub.code === 'invalid_type') expected.add(sub.expected);
+    if (expected.size) return `${path}: expected ${[...expected].join(' or ')}`;
+  }
+  if (issue.code === 'invalid_type') return `${path}: expected ${issue.expected}`;
+  return `${path}: ${issue.message}`;
+}
+
+/** Parses raw JSON text into a Messages request; bad JSON or a bad field is a 400 naming the field's path. */
+export function parseMessagesRequest(text: string): MessagesRequest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new AnthropicApiError('invalid_request_error', `request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new AnthropicApiError('invalid_request_error', 'request body must be a JSON object');
+  }
+  const parsed = MessagesRequestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new AnthropicApiError('invalid_request_error', first ? describeIssue(first) : 'invalid request body');
+  }
+  return parsed.data;
+}

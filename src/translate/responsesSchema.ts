@@ -1,0 +1,120 @@
+import { z } from 'zod';
+
+/**
+ * The body ccbridge sends to `POST {upstream}/responses`: exactly the fields and item shapes the real codex
+ * sends (codex-backend-contract.md §1-8, test/fixtures/codex-capture). Strict objects: the tests parse every
+ * translated body with these, so a field codex never sends cannot slip in.
+ */
+
+export const InputTextPart = z.strictObject({ type: z.literal('input_text'), text: z.string() });
+export const InputImagePart = z.strictObject({
+  type: z.literal('input_image'),
+  image_url: z.string(),
+  detail: z.enum(['auto', 'low', 'high', 'original']).optional(),
+});
+/** PDFs only; codex itself never sends files (see the report: UNVERIFIED on the ChatGPT backend). */
+export const InputFilePart = z.strictObject({
+  type: z.literal('input_file'),
+  filename: z.string().optional(),
+  file_data: z.string().optional(),
+  file_url: z.string().optional(),
+});
+export const OutputTextPart = z.strictObject({ type: z.literal('output_text'), text: z.string() });
+/** Parts a user message and a tool output may carry. */
+export const UserPart = z.union([InputTextPart, InputImagePart, InputFilePart]);
+export type UserPart = z.infer<typeof UserPart>;
+
+export const MessageItem = z.strictObject({
+  type: z.literal('message'),
+  role: z.enum(['user', 'developer', 'assistant']),
+  content: z.array(z.union([UserPart, OutputTextPart])),
+});
+export const ReasoningItem = z.strictObject({
+  type: z.literal('reasoning'),
+  summary: z.array(z.strictObject({ type: z.literal('summary_text'), text: z.string() })),
+  content: z.null(),
+  encrypted_content: z.string(),
+});
+export const FunctionCallItem = z.strictObject({
+  type: z.literal('function_call'),
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+  arguments: z.string(),
+  call_id: z.string().min(1).max(64),
+});
+export const FunctionCallOutputItem = z.strictObject({
+  type: z.literal('function_call_output'),
+  call_id: z.string().min(1).max(64),
+  output: z.union([z.string(), z.array(UserPart)]),
+});
+export const WebSearchCallItem = z.strictObject({
+  type: z.literal('web_search_call'),
+  status: z.literal('completed'),
+  action: z.strictObject({ type: z.literal('search'), query: z.string().optional() }),
+});
+
+export const InputItem = z.union([
+  MessageItem,
+  ReasoningItem,
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  WebSearchCallItem,
+]);
+export type InputItem = z.infer<typeof InputItem>;
+export type MessageItem = z.infer<typeof MessageItem>;
+
+export const FunctionTool = z.strictObject({
+  type: z.literal('function'),
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+  description: z.string(),
+  strict: z.literal(false),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export const WebSearchTool = z.strictObject({
+  type: z.literal('web_search'),
+  external_web_access: z.boolean().optional(),
+  filters: z.strictObject({ allowed_domains: z.array(z.string()) }).optional(),
+  user_location: z
+    .strictObject({
+      type: z.literal('approximate'),
+      country: z.string().optional(),
+      region: z.string().optional(),
+      city: z.string().optional(),
+      timezone: z.string().optional(),
+    })
+    .optional(),
+});
+export const ResponsesTool = z.union([FunctionTool, WebSearchTool]);
+export type ResponsesTool = z.infer<typeof ResponsesTool>;
+
+export const ReasoningEffort = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
+export type ReasoningEffort = z.infer<typeof ReasoningEffort>;
+
+export const ResponsesRequestSchema = z.strictObject({
+  model: z.string(),
+  instructions: z.string().min(1),
+  stream: z.literal(true),
+  service_tier: z.literal('priority').optional(),
+  input: z.array(InputItem),
+  tools: z.array(ResponsesTool),
+  tool_choice: z.union([
+    z.enum(['auto', 'required', 'none']),
+    z.strictObject({ type: z.literal('function'), name: z.string() }),
+  ]),
+  parallel_tool_calls: z.boolean(),
+  reasoning: z.strictObject({ effort: ReasoningEffort, summary: z.literal('auto').optional() }),
+  store: z.literal(false),
+  include: z.tuple([z.literal('reasoning.encrypted_content')]),
+  prompt_cache_key: z.string().min(1),
+  text: z
+    .strictObject({
+      format: z.strictObject({
+        type: z.literal('json_schema'),
+        name: z.string(),
+        strict: z.boolean(),
+        schema: z.record(z.string(), z.unknown()),
+      }),
+    })
+    .optional(),
+  client_metadata: z.record(z.string(), z.string()),
+});
+export type ResponsesRequest = z.infer<typeof ResponsesRequestSchema>;

@@ -1,0 +1,311 @@
+import { AnthropicApiError } from './anthropicError.js';
+import type { AnthropicMessageOut, AnthropicUsage, StopReason } from './anthropicResponseSchema.js';
+import type { AnthropicSink } from './anthropicSink.js';
+import { encodeReasoningSignature } from './reasoningSignature.js';
+import type { ToolNameMap } from './toolNames.js';
+import { classifyStreamFailure, type FailureContext, type FailureKind } from './upstreamErrors.js';
+import {
+  upstreamEventError,
+  type UpstreamEvent,
+  type UpstreamItem,
+  type UpstreamResponse,
+  type UpstreamUsage,
+} from './upstreamEvents.js';
+
+/**
+ * Upstream Responses SSE events → Anthropic stream calls on a sink. One instance per response.
+ * Blocks open lazily at their first delta and close when the next item starts or on `output_item.done`,
+ * so block indexes are dense and in order; reasoning items become thinking blocks whose signature carries
+ * the encrypted reasoning (see reasoningSignature.ts).
+ */
+
+export interface StreamTranslatorOptions {
+  /** The model name the client asked for, echoed in `message.model`. */
+  model: string;
+  accountId: string;
+  toolNames: ToolNameMap;
+  /** False for `thinking.display:"omitted"`: thinking blocks then carry only their signature. */
+  showThinking: boolean;
+  failure: FailureContext;
+}
+
+type OpenKind = 'text' | 'thinking' | 'tool_use';
+
+interface OpenBlock {
+  index: number;
+  kind: OpenKind;
+  key: string;
+  /** tool_use: arguments streamed so far; thinking: whether any text was emitted. */
+  sent: string;
+  pendingSeparator: boolean;
+}
+
+/** `input_tokens` excludes cached tokens, which Anthropic reports as cache reads (anthropic.md §7 usage.py). */
+export function mapUsage(usage: UpstreamUsage | null | undefined, webSearches = 0): AnthropicUsage {
+  const input = usage?.input_tokens ?? 0;
+  const cached = Math.min(input, usage?.input_tokens_details?.cached_tokens ?? 0);
+  return {
+    input_tokens: input - cached,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: cached,
+    output_tokens: usage?.output_tokens ?? 0,
+    ...(webSearches ? { server_tool_use: { web_search_requests: webSearches } } : {}),
+  };
+}
+
+export function stopReasonFor(
+  status: 'completed' | 'incomplete',
+  incompleteReason: string | undefined,
+  sawToolUse: boolean,
+  refused: boolean,
+): StopReason {
+  if (status === 'incomplete') {
+    if (incompleteReason === 'content_filter') return 'refusal';
+    return 'max_tokens';
+  }
+  if (refused) return 'refusal';
+  return sawToolUse ? 'tool_use' : 'end_turn';
+}
+
+function messageId(response: UpstreamResponse | undefined): string {
+  const id = response?.id;
+  if (id) return `msg_${id.replace(/^resp_/, '')}`;
+  return `msg_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+}
+
+export class StreamTranslator {
+  private started = false;
+  private nextIndex = 0;
+  private open: OpenBlock | null = null;
+  private sawToolUse = false;
+  private refused = false;
+  private webSearches = 0;
+  /** True once message_stop or an error went out. */
+  done = false;
+  /** Final usage (mapped), for the proxy outcome. */
+  usage: AnthropicUsage | null = null;
+  stopReason: StopReason | null = null;
+  error: AnthropicApiError | null = null;
+  failureKind: FailureKind | null = null;
+
+  constructor(
+    private readonly sink: AnthropicSink,
+    private readonly opts: StreamTranslatorOptions,
+  ) {}
+
+  handle(ev: UpstreamEvent): void {
+    if (this.done) return;
+    switch (ev.type) {
+      case 'response.created':
+      case 'response.in_progress':
+        this.start(ev.response);
+        return;
+      case 'response.output_item.added':
+        this.start();
+        if (ev.item) this.itemAdded(ev.item, keyOf(ev));
+        return;
+      case 'response.output_text.delta':
+        this.text(keyOf(ev), ev.delta);
+        return;
+      case 'response.refusal.delta':
+        this.refused = true;
+        this.text(keyOf(ev), ev.delta);
+        return;
+      case 'response.reasoning_summary_part.added':
+        if (this.open?.kind === 'thinking' && this.open.key === keyOf(ev) && this.open.sent)
+          this.open.pendingSeparator = true;
+        return;
+      case 'response.reasoning_summary_text.delta':
+        if (this.opts.showThinking) this.thinking(keyOf(ev), ev.delta);
+        return;
+      case 'response.function_call_arguments.delta':
+        if (this.open?.kind === 'tool_use' && this.open.key === keyOf(ev) && ev.delta) {
+          this.open.sent += ev.delta;
+          this.sink.inputJsonDelta(this.open.index, ev.delta);
+        }
+        return;
+      case 'response.output_item.done':
+        this.start();
+        if (ev.item) this.itemDone(ev.item, keyOf(ev));
+        return;
+      case 'response.completed':
+      case 'response.incomplete':
+        this.finish(ev.type === 'response.completed' ? 'completed' : 'incomplete', ev.response);
+        return;
+      case 'response.failed':
+      case 'error': {
+        const failure = classifyStreamFailure(upstreamEventError(ev), this.opts.failure);
+        this.failureKind = failure.kind;
+        this.fail(failure.error);
+        return;
+      }
+    }
+  }
+
+  /** The upstream body ended; without a terminal event that is a mid-stream death. */
+  end(): void {
+    if (!this.done)
+      this.fail(
+        new AnthropicApiError('api_error', 'the Codex backend closed the stream before the response completed'),
+      );
+  }
+
+  fail(err: AnthropicApiError): void {
+    if (this.done) return;
+    this.done = true;
+    this.error = err;
+    this.sink.error(err);
+  }
+
+  private start(response?: UpstreamResponse): void {
+    if (this.started) return;
+    this.started = true;
+    this.sink.messageStart({
+      id: messageId(response),
+      type: 'message',
+      role: 'assistant',
+      model: this.opts.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: mapUsage(null),
+    });
+  }
+
+  private openBlock(kind: OpenKind, key: string, block: Parameters<AnthropicSink['blockStart']>[1]): OpenBlock {
+    this.closeOpen();
+    const open: OpenBlock = { index: this.nextIndex++, kind, key, sent: '', pendingSeparator: false };
+    this.open = open;
+    this.sink.blockStart(open.index, block);
+    return open;
+  }
+
+  private closeOpen(): void {
+    if (!this.open) return;
+    this.sink.blockStop(this.open.index);
+    this.open = null;
+  }
+
+  private text(key: string, delta: string | undefined): void {
+    if (!delta) return;
+    this.start();
+    const open =
+      this.open?.kind === 'text' && this.open.key === key
+        ? this.open
+        : this.openBlock('text', key, { type: 'text', text: '', citations: null });
+    this.sink.textDelta(open.index, delta);
+  }
+
+  private thinking(key: string, delta: string | undefined): void {
+    if (!delta) return;
+    this.start();
+    const open =
+      this.open?.kind === 'thinking' && this.open.key === key
+        ? this.open
+        : this.openBlock('thinking', key, { type: 'thinking', thinking: '', signature: '' });
+    if (open.pendingSeparator) {
+      open.pendingSeparator = false;
+      this.sink.thinkingDelta(open.index, '\n\n');
+    }
+    open.sent = 'y';
+    this.sink.thinkingDelta(open.index, delta);
+  }
+
+  private itemAdded(item: UpstreamItem, key: string): void {
+    if (item.type === 'function_call') {
+      this.openBlock('tool_use', key, {
+        type: 'tool_use',
+        id: item.call_id ?? key,
+        name: this.opts.toolNames.fromUpstream(item.name ?? ''),
+        input: {},
+      });
+    } else if (this.open && this.open.key !== key) {
+      this.closeOpen();
+    }
+  }
+
+  private itemDone(item: UpstreamItem, key: string): void {
+    switch (item.type) {
+      case 'message':
+        return this.messageDone(item, key);
+      case 'reasoning':
+        return this.reasoningDone(item, key);
+      case 'function_call':
+        return this.functionCallDone(item, key);
+      case 'web_search_call':
+        return this.webSearchDone(item, key);
+    }
+  }
+
+  private messageDone(item: UpstreamItem, key: string): void {
+    if (this.open?.key === key) return this.closeOpen();
+    // Nothing was streamed for this message: emit its final text in one delta.
+    for (const part of item.content ?? []) {
+      if (part.type === 'refusal') this.refused = true;
+      this.text(key, part.text ?? part.refusal);
+    }
+    if (this.open?.key === key) this.closeOpen();
+  }
+
+  private reasoningDone(item: UpstreamItem, key: string): void {
+    let open = this.open?.kind === 'thinking' && this.open.key === key ? this.open : null;
+    if (!open) {
+      const summary = this.opts.showThinking
+        ? (item.summary ?? [])
+            .map((s) => s.text)
+            .filter(Boolean)
+            .join('\n\n')
+        : '';
+      if (!summary && !item.encrypted_content) return; // nothing to show or replay
+      open = this.openBlock('thinking', key, { type: 'thinking', thinking: '', signature: '' });
+      if (summary) this.sink.thinkingDelta(open.index, summary);
+    }
+    if (item.encrypted_content)
+      this.sink.signatureDelta(open.index, encodeReasoningSignature(this.opts.accountId, item.encrypted_content));
+    this.closeOpen();
+  }
+
+  private functionCallDone(item: UpstreamItem, key: string): void {
+    this.sawToolUse = true;
+    const args = item.arguments ?? '';
+    let open = this.open?.kind === 'tool_use' && this.open.key === key ? this.open : null;
+    if (!open) {
+      open = this.openBlock('tool_use', key, {
+        type: 'tool_use',
+        id: item.call_id ?? key,
+        name: this.opts.toolNames.fromUpstream(item.name ?? ''),
+        input: {},
+      });
+    }
+    // Deltas are a courtesy; the item's final arguments are the truth (codex reads only these).
+    if (args && args !== open.sent && args.startsWith(open.sent))
+      this.sink.inputJsonDelta(open.index, args.slice(open.sent.length));
+    this.closeOpen();
+  }
+
+  private webSearchDone(item: UpstreamItem, key: string): void {
+    this.webSearches += 1;
+    const id = `srvtoolu_${(item.id ?? key).replace(/[^a-zA-Z0-9_]/g, '')}`;
+    const query = item.action?.query ?? item.action?.queries?.[0];
+    const use = this.openBlock('tool_use', key, { type: 'server_tool_use', id, name: 'web_search', input: {} });
+    if (query) this.sink.inputJsonDelta(use.index, JSON.stringify({ query }));
+    this.closeOpen();
+    const result = this.nextIndex++;
+    this.sink.blockStart(result, { type: 'web_search_tool_result', tool_use_id: id, content: [] });
+    this.sink.blockStop(result);
+  }
+
+  private finish(status: 'completed' | 'incomplete', response: UpstreamResponse | undefined): void {
+    this.start(response);
+    this.closeOpen();
+    this.usage = mapUsage(response?.usage, this.webSearches);
+    this.stopReason = stopReasonFor(status, response?.incomplete_details?.reason, this.sawToolUse, this.refused);
+    this.done = true;
+    this.sink.messageDelta(this.stopReason, this.usage);
+    this.sink.messageStop();
+  }
+}
+
+function keyOf(ev: UpstreamEvent): string {
+  return ev.item_id ?? ev.item?.id ?? `#${ev.output_index ?? 0}`;
+}
