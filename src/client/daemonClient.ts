@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { CcbridgeError } from '../shared/errors.js';
-import { resolvePaths, type Paths } from '../shared/paths.js';
+import { MAX_SOCKET_PATH, resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';
 import type { ApiError } from '../shared/schemas/api.js';
 import { VERSION } from '../shared/version.js';
@@ -31,6 +31,14 @@ export class DaemonClient {
 
   #send(method: string, path: string, body?: unknown): Promise<IncomingMessage> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    // The kernel refuses such a path (EINVAL) before anything could answer: say what to change.
+    if (Buffer.byteLength(this.paths.socketPath) > MAX_SOCKET_PATH)
+      return Promise.reject(
+        new CcbridgeError(
+          'socket_path_too_long',
+          `control socket path is ${Buffer.byteLength(this.paths.socketPath)} bytes, over the ${MAX_SOCKET_PATH} the OS allows: ${this.paths.socketPath}; set CCBRIDGE_SOCKET to a shorter path`,
+        ),
+      );
     return new Promise((resolve, reject) => {
       const req = httpRequest(
         {
