@@ -1,9 +1,10 @@
 import type { AccountView, StateView } from '../shared/schemas/api.js';
-import type { LimitBucket, LimitWindow } from '../shared/schemas/limits.js';
+import type { LimitBucket, LimitWindow, WindowForecast } from '../shared/schemas/limits.js';
 import {
   fit,
   formatBar,
   formatDuration,
+  formatForecast,
   formatPercent,
   formatResetTime,
   formatWindowName,
@@ -49,9 +50,11 @@ export interface LimitsReportWindow {
   /** The window length in words: `5h`, `weekly`. */
   window: string;
   resetsAt: string | null;
+  /** When the window runs out at the current pace; null when it does not before its reset (or nobody knows). */
+  forecast: { exhaustsAt: string | null };
 }
 
-function reportWindows(bucket: LimitBucket): LimitsReportWindow[] {
+function reportWindows(bucket: LimitBucket, forecasts: readonly WindowForecast[]): LimitsReportWindow[] {
   const slots: Array<['primary' | 'secondary', LimitWindow | null]> = [
     ['primary', bucket.primary],
     ['secondary', bucket.secondary],
@@ -64,7 +67,13 @@ function reportWindows(bucket: LimitBucket): LimitsReportWindow[] {
       windowMinutes: w.windowMinutes,
       window: formatWindowName(w.windowMinutes),
       resetsAt: w.resetsAt === null ? null : new Date(w.resetsAt * 1000).toISOString(),
+      forecast: { exhaustsAt: forecastAt(forecasts, bucket.limitId, slot) },
     }));
+}
+
+function forecastAt(forecasts: readonly WindowForecast[], limitId: string, slot: WindowForecast['slot']) {
+  const f = forecasts.find((x) => x.limitId === limitId && x.slot === slot);
+  return f ? new Date(f.exhaustsAt).toISOString() : null;
 }
 
 function reportAccount(a: AccountView): LimitsReportAccount {
@@ -87,7 +96,7 @@ function reportAccount(a: AccountView): LimitsReportAccount {
       limitId: b.limitId,
       limitName: b.limitName,
       reachedType: b.reachedType,
-      windows: reportWindows(b),
+      windows: reportWindows(b, limits?.forecasts ?? []),
     })),
   };
 }
@@ -166,6 +175,7 @@ function resetText(w: LimitsReportWindow, now: number): string {
  *
  *     work · active · pro · from responses 2m ago
  *       codex  5h      ██████████░░░░░░░░░   48%  resets 14:05 (2h 3m)
+ *                        at this pace: out at 13:40 (in 1h 37m)
  *              weekly  ███░░░░░░░░░░░░░░░░   12%  resets Tue 09:00 (4d 3h)
  */
 export function formatLimitsReport(report: LimitsReport, now: number, width = 80): string {
@@ -197,6 +207,8 @@ export function formatLimitsReport(report: LimitsReport, now: number, width = 80
         lines.push(
           `  ${fit(label, labelWidth)}  ${fit(w.window, 7)} ${formatBar(w.usedPercent, barWidth)} ${fit(formatPercent(w.usedPercent), 4, 'right')}  ${resetText(w, now)}`,
         );
+        if (w.forecast.exhaustsAt)
+          lines.push(`  ${' '.repeat(labelWidth + 10)}${formatForecast(Date.parse(w.forecast.exhaustsAt), now)}`);
       });
     }
     if (a.credits) {

@@ -85,6 +85,11 @@ export function formatResetTime(ms: number, now: number): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${clock}`;
 }
 
+/** A window's forecast in words: `at this pace: out at 16:40 (in 1h 12m)`. */
+export function formatForecast(exhaustsAt: number, now: number): string {
+  return `at this pace: out at ${formatResetTime(exhaustsAt, now)} (in ${formatDuration(exhaustsAt - now)})`;
+}
+
 /** Compact counts for status lines: 950, 1.2k, 12k, 3.4M. */
 export function formatCount(n: number): string {
   const abs = Math.abs(n);

@@ -163,6 +163,21 @@ describe('limits report', () => {
     expect(text).toContain('██████ 100%');
   });
 
+  it('shows a forecast under its window, and --json carries it (null elsewhere)', () => {
+    const racing = account({
+      ...work,
+      limits: { ...work.limits!, forecasts: [{ limitId: 'codex', slot: 'primary', exhaustsAt: NOW + 72 * 60_000 }] },
+    });
+    const report = buildLimitsReport(view([racing]));
+    const [primary, secondary] = report.accounts[0]!.buckets[0]!.windows;
+    expect(primary!.forecast).toEqual({ exhaustsAt: new Date(NOW + 72 * 60_000).toISOString() });
+    expect(secondary!.forecast).toEqual({ exhaustsAt: null });
+    const lines = formatLimitsReport(report, NOW, 80).split('\n');
+    const at = lines.findIndex((l) => l.includes('  5h  '));
+    expect(lines[at + 1]).toBe('                        at this pace: out at 13:12 (in 1h 12m)');
+    expect(lines.filter((l) => l.includes('at this pace'))).toHaveLength(1);
+  });
+
   it('explains a route that is not the active account', () => {
     const text = formatLimitsReport(
       buildLimitsReport(

@@ -212,4 +212,30 @@ describe('LimitsKeeper', () => {
     expect(reads).toHaveLength(6);
     k.stop();
   });
+  it('forecasts exhaustion from a rising series of headers and reads, and not from a flat one', async () => {
+    const k = make(async () => readResult(30));
+    const headers = (used: number) =>
+      new Headers({
+        'x-codex-primary-used-percent': String(used),
+        'x-codex-primary-window-minutes': '300',
+        'x-codex-primary-reset-at': String(T0 / 1000 + 4 * 3600),
+      });
+    await k.refresh('a1'); // an active read is a sample too
+    for (let i = 1; i <= 5; i++) {
+      now += 60_000;
+      k.onHeaders('a1', headers(30 + 2 * i));
+    }
+    // 30 → 40 % in 5 minutes: 2 %/min, 60 % to go = 30 more minutes.
+    expect(k.forecasts('a1')).toEqual([{ limitId: 'codex', slot: 'primary', exhaustsAt: now + 30 * 60_000 }]);
+    expect(k.view('a1')?.forecasts).toHaveLength(1);
+
+    const flat = make(async () => readResult(30), { file: join(dir, 'flat.json') });
+    for (let i = 0; i < 8; i++) {
+      now += 60_000;
+      flat.onHeaders('a1', headers(50));
+    }
+    expect(flat.forecasts('a1')).toEqual([]);
+    k.stop();
+    flat.stop();
+  });
 });

@@ -1,13 +1,14 @@
 import type { RateLimitSnapshot, RateLimitsReadResult } from '../../codex/appServerProtocol.js';
 import { limitsFromAppServer } from '../../codex/rateLimits.js';
 import type { Exhaustion } from '../../limits/exhaustion.js';
+import { addSample, forecastExhaustion, type UsageSample } from '../../limits/forecast.js';
 import { limitsStaleness } from '../../limits/limitsStaleness.js';
 import { mergeLimits, mergeRateLimitsUpdate, withReadError } from '../../limits/mergeLimits.js';
 import { parseLimitHeaders, type HeaderSource } from '../../limits/parseLimitHeaders.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { EventInput } from '../../shared/schemas/events.js';
-import type { LimitsSnapshot } from '../../shared/schemas/limits.js';
+import type { LimitBucket, LimitsSnapshot, WindowForecast } from '../../shared/schemas/limits.js';
 import { loadLimitsFile, saveLimitsFile } from './limitsFile.js';
 
 export interface LimitsKeeperOptions {
@@ -46,6 +47,8 @@ export class LimitsKeeper {
   readonly #exhausted: Map<string, Exhaustion>;
   readonly #lastRead = new Map<string, number>();
   readonly #reading = new Map<string, Promise<LimitsSnapshot | null>>();
+  /** Recent used-percent readings per account and window (`limitId/slot`), for the forecasts. Memory only. */
+  readonly #samples = new Map<string, Map<string, UsageSample[]>>();
   #timer: NodeJS.Timeout | null = null;
   #persistTimer: NodeJS.Timeout | null = null;
   #ticking = false;
@@ -82,21 +85,61 @@ export class LimitsKeeper {
     return this.#snapshots.get(accountId) ?? null;
   }
 
-  /** The snapshot as the state view shows it, with its staleness. */
+  /** The snapshot as the state view shows it, with its staleness and forecasts. */
   view(accountId: string): AccountView['limits'] {
     const snap = this.get(accountId);
-    return snap ? { ...snap, ...limitsStaleness(snap, this.#now()) } : null;
+    return snap ? { ...snap, ...limitsStaleness(snap, this.#now()), forecasts: this.forecasts(accountId) } : null;
+  }
+
+  /** The windows that run out before their reset at the current pace. */
+  forecasts(accountId: string): WindowForecast[] {
+    const series = this.#samples.get(accountId);
+    const snap = this.get(accountId);
+    if (!series || !snap) return [];
+    const out: WindowForecast[] = [];
+    for (const b of snap.buckets) {
+      for (const slot of ['primary', 'secondary'] as const) {
+        const w = b[slot];
+        const samples = series.get(`${b.limitId}/${slot}`);
+        if (!w || !samples) continue;
+        const at = forecastExhaustion(samples, w.resetsAt === null ? null : w.resetsAt * 1000, this.#now());
+        if (at !== null) out.push({ limitId: b.limitId, slot, exhaustsAt: at });
+      }
+    }
+    return out;
   }
 
   /** Passive update from one upstream response (`BridgeDeps.onUpstreamHeaders`). */
   onHeaders(accountId: string, headers: HeaderSource): void {
     const parsed = parseLimitHeaders(headers, new Date(this.#now()));
-    if (parsed) this.#set(accountId, mergeLimits(this.get(accountId), parsed, 'partial'));
+    if (!parsed) return;
+    this.#sample(accountId, parsed.buckets);
+    this.#set(accountId, mergeLimits(this.get(accountId), parsed, 'partial'));
   }
 
   /** `account/rateLimits/updated`: a sparse bucket to merge into the last snapshot. */
   onUpdated(accountId: string, update: RateLimitSnapshot): void {
-    this.#set(accountId, mergeRateLimitsUpdate(this.get(accountId), update, new Date(this.#now())));
+    const merged = mergeRateLimitsUpdate(this.get(accountId), update, new Date(this.#now()));
+    this.#sample(
+      accountId,
+      merged.buckets.filter((b) => b.limitId === (update.limitId ?? 'codex')),
+    );
+    this.#set(accountId, merged);
+  }
+
+  /** Only fresh readings are samples: a failed read or a merge's untouched buckets say nothing new. */
+  #sample(accountId: string, buckets: readonly LimitBucket[]): void {
+    let series = this.#samples.get(accountId);
+    if (!series) this.#samples.set(accountId, (series = new Map()));
+    const at = this.#now();
+    for (const b of buckets) {
+      for (const slot of ['primary', 'secondary'] as const) {
+        const w = b[slot];
+        if (!w) continue;
+        const key = `${b.limitId}/${slot}`;
+        series.set(key, addSample(series.get(key) ?? [], { at, usedPercent: w.usedPercent }));
+      }
+    }
   }
 
   /** Reads the account's limits through codex now (one read at a time per account). */
@@ -113,7 +156,9 @@ export class LimitsKeeper {
     try {
       const result = await this.#opts.read(accountId);
       const fetchedAt = new Date(this.#now()).toISOString();
-      this.#set(accountId, mergeLimits(this.get(accountId), limitsFromAppServer(result, fetchedAt), 'complete'));
+      const read = limitsFromAppServer(result, fetchedAt);
+      this.#sample(accountId, read.buckets);
+      this.#set(accountId, mergeLimits(this.get(accountId), read, 'complete'));
     } catch (err) {
       const message = errorMessage(err);
       this.#set(accountId, withReadError(this.get(accountId), message, new Date(this.#now())));
@@ -153,6 +198,7 @@ export class LimitsKeeper {
 
   forget(accountId: string): void {
     this.#snapshots.delete(accountId);
+    this.#samples.delete(accountId);
     this.#exhausted.delete(accountId);
     this.#lastRead.delete(accountId);
     this.#schedulePersist();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AccountSchema, AccountNameSchema, FastOverrideSchema } from './state.js';
 import { AuthStatusSchema, LoginKindSchema, LoginSessionSchema } from './auth.js';
-import { LimitsSnapshotSchema } from './limits.js';
+import { LimitsSnapshotSchema, WindowForecastSchema } from './limits.js';
 import { SettingsSchema } from './settings.js';
 
 /** Routing availability of one account, as the router sees it. */
@@ -18,7 +18,12 @@ export const AccountViewSchema = AccountSchema.extend({
   effectiveFastMode: z.boolean(),
   fastModeSource: z.enum(['account', 'global']),
   auth: AuthStatusSchema,
-  limits: LimitsSnapshotSchema.extend({ stale: z.boolean(), staleReason: z.string().nullable() }).nullable(),
+  limits: LimitsSnapshotSchema.extend({
+    stale: z.boolean(),
+    staleReason: z.string().nullable(),
+    /** Absent from daemons older than the forecasts. */
+    forecasts: z.array(WindowForecastSchema).optional(),
+  }).nullable(),
   health: AccountHealthSchema,
 });
 export type AccountView = z.infer<typeof AccountViewSchema>;

@@ -38,6 +38,15 @@ export const LimitsSnapshotSchema = z.object({
 });
 export type LimitsSnapshot = z.infer<typeof LimitsSnapshotSchema>;
 
+/** When one window runs out at the current pace (`src/limits/forecast.ts`); only windows with a forecast are listed. */
+export const WindowForecastSchema = z.object({
+  limitId: z.string(),
+  slot: z.enum(['primary', 'secondary']),
+  /** Unix ms. */
+  exhaustsAt: z.number(),
+});
+export type WindowForecast = z.infer<typeof WindowForecastSchema>;
+
 /** An upstream 429 `usage_limit_reached`: the account is out of rotation until `until` (unix ms). */
 export const ExhaustionMarkSchema = z.object({ until: z.number(), reason: z.string() });
 export type ExhaustionMark = z.infer<typeof ExhaustionMarkSchema>;

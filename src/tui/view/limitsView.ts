@@ -1,6 +1,13 @@
-import { formatBar, formatCountdown, formatDuration, formatPercent, formatWindowName } from '../../shared/format.js';
+import {
+  formatBar,
+  formatCountdown,
+  formatDuration,
+  formatForecast,
+  formatPercent,
+  formatWindowName,
+} from '../../shared/format.js';
 import type { AccountView } from '../../shared/schemas/api.js';
-import type { LimitBucket, LimitWindow } from '../../shared/schemas/limits.js';
+import type { LimitBucket, LimitWindow, WindowForecast } from '../../shared/schemas/limits.js';
 import { usageTone } from './accountsView.js';
 import { cell, oneLine, seg, type Line } from './line.js';
 
@@ -21,7 +28,8 @@ export function limitsLines(account: AccountView | null, now: number, width: num
     lines.push([seg(hint, 'muted')]);
   }
   const reset = width >= 70 ? 'resets in ' : 'in ';
-  for (const bucket of limits?.buckets ?? []) lines.push(...bucketLines(bucket, now, width, reset));
+  for (const bucket of limits?.buckets ?? [])
+    lines.push(...bucketLines(bucket, limits?.forecasts ?? [], now, width, reset));
   if (limits?.stale) lines.push([seg(`! stale: ${oneLine(limits.staleReason ?? 'not refreshed recently')}`, 'warn')]);
   if (limits?.error) lines.push([seg(`! last refresh failed: ${oneLine(limits.error)}`, 'error')]);
   return lines;
@@ -34,10 +42,23 @@ function summaryLine(account: AccountView, now: number): Line {
   return [seg(parts.filter(Boolean).join(' · '), 'muted')];
 }
 
-function bucketLines(bucket: LimitBucket, now: number, width: number, reset: string): Line[] {
+function bucketLines(
+  bucket: LimitBucket,
+  forecasts: readonly WindowForecast[],
+  now: number,
+  width: number,
+  reset: string,
+): Line[] {
   const label = bucket.limitName ?? bucket.limitId;
+  const lines: Line[] = [];
+  for (const slot of ['primary', 'secondary'] as const) {
+    const w = bucket[slot];
+    if (!w) continue;
+    lines.push(windowLine(lines.length ? '' : label, w, now, width, reset));
+    const f = forecasts.find((x) => x.limitId === bucket.limitId && x.slot === slot);
+    if (f) lines.push([cell('', LABEL + WINDOW + 2), seg(formatForecast(f.exhaustsAt, now), 'warn')]);
+  }
   const windows = [bucket.primary, bucket.secondary].filter((w): w is LimitWindow => !!w);
-  const lines: Line[] = windows.map((w, i) => windowLine(i ? '' : label, w, now, width, reset));
   if (!windows.length) lines.push([cell(label, LABEL, 'accent', 'left', true), seg(' no windows reported', 'muted')]);
   const c = bucket.credits;
   if (c)
