@@ -87,7 +87,10 @@ if (role) {
       codexVersion: () => '0.169.0',
       installationId: () => 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4',
       health: () => ({}),
-      route: () => [{ accountId: 'acct1', accountName: 'bench', model: null, fastMode: false }],
+      route: () => ({
+        kind: 'route',
+        candidates: [{ accountId: 'acct1', accountName: 'bench', model: null, fastMode: false }],
+      }),
       credentials: async () => ({ accessToken: 'bench-access', chatgptAccountId: 'bench-chatgpt' }),
       models: async () => null,
       settings: () => ({ opusModel: null, sonnetModel: null, haikuModel: null, corsOrigin: null }),

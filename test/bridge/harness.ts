@@ -10,7 +10,7 @@ import {
   type ProxyOutcome,
   type RouteCandidate,
 } from '../../src/daemon/bridge/createBridgeApp.js';
-import { CcbridgeError } from '../../src/shared/errors.js';
+import { AnthropicApiError } from '../../src/translate/anthropicError.js';
 import { startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 
 export const TOKEN = 'test-bridge-token-0123456789abcdef0123456789';
@@ -76,12 +76,15 @@ export async function startBridge(
     route: (ctx) => {
       state.routeCalls.push(ctx);
       if (!state.candidates?.length)
-        throw new CcbridgeError(
-          'no_account',
-          'no active account; run `ccbridge connect <account>` or `ccbridge use <account>`',
-          { status: 401 },
-        );
-      return state.candidates;
+        return {
+          kind: 'refused',
+          reason: 'no_account',
+          error: new AnthropicApiError(
+            'authentication_error',
+            'no active account; run `ccbridge connect <account>` or `ccbridge use <account>`',
+          ),
+        };
+      return { kind: 'route', candidates: state.candidates };
     },
     credentials: async (accountId, o) => {
       credentialCalls.push({

@@ -1,3 +1,4 @@
+import type { AnthropicApiError } from '../../translate/anthropicError.js';
 import type { CodexModel } from '../../translate/codexModels.js';
 import type { FailureKind, UpstreamFailure } from '../../translate/upstreamErrors.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
@@ -11,6 +12,14 @@ export interface RouteCandidate {
   /** Effective fast mode (account override, else global). */
   fastMode: boolean;
 }
+
+/**
+ * Where a request goes, as a value: the candidates in order, or a refusal that is already the client's answer
+ * (401 naming `ccbridge connect`/`use`, 400 for an unknown pinned account, 429 with the earliest reset).
+ */
+export type RouteResult =
+  | { kind: 'route'; candidates: RouteCandidate[] }
+  | { kind: 'refused'; reason: 'no_account' | 'exhausted'; error: AnthropicApiError };
 
 /** What the daemon learns about each proxied request: no content, only accounting. */
 export interface ProxyOutcome {
@@ -54,11 +63,8 @@ export interface BridgeDeps {
   codexVersion(): string;
   /** Extra fields for GET /health (active account name, …; no secrets). */
   health(): Record<string, unknown>;
-  /**
-   * Ordered candidates for this request (first = where it goes; the rest are failover targets). Throws
-   * CcbridgeError (status 4xx, message naming `ccbridge connect` / `ccbridge use`) when there are none.
-   */
-  route(ctx: { sessionKey: string | null; pinnedAccount: string | null }): RouteCandidate[];
+  /** Ordered candidates for this request (first = where it goes; the rest are failover targets), or a refusal. */
+  route(ctx: { sessionKey: string | null; pinnedAccount: string | null }): RouteResult;
   /**
    * Valid access token. After an upstream 401: `forceRefresh`, with the token the upstream rejected, so a token
    * someone already refreshed meanwhile is used without another refresh (single-flight inside). Throws

@@ -9,6 +9,7 @@ import { bridgeOnError } from './bridgeErrors.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { countTokensRoute } from './countTokensRoute.js';
 import { healthRoute } from './healthRoute.js';
+import { HttpResponsesTransport } from './httpResponsesTransport.js';
 import { detectHostInfo } from './hostInfo.js';
 import { messagesRoute } from './messagesRoute.js';
 import { modelsRoute } from './modelsRoute.js';
@@ -37,7 +38,10 @@ export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): 
   const rt: BridgeRuntime = {
     deps,
     responsesUrl,
-    upstreamTransport: deps.upstreamTransport ?? createUpstreamTransport(responsesUrl, {}, () => {}),
+    responsesTransport: new HttpResponsesTransport(
+      responsesUrl,
+      deps.upstreamTransport ?? createUpstreamTransport(responsesUrl, {}, () => {}),
+    ),
     userAgent: () => {
       const version = deps.codexVersion();
       if (ua.version !== version) ua = { version, value: codexUserAgent(version, host) };

@@ -13,8 +13,7 @@ import { StreamTranslator } from '../../translate/streamTranslator.js';
 import { translateRequest, type TranslatedRequest } from '../../translate/translateRequest.js';
 import { upstreamHeaders } from '../../translate/upstreamHeaders.js';
 import type { FailureContext, UpstreamFailure } from '../../translate/upstreamErrors.js';
-import { anthropicErrorEvent, type AnthropicApiError } from '../../translate/anthropicError.js';
-import { CcbridgeError } from '../../shared/errors.js';
+import { AnthropicApiError, anthropicErrorEvent } from '../../translate/anthropicError.js';
 import { PIN_HEADER } from '../../shared/bridgeNames.js';
 import type { RouteCandidate } from './bridgeDeps.js';
 import { toAnthropicError } from './bridgeErrors.js';
@@ -23,7 +22,8 @@ import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { Cancellation } from './cancellation.js';
 import { onClientGone, openSseWriter, readRequestBody, requestHeader, type SseWriter } from './clientIo.js';
 import { modelContext } from './modelContext.js';
-import { openUpstream, type OpenResult } from './openUpstream.js';
+import type { OpenResult } from './awaitFirstOutput.js';
+import { accountAuth, ResponsesClient } from './responsesClient.js';
 import { OutcomeRecorder } from './outcomeRecorder.js';
 import { pumpSse, translateUpstream, writePingsUntil } from './pumpSse.js';
 
@@ -43,7 +43,6 @@ interface Prepared {
   model: ResolvedModel;
   sessionId: string;
   translated: TranslatedRequest;
-  bodyJson: string;
   failure: FailureContext;
 }
 
@@ -53,13 +52,20 @@ async function route(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecor
   rec.outcome.stream = req.stream === true;
   const sessionKey = claudeSessionKey(requestHeader(c, 'x-claude-code-session-id'), req.metadata?.user_id);
   const pinnedAccount = requestHeader(c, PIN_HEADER) ?? null;
-  const candidates = rt.deps.route({ sessionKey, pinnedAccount });
-  if (!candidates[0])
-    throw new CcbridgeError(
-      'no_account',
+  const routed = rt.deps.route({ sessionKey, pinnedAccount });
+  if (routed.kind === 'refused') {
+    rec.fail(routed.reason === 'no_account' ? 'no_account' : 'other', routed.error.message, routed.error.status);
+    throw routed.error;
+  }
+  const { candidates } = routed;
+  if (!candidates[0]) {
+    const error = new AnthropicApiError(
+      'authentication_error',
       'no account can serve requests; add one with `ccbridge add` and `ccbridge connect`',
-      { status: 401 },
     );
+    rec.fail('no_account', error.message, error.status);
+    throw error;
+  }
   return { req, sessionKey, pinnedAccount, sessionId: sessionKey ?? randomUUID(), candidates };
 }
 
@@ -89,19 +95,15 @@ async function prepare(
     contextWindow: model.info?.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
     promptTokens: () => estimateRequestTokens(translated.body),
   };
-  return { req, candidate, model, sessionId, translated, bodyJson: JSON.stringify(translated.body), failure };
+  return { req, candidate, model, sessionId, translated, failure };
 }
 
-/**
- * Opens the upstream for one candidate; an upstream 401 gets one forced token refresh and one retry. The
- * rejected token goes along, so a burst of 401s (or a token codex already rotated) costs one refresh.
- */
-async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promise<OpenResult> {
-  const attempt = (creds: { accessToken: string; chatgptAccountId: string | null }) =>
-    openUpstream({
-      url: rt.responsesUrl,
-      transport: rt.upstreamTransport,
-      headers: upstreamHeaders({
+/** Opens the upstream for one candidate with its own credentials, over the daemon's transport. */
+function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promise<OpenResult> {
+  const client = new ResponsesClient(rt.responsesTransport, accountAuth(rt.deps, p.candidate.accountId));
+  return client.stream({
+    headers: (creds) =>
+      upstreamHeaders({
         accessToken: creds.accessToken,
         chatgptAccountId: creds.chatgptAccountId,
         codexVersion: rt.deps.codexVersion(),
@@ -110,26 +112,13 @@ async function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promi
         model: p.model.slug,
         priority: p.translated.body.service_tier === 'priority',
       }),
-      body: p.bodyJson,
-      cancel,
-      // Codex's own stream idle limit: an upstream silent this long before any output is committed to anyway.
-      commitAfterMs: rt.idleLimitMs,
-      failure: p.failure,
-      onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, h),
-    });
-  // An account that cannot produce a token (needs login, refresh failing, codex missing) is a failed
-  // attempt like any other, so the request can still go to the next account.
-  const credentials = (opts?: { forceRefresh: true; rejectedAccessToken: string }) =>
-    rt.deps.credentials(p.candidate.accountId, opts).catch((err: unknown): UpstreamFailure => {
-      if (err instanceof CcbridgeError) return { kind: 'credentials', error: toAnthropicError(err) };
-      throw err;
-    });
-  const creds = await credentials();
-  if ('kind' in creds) return { ok: false, failure: creds };
-  const first = await attempt(creds);
-  if (first.ok || first.failure.kind !== 'unauthorized') return first;
-  const fresh = await credentials({ forceRefresh: true, rejectedAccessToken: creds.accessToken });
-  return 'kind' in fresh ? { ok: false, failure: fresh } : attempt(fresh);
+    body: p.translated.body,
+    cancel,
+    // Codex's own stream idle limit: an upstream silent this long before any output is committed to anyway.
+    commitAfterMs: rt.idleLimitMs,
+    failure: p.failure,
+    onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, h),
+  });
 }
 
 /**
@@ -156,11 +145,8 @@ async function openRouted(
   if (result.ok) return result;
   let error = result.failure.error;
   if (result.failure.kind === 'usage_limit') {
-    try {
-      rt.deps.route({ sessionKey: r.sessionKey, pinnedAccount: r.pinnedAccount });
-    } catch (refusal) {
-      error = toAnthropicError(refusal);
-    }
+    const now = rt.deps.route({ sessionKey: r.sessionKey, pinnedAccount: r.pinnedAccount });
+    if (now.kind === 'refused') error = now.error;
   }
   return { ok: false, error, failure: result.failure };
 }
@@ -304,8 +290,7 @@ export function messagesRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
       if (cancel.cancelled) rec.fail('client_abort', 'client disconnected', 499);
       else if (!rec.outcome.errorKind) {
         const e = toAnthropicError(err);
-        const kind =
-          err instanceof CcbridgeError ? 'no_account' : e.status === 400 || e.status === 413 ? 'bad_request' : 'other';
+        const kind = e.status === 400 || e.status === 413 ? 'bad_request' : 'other';
         rec.fail(kind, e.message, e.status);
       }
       rec.report();

@@ -25,9 +25,6 @@ export async function modelContext(
 
 /** The account a request without a session would use, or null when none is usable (model lists, count_tokens). */
 export function defaultCandidate(deps: BridgeDeps): RouteCandidate | null {
-  try {
-    return deps.route({ sessionKey: null, pinnedAccount: null })[0] ?? null;
-  } catch {
-    return null;
-  }
+  const routed = deps.route({ sessionKey: null, pinnedAccount: null });
+  return routed.kind === 'route' ? (routed.candidates[0] ?? null) : null;
 }

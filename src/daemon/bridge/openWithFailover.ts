@@ -1,6 +1,6 @@
 import type { FailureKind, UpstreamFailure } from '../../translate/upstreamErrors.js';
 import type { RouteCandidate } from './bridgeDeps.js';
-import type { OpenResult } from './openUpstream.js';
+import type { OpenResult } from './awaitFirstOutput.js';
 
 /**
  * Failures another account may not have: its quota, throttling, overload, a login the backend rejects or

@@ -4,13 +4,13 @@ import type { StreamTranslator } from '../../translate/streamTranslator.js';
 import type { UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 import type { SseWriter } from './clientIo.js';
-import type { UpstreamEventSource } from './upstreamClient.js';
+import type { UpstreamStream } from './upstreamStream.js';
 
 export interface TranslateOptions {
   translator: StreamTranslator;
   /** Events read while opening the upstream. */
   first: UpstreamEvent[];
-  rest: UpstreamEventSource;
+  rest: UpstreamStream;
   /** Set when the client goes away. */
   cancel: Cancellation;
   /** After each upstream chunk was translated (and once more at the end). */

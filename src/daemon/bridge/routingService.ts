@@ -10,18 +10,17 @@ import {
 } from '../../core/router.js';
 import { StickySessions } from '../../core/stickySessions.js';
 import { usageLimitExhaustion } from '../../limits/exhaustion.js';
-import { CcbridgeError } from '../../shared/errors.js';
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { Account, StateFile } from '../../shared/schemas/state.js';
 import { AccountHealthBook, COOLDOWN_MS } from './accountHealth.js';
-import type { RouteCandidate } from './bridgeDeps.js';
+import type { RouteResult } from './bridgeDeps.js';
 import type { CodexService } from '../control/codexService.js';
 import type { Daemon } from '../daemon.js';
 import type { LimitsKeeper } from '../control/limitsKeeper.js';
 
 export interface RoutingService {
-  /** `BridgeDeps.route`: ordered candidates, or a thrown refusal (429 with the earliest reset). */
-  route(ctx: { sessionKey: string | null; pinnedAccount: string | null }): RouteCandidate[];
+  /** `BridgeDeps.route`: ordered candidates, or a refusal (429 with the earliest reset). */
+  route(ctx: { sessionKey: string | null; pinnedAccount: string | null }): RouteResult;
   /** An upstream attempt failed before any byte reached the client; `next` is tried after it, if any. */
   onAttemptFailed(accountId: string, failure: UpstreamFailure, next: string | null): void;
   /** An upstream attempt committed: the account serves, and the session stays with it. */
@@ -147,11 +146,14 @@ export function startRouting(
       if (pinnedAccount) {
         const pinned = findAccount(state, pinnedAccount);
         if (!pinned)
-          throw new CcbridgeError(
-            'account_not_found',
-            `no account "${pinnedAccount}" (pinned by this session); see \`ccbridge list\``,
-            { status: 400 },
-          );
+          return {
+            kind: 'refused',
+            reason: 'no_account',
+            error: new AnthropicApiError(
+              'invalid_request_error',
+              `no account "${pinnedAccount}" (pinned by this session); see \`ccbridge list\``,
+            ),
+          };
         pinnedId = pinned.id;
       }
       const stickyId = sticky.get(sessionKey, now());
@@ -160,12 +162,21 @@ export function startRouting(
       announce(state, stickyId && sessionKey ? sessionKey : '*', decision);
       if (decision.kind === 'refused') {
         // A 4xx: Claude Code retries a 5xx ten times and calls it temporary; this needs the user (`ccbridge use`/`connect`).
-        if (decision.reason === 'no_account') throw new CcbridgeError('no_account', decision.message, { status: 401 });
-        throw new AnthropicApiError('rate_limit_error', decision.message, {
-          headers: { 'retry-after': String(decision.retryAfterSeconds), 'x-should-retry': 'false' },
-        });
+        if (decision.reason === 'no_account')
+          return {
+            kind: 'refused',
+            reason: 'no_account',
+            error: new AnthropicApiError('authentication_error', decision.message),
+          };
+        return {
+          kind: 'refused',
+          reason: 'exhausted',
+          error: new AnthropicApiError('rate_limit_error', decision.message, {
+            headers: { 'retry-after': String(decision.retryAfterSeconds), 'x-should-retry': 'false' },
+          }),
+        };
       }
-      return decision.candidates.map((id) => {
+      const candidates = decision.candidates.map((id) => {
         const account = state.accounts.find((a) => a.id === id)!;
         return {
           accountId: id,
@@ -174,6 +185,7 @@ export function startRouting(
           fastMode: effectiveFastMode(state, account).value,
         };
       });
+      return { kind: 'route', candidates };
     },
 
     onAttemptFailed(accountId, failure, next) {

@@ -4,6 +4,7 @@ import { createParser } from 'eventsource-parser';
 import { parseUpstreamEvent } from '../../translate/parseUpstreamEvent.js';
 import type { UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
+import type { UpstreamStream } from './upstreamStream.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 
 /**
@@ -57,7 +58,7 @@ export async function readErrorBody(res: IncomingMessage, cap = 64 * 1024): Prom
  * it: translating and writing a chunk happens synchronously in the socket's data handler, with no promise
  * per chunk. Without a consumer (between opening and streaming) batches wait and the socket is paused.
  */
-export class UpstreamEventSource {
+export class UpstreamEventSource implements UpstreamStream {
   private onBatch: ((events: UpstreamEvent[]) => void) | null = null;
   private onEnd: ((err: Error | null) => void) | null = null;
   private waiting: UpstreamEvent[] = [];

@@ -1,0 +1,89 @@
+import { AnthropicApiError } from '../../translate/anthropicError.js';
+import { classifyStreamFailure, type FailureContext, type UpstreamFailure } from '../../translate/upstreamErrors.js';
+import { upstreamEventError, type UpstreamEvent } from '../../translate/upstreamEvents.js';
+import type { Cancellation } from './cancellation.js';
+import type { UpstreamStream } from './upstreamStream.js';
+
+/**
+ * An upstream attempt either fails, classified, before any byte reached the client (so the caller may refresh a
+ * token or try another account), or commits: the events read so far plus the rest of the stream.
+ */
+export type OpenResult =
+  | { ok: true; first: UpstreamEvent[]; rest: UpstreamStream }
+  | { ok: false; failure: UpstreamFailure };
+
+/** Events after which the response has started producing output: from here on it belongs to the client. */
+const OUTPUT_EVENTS = new Set([
+  'response.output_item.added',
+  'response.output_item.done',
+  'response.content_part.added',
+  'response.output_text.delta',
+  'response.refusal.delta',
+  'response.reasoning_summary_part.added',
+  'response.reasoning_summary_text.delta',
+  'response.function_call_arguments.delta',
+  'response.completed',
+  'response.incomplete',
+]);
+
+/** The backend cannot be reached (or the connection broke before it answered): another account may do better. */
+export function unreachable(url: URL, err: unknown): UpstreamFailure {
+  const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return {
+    kind: 'overloaded',
+    error: new AnthropicApiError('api_error', `cannot reach the Codex backend at ${url.origin}: ${code}`, {
+      status: 502,
+    }),
+  };
+}
+
+export const CLOSED_BEFORE_RESPONDING: UpstreamFailure = {
+  kind: 'overloaded',
+  error: new AnthropicApiError('api_error', 'the Codex backend closed the stream before responding', { status: 502 }),
+};
+
+export interface FirstOutputOptions {
+  url: URL;
+  cancel: Cancellation;
+  /** Commit anyway after this long without output, so the client can get pings instead of silence. */
+  commitAfterMs: number;
+  failure: FailureContext;
+}
+
+/**
+ * Reads a started response until its first output event (commit), a failure event, or its end; a silent
+ * upstream is committed to after `commitAfterMs`. Rejects only when the client went away.
+ */
+export function awaitFirstOutput(source: UpstreamStream, o: FirstOutputOptions): Promise<OpenResult> {
+  return new Promise<OpenResult>((resolve, reject) => {
+    const first: UpstreamEvent[] = [];
+    const settle = (result: OpenResult) => {
+      clearTimeout(timer);
+      if (result.ok) source.detach();
+      else source.abort();
+      resolve(result);
+    };
+    // Silent past the limit: commit anyway, the caller pings meanwhile.
+    const timer = setTimeout(() => settle({ ok: true, first, rest: source }), o.commitAfterMs);
+    source.consume(
+      (events) => {
+        let committed = false;
+        for (const ev of events) {
+          if (ev.type === 'response.failed' || ev.type === 'error')
+            return settle({ ok: false, failure: classifyStreamFailure(upstreamEventError(ev), o.failure) });
+          first.push(ev);
+          if (OUTPUT_EVENTS.has(ev.type)) committed = true;
+        }
+        if (committed) settle({ ok: true, first, rest: source });
+      },
+      (err) => {
+        if (o.cancel.cancelled) {
+          clearTimeout(timer);
+          source.abort();
+          return reject(new Error('client disconnected'));
+        }
+        settle({ ok: false, failure: err ? unreachable(o.url, err) : CLOSED_BEFORE_RESPONDING });
+      },
+    );
+  });
+}
