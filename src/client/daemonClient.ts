@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { CcbridgeError } from '../shared/errors.js';
-import { MAX_SOCKET_PATH, resolvePaths, type Paths } from '../shared/paths.js';
+import { DAEMON_LOG_MAX_BYTES, MAX_SOCKET_PATH, resolvePaths, type Paths } from '../shared/paths.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';
 import type { ApiError } from '../shared/schemas/api.js';
 import { VERSION } from '../shared/version.js';
@@ -10,7 +10,6 @@ import { daemonProcessEnv } from '../shared/daemonEnv.js';
 import { ALREADY_RUNNING_EXIT } from '../daemon/daemonLock.js';
 
 const START_DEADLINE_MS = Number(process.env.CCBRIDGE_START_TIMEOUT_MS ?? 15_000);
-const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
 
 export class DaemonDownError extends CcbridgeError {
   constructor(socketPath: string) {
@@ -148,7 +147,7 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
   }
   const { paths } = client;
   ensurePrivateDir(paths.runDir);
-  if (existsSync(paths.logFile) && statSync(paths.logFile).size > LOG_ROTATE_BYTES)
+  if (existsSync(paths.logFile) && statSync(paths.logFile).size > DAEMON_LOG_MAX_BYTES)
     renameSync(paths.logFile, `${paths.logFile}.1`);
   const logStart = existsSync(paths.logFile) ? statSync(paths.logFile).size : 0;
   const logFd = openSync(paths.logFile, 'a', 0o600);

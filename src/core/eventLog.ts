@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, openSync, readSync, closeSync, renameSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { EventSchema, type CcbEvent, type EventInput } from '../shared/schemas/events.js';
+import { BatchedAppender } from './batchedAppender.js';
 import { redactData, redactText } from './redact.js';
 
 type Listener = (event: CcbEvent) => void;
@@ -13,24 +14,21 @@ export interface EventLogOptions {
 
 /**
  * Append-only JSONL event log, bounded by rotation, with a memory ring for fast reads and
- * live subscribers. Every message and data field goes through redaction first.
+ * live subscribers. Every message and data field goes through redaction first. Lines reach the file in one
+ * batched write per event-loop turn (BatchedAppender): `close()` on stop writes the last ones.
  */
 export class EventLog {
-  readonly #file: string;
-  readonly #maxBytes: number;
+  readonly #file: BatchedAppender;
   readonly #memory: number;
   readonly #recent: CcbEvent[];
   readonly #listeners = new Set<Listener>();
-  #size: number;
   #nextId: number;
 
   constructor(file: string, opts: EventLogOptions = {}) {
-    this.#file = file;
-    this.#maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
     this.#memory = opts.memory ?? 1000;
-    this.#size = existsSync(file) ? statSync(file).size : 0;
     this.#recent = readTail(file, this.#memory);
     this.#nextId = (this.#recent.at(-1)?.id ?? 0) + 1;
+    this.#file = new BatchedAppender(file, { maxBytes: opts.maxBytes ?? 5 * 1024 * 1024 });
   }
 
   append(input: EventInput): CcbEvent {
@@ -43,10 +41,7 @@ export class EventLog {
       accountId: input.accountId ?? null,
       ...(input.data ? { data: redactData(input.data) as Record<string, unknown> } : {}),
     };
-    const line = JSON.stringify(event) + '\n';
-    if (this.#size + line.length > this.#maxBytes && this.#size > 0) this.#rotate();
-    appendFileSync(this.#file, line, { mode: 0o600 });
-    this.#size += Buffer.byteLength(line);
+    this.#file.append(JSON.stringify(event) + '\n');
     this.#recent.push(event);
     if (this.#recent.length > this.#memory) this.#recent.shift();
     for (const listener of this.#listeners) listener(event);
@@ -62,9 +57,13 @@ export class EventLog {
     return () => this.#listeners.delete(listener);
   }
 
-  #rotate(): void {
-    renameSync(this.#file, `${this.#file}.1`);
-    this.#size = 0;
+  /** Writes the queued lines now. */
+  flush(): void {
+    this.#file.flush();
+  }
+
+  close(): void {
+    this.#file.close();
   }
 }
 

@@ -1,3 +1,5 @@
+import { fstatSync, statSync } from 'node:fs';
+import { BatchedAppender } from '../core/batchedAppender.js';
 import type { CcbEvent, EventLevel } from '../shared/schemas/events.js';
 
 const ORDER: Record<EventLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -14,4 +16,32 @@ export function formatLogLine(e: CcbEvent): string {
 
 export function shouldLog(level: EventLevel, min: EventLevel): boolean {
   return ORDER[level] >= ORDER[min];
+}
+
+export interface DaemonLogOutput {
+  write(line: string): void;
+  close(): void;
+}
+
+/**
+ * Where the daemon's log lines go. A detached daemon's stdout and stderr are `daemon.log` (the starter opens it):
+ * then the daemon appends to it itself, batched, and rotates it while running by copy-and-truncate, so stderr
+ * (crash output) keeps landing in `daemon.log`. In a terminal or under systemd, lines go to stdout.
+ */
+export function openDaemonLog(logFile: string, maxBytes: number): DaemonLogOutput {
+  if (stdoutIs(logFile)) {
+    const file = new BatchedAppender(logFile, { maxBytes, rotate: 'copy-truncate' });
+    return { write: (line) => file.append(`${line}\n`), close: () => file.close() };
+  }
+  return { write: (line) => console.log(line), close: () => {} };
+}
+
+function stdoutIs(file: string): boolean {
+  try {
+    const out = fstatSync(1);
+    const st = statSync(file);
+    return out.isFile() && out.ino === st.ino && out.dev === st.dev;
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,7 @@ import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { EventLog } from '../core/eventLog.js';
 import { StateStore } from '../core/stateStore.js';
-import { resolvePaths } from '../shared/paths.js';
+import { DAEMON_LOG_MAX_BYTES, resolvePaths } from '../shared/paths.js';
 import { VERSION } from '../shared/version.js';
 import { createControlApp } from './api/createControlApp.js';
 import { Daemon, ensureDataDirs } from './daemon.js';
@@ -17,7 +17,7 @@ import { startLimitsKeeper } from './control/limitsService.js';
 import { startRouting } from './bridge/routingService.js';
 import { bridgeDeps } from './bridge/bridgeService.js';
 import { createBridgeApp } from './bridge/createBridgeApp.js';
-import { formatLogLine, logLevel, shouldLog } from './daemonLogger.js';
+import { formatLogLine, logLevel, openDaemonLog, shouldLog } from './daemonLogger.js';
 
 export interface RunDaemonOptions {
   resetState?: boolean;
@@ -44,9 +44,13 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     }
     const store = StateStore.open(paths.stateFile);
     const events = new EventLog(paths.eventsFile);
+    const logOutput = openDaemonLog(
+      paths.logFile,
+      env.CCBRIDGE_LOG_MAX_BYTES ? Number(env.CCBRIDGE_LOG_MAX_BYTES) : DAEMON_LOG_MAX_BYTES,
+    );
     const minLevel = logLevel(env);
     events.subscribe((e) => {
-      if (shouldLog(e.level, minLevel)) console.log(formatLogLine(e));
+      if (shouldLog(e.level, minLevel)) logOutput.write(formatLogLine(e));
     });
 
     const host = env.CCBRIDGE_HOST || '127.0.0.1';
@@ -99,6 +103,8 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
         removeQuietly(paths.pidFile);
         if (existsSync(paths.socketPath)) unlinkSync(paths.socketPath);
         daemon.log({ level: 'info', category: 'system', message: 'daemon stopped' });
+        events.close();
+        logOutput.close();
         resolveStopped();
       })();
       return stopping;

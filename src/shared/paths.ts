@@ -16,6 +16,9 @@ export interface Paths {
   logFile: string;
 }
 
+/** `daemon.log` is rotated to `daemon.log.1` past this size (at start by the starter, while running by the daemon). */
+export const DAEMON_LOG_MAX_BYTES = 5 * 1024 * 1024;
+
 type Env = Record<string, string | undefined>;
 
 export function dataDir(env: Env = process.env): string {

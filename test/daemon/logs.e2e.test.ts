@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, ok, run, spawnCli, type TestHome } from '../helpers/cli.js';
 
@@ -38,5 +40,23 @@ describe('ccbridge logs', () => {
   it('rejects a bad -n with a usage error', async () => {
     const r = await run(h, ['logs', '-n', 'many']);
     expect(r.code).toBe(2);
+  });
+});
+
+describe('daemon.log while the daemon runs', () => {
+  it('rotates past its size bound, and `logs` keeps showing the newest lines', async () => {
+    const limit = 1000;
+    const home = await makeHome({ CCBRIDGE_LOG_MAX_BYTES: String(limit) });
+    try {
+      await ok(home, ['start']);
+      for (let i = 0; i < 15; i++) await ok(home, ['add', `rotated-account-${i}`]);
+      const log = join(home.env.CCBRIDGE_HOME!, 'run', 'daemon.log');
+      expect(existsSync(`${log}.1`)).toBe(true);
+      expect(statSync(log).size).toBeLessThanOrEqual(limit);
+      expect(readFileSync(`${log}.1`, 'utf8')).toMatch(/account rotated-account-\d+ added/);
+      expect((await ok(home, ['logs', '-n', '1'])).trim()).toMatch(/account rotated-account-14 added/);
+    } finally {
+      await home.cleanup();
+    }
   });
 });
