@@ -66,6 +66,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const routing = startRouting(daemon, limits, codex);
     const bridgeApp = createBridgeApp(bridgeDeps(daemon, codex, limits, routing), {
       pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
+      host,
     });
     const bridgeServer = createAdaptorServer({ fetch: bridgeApp.fetch }) as Server;
     const bridgeInflight = trackInflight(bridgeServer);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AnthropicApiError } from './anthropicError.js';
 import { MessagesRequestSchema, type MessagesRequest } from './anthropicSchema.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonNesting.js';
 
 function describeIssue(outer: z.core.$ZodIssue): string {
   const path = outer.path.map(String).join('.') || 'body';
@@ -17,8 +18,10 @@ function describeIssue(outer: z.core.$ZodIssue): string {
   return `${path}: ${issue.message}`;
 }
 
-/** Parses raw JSON text into a Messages request; bad JSON or a bad field is a 400 naming the field's path. */
-export function parseMessagesRequest(text: string): MessagesRequest {
+/** JSON text → a plain object; bad JSON, a non-object or nesting past MAX_JSON_DEPTH is a 400. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    throw new AnthropicApiError('invalid_request_error', `request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -28,10 +31,20 @@ export function parseMessagesRequest(text: string): MessagesRequest {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new AnthropicApiError('invalid_request_error', 'request body must be a JSON object');
   }
+  return raw as Record<string, unknown>;
+}
+
+/** A parsed body → a Messages request; a bad field is a 400 naming the field's path. */
+export function validateMessagesRequest(raw: unknown): MessagesRequest {
   const parsed = MessagesRequestSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new AnthropicApiError('invalid_request_error', first ? describeIssue(first) : 'invalid request body');
   }
   return parsed.data;
+}
+
+/** Parses raw JSON text into a Messages request (both steps above). */
+export function parseMessagesRequest(text: string): MessagesRequest {
+  return validateMessagesRequest(parseJsonObject(text));
 }

@@ -15,9 +15,9 @@ export function toAnthropicError(err: unknown): AnthropicApiError {
   return new AnthropicApiError('api_error', `ccbridge internal error: ${(err as Error)?.message ?? String(err)}`);
 }
 
-/** The one place bridge errors are shaped: Anthropic error JSON, its status, `request-id` and extra headers. */
+/** The one place bridge errors are shaped: Anthropic error JSON, its status and extra headers (`request-id` is set by `requestId()`). */
 export function bridgeOnError(err: Error, c: Context): Response {
   const e = toAnthropicError(err);
   const requestId = (c.get('requestId') as string | undefined) ?? '';
-  return c.json(anthropicErrorBody(e, requestId), e.status as 400, { ...e.headers, 'request-id': requestId });
+  return c.json(anthropicErrorBody(e, requestId), e.status as 400, e.headers);
 }

@@ -119,12 +119,13 @@ function drained(out: ServerResponse): Promise<void> {
   });
 }
 
-/** Starts a 200 SSE response. */
+/** Starts a 200 SSE response, with the headers middleware set on the context (`request-id`, CORS) too. */
 export function openSseWriter(c: Context, headers: Record<string, string>): SseWriter {
   const node = nodeBindings(c);
   if (node) {
     const out = node.outgoing;
-    out.writeHead(200, headers);
+    // `newResponse` reads the prepared headers without creating `c.res`, which would replace RESPONSE_ALREADY_SENT.
+    out.writeHead(200, { ...Object.fromEntries(c.newResponse(null).headers), ...headers });
     return {
       // Keep translating while up to BUFFER_LIMIT waits in the socket: waiting for every 16 KB drain
       // would serialize reading the upstream with writing to the client.
@@ -144,6 +145,6 @@ export function openSseWriter(c: Context, headers: Record<string, string>): SseW
       if (last) void w.write(Buffer.from(last)).catch(() => {});
       void w.close().catch(() => {});
     },
-    response: new Response(readable, { status: 200, headers }),
+    response: c.body(readable, 200, headers),
   };
 }

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { countRequestTokens } from '../../translate/countTokens.js';
-import { parseMessagesRequest } from '../../translate/parseMessagesRequest.js';
+import { validateMessagesRequest } from '../../translate/parseMessagesRequest.js';
 import { resolveModel } from '../../translate/resolveModel.js';
 import { translateRequest } from '../../translate/translateRequest.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { defaultCandidate, modelContext } from './modelContext.js';
-import { readRequestBody } from './clientIo.js';
+import { validBody } from './middleware/validBody.js';
 
 /**
  * `POST /v1/messages/count_tokens`: the o200k count of what would really be sent upstream. Works without a
@@ -13,8 +13,8 @@ import { readRequestBody } from './clientIo.js';
  */
 export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
   const app = new Hono<BridgeEnv>();
-  app.post('/messages/count_tokens', async (c) => {
-    const req = parseMessagesRequest(await readRequestBody(c));
+  app.post('/messages/count_tokens', validBody(validateMessagesRequest), async (c) => {
+    const req = c.var.body;
     const candidate = defaultCandidate(rt.deps);
     const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
     // The session only keys the upstream cache, which the count ignores.
@@ -25,7 +25,7 @@ export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
       sessionId: 'count_tokens',
       installationId: '',
     });
-    return c.json({ input_tokens: await countRequestTokens(body) }, 200, { 'request-id': c.get('requestId') });
+    return c.json({ input_tokens: await countRequestTokens(body) });
   });
   return app;
 }

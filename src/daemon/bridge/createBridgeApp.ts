@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { AnthropicApiError } from '../../translate/anthropicError.js';
 import { codexUserAgent, type HostInfo } from '../../translate/upstreamHeaders.js';
 import { bridgeAuth } from './bridgeAuth.js';
@@ -15,6 +13,9 @@ import { messagesRoute } from './messagesRoute.js';
 import { modelsRoute } from './modelsRoute.js';
 import { UPSTREAM_IDLE_LIMIT_MS } from './pumpSse.js';
 import { createUpstreamTransport } from './upstreamTransport.js';
+import { corsWhenConfigured } from './middleware/corsWhenConfigured.js';
+import { loopbackHostOnly } from './middleware/loopbackHostOnly.js';
+import { requestId } from './middleware/requestId.js';
 
 export type { BridgeDeps, BridgeSettings, ProxyOutcome, RouteCandidate } from './bridgeDeps.js';
 
@@ -25,6 +26,8 @@ export interface BridgeAppOptions {
   hostInfo?: HostInfo;
   /** Give up on an upstream silent this long mid-response (default 300 s, codex's own limit; tests shorten it). */
   upstreamIdleMs?: number;
+  /** The host the bridge listens on (CCBRIDGE_HOST): accepted in `Host` besides the loopback names. */
+  host?: string;
 }
 
 /**
@@ -52,16 +55,12 @@ export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): 
   };
 
   const app = new Hono<BridgeEnv>();
-  app.use('*', async (c, next) => {
-    c.set('requestId', `req_${randomUUID().replaceAll('-', '')}`);
-    await next();
-  });
-  // CORS only when a browser origin is configured: the middleware is not free on every request.
-  const allowOrigin = cors({
-    origin: (origin) => (origin && deps.settings().corsOrigin === origin ? origin : null),
-    exposeHeaders: ['request-id'],
-  });
-  app.use('*', (c, next) => (deps.settings().corsOrigin ? allowOrigin(c, next) : next()));
+  app.use('*', requestId());
+  app.use('*', loopbackHostOnly(opts.host ?? '127.0.0.1'));
+  app.use(
+    '*',
+    corsWhenConfigured(() => deps.settings().corsOrigin),
+  );
   app.route('/', healthRoute(rt));
 
   const api = new Hono<BridgeEnv>();

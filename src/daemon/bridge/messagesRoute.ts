@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { MessagesRequest } from '../../translate/anthropicSchema.js';
 import { DEFAULT_CONTEXT_WINDOW } from '../../translate/codexModels.js';
 import { estimateRequestTokens } from '../../translate/countTokens.js';
 import { MessageAggregator } from '../../translate/messageAggregator.js';
-import { parseMessagesRequest } from '../../translate/parseMessagesRequest.js';
+import { validateMessagesRequest } from '../../translate/parseMessagesRequest.js';
 import { resolveModel, type ResolvedModel } from '../../translate/resolveModel.js';
 import { claudeSessionKey } from '../../translate/sessionKey.js';
 import type { AnthropicSink } from '../../translate/anthropicSink.js';
@@ -20,7 +20,8 @@ import { toAnthropicError } from './bridgeErrors.js';
 import { openWithFailover, type Committed } from './openWithFailover.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { Cancellation } from './cancellation.js';
-import { onClientGone, openSseWriter, readRequestBody, requestHeader, type SseWriter } from './clientIo.js';
+import { onClientGone, openSseWriter, requestHeader, type SseWriter } from './clientIo.js';
+import { validBody } from './middleware/validBody.js';
 import { modelContext } from './modelContext.js';
 import type { OpenResult } from './awaitFirstOutput.js';
 import { accountAuth, ResponsesClient } from './responsesClient.js';
@@ -46,8 +47,12 @@ interface Prepared {
   failure: FailureContext;
 }
 
-async function route(rt: BridgeRuntime, c: Context<BridgeEnv>, rec: OutcomeRecorder): Promise<Routed> {
-  const req = parseMessagesRequest(await readRequestBody(c));
+type MessagesEnv = {
+  Variables: BridgeEnv['Variables'] & { body: MessagesRequest; outcome: OutcomeRecorder; cancel: Cancellation };
+};
+
+async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRecorder): Promise<Routed> {
+  const req = c.var.body;
   rec.outcome.requestedModel = req.model;
   rec.outcome.stream = req.stream === true;
   const sessionKey = claudeSessionKey(requestHeader(c, 'x-claude-code-session-id'), req.metadata?.user_id);
@@ -229,7 +234,7 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
 
 async function handle(
   rt: BridgeRuntime,
-  c: Context<BridgeEnv>,
+  c: Context<MessagesEnv>,
   rec: OutcomeRecorder,
   cancel: Cancellation,
 ): Promise<Response> {
@@ -246,7 +251,7 @@ async function handle(
       rec.fail(first.failure.kind, first.error.message, first.error.status);
       throw first.error;
     }
-    const writer = openSseWriter(c, { ...SSE_HEADERS, 'request-id': requestId });
+    const writer = openSseWriter(c, SSE_HEADERS);
     if (first === 'quiet') void streamWhenSettled(rt, requestId, attempts, writer, rec, cancel);
     else void streamCommitted(rt, requestId, first, writer, rec, cancel);
     return writer.response;
@@ -274,28 +279,38 @@ async function handle(
     throw translator.error;
   }
   rec.report();
-  return c.json(sink.result(), 200, { 'request-id': requestId });
+  return c.json(sink.result());
 }
 
-export function messagesRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
-  const app = new Hono<BridgeEnv>();
-  app.post('/messages', async (c) => {
+/**
+ * One outcome per request, whichever way it ends: a body the validator refused included. Errors reach here
+ * already answered by `onError` (hono sets `c.error`), so this only records them.
+ */
+function recordOutcome(rt: BridgeRuntime): MiddlewareHandler<MessagesEnv> {
+  return async (c, next) => {
     const rec = new OutcomeRecorder(rt.deps, c.get('requestId'));
     const cancel = new Cancellation();
     const unsubscribe = onClientGone(c, () => cancel.cancel());
-    try {
-      return await handle(rt, c, rec, cancel);
-    } catch (err) {
-      unsubscribe();
-      if (cancel.cancelled) rec.fail('client_abort', 'client disconnected', 499);
-      else if (!rec.outcome.errorKind) {
-        const e = toAnthropicError(err);
-        const kind = e.status === 400 || e.status === 413 ? 'bad_request' : 'other';
-        rec.fail(kind, e.message, e.status);
-      }
-      rec.report();
-      throw err;
+    c.set('outcome', rec);
+    c.set('cancel', cancel);
+    await next();
+    const err = c.error;
+    if (!err) return;
+    unsubscribe();
+    if (cancel.cancelled) rec.fail('client_abort', 'client disconnected', 499);
+    else if (!rec.outcome.errorKind) {
+      const e = toAnthropicError(err);
+      const kind = e.status === 400 || e.status === 413 ? 'bad_request' : 'other';
+      rec.fail(kind, e.message, e.status);
     }
-  });
+    rec.report();
+  };
+}
+
+export function messagesRoute(rt: BridgeRuntime): Hono<MessagesEnv> {
+  const app = new Hono<MessagesEnv>();
+  app.post('/messages', recordOutcome(rt), validBody(validateMessagesRequest), (c) =>
+    handle(rt, c, c.var.outcome, c.var.cancel),
+  );
   return app;
 }

@@ -15,11 +15,11 @@ export function modelsRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
         `invalid query: ${q.error.issues[0]?.path.join('.') ?? ''} ${q.error.issues[0]?.message ?? ''}`.trim(),
       );
     const ctx = await modelContext(rt.deps, defaultCandidate(rt.deps));
-    return c.json(paginateModels(listModelInfos(ctx), q.data), 200, { 'request-id': c.get('requestId') });
+    return c.json(paginateModels(listModelInfos(ctx), q.data));
   });
   app.get('/models/:id', async (c) => {
     const ctx = await modelContext(rt.deps, defaultCandidate(rt.deps));
-    return c.json(findModelInfo(c.req.param('id'), ctx), 200, { 'request-id': c.get('requestId') });
+    return c.json(findModelInfo(c.req.param('id'), ctx));
   });
   return app;
 }

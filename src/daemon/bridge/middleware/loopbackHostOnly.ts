@@ -1,0 +1,36 @@
+import type { MiddlewareHandler } from 'hono';
+import { AnthropicApiError } from '../../../translate/anthropicError.js';
+import { requestHeader } from '../clientIo.js';
+
+/** The host part of a `Host` header, lower-case, without port, IPv6 brackets or a trailing dot. */
+function hostName(header: string): string {
+  const bracketed = /^\[([^\]]*)\]/.exec(header);
+  const name = bracketed ? bracketed[1]! : header.replace(/:\d*$/, '');
+  return name.replace(/\.$/, '').toLowerCase();
+}
+
+/** True for names that can only mean this machine: `localhost`, 127.0.0.0/8, `::1`, or the configured host. */
+export function isLoopbackHost(header: string, configuredHost: string): boolean {
+  const name = hostName(header);
+  if (name === 'localhost' || name === '::1' || name === hostName(configuredHost)) return true;
+  return /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/**
+ * DNS rebinding guard on every bridge route: a web page on evil.example whose name a DNS server re-points at
+ * 127.0.0.1 reaches the bridge with `Host: evil.example`. Such a request gets 421 and nothing else: no version,
+ * no account name. (The control API needs no such check: a browser cannot speak to a Unix socket.)
+ */
+export function loopbackHostOnly(configuredHost: string): MiddlewareHandler {
+  return async (c, next) => {
+    const host = requestHeader(c, 'host') ?? new URL(c.req.url).host;
+    if (!isLoopbackHost(host, configuredHost)) {
+      throw new AnthropicApiError(
+        'permission_error',
+        'this bridge only answers requests addressed to a loopback host name (127.0.0.1, localhost, [::1])',
+        { status: 421 },
+      );
+    }
+    await next();
+  };
+}
