@@ -20,7 +20,7 @@ function assertSubset(node: unknown, path = '$'): void {
     expect(SUBSET.has(k), `${path}.${k}`).toBe(true);
     if (k === 'properties')
       for (const [name, sub] of Object.entries(v as object)) assertSubset(sub, `${path}.properties.${name}`);
-    else if (k === 'anyOf') (v as unknown[]).forEach((s, i) => assertSubset(s, `${path}.anyOf.${i}`));
+    else if (k === 'anyOf') for (const [i, s] of (v as unknown[]).entries()) assertSubset(s, `${path}.anyOf.${i}`);
     else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) assertSubset(v, `${path}.${k}`);
   }
 }
@@ -134,8 +134,9 @@ describe('cleanToolSchema', () => {
       properties: { root: { $ref: '#/$defs/node' }, remote: { $ref: 'https://x.test/s.json', description: 'kept' } },
     });
     assertSubset(cleaned);
-    expect((cleaned.properties as Record<string, any>).root.properties.label).toEqual({ type: 'string' });
-    expect((cleaned.properties as Record<string, any>).remote).toEqual({ description: 'kept' });
+    const props = cleaned.properties as Record<string, { properties?: Record<string, unknown> }>;
+    expect(props.root?.properties?.label).toEqual({ type: 'string' });
+    expect(props.remote).toEqual({ description: 'kept' });
     expect(JSON.stringify(cleaned)).not.toContain('$ref');
   });
 
@@ -150,6 +151,44 @@ describe('cleanToolSchema', () => {
     ).toEqual({
       type: 'object',
       properties: { a: { type: 'string' }, b: { type: 'number' } },
+    });
+  });
+
+  it('fills what codex fills: items for arrays, types from format/bounds, unwraps single-variant combiners', () => {
+    expect(
+      cleanToolSchema({
+        type: 'object',
+        properties: {
+          tags: { type: 'array', description: 'MCP style, no items' },
+          tuple: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }] },
+          url: { format: 'uri' },
+          n: { minimum: 1 },
+          one: { anyOf: [{ type: 'boolean' }], description: 'only one' },
+          any: true,
+        },
+      }).properties,
+    ).toEqual({
+      tags: { type: 'array', description: 'MCP style, no items', items: { type: 'string' } },
+      tuple: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } },
+      url: { type: 'string' },
+      n: { type: 'number' },
+      one: { type: 'boolean', description: 'only one' },
+      any: {},
+    });
+  });
+
+  it('keeps a property called __proto__ and a cyclic $ref becomes its type’s permissive stand-in', () => {
+    const cleaned = cleanToolSchema(
+      JSON.parse(
+        '{"type":"object","$defs":{"list":{"type":"array","items":{"$ref":"#/$defs/list"}}},' +
+          '"properties":{"__proto__":{"type":"string"},"l":{"$ref":"#/$defs/list"}},"required":["__proto__"]}',
+      ),
+    );
+    expect(Object.keys(cleaned.properties as object)).toEqual(['__proto__', 'l']);
+    expect(cleaned.required).toEqual(['__proto__']);
+    expect((cleaned.properties as Record<string, unknown>).l).toEqual({
+      type: 'array',
+      items: { type: 'array', items: { type: 'string' } },
     });
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { UpstreamEvent, UpstreamItem, UpstreamUsage } from '../../src/translate/upstreamEvents.js';
+import { backendRefusal } from './codexBackendRules.js';
 
 /**
  * A faithful fake of `POST {chatgpt}/backend-api/codex/responses`: real SSE framing (`event:` + `data:` with
@@ -51,6 +52,11 @@ export interface FakeCodexBackend {
   handle(fn: Handler | null): void;
   /** Used when the queue is empty. */
   fallback: Scripted;
+  /**
+   * Refuse, like the real backend, a `/responses` body it would refuse (codexBackendRules.ts), before any
+   * script or handler sees it. On by default; off only for tests about the bridge's error mapping.
+   */
+  enforceRules: boolean;
   /** Resolves once `n` requests have arrived. */
   waitForRequests(n: number): Promise<void>;
   /** Open TCP connections to the fake right now. */
@@ -296,8 +302,16 @@ export async function startFakeCodexBackend(
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve();
       }
+      const isResponses = req.method === 'POST' && (req.url ?? '').endsWith('/backend-api/codex/responses');
+      // A body the fake cannot read (another encoding) is left to the handler rather than refused.
+      const refusal = fake.enforceRules && isResponses && typeof body === 'object' ? backendRefusal(body) : null;
+      if (refusal) {
+        res.writeHead(refusal.status, { 'content-type': 'application/json', ...RATE_LIMIT_HEADERS });
+        res.end(JSON.stringify(refusal.body));
+        return;
+      }
       if (handler) return handler(rec, res);
-      if (req.method !== 'POST' || !(req.url ?? '').endsWith('/backend-api/codex/responses')) {
+      if (!isResponses) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ detail: 'Not Found' }));
         return;
@@ -315,6 +329,7 @@ export async function startFakeCodexBackend(
     script: (...responses) => void queue.push(...responses),
     handle: (fn) => void (handler = fn),
     fallback: DEFAULT_REPLY,
+    enforceRules: true,
     waitForRequests: (n) =>
       requests.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })),
     connections: () =>

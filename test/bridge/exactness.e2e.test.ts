@@ -1,0 +1,77 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { backendRefusal, toolSchemaProblem } from '../fakes/codexBackendRules.js';
+import { sse } from '../fakes/codexBackend.js';
+import { startBridge, type BridgeHarness } from './harness.js';
+
+// Bridge exactness (issue 13): the official SDK in front of the bridge, the fake Codex backend behind it,
+// refusing what the real backend refuses (codexBackendRules.ts), so a shape the backend would not take fails.
+
+let h: BridgeHarness;
+beforeAll(async () => {
+  h = await startBridge({ pingIntervalMs: 60, upstreamIdleMs: 2000 });
+});
+afterAll(async () => {
+  await h.close();
+});
+beforeEach(() => h.reset());
+
+const base = { model: 'claude-opus-4-5', max_tokens: 1024 };
+const upstreamBody = (i = 0) => h.backend.requests[i]!.body;
+
+describe('tool schemas the backend refuses never reach it', () => {
+  // The shape that broke sessions: an MCP server's array without items, plus the rest of what MCP
+  // servers send (formats, tuples, top-level composition, $refs).
+  const mcpSchema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object',
+    properties: {
+      labels: { type: 'array', description: 'labels to set' },
+      link: { type: 'string', format: 'uri' },
+      range: { type: 'array', items: [{ type: 'integer' }, { type: 'integer' }] },
+      owner: { $ref: '#/definitions/user' },
+    },
+    definitions: { user: { type: 'object', properties: { login: { type: 'string', pattern: '^\\p{L}+$' } } } },
+    anyOf: [{ required: ['labels'] }, { required: ['link'] }],
+  };
+
+  it('the fake refuses the raw schema, as the real backend does', () => {
+    expect(toolSchemaProblem(mcpSchema)).toMatch(/top level/);
+    expect(toolSchemaProblem({ type: 'object', properties: { labels: { type: 'array' } } })).toMatch(
+      /array schema missing items/,
+    );
+    const refusal = backendRefusal({
+      model: 'gpt-5.5',
+      stream: true,
+      store: false,
+      input: [],
+      tools: [{ type: 'function', name: 'mcp__gh__label', strict: false, parameters: mcpSchema }],
+    });
+    expect(refusal?.status).toBe(400);
+  });
+
+  it('an MCP tool with that schema goes through, streaming and not, and its call comes back', async () => {
+    h.backend.script(
+      { kind: 'sse', events: sse.response([sse.functionCall('mcp__gh__label', { labels: ['bug'] }, 'call_l1')]) },
+      { kind: 'sse', events: sse.response([sse.message('done')]) },
+    );
+    const tools: Anthropic.Tool[] = [
+      { name: 'mcp__gh__label', description: 'Label an issue', input_schema: mcpSchema as Anthropic.Tool.InputSchema },
+    ];
+    const msg = await h.client.messages
+      .stream({ ...base, tools, messages: [{ role: 'user', content: 'label it' }] })
+      .finalMessage();
+    expect(msg.content).toEqual([
+      { type: 'tool_use', id: 'call_l1', name: 'mcp__gh__label', input: { labels: ['bug'] } },
+    ]);
+    const again = await h.client.messages.create({ ...base, tools, messages: [{ role: 'user', content: 'again' }] });
+    expect(again.content[0]).toMatchObject({ type: 'text', text: 'done' });
+    const params = upstreamBody().tools[0].parameters;
+    expect(params.properties.labels).toEqual({
+      type: 'array',
+      description: 'labels to set',
+      items: { type: 'string' },
+    });
+    expect(toolSchemaProblem(params)).toBeNull();
+  });
+});
