@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { CcbridgeError } from '../shared/errors.js';
 import { AppServerClient } from './appServerClient.js';
 import { resolveCodexBinary } from './codexBinary.js';
 import { codexEnv } from './codexEnv.js';
@@ -50,6 +51,8 @@ export class AppServerPool {
   private readonly entries = new Map<string, Entry>();
   private readonly subscriptions: Array<{ method: string; handler: PoolNotificationHandler }> = [];
   private readonly idleMs: number;
+  /** Set by closeAll: a read still scheduled when the daemon stops must not start a process nobody will close. */
+  private closed = false;
 
   constructor(private readonly opts: AppServerPoolOptions) {
     this.idleMs = opts.idleMs ?? 5 * 60_000;
@@ -94,10 +97,12 @@ export class AppServerPool {
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.entries.keys()].map((id) => this.evict(id)));
   }
 
   private acquire(accountId: string): Entry {
+    if (this.closed) throw new CcbridgeError('daemon_stopping', 'the daemon is stopping; codex is not started again');
     let entry = this.entries.get(accountId);
     if (!entry) {
       const client = startAppServer(this.opts, accountId);

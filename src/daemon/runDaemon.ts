@@ -58,38 +58,50 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const bridge = { host, port };
     const daemon = new Daemon(paths, store, events, bridge);
     daemon.ensureToken();
-    const codex = startCodexService(daemon);
-    // Live subscribers of /api/events/stream (TUI, `limits --watch`): limits are read more often while any is attached.
-    const liveStreams = new Set<() => void>();
-    const limits = startLimitsKeeper(daemon, codex, () => liveStreams.size > 0);
 
-    const routing = startRouting(daemon, limits, codex);
-    const bridgeApp = createBridgeApp(bridgeDeps(daemon, codex, limits, routing), {
-      pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
-      host,
-    });
-    const bridgeServer = createAdaptorServer({ fetch: bridgeApp.fetch }) as Server;
+    // Bind the bridge port and the control socket before anything else starts (codex app-servers, timers):
+    // a daemon that cannot listen fails whole, at once, with nothing left running. Requests that arrive
+    // before the apps exist wait for them.
+    const apps = lateApps();
+    const bridgeServer = createAdaptorServer({ fetch: apps.bridge }) as Server;
     const bridgeInflight = trackInflight(bridgeServer);
+    const controlServer = createAdaptorServer({ fetch: apps.control }) as Server;
+    const controlInflight = trackInflight(controlServer);
     bridge.port = await listenBridge(bridgeServer, host, port, store.get().settings.portFallback);
+    try {
+      await listenControlSocket(controlServer, paths.socketPath);
+    } catch (err) {
+      await new Promise((resolve) => bridgeServer.close(resolve));
+      throw err;
+    }
     if (store.get().bridge.port !== bridge.port) {
       store.update((s) => {
         s.bridge.port = bridge.port;
       });
     }
 
+    const codex = startCodexService(daemon);
+    // Live subscribers of /api/events/stream (TUI, `limits --watch`): limits are read more often while any is attached.
+    const liveStreams = new Set<() => void>();
+    const limits = startLimitsKeeper(daemon, codex, () => liveStreams.size > 0);
+    const routing = startRouting(daemon, limits, codex);
+
     let stopping: Promise<void> | null = null;
     let resolveStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
-    const controlApp = createControlApp(daemon, {
-      shutdown: (reason) => void shutdown(reason),
-      liveStreams,
-      codex,
-      limits,
-    });
-    const controlServer = createAdaptorServer({ fetch: controlApp.fetch }) as Server;
-    const controlInflight = trackInflight(controlServer);
-    await listenControlSocket(controlServer, paths.socketPath);
+    apps.ready(
+      createBridgeApp(bridgeDeps(daemon, codex, limits, routing), {
+        pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
+        host,
+      }),
+      createControlApp(daemon, {
+        shutdown: (reason) => void shutdown(reason),
+        liveStreams,
+        codex,
+        limits,
+      }),
+    );
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
 
     const shutdown = (reason: string): Promise<void> => {
@@ -143,6 +155,22 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
   } finally {
     lock.release();
   }
+}
+
+type FetchHandler = (req: Request, env: unknown) => Response | Promise<Response>;
+interface App {
+  fetch: FetchHandler;
+}
+
+/** Fetch handlers for servers bound before their apps exist: calls wait until `ready` hands the apps over. */
+function lateApps(): { bridge: FetchHandler; control: FetchHandler; ready(bridge: App, control: App): void } {
+  let handOver: (apps: [App, App]) => void = () => {};
+  const apps = new Promise<[App, App]>((resolve) => (handOver = resolve));
+  return {
+    bridge: async (req, env) => (await apps)[0].fetch(req, env),
+    control: async (req, env) => (await apps)[1].fetch(req, env),
+    ready: (bridge, control) => handOver([bridge, control]),
+  };
 }
 
 function removeQuietly(pidFile: string): void {

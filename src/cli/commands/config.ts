@@ -1,6 +1,7 @@
 import { Argument, Command } from 'commander';
 import type { SettingKey, Settings } from '../../shared/schemas/settings.js';
 import { usageError } from '../../shared/errors.js';
+import { resolvePaths } from '../../shared/paths.js';
 import { emit, table } from '../output.js';
 import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
 
@@ -12,6 +13,25 @@ function requireKey(SETTING_KEYS: SettingKey[], key: string | undefined): Settin
   if (!(SETTING_KEYS as string[]).includes(key))
     throw usageError('unknown_setting', `unknown setting "${key}"; valid keys: ${SETTING_KEYS.join(', ')}`);
   return key as SettingKey;
+}
+
+/** Writes settings into state.json under the daemon lock, so no daemon can start and write over them meanwhile. */
+async function saveWhileDown(patch: Record<string, unknown>): Promise<Settings> {
+  const [{ acquireDaemonLock }, { StateStore }, { SettingsPatchSchema }] = await Promise.all([
+    import('../../daemon/daemonLock.js'),
+    import('../../core/stateStore.js'),
+    settingsModule(),
+  ]);
+  const paths = resolvePaths();
+  const lock = await acquireDaemonLock(paths.dataDir, paths.lockFile);
+  try {
+    const store = StateStore.open(paths.stateFile);
+    const valid = SettingsPatchSchema.parse(patch);
+    store.update((s) => Object.assign(s.settings, valid));
+    return store.get().settings;
+  } finally {
+    lock.release();
+  }
 }
 
 const show = (v: unknown) => (v === null ? 'null' : String(v));
@@ -42,9 +62,15 @@ export function configCommand(): Command {
       }
       if (value === undefined) throw usageError('usage', `give a value for ${k}: ${describeSettingValues(k)}`);
       const patch = { [k]: coerceSettingValue(k, value) };
+      let offline = false;
       const { settings } = await withDaemon((c) =>
         c.request<{ settings: Settings }>('PATCH', '/api/settings', patch),
-      ).catch((err: Error & { exitCode?: number }) => {
+      ).catch(async (err: Error & { exitCode?: number; code?: string }) => {
+        // A daemon that cannot start (its port is busy) may need exactly this setting to start: save it directly.
+        if (err.code === 'daemon_start_failed') {
+          offline = true;
+          return { settings: await saveWhileDown(patch) };
+        }
         if (err.exitCode === 2)
           throw usageError(
             'invalid_setting',
@@ -52,7 +78,11 @@ export function configCommand(): Command {
           );
         throw err;
       });
-      emit({ [k]: settings[k] }, opts, () => `${k} = ${show(settings[k])}`);
+      emit({ [k]: settings[k] }, opts, () =>
+        offline
+          ? `${k} = ${show(settings[k])} (saved while the daemon is down; \`ccbridge start\` uses it)`
+          : `${k} = ${show(settings[k])}`,
+      );
     },
   );
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { DaemonClient, DaemonDownError } from '../../client/daemonClient.js';
 import { isAlive } from '../../daemon/daemonLock.js';
@@ -16,13 +17,40 @@ export async function stopDaemon(client: DaemonClient): Promise<number | null> {
     if (err instanceof DaemonDownError) return null;
     throw err;
   }
-  const deadline = Date.now() + STOP_WAIT_MS;
+  if (await exited(pid, STOP_WAIT_MS)) return pid;
+  // Past its own stop deadline the daemon is stuck: kill it with the codex processes it started, so
+  // nothing is left serving (or holding the port) behind a "not running" status.
+  killTree(pid);
+  if (await exited(pid, 2_000))
+    throw new CcbridgeError('stop_timeout', `daemon (pid ${pid}) did not stop in time and was killed`);
+  throw new CcbridgeError('stop_timeout', `daemon (pid ${pid}) did not stop; kill it with \`kill -9 ${pid}\``);
+}
+
+async function exited(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
   while (isAlive(pid)) {
-    if (Date.now() > deadline)
-      throw new CcbridgeError('stop_timeout', `daemon (pid ${pid}) did not stop in time; kill it with \`kill ${pid}\``);
+    if (Date.now() > deadline) return false;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return pid;
+  return true;
+}
+
+/** SIGKILL for the daemon's process group when it leads one (a detached start), else for the daemon alone. */
+function killTree(pid: number): void {
+  try {
+    process.kill(leadsGroup(pid) ? -pid : pid, 'SIGKILL');
+  } catch {
+    // gone meanwhile
+  }
+}
+
+function leadsGroup(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pid;
+  } catch {
+    return false;
+  }
 }
 
 export function stopCommand(): Command {

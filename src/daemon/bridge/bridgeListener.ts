@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { CcbridgeError } from '../../shared/errors.js';
+import { portOwner } from './portOwner.js';
 
 const FALLBACK_TRIES = 20;
 
@@ -33,11 +34,16 @@ export async function listenBridge(server: Server, host: string, port: number, f
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE' && i + 1 < tries) continue;
       if (code === 'EADDRINUSE') {
+        if (fallback)
+          throw new CcbridgeError(
+            'port_in_use',
+            `ports ${port}-${port + tries - 1} on ${host} are all in use; free one or set CCBRIDGE_PORT`,
+          );
+        const owner = portOwner(port);
+        const by = owner ? ` by pid ${owner.pid} (${owner.name})` : '';
         throw new CcbridgeError(
           'port_in_use',
-          fallback
-            ? `ports ${port}-${port + tries - 1} on ${host} are all in use; free one or set CCBRIDGE_PORT`
-            : `port ${port} on ${host} is already in use; stop what uses it, set CCBRIDGE_PORT, or run \`ccbridge config set portFallback true\``,
+          `port ${port} on ${host} is already in use${by}; stop it, set CCBRIDGE_PORT, or run \`ccbridge config set portFallback true\``,
         );
       }
       if (code === 'EACCES')
