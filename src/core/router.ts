@@ -1,7 +1,7 @@
 import type { LimitsSnapshot } from '../shared/schemas/limits.js';
 import type { Settings } from '../shared/schemas/settings.js';
 import { formatDuration, formatResetTime } from '../shared/format.js';
-import { remainingPercent, snapshotExhaustion } from '../limits/exhaustion.js';
+import { bindingWindow, remainingPercent, snapshotExhaustion } from '../limits/exhaustion.js';
 
 /**
  * The routing decision, pure: which accounts may serve a request, in the order to try them.
@@ -11,6 +11,9 @@ import { remainingPercent, snapshotExhaustion } from '../limits/exhaustion.js';
  *   capacity. The active account wins again as soon as it can serve (its reset passed, its cool-down
  *   ended), because the user chose it.
  * - `balance`: a new session goes to the account with the most capacity left.
+ * - `drain`: a new session goes to the account whose binding window (the fullest one) resets soonest, so
+ *   quota that would reset unused is spent first. A session moves off its account early, while another
+ *   has headroom, when the forecast says its account runs out within `DRAIN_MOVE_BEFORE_MS`.
  * - Sticky sessions: a session stays on the account it was served by while that account can serve
  *   (the upstream prompt cache is per account). In `failover` the active account still comes first;
  *   stickiness decides among the fallbacks, so a session does not hop between two backups.
@@ -34,7 +37,12 @@ export interface RouterAccount {
   cooldownUntil: number | null;
   cooldownReason: string | null;
   limits: LimitsSnapshot | null;
+  /** The earliest forecast exhaustion (unix ms) among the account's windows, if any (`forecastExhaustion`). */
+  exhaustsAt?: number | null;
 }
+
+/** `drain` moves a session off an account forecast to run out within this long (before any 429 can happen). */
+export const DRAIN_MOVE_BEFORE_MS = 5 * 60_000;
 
 export type Availability =
   | { state: 'available'; remaining: number | null }
@@ -135,8 +143,24 @@ export function routeRequest(input: RouteInput): RouteDecision {
   const sticky = accounts.find((a) => a.id === input.stickyAccountId && stateOf(a).state === 'available');
   const available = accounts.filter((a) => stateOf(a).state === 'available');
 
+  const leaving = (a: RouterAccount) =>
+    input.mode === 'drain' && a.exhaustsAt != null && a.exhaustsAt - now <= DRAIN_MOVE_BEFORE_MS;
   let ordered: RouterAccount[];
-  if (input.mode === 'failover') {
+  if (input.mode === 'drain') {
+    // Unknown reset counts as last: an account whose limits are unknown is spent after the known ones.
+    const resetOf = (a: RouterAccount) => {
+      const w = bindingWindow(a.limits);
+      return w?.resetsAt != null ? w.resetsAt * 1000 : Number.POSITIVE_INFINITY;
+    };
+    const rank = [...available].sort(
+      (a, b) =>
+        Number(leaving(a)) - Number(leaving(b)) ||
+        resetOf(a) - resetOf(b) ||
+        Number(b === preferred) - Number(a === preferred),
+    );
+    const stays = sticky && !(leaving(sticky) && rank.some((a) => !leaving(a)));
+    ordered = unique([stays ? sticky : undefined, ...rank]);
+  } else if (input.mode === 'failover') {
     ordered = unique([
       preferred && stateOf(preferred).state === 'available' ? preferred : undefined,
       sticky,
@@ -169,9 +193,11 @@ export function routeRequest(input: RouteInput): RouteDecision {
     const why =
       was.state !== 'available'
         ? describeAvailability(previous.name, was, now)
-        : first === preferred
-          ? `back to the active account ${first.name}`
-          : `${previous.name} has less capacity left`;
+        : leaving(previous)
+          ? `${previous.name} runs out at ${formatResetTime(previous.exhaustsAt!, now)} at this pace`
+          : first === preferred
+            ? `back to the active account ${first.name}`
+            : `${previous.name} has less capacity left`;
     switched = { from: previous.id, to: first.id, why };
   }
   return { kind: 'route', candidates: ordered.map((a) => a.id), switched };

@@ -19,6 +19,23 @@ export function activeBucket(snapshot: LimitsSnapshot | null): LimitBucket | nul
 const windowsOf = (bucket: LimitBucket | null): LimitWindow[] =>
   [bucket?.primary, bucket?.secondary].filter((w): w is LimitWindow => !!w);
 
+/**
+ * The window of the active bucket that binds: the fullest one (ties: the one that resets first). `drain`
+ * ranks accounts by its reset.
+ */
+export function bindingWindow(snapshot: LimitsSnapshot | null): LimitWindow | null {
+  let best: LimitWindow | null = null;
+  for (const w of windowsOf(activeBucket(snapshot))) {
+    if (
+      !best ||
+      w.usedPercent > best.usedPercent ||
+      (w.usedPercent === best.usedPercent && (w.resetsAt ?? Infinity) < (best.resetsAt ?? Infinity))
+    )
+      best = w;
+  }
+  return best;
+}
+
 /** Percent left in the tightest window of the active bucket; null when nothing is known. */
 export function remainingPercent(snapshot: LimitsSnapshot | null): number | null {
   const windows = windowsOf(activeBucket(snapshot));

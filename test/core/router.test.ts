@@ -264,6 +264,59 @@ describe('routeRequest: balance', () => {
   });
 });
 
+describe('routeRequest: drain', () => {
+  // a resets in 3 h, b in 1 h (soonest), c's limits are unknown.
+  const accounts = [acct('a', { limits: used(20, 3 * 3600) }), acct('b', { limits: used(70, 3600) }), acct('c')];
+
+  it('sends a new session to the account whose binding window resets soonest, unknown resets last', () => {
+    expect(routeRequest(input(accounts, { mode: 'drain' }))).toEqual({
+      kind: 'route',
+      candidates: ['b', 'a', 'c'],
+      switched: null,
+    });
+  });
+
+  it('binds on the fullest window: a weekly window at 90 % outranks a fresh 5h one', () => {
+    const weekly = used(10, 600);
+    weekly.buckets[0]!.secondary = { usedPercent: 90, windowMinutes: 10080, resetsAt: S + 4 * 86400 };
+    expect(candidates(input([acct('w', { limits: weekly }), ...accounts], { mode: 'drain' }))).toEqual([
+      'b',
+      'a',
+      'w',
+      'c',
+    ]);
+  });
+
+  it('keeps a sticky session where it is, even when another account resets sooner', () => {
+    expect(routeRequest(input(accounts, { mode: 'drain', stickyAccountId: 'a' }))).toEqual({
+      kind: 'route',
+      candidates: ['a', 'b', 'c'],
+      switched: null,
+    });
+  });
+
+  it('moves a session off an account forecast to run out within minutes, before any 429', () => {
+    const soon = [
+      acct('a', { limits: used(20, 3 * 3600) }),
+      acct('b', { limits: used(97, 3600), exhaustsAt: NOW + 3 * 60_000 }),
+    ];
+    expect(routeRequest(input(soon, { mode: 'drain', stickyAccountId: 'b' }))).toEqual({
+      kind: 'route',
+      candidates: ['a', 'b'],
+      switched: { from: 'b', to: 'a', why: 'b runs out at 12:03 at this pace' },
+    });
+    // A run-out further ahead changes nothing; nor does one with nowhere else to go.
+    const later = [soon[0]!, acct('b', { limits: used(90, 3600), exhaustsAt: NOW + 30 * 60_000 })];
+    expect(candidates(input(later, { mode: 'drain', stickyAccountId: 'b' }))).toEqual(['b', 'a']);
+    expect(candidates(input([soon[1]!], { mode: 'drain', stickyAccountId: 'b' }))).toEqual(['b']);
+  });
+
+  it('skips an exhausted account and still lists every usable one for failover', () => {
+    const full = [acct('a', { limits: used(20, 3 * 3600) }), acct('b', { limits: used(100, 600) }), acct('c')];
+    expect(candidates(input(full, { mode: 'drain' }))).toEqual(['a', 'c']);
+  });
+});
+
 describe('routeRequest: pinned', () => {
   it('uses only the pinned account', () => {
     expect(

@@ -475,3 +475,62 @@ describe('ccbridge limits', () => {
     expect(await new Promise((resolve) => child.once('exit', (code) => resolve(code)))).toBe(0);
   });
 });
+
+describe('routing drain', () => {
+  const behave = (name: 'alpha' | 'beta', b: Record<string, unknown> | null) => {
+    const file = join(h.env.CCBRIDGE_HOME!, 'accounts', ids[name], 'codex-home', 'fake-codex.json');
+    if (b) writeFileSync(file, JSON.stringify(b));
+    else rmSync(file, { force: true });
+  };
+  const window = (usedPercent: number, resetsAt: number) => ({
+    primary: { usedPercent, windowDurationMins: 300, resetsAt },
+  });
+  const limitHeaders = (used: number, resetAt: number) => ({
+    'x-codex-primary-used-percent': String(used),
+    'x-codex-primary-reset-at': String(resetAt),
+  });
+
+  it('spends the account that resets first, and moves a session off it before it runs out', async () => {
+    const alphaReset = nowS() + 3 * 3600;
+    const betaReset = nowS() + 3600;
+    behave('alpha', { rateLimits: window(10, alphaReset) });
+    behave('beta', { rateLimits: window(50, betaReset) });
+    try {
+      await ok(h, ['config', 'set', 'routing', 'drain']);
+      await ok(h, ['limits', '--refresh']);
+      // beta climbs 1.5 % per answer from 90 % and would refuse with a 429 at 100 %.
+      let betaUsed = 88.5;
+      answer({
+        alpha: { events: sse.response([sse.message('alpha')]), headers: limitHeaders(10, alphaReset) },
+        beta: () => {
+          betaUsed += 1.5;
+          return betaUsed >= 100
+            ? { status: 429, json: usageLimitBody(betaReset), headers: limitHeaders(100, betaReset) }
+            : { events: sse.response([sse.message('beta')]), headers: limitHeaders(betaUsed, betaReset) };
+        },
+      });
+      // alpha is active, but beta's quota resets two hours sooner: new sessions go there first.
+      expect(await ask('drain-1').finalText()).toBe('beta');
+      // The session stays on beta until the forecast (five rises over ten seconds) says it runs out within minutes.
+      for (let i = 0; i < 9 && served().at(-1) !== 'alpha'; i++) {
+        await new Promise((r) => setTimeout(r, 2100));
+        await ask('drain-1').finalMessage();
+      }
+      const betaServed = served().filter((s) => s === 'beta').length;
+      expect(served()).toEqual([...Array(betaServed).fill('beta'), 'alpha']);
+      expect(betaUsed).toBeLessThan(100); // moved before beta refused anything
+      const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>(
+        'GET',
+        '/api/events?limit=50',
+      );
+      expect(events.map((e) => e.message)).toContainEqual(
+        expect.stringMatching(/^routing a session moved from beta to alpha: beta runs out at \d\d:\d\d at this pace$/),
+      );
+      const beta = (await state()).accounts.find((a) => a.id === ids.beta)!;
+      expect(beta.limits?.forecasts).toEqual([expect.objectContaining({ limitId: 'codex', slot: 'primary' })]);
+    } finally {
+      behave('alpha', null);
+      behave('beta', null);
+    }
+  }, 30_000);
+});

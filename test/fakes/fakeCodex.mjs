@@ -19,6 +19,8 @@
 //   unsupported        [method] answer like a codex that lacks the method (-32600 "unknown variant")
 //   models             [Model]  model/list data (default: a small catalogue); modelPageSize: page size
 //   rateLimitsUpdated  boolean  send account/rateLimits/updated right after each account/rateLimits/read
+//   rateLimits         object   fields laid over the default snapshot of account/rateLimits/read (primary, secondary…)
+//   resetCredits       object   its rateLimitResetCredits ({availableCount, credits}; default null)
 // Every process appends what it did to `<CODEX_HOME>/fake-codex-calls.jsonl` ({t, pid, event, ...}); events:
 // spawn, request, refresh, login-start, login-cancel, login-end, logout, exit. Tests count refreshes with it
 // and check that processes are gone.
@@ -298,7 +300,7 @@ function appServer() {
     'account/rateLimits/read': () => {
       const auth = readAuth();
       if (!auth?.tokens) throw { code: -32600, message: 'codex account authentication required to read rate limits' };
-      const snap = rateLimitSnapshot(identityOf(auth).planType ?? null);
+      const snap = { ...rateLimitSnapshot(identityOf(auth).planType ?? null), ...behaviour().rateLimits };
       if (behaviour().rateLimitsUpdated) {
         setTimeout(
           () =>
@@ -312,7 +314,7 @@ function appServer() {
         ordinaryUsageAllowed: true,
         rateLimits: snap,
         rateLimitsByLimitId: { codex: snap },
-        rateLimitResetCredits: null,
+        rateLimitResetCredits: behaviour().resetCredits ?? null,
         accountId: null,
         rateLimitUpsell: null,
       };

@@ -73,7 +73,7 @@ describe('completeWords over the real program', () => {
   it("completes setting keys and each key's values for config set", () => {
     expect(values(['config', ''])).toEqual(['list', 'get', 'set']);
     expect(values(['config', 'set', ''])).toEqual(expect.arrayContaining(['fastMode', 'routing', 'opusModel']));
-    expect(values(['config', 'set', 'routing', ''])).toEqual(['manual', 'failover', 'balance']);
+    expect(values(['config', 'set', 'routing', ''])).toEqual(['manual', 'failover', 'balance', 'drain']);
     expect(values(['config', 'set', 'fastMode', ''])).toEqual(['true', 'false']);
     expect(values(['config', 'set', 'opusModel', ''])).toEqual(['gpt-5.5', 'gpt-5.4', 'null']);
     expect(values(['config', 'set', 'claudeSettingsPath', ''])).toEqual([':files']);

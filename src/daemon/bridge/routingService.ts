@@ -9,7 +9,7 @@ import {
   type RouteSwitch,
 } from '../../core/router.js';
 import { StickySessions } from '../../core/stickySessions.js';
-import { usageLimitExhaustion } from '../../limits/exhaustion.js';
+import { activeBucket, usageLimitExhaustion } from '../../limits/exhaustion.js';
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { Account, StateFile } from '../../shared/schemas/state.js';
 import { AccountHealthBook, COOLDOWN_MS } from './accountHealth.js';
@@ -54,8 +54,11 @@ export function startRouting(
   /** What the limits keeper and the health book know about an account's quota and upstream errors. */
   const marks = (id: string) => {
     const ex = limits.exhaustion(id);
+    const bucket = activeBucket(limits.get(id));
+    const forecasts = limits.forecasts(id).filter((f) => f.limitId === bucket?.limitId);
     return {
       limits: limits.get(id),
+      exhaustsAt: forecasts.length ? Math.min(...forecasts.map((f) => f.exhaustsAt)) : null,
       exhaustedUntil: ex?.until ?? null,
       exhaustedReason: ex?.reason ?? null,
       ...health.get(id),

@@ -10,7 +10,7 @@ export const settingSchemas = {
   fastMode: z.boolean(),
   portFallback: z.boolean(),
   corsOrigin: z.string().trim().min(1).nullable(),
-  routing: z.enum(['manual', 'failover', 'balance']),
+  routing: z.enum(['manual', 'failover', 'balance', 'drain']),
   autoApplyClaude: z.boolean(),
   claudeSettingsPath: z.string().trim().min(1).nullable(),
   /** Tier models for the Claude integration; null = the active account's model. */
