@@ -86,7 +86,8 @@ export const WebSearchTool = z.strictObject({
 export const ResponsesTool = z.union([FunctionTool, WebSearchTool]);
 export type ResponsesTool = z.infer<typeof ResponsesTool>;
 
-export const ReasoningEffort = z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']);
+/** The efforts the catalogue lists (contract §0); no model lists `none` or `minimal`. */
+export const ReasoningEffort = z.enum(['low', 'medium', 'high', 'xhigh', 'max', 'ultra']);
 export type ReasoningEffort = z.infer<typeof ReasoningEffort>;
 
 export const ResponsesRequestSchema = z.strictObject({

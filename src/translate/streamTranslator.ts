@@ -1,6 +1,7 @@
 import { AnthropicApiError } from './anthropicError.js';
 import type { AnthropicMessageOut, AnthropicUsage, StopReason } from './anthropicResponseSchema.js';
 import type { AnthropicSink } from './anthropicSink.js';
+import type { ThinkingOutput } from './reasoningEffort.js';
 import { encodeReasoningSignature } from './reasoningSignature.js';
 import type { ToolNameMap } from './toolNames.js';
 import { classifyStreamFailure, type FailureContext, type FailureKind } from './upstreamErrors.js';
@@ -24,8 +25,8 @@ export interface StreamTranslatorOptions {
   model: string;
   accountId: string;
   toolNames: ToolNameMap;
-  /** False for `thinking.display:"omitted"`: thinking blocks then carry only their signature. */
-  showThinking: boolean;
+  /** Which thinking blocks the client gets (see reasoningEffort.ts). */
+  thinking: ThinkingOutput;
   failure: FailureContext;
 }
 
@@ -116,7 +117,7 @@ export class StreamTranslator {
           this.open.pendingSeparator = true;
         return;
       case 'response.reasoning_summary_text.delta':
-        if (this.opts.showThinking) this.thinking(keyOf(ev), ev.delta);
+        if (this.opts.thinking === 'full') this.thinking(keyOf(ev), ev.delta);
         return;
       case 'response.function_call_arguments.delta':
         if (this.open?.kind === 'tool_use' && this.open.key === keyOf(ev) && ev.delta) {
@@ -248,14 +249,16 @@ export class StreamTranslator {
   }
 
   private reasoningDone(item: UpstreamItem, key: string): void {
+    if (this.opts.thinking === 'none') return;
     let open = this.open?.kind === 'thinking' && this.open.key === key ? this.open : null;
     if (!open) {
-      const summary = this.opts.showThinking
-        ? (item.summary ?? [])
-            .map((s) => s.text)
-            .filter(Boolean)
-            .join('\n\n')
-        : '';
+      const summary =
+        this.opts.thinking === 'full'
+          ? (item.summary ?? [])
+              .map((s) => s.text)
+              .filter(Boolean)
+              .join('\n\n')
+          : '';
       if (!summary && !item.encrypted_content) return; // nothing to show or replay
       open = this.openBlock('thinking', key, { type: 'thinking', thinking: '', signature: '' });
       if (summary) this.sink.thinkingDelta(open.index, summary);

@@ -10,7 +10,7 @@ import type {
 } from './anthropicSchema.js';
 import { cleanToolSchema } from './cleanToolSchema.js';
 import { supportsPriorityTier } from './codexModels.js';
-import { chooseReasoningEffort } from './reasoningEffort.js';
+import { chooseReasoning, type ThinkingOutput } from './reasoningEffort.js';
 import { decodeReasoningSignature } from './reasoningSignature.js';
 import type { ResolvedModel } from './resolveModel.js';
 import type { InputItem, ResponsesRequest, ResponsesTool } from './responsesSchema.js';
@@ -37,6 +37,8 @@ export interface TranslateContext {
 export interface TranslatedRequest {
   body: ResponsesRequest;
   toolNames: ToolNameMap;
+  /** What of the reasoning goes back to the client (never a thinking block it did not ask for). */
+  thinking: ThinkingOutput;
 }
 
 const BILLING_HEADER = 'x-anthropic-billing-header:';
@@ -239,9 +241,7 @@ function outputFormat(format: unknown): ResponsesRequest['text'] {
 export function translateRequest(req: MessagesRequest, ctx: TranslateContext): TranslatedRequest {
   const names = buildToolNameMap(toolNamesIn(req));
   const fast = (ctx.fastMode || req.speed === 'fast') && supportsPriorityTier(ctx.model.info);
-  const effort = chooseReasoningEffort(req.thinking, req.output_config?.effort, ctx.model.info);
-  // With `display:"omitted"` Claude shows no thinking text, so summaries would be generated for nothing.
-  const wantSummary = req.thinking?.display !== 'omitted' && effort !== 'none';
+  const { effort, summary, thinking } = chooseReasoning(req.thinking, req.output_config?.effort, ctx.model.info);
   const text = outputFormat(req.output_config?.format);
   const body: ResponsesRequest = {
     model: ctx.model.slug,
@@ -252,7 +252,7 @@ export function translateRequest(req: MessagesRequest, ctx: TranslateContext): T
     tools: translateTools(req.tools ?? [], names),
     tool_choice: translateToolChoice(req.tool_choice, names),
     parallel_tool_calls: !req.tool_choice?.disable_parallel_tool_use,
-    reasoning: wantSummary ? { effort, summary: 'auto' } : { effort },
+    reasoning: summary ? { effort, summary: 'auto' } : { effort },
     store: false,
     include: ['reasoning.encrypted_content'],
     prompt_cache_key: ctx.sessionId,
@@ -264,5 +264,5 @@ export function translateRequest(req: MessagesRequest, ctx: TranslateContext): T
       thread_id: ctx.sessionId,
     },
   };
-  return { body, toolNames: names };
+  return { body, toolNames: names, thinking };
 }

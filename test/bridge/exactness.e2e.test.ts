@@ -75,3 +75,46 @@ describe('tool schemas the backend refuses never reach it', () => {
     expect(toolSchemaProblem(params)).toBeNull();
   });
 });
+
+describe('thinking off means no reasoning', () => {
+  const reasoned = () => sse.response([sse.reasoning(['weighing it'], 'gAAAA-r1'), sse.message('hi')]);
+
+  it('without thinking: the cheapest effort, no summaries, and no thinking block even when upstream reasons', async () => {
+    h.backend.script({ kind: 'sse', events: reasoned() }, { kind: 'sse', events: reasoned() });
+    const streamed = await h.client.messages
+      .stream({ ...base, output_config: { effort: 'high' }, messages: [{ role: 'user', content: 'title this' }] })
+      .finalMessage();
+    const plain = await h.client.messages.create({
+      ...base,
+      thinking: { type: 'disabled' },
+      messages: [{ role: 'user', content: 'title this' }],
+    });
+    for (const msg of [streamed, plain]) expect(msg.content).toEqual([{ type: 'text', text: 'hi', citations: null }]);
+    expect(upstreamBody(0).reasoning).toEqual({ effort: 'low' });
+    expect(upstreamBody(1).reasoning).toEqual({ effort: 'low' });
+  });
+
+  it('with adaptive thinking: the effort 1:1, summaries, and the thinking block', async () => {
+    h.state.models = [
+      {
+        id: 'gpt-6.1-sol',
+        supportedReasoningEfforts: ['low', 'medium', 'high', 'xhigh', 'max', 'ultra'].map((reasoningEffort) => ({
+          reasoningEffort,
+        })),
+        defaultReasoningEffort: 'low',
+      },
+    ];
+    h.backend.script({ kind: 'sse', events: reasoned() });
+    const msg = await h.client.messages
+      .stream({
+        ...base,
+        model: 'gpt-6.1-sol',
+        thinking: { type: 'adaptive' },
+        output_config: { effort: 'max' },
+        messages: [{ role: 'user', content: 'think' }],
+      } as Anthropic.MessageCreateParamsStreaming)
+      .finalMessage();
+    expect(msg.content[0]).toMatchObject({ type: 'thinking', thinking: 'weighing it' });
+    expect(upstreamBody().reasoning).toEqual({ effort: 'max', summary: 'auto' });
+  });
+});

@@ -69,7 +69,7 @@ describe('clampEffort', () => {
   it('picks the highest supported effort not above the wish, else the lowest', () => {
     expect(clampEffort('max', LISTED[0])).toBe('max');
     expect(clampEffort('max', BUILTIN_MODELS[0])).toBe('xhigh');
-    expect(clampEffort('none', BUILTIN_MODELS[0])).toBe('low');
+    expect(clampEffort('ultra', BUILTIN_MODELS[0])).toBe('xhigh');
     expect(clampEffort('high', LISTED[1])).toBe('medium');
     expect(clampEffort('low', undefined)).toBe('low');
   });

@@ -14,7 +14,7 @@ const opts = (over: Partial<StreamTranslatorOptions> = {}): StreamTranslatorOpti
   model: 'claude-opus-4-5',
   accountId: 'acct1',
   toolNames: buildToolNameMap(['Bash', LONG_TOOL]),
-  showThinking: true,
+  thinking: 'full',
   failure: { now: 0, accountName: 'work', model: 'gpt-5.5', contextWindow: 272000, promptTokens: () => 300000 },
   ...over,
 });
@@ -152,7 +152,7 @@ describe('StreamTranslator → Anthropic SSE', () => {
 
   it('display omitted: no thinking text, only the signature', () => {
     const events = streamOf(sse.response([sse.reasoning(['hidden'], 'gAAAA-x'), sse.message('a')]), {
-      showThinking: false,
+      thinking: 'signature',
     });
     const deltas = events.filter((e) => e.event === 'content_block_delta' && e.data.index === 0);
     expect(deltas.map((e) => e.data.delta.type)).toEqual(['signature_delta']);

@@ -379,18 +379,27 @@ describe('translateRequest: reasoning effort and fast mode', () => {
     translate({ ...body, ...user('x') }, { model: model(slug) }).body.reasoning;
 
   it('maps thinking to effort within what the model supports, with summaries unless omitted', () => {
-    expect(effort({})).toEqual({ effort: 'medium', summary: 'auto' });
+    const on = { type: 'adaptive' };
+    expect(effort({ thinking: on })).toEqual({ effort: 'medium', summary: 'auto' });
     expect(effort({ thinking: { type: 'enabled', budget_tokens: 1024 } })).toEqual({ effort: 'low', summary: 'auto' });
     expect(effort({ thinking: { type: 'enabled', budget_tokens: 10000 } }).effort).toBe('medium');
     expect(effort({ thinking: { type: 'enabled', budget_tokens: 31999 } }).effort).toBe('high');
     expect(effort({ thinking: { type: 'enabled', budget_tokens: 64000 } }).effort).toBe('xhigh');
-    expect(effort({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } }).effort).toBe('high');
-    expect(effort({ thinking: { type: 'adaptive' }, output_config: { effort: 'max' } }).effort).toBe('xhigh');
+    expect(effort({ thinking: on, output_config: { effort: 'high' } }).effort).toBe('high');
+    expect(effort({ thinking: on, output_config: { effort: 'max' } }).effort).toBe('xhigh');
     expect(effort({ thinking: { type: 'adaptive', display: 'omitted' }, output_config: { effort: 'low' } })).toEqual({
       effort: 'low',
     });
-    // gpt-5.5 has no `none`/`minimal`: disabled thinking gets the least it offers
-    expect(effort({ thinking: { type: 'disabled' } })).toEqual({ effort: 'low', summary: 'auto' });
+  });
+
+  it('thinking off or absent: the cheapest listed effort and no summaries, whatever effort rides along', () => {
+    expect(effort({})).toEqual({ effort: 'low' });
+    expect(effort({ thinking: { type: 'disabled' }, output_config: { effort: 'high' } })).toEqual({ effort: 'low' });
+    // Claude Code's WebSearch side call, as recorded: no thinking, the session's effort `high`.
+    const side = loadFixture('claude-code/web-search-side-call.json').body;
+    const out = translateRequest(parseMessagesRequest(JSON.stringify(side)), ctx());
+    expect(out.body.reasoning).toEqual({ effort: 'low' });
+    expect(out.thinking).toBe('none');
   });
 
   it('sends service_tier priority only for fast mode on a model that offers it', () => {

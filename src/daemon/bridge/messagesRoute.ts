@@ -161,7 +161,7 @@ function translatorFor(p: Prepared, sink: AnthropicSink): StreamTranslator {
     model: p.req.model,
     accountId: p.candidate.accountId,
     toolNames: p.translated.toolNames,
-    showThinking: p.req.thinking?.display !== 'omitted',
+    thinking: p.translated.thinking,
     failure: p.failure,
   });
 }
