@@ -92,7 +92,7 @@ if (role) {
         candidates: [{ accountId: 'acct1', accountName: 'bench', model: null, fastMode: false }],
       }),
       credentials: async () => ({ accessToken: 'bench-access', chatgptAccountId: 'bench-chatgpt' }),
-      models: async () => null,
+      models: () => null,
       settings: () => ({ opusModel: null, sonnetModel: null, haikuModel: null, corsOrigin: null }),
       onUpstreamHeaders: () => {},
       onOutcome: () => {},

@@ -58,11 +58,18 @@ export class AppServerPool {
     this.idleMs = opts.idleMs ?? 5 * 60_000;
   }
 
-  /** Runs `fn` with the account's app-server, starting one if needed (a crashed one is replaced). */
+  /**
+   * Runs `fn` with the account's app-server, starting one if needed. A crashed one is replaced; so is a stuck one:
+   * a request that timed out gets its process killed, and the next use starts a new one.
+   */
   async use<T>(accountId: string, fn: (client: AppServerClient) => Promise<T>): Promise<T> {
     const entry = this.acquire(accountId);
     try {
       return await fn(await entry.client);
+    } catch (err) {
+      if (err instanceof CcbridgeError && err.code === 'codex_timeout' && this.entries.get(accountId) === entry)
+        void this.evict(accountId);
+      throw err;
     } finally {
       this.release(accountId, entry);
     }

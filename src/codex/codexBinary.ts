@@ -90,16 +90,21 @@ function locate(env: Env): string {
 
 function readVersion(path: string, env: Env): Promise<string> {
   return new Promise((resolveVersion, reject) => {
-    execFile(path, ['--version'], { env: env as NodeJS.ProcessEnv, timeout: 15_000 }, (err, stdout) => {
-      const version = parseCodexVersion(String(stdout));
-      if (version) return resolveVersion(version);
-      reject(
-        codexMissingError(
-          env,
-          err ? `\`${path} --version\` failed: ${err.message}` : `\`${path} --version\` printed no codex-cli version`,
-        ),
-      );
-    });
+    execFile(
+      path,
+      ['--version'],
+      { env: env as NodeJS.ProcessEnv, timeout: 5_000, killSignal: 'SIGKILL' },
+      (err, stdout) => {
+        const version = parseCodexVersion(String(stdout));
+        if (version) return resolveVersion(version);
+        reject(
+          codexMissingError(
+            env,
+            err ? `\`${path} --version\` failed: ${err.message}` : `\`${path} --version\` printed no codex-cli version`,
+          ),
+        );
+      },
+    );
   });
 }
 

@@ -96,7 +96,7 @@ export async function startBridge(
       if (o?.forceRefresh) refreshes += 1;
       return { accessToken: `access-${accountId}-${refreshes}`, chatgptAccountId: `chatgpt-${accountId}` };
     },
-    models: async () => state.models,
+    models: () => state.models,
     settings: () => state.settings,
     onUpstreamHeaders: (accountId, headers) => void upstreamHeaders.push({ accountId, headers }),
     onOutcome: (o) => void outcomes.push(o),

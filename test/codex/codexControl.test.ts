@@ -5,7 +5,7 @@ import type { AuthStatus } from '../../src/shared/schemas/auth.js';
 import { LimitsSnapshotSchema } from '../../src/shared/schemas/limits.js';
 import { limitsFromAppServer } from '../../src/codex/rateLimits.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
-import { calls, makeControl, makeSandbox, setBehaviour, until } from './codexTestKit.js';
+import { calls, isAlive, makeControl, makeSandbox, setBehaviour, until } from './codexTestKit.js';
 
 const sandbox = makeSandbox();
 const controls: Array<{ close(): Promise<void> }> = [];
@@ -73,6 +73,20 @@ describe('CodexControl', () => {
     const all = await control.listModels('m', { includeHidden: true });
     expect(all.map((m) => m.id)).toContain('codex-auto-review');
     expect(calls(home, 'request').filter((c) => c.method === 'model/list').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('kills an app-server that stops answering and starts a fresh one for the next call', async () => {
+    const home = sandbox.addAccount('stuck');
+    writeAuthJson(home, makeTokens({ email: 'stuck@example.com' }));
+    setBehaviour(home, { hang: ['model/list'] });
+    const control = makeControl(sandbox.homeFor, { requestTimeoutMs: 300 });
+    controls.push(control);
+    await expect(control.listModels('stuck')).rejects.toThrow(/did not answer model\/list/);
+    const [stuck] = calls(home, 'spawn');
+    await until(() => !isAlive(stuck!.pid));
+    setBehaviour(home, {});
+    expect((await control.listModels('stuck')).length).toBeGreaterThan(0);
+    expect(calls(home, 'spawn')).toHaveLength(2);
   });
 
   it('accountRead returns the account as codex sees it', async () => {

@@ -21,6 +21,8 @@
 //   rateLimitsUpdated  boolean  send account/rateLimits/updated right after each account/rateLimits/read
 //   rateLimits         object   fields laid over the default snapshot of account/rateLimits/read (primary, secondary…)
 //   resetCredits       object   its rateLimitResetCredits ({availableCount, credits}; default null)
+//   debugModels        "ok" | "hang" | "fail"   how `debug models --bundled` answers (default "ok": the models in
+//                      codex's bundled-catalogue shape, snake_case, gpt-5.5 first by priority)
 // Every process appends what it did to `<CODEX_HOME>/fake-codex-calls.jsonl` ({t, pid, event, ...}); events:
 // spawn, request, refresh, login-start, login-cancel, login-end, logout, exit. Tests count refreshes with it
 // and check that processes are gone.
@@ -176,6 +178,28 @@ const FAKE_MODELS = [
   defaultServiceTier: null,
   isDefault: m.isDefault ?? false,
 }));
+
+/** `codex debug models --bundled` output (codex.md §7 ModelInfo fields) for model/list entries. */
+function bundledCatalog(models) {
+  return {
+    models: models.map((m, i) => ({
+      slug: m.id,
+      display_name: m.displayName,
+      description: m.description,
+      default_reasoning_level: m.defaultReasoningEffort,
+      supported_reasoning_levels: m.supportedReasoningEfforts.map((e) => ({
+        effort: e.reasoningEffort,
+        description: e.description,
+      })),
+      visibility: m.hidden ? 'hide' : 'list',
+      priority: m.isDefault ? 1 : i + 2,
+      service_tiers: m.serviceTiers,
+      context_window: 272000,
+      input_modalities: m.inputModalities,
+      use_responses_lite: false,
+    })),
+  };
+}
 
 function rateLimitSnapshot(planType) {
   return {
@@ -374,6 +398,14 @@ if (args[0] === '--version') {
 } else if (args[0] === 'app-server') {
   requireHome();
   appServer();
+} else if (args[0] === 'debug' && args[1] === 'models' && args.includes('--bundled')) {
+  const b = behaviour();
+  log('debug-models');
+  if (b.debugModels === 'hang') setInterval(() => {}, 1 << 30);
+  else if (b.debugModels === 'fail') {
+    process.stderr.write('Error: fake codex could not load its catalogue\n');
+    process.exit(1);
+  } else process.stdout.write(`${JSON.stringify(bundledCatalog(b.models ?? FAKE_MODELS))}\n`);
 } else if (args[0] === 'login' && args[1] === 'status') {
   requireHome();
   const ok = Boolean(readAuth()?.tokens);

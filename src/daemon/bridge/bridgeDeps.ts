@@ -74,8 +74,11 @@ export interface BridgeDeps {
     accountId: string,
     opts?: { forceRefresh?: boolean; rejectedAccessToken?: string },
   ): Promise<{ accessToken: string; chatgptAccountId: string | null }>;
-  /** Codex model list for the account (cached by the daemon), or null when unavailable → built-in catalog. */
-  models(accountId: string): Promise<CodexModel[] | null>;
+  /**
+   * Codex model list for the account as the daemon has it now (never waiting on codex), or null when it has none →
+   * built-in catalog.
+   */
+  models(accountId: string): CodexModel[] | null;
   /** The account's codex installation id (client_metadata), stable across requests. */
   installationId(accountId: string): string;
   settings(): BridgeSettings;

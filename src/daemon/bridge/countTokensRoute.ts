@@ -16,7 +16,7 @@ export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
   app.post('/messages/count_tokens', validBody(validateMessagesRequest), async (c) => {
     const req = c.var.body;
     const candidate = defaultCandidate(rt.deps);
-    const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
+    const model = resolveModel(req.model, modelContext(rt.deps, candidate));
     // The session only keys the upstream cache, which the count ignores.
     const { body } = translateRequest(req, {
       model,

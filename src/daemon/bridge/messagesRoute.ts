@@ -83,7 +83,7 @@ async function prepare(
   const { req, sessionId } = r;
   rec.outcome.accountId = candidate.accountId;
   rec.outcome.accountName = candidate.accountName;
-  const model = resolveModel(req.model, await modelContext(rt.deps, candidate));
+  const model = resolveModel(req.model, modelContext(rt.deps, candidate));
   rec.outcome.model = model.slug;
   const installationId = rt.deps.installationId(candidate.accountId);
   const translated = translateRequest(req, {

@@ -2,20 +2,13 @@ import { BUILTIN_MODELS } from '../../translate/codexModels.js';
 import type { ModelResolutionContext } from '../../translate/resolveModel.js';
 import type { BridgeDeps, RouteCandidate } from './bridgeDeps.js';
 
-/** The model list and tier settings for an account; the built-in catalog when its list is unavailable. */
-export async function modelContext(
-  deps: BridgeDeps,
-  candidate: RouteCandidate | null,
-): Promise<ModelResolutionContext> {
+/**
+ * The model list and tier settings for an account; the built-in catalog when its list is unavailable. Never waits:
+ * `deps.models` answers from what the daemon has at hand.
+ */
+export function modelContext(deps: BridgeDeps, candidate: RouteCandidate | null): ModelResolutionContext {
   const settings = deps.settings();
-  let available = null;
-  if (candidate) {
-    try {
-      available = await deps.models(candidate.accountId);
-    } catch {
-      available = null; // a failed list read must not fail the request: fall back below
-    }
-  }
+  const available = candidate ? deps.models(candidate.accountId) : null;
   return {
     accountModel: candidate?.model ?? null,
     tierModels: { opus: settings.opusModel, sonnet: settings.sonnetModel, haiku: settings.haikuModel },

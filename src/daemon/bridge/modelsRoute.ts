@@ -14,11 +14,11 @@ export function modelsRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
         'invalid_request_error',
         `invalid query: ${q.error.issues[0]?.path.join('.') ?? ''} ${q.error.issues[0]?.message ?? ''}`.trim(),
       );
-    const ctx = await modelContext(rt.deps, defaultCandidate(rt.deps));
+    const ctx = modelContext(rt.deps, defaultCandidate(rt.deps));
     return c.json(paginateModels(listModelInfos(ctx), q.data));
   });
   app.get('/models/:id', async (c) => {
-    const ctx = await modelContext(rt.deps, defaultCandidate(rt.deps));
+    const ctx = modelContext(rt.deps, defaultCandidate(rt.deps));
     return c.json(findModelInfo(c.req.param('id'), ctx));
   });
   return app;

@@ -1,25 +1,36 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readBundledModels } from '../../codex/bundledModels.js';
 import { CodexControl } from '../../codex/codexControl.js';
+import { codexEnv } from '../../codex/codexEnv.js';
+import { ModelCatalog } from '../../codex/modelCatalog.js';
 import { MIN_CODEX_VERSION } from '../../codex/codexBinary.js';
 import { isTerminal } from '../../codex/loginSessions.js';
-import type { CodexModel } from '../../codex/appServerProtocol.js';
+import type { CodexModel } from '../../translate/codexModels.js';
 import type { Credentials, CredentialsRequest } from '../../codex/tokenKeeper.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { AuthStatus, LoginSession } from '../../shared/schemas/auth.js';
 import type { EventInput } from '../../shared/schemas/events.js';
 import type { Daemon } from '../daemon.js';
 
-const MODELS_TTL_MS = 5 * 60_000;
 const REMOVAL_LOGOUT_MS = 15_000;
+/** Bound on every app-server request (a hung codex is killed and replaced after it); overridable for tests. */
+const CODEX_TIMEOUT_MS = 10_000;
+/** The bundled catalogue is checked a moment after start, not while the first requests come in. */
+const BUNDLED_CHECK_DELAY_MS = 2_000;
 
 /** The codex control plane as the daemon uses it: routes, the bridge's credentials and models. */
 export interface CodexService {
   control: CodexControl;
   /** BridgeDeps.credentials: a valid access token (refresh through codex, single-flight). */
   credentials(accountId: string, req?: CredentialsRequest): Promise<Credentials>;
-  /** The account's `model/list` (all pages), cached 5 minutes; a failure is thrown and not cached. */
+  /** The account's `model/list` (all pages), cached 5 minutes; a failure is remembered for a minute. */
   modelList(accountId: string): Promise<CodexModel[]>;
-  /** BridgeDeps.models: modelList, or null when codex cannot say (the bridge then uses its built-in catalog). */
-  models(accountId: string): Promise<CodexModel[] | null>;
+  /**
+   * BridgeDeps.models, never waiting on codex: the account's last list, else codex's bundled catalogue, else null
+   * (the bridge's built-in one); a missing or old list is read in the background.
+   */
+  models(accountId: string): CodexModel[] | null;
   /** BridgeDeps.codexVersion: the installed codex version (the minimum ccbridge supports until it is known). */
   codexVersion(): string;
   /** The account's login is past fixing by a refresh: needs-login (out of rotation) until codex writes a new one. */
@@ -42,6 +53,7 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     homeFor: (id) => daemon.accountHome(id),
     nameFor: nameOf,
     env,
+    requestTimeoutMs: env.CCBRIDGE_CODEX_TIMEOUT_MS ? Number(env.CCBRIDGE_CODEX_TIMEOUT_MS) : CODEX_TIMEOUT_MS,
     loginTimeoutMs: env.CCBRIDGE_LOGIN_TIMEOUT_MS ? Number(env.CCBRIDGE_LOGIN_TIMEOUT_MS) : undefined,
     onNeedsLogin: markNeedsLogin,
     onLoginSession: (session) => {
@@ -49,7 +61,10 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
       if (event) daemon.log(event);
       daemon.notifyChange();
     },
-    onLoginSucceeded: (id) => setNeedsLogin(daemon, id, false),
+    onLoginSucceeded: (id) => {
+      setNeedsLogin(daemon, id, false);
+      catalog.forget(id); // a new login may bring other models
+    },
   });
 
   daemon.providers.auth = (account) => control.authStatus(account.id, { needsLogin: account.needsLogin });
@@ -114,23 +129,42 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     (err: unknown) => daemon.log({ level: 'warn', category: 'system', message: errorMessage(err) }),
   );
 
-  const modelCache = new Map<string, { at: number; models: Promise<CodexModel[]> }>();
-  const modelList = (id: string): Promise<CodexModel[]> => {
-    const hit = modelCache.get(id);
-    if (hit && Date.now() - hit.at < MODELS_TTL_MS) return hit.models;
-    const models = control.listModels(id);
-    modelCache.set(id, { at: Date.now(), models });
-    models.catch(() => modelCache.get(id)?.models === models && modelCache.delete(id));
-    return models;
-  };
+  const catalog = new ModelCatalog({
+    cacheFile: join(daemon.paths.dataDir, 'codex-models.json'),
+    list: (id) => control.listModels(id),
+    bundled: async () => {
+      const bin = await control.binary();
+      const timeoutMs = env.CCBRIDGE_CODEX_TIMEOUT_MS ? Number(env.CCBRIDGE_CODEX_TIMEOUT_MS) : CODEX_TIMEOUT_MS;
+      return {
+        codex: { path: bin.path, version: bin.version },
+        models: () => readBundledModels(bin.path, codexEnv(catalogHome(daemon), env), timeoutMs),
+      };
+    },
+    onError: (message, id) =>
+      daemon.log({
+        level: 'warn',
+        category: 'system',
+        message: id ? `${nameOf(id)}: model list unavailable (${message}); using the last one known` : message,
+        accountId: id,
+      }),
+  });
+  setTimeout(() => void catalog.refreshBundled(), BUNDLED_CHECK_DELAY_MS).unref();
+  daemon.onAccountRemoval((id) => catalog.forget(id));
   return {
     control,
     credentials: (id, req) => control.credentials(id, req),
     codexVersion: () => version ?? MIN_CODEX_VERSION,
-    modelList,
-    models: (id) => modelList(id).catch(() => null),
+    modelList: (id) => catalog.list(id),
+    models: (id) => catalog.available(id),
     markNeedsLogin,
   };
+}
+
+/** A private CODEX_HOME for codex runs that belong to no account (the bundled catalogue). */
+function catalogHome(daemon: Daemon): string {
+  const home = join(daemon.paths.runDir, 'codex-catalog');
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  return home;
 }
 
 function setNeedsLogin(daemon: Daemon, id: string, value: boolean, event?: EventInput): void {
