@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -58,6 +58,28 @@ describe('LimitsKeeper', () => {
       now: () => now,
       ...over,
     });
+
+  it('a corrupt limits.json is kept aside, said in an event, and replaced by fresh reads', async () => {
+    for (const bad of ['{"version":1,"accounts":', '{"version":1,"accounts":{"a1":42},"exhausted":{}}']) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+      events = [];
+      writeFileSync(join(dir, 'limits.json'), bad);
+      const k = make(async () => readResult(7));
+      expect(k.get('a1')).toBeNull();
+      const aside = readdirSync(dir).filter((f) => f.startsWith('limits.json.corrupt-'));
+      expect(aside).toHaveLength(1);
+      expect(readFileSync(join(dir, aside[0]!), 'utf8')).toBe(bad);
+      expect(events).toEqual([
+        expect.objectContaining({
+          level: 'warn',
+          message: expect.stringContaining(`kept it as ${join(dir, aside[0]!)}`),
+        }),
+      ]);
+      await k.refresh('a1');
+      k.stop();
+    }
+  });
 
   it('merges response headers passively and ignores responses without limits', () => {
     const k = make(async () => readResult(1));

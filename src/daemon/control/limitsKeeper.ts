@@ -57,6 +57,12 @@ export class LimitsKeeper {
     this.#opts = opts;
     this.#now = opts.now ?? Date.now;
     const saved = loadLimitsFile(opts.file);
+    if (saved.setAside)
+      opts.log({
+        level: 'warn',
+        category: 'limits',
+        message: `${opts.file} was unreadable (${saved.setAside.reason}); kept it as ${saved.setAside.movedTo} and started without saved limits (each account's are read again)`,
+      });
     this.#snapshots = saved.snapshots;
     for (const [id, snap] of this.#snapshots) this.#snapshots.set(id, { ...snap, source: 'persisted' });
     this.#exhausted = saved.exhausted;
