@@ -1,6 +1,8 @@
 import type { Command, CommanderError } from 'commander';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
+import { redactText } from '../core/redact.js';
+import { escapeControl } from '../shared/escapeControl.js';
 import { describeZodError, isZodError } from '../shared/zodMessage.js';
 
 /** The one exit point: every failure becomes one stderr line and an exit code (1 failure, 2 usage). */
@@ -36,15 +38,20 @@ function exitCodeFor(err: unknown): number {
     return err.exitCode === 0 ? 0 : 2;
   }
   if (err instanceof CcbridgeError) {
-    process.stderr.write(`ccbridge: ${err.message}\n`);
+    printError(err.message);
     return err.exitCode;
   }
   if (isZodError(err)) {
-    process.stderr.write(`ccbridge: ${describeZodError(err)}\n`);
+    printError(describeZodError(err));
     return 2;
   }
-  process.stderr.write(`ccbridge: ${errorMessage(err)}\n`);
+  printError(errorMessage(err));
   return 1;
+}
+
+/** A foreground daemon fails through here too: what it prints is redacted like its log. */
+function printError(message: string): void {
+  process.stderr.write(`ccbridge: ${escapeControl(redactText(message))}\n`);
 }
 
 // EPIPE (e.g. `ccbridge list | head -1`) is not an error worth a stack trace.

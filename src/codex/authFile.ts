@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { rememberSecret } from '../core/redact.js';
 
 /** `$CODEX_HOME/auth.json` as codex writes it (login/src/auth/storage.rs `AuthDotJson`, codex.md §1). */
 export const AuthDotJsonSchema = z.looseObject({
@@ -92,6 +93,10 @@ export function parseAuthFile(text: string, mtimeMs: number): AuthFileRead {
       kind: 'invalid',
       error: `auth.json has an unexpected shape (${parsed.error.issues[0]?.path.join('.') ?? '?'})`,
     };
+  const tokens = parsed.data.tokens;
+  // Whatever this process reads, it must never repeat: the registry redacts these from errors, events and logs.
+  for (const secret of [tokens?.access_token, tokens?.refresh_token, tokens?.id_token, parsed.data.OPENAI_API_KEY])
+    rememberSecret(secret);
   return { kind: 'ok', auth: parsed.data, mtimeMs };
 }
 

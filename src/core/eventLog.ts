@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { EventSchema, type CcbEvent, type EventInput } from '../shared/schemas/events.js';
 import { BatchedAppender } from './batchedAppender.js';
 import { redactData, redactText } from './redact.js';
+import { escapeControl } from '../shared/escapeControl.js';
 
 type Listener = (event: CcbEvent) => void;
 
@@ -37,7 +38,7 @@ export class EventLog {
       time: new Date().toISOString(),
       level: input.level,
       category: input.category,
-      message: redactText(input.message),
+      message: escapeControl(redactText(input.message)),
       accountId: input.accountId ?? null,
       ...(input.data ? { data: redactData(input.data) as Record<string, unknown> } : {}),
     };

@@ -6,6 +6,7 @@ import { StateStore } from '../core/stateStore.js';
 import { DailyStats } from '../core/stats.js';
 import { effectiveFastMode, routeAccount } from '../core/accounts.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';
+import { rememberSecret } from '../core/redact.js';
 import { accountHome, type Paths } from '../shared/paths.js';
 import { VERSION } from '../shared/version.js';
 import { NOT_CONNECTED, type AuthStatus, type LoginSession } from '../shared/schemas/auth.js';
@@ -61,6 +62,7 @@ export class Daemon {
     this.events = events;
     this.bridge = bridge;
     store.onChange(() => this.notifyChange());
+    rememberSecret(store.get().bridge.token);
   }
 
   /** Runs a registry mutation atomically, then logs what it reports. */
@@ -131,6 +133,7 @@ export class Daemon {
 
   rotateToken(): string {
     const token = randomBytes(32).toString('base64url');
+    rememberSecret(token);
     this.store.update((s) => {
       s.bridge.token = token;
     });

@@ -9,7 +9,7 @@ export function logLevel(env: Record<string, string | undefined> = process.env):
   return v && v in ORDER ? (v as EventLevel) : 'info';
 }
 
-/** One line per event for the daemon log / foreground terminal. Events are already redacted. */
+/** One line per event for the daemon log / foreground terminal. Event messages are already redacted and escaped. */
 export function formatLogLine(e: CcbEvent): string {
   return `${e.time} ${e.level.padEnd(5)} ${e.category.padEnd(11)} ${e.message}${e.accountId ? ` [${e.accountId}]` : ''}`;
 }

@@ -2,6 +2,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { EventLog } from '../core/eventLog.js';
+import { redactText } from '../core/redact.js';
+import { escapeControlKeepLines } from '../shared/escapeControl.js';
 import { StateStore } from '../core/stateStore.js';
 import { DAEMON_LOG_MAX_BYTES, resolvePaths } from '../shared/paths.js';
 import { VERSION } from '../shared/version.js';
@@ -30,6 +32,11 @@ const STOP_DEADLINE_MS = Number(process.env.CCBRIDGE_STOP_TIMEOUT_MS ?? 20_000);
 
 /** Runs the daemon in this process until it is stopped. Resolves when it has shut down. */
 export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
+  // A crash's stack goes to the daemon log: redacted like every other line (Node would print it raw).
+  process.once('uncaughtException', (err) => {
+    process.stderr.write(`ccbridge daemon crashed: ${escapeControlKeepLines(redactText(err.stack ?? String(err)))}\n`);
+    process.exit(1);
+  });
   const env = process.env;
   const paths = resolvePaths(env);
   assertSocketPathFits(paths.socketPath);

@@ -1,3 +1,5 @@
+import { redactText } from '../core/redact.js';
+
 /**
  * Anthropic's error vocabulary (anthropic.md §4). Every failure the bridge answers with is one of these,
  * so Claude Code's retry and compaction logic sees exactly what Anthropic would send.
@@ -58,8 +60,9 @@ export interface AnthropicErrorBody {
   request_id: string;
 }
 
+/** The wire form of every error a client gets (JSON answer or SSE event): the one place its text is redacted. */
 export function anthropicErrorBody(err: AnthropicApiError, requestId: string): AnthropicErrorBody {
-  return { type: 'error', error: { type: err.errorType, message: err.message }, request_id: requestId };
+  return { type: 'error', error: { type: err.errorType, message: redactText(err.message) }, request_id: requestId };
 }
 
 /** The SSE frame for an error after the stream has started (Anthropic's own mid-stream error shape). */

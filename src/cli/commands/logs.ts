@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { closeSync, existsSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { resolvePaths } from '../../shared/paths.js';
+import { escapeControlKeepLines } from '../../shared/escapeControl.js';
 
 function readRange(file: string, from: number, to: number): string {
   if (to <= from) return '';
@@ -47,7 +48,7 @@ export function logsCommand(): Command {
         if (!opts.follow) return;
       } else if (opts.lines > 0) {
         const text = tailLines(logFile, opts.lines);
-        if (text) process.stdout.write(text + '\n');
+        if (text) process.stdout.write(escapeControlKeepLines(text) + '\n');
       }
       if (!opts.follow) return;
       let pos = existsSync(logFile) ? statSync(logFile).size : 0;
@@ -55,7 +56,7 @@ export function logsCommand(): Command {
         if (!existsSync(logFile)) return;
         const size = statSync(logFile).size;
         if (size < pos) pos = 0; // rotated or truncated
-        process.stdout.write(readRange(logFile, pos, size));
+        process.stdout.write(escapeControlKeepLines(readRange(logFile, pos, size)));
         pos = size;
       };
       // fs.watch misses renames on some filesystems; a slow poll backs it up.

@@ -1,3 +1,4 @@
+import { redactText } from '../../core/redact.js';
 import type { AnthropicUsage } from '../../translate/anthropicResponseSchema.js';
 import type { BridgeDeps, ProxyOutcome } from './bridgeDeps.js';
 
@@ -37,7 +38,7 @@ export class OutcomeRecorder {
 
   fail(kind: NonNullable<ProxyOutcome['errorKind']>, message: string, status?: number): void {
     this.outcome.errorKind = kind;
-    this.outcome.error = message.slice(0, 300);
+    this.outcome.error = redactText(message).slice(0, 300); // redacted before the cut can halve a secret
     if (status !== undefined) this.outcome.status = status;
   }
 

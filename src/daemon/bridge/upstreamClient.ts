@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { createParser } from 'eventsource-parser';
+import { redactText } from '../../core/redact.js';
 import { parseUpstreamEvent } from '../../translate/parseUpstreamEvent.js';
 import type { UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
@@ -43,14 +44,17 @@ export function postUpstream(
   });
 }
 
-/** Reads a (small) error body, capped so a huge HTML page cannot balloon memory. */
+/**
+ * Reads a (small) error body, capped so a huge HTML page cannot balloon memory. Redacted before anything cuts
+ * it: a backend that echoes the request's `Authorization` must not leave half a token in a shortened message.
+ */
 export async function readErrorBody(res: IncomingMessage, cap = 64 * 1024): Promise<string> {
   let text = '';
   res.setEncoding('utf8');
   for await (const chunk of res as AsyncIterable<string>) {
     if (text.length < cap) text += chunk;
   }
-  return text.slice(0, cap);
+  return redactText(text).slice(0, cap);
 }
 
 /**
