@@ -66,5 +66,8 @@ markedMan.date = process.env.SOURCE_DATE_EPOCH
   ? Number(process.env.SOURCE_DATE_EPOCH) * 1000
   : statSync(manSource).mtimeMs;
 marked.use(markedMan);
-writeFileSync(`man/ccbridge.1.tmp-${process.pid}`, marked.parse(readFileSync(manSource, 'utf8')));
+// marked HTML-escapes code spans (`eval "$(ccbridge env)"` came out as &quot;); roff wants the characters.
+const entities = { '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
+const roff = marked.parse(readFileSync(manSource, 'utf8')).replace(/&(?:quot|#39|lt|gt|amp);/g, (e) => entities[e]);
+writeFileSync(`man/ccbridge.1.tmp-${process.pid}`, roff);
 renameSync(`man/ccbridge.1.tmp-${process.pid}`, 'man/ccbridge.1');

@@ -28,6 +28,7 @@ export interface RunDaemonOptions {
 }
 
 const DEFAULT_PORT = 9000;
+const CODEX_VERSION_WAIT_MS = 3_000;
 const STOP_DEADLINE_MS = Number(process.env.CCBRIDGE_STOP_TIMEOUT_MS ?? 20_000);
 
 /** Runs the daemon in this process until it is stopped. Resolves when it has shut down. */
@@ -69,10 +70,11 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     // Bind the bridge port and the control socket before anything else starts (codex app-servers, timers):
     // a daemon that cannot listen fails whole, at once, with nothing left running. Requests that arrive
     // before the apps exist wait for them.
-    const apps = lateApps();
-    const bridgeServer = createAdaptorServer({ fetch: apps.bridge }) as Server;
+    const bridgeApp = lateApp();
+    const controlApp = lateApp();
+    const bridgeServer = createAdaptorServer({ fetch: bridgeApp.fetch }) as Server;
     const bridgeInflight = trackInflight(bridgeServer);
-    const controlServer = createAdaptorServer({ fetch: apps.control }) as Server;
+    const controlServer = createAdaptorServer({ fetch: controlApp.fetch }) as Server;
     const controlInflight = trackInflight(controlServer);
     bridge.port = await listenBridge(bridgeServer, host, port, store.get().settings.portFallback);
     try {
@@ -97,11 +99,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     let resolveStopped: () => void = () => {};
     const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
 
-    apps.ready(
-      createBridgeApp(bridgeDeps(daemon, codex, limits, routing), {
-        pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
-        host,
-      }),
+    controlApp.ready(
       createControlApp(daemon, {
         shutdown: (reason) => void shutdown(reason),
         liveStreams,
@@ -109,6 +107,13 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
         limits,
       }),
     );
+    const bridgeAppReady = createBridgeApp(bridgeDeps(daemon, codex, limits, routing), {
+      pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
+      host,
+    });
+    // The bridge names the installed codex version upstream and on /health: it answers once `codex --version`
+    // has (a fraction of a second, bounded), never with the stale minimum.
+    void codex.versionKnown(CODEX_VERSION_WAIT_MS).then(() => bridgeApp.ready(bridgeAppReady));
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
 
     const shutdown = (reason: string): Promise<void> => {
@@ -165,18 +170,14 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
 }
 
 type FetchHandler = (req: Request, env: unknown) => Response | Promise<Response>;
-interface App {
-  fetch: FetchHandler;
-}
 
-/** Fetch handlers for servers bound before their apps exist: calls wait until `ready` hands the apps over. */
-function lateApps(): { bridge: FetchHandler; control: FetchHandler; ready(bridge: App, control: App): void } {
-  let handOver: (apps: [App, App]) => void = () => {};
-  const apps = new Promise<[App, App]>((resolve) => (handOver = resolve));
+/** A fetch handler for a server bound before its app exists: calls wait until `ready` hands the app over. */
+function lateApp(): { fetch: FetchHandler; ready(app: { fetch: FetchHandler }): void } {
+  let handOver: (app: { fetch: FetchHandler }) => void = () => {};
+  const app = new Promise<{ fetch: FetchHandler }>((resolve) => (handOver = resolve));
   return {
-    bridge: async (req, env) => (await apps)[0].fetch(req, env),
-    control: async (req, env) => (await apps)[1].fetch(req, env),
-    ready: (bridge, control) => handOver([bridge, control]),
+    fetch: async (req, env) => (await app).fetch(req, env),
+    ready: (ready) => handOver(ready),
   };
 }
 

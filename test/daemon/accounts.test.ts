@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StateView } from '../../src/shared/schemas/api.js';
 import { makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
 
 let h: TestHome;
@@ -11,9 +12,8 @@ afterAll(async () => {
   await h.cleanup();
 });
 
-const list = async () =>
-  (await okJson(h, ['list'])) as { activeAccountId: string | null; defaultAccountId: string | null; accounts: any[] };
-const byName = async (name: string) => (await list()).accounts.find((a) => a.name === name);
+const list = async () => (await okJson(h, ['status'])).state as StateView;
+const byName = async (name: string) => (await list()).accounts.find((a) => a.name === name)!;
 
 describe('accounts through the CLI', () => {
   it('50 concurrent `ccbridge add` processes (daemon not running) give 50 accounts, none lost', async () => {

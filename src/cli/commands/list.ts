@@ -26,6 +26,8 @@ export function listCommand(): Command {
     new Command('list').alias('ls').description('list accounts with their state, model and fast mode'),
   ).action(async (opts: JsonOption) => {
     const state = await withDaemon(getState);
-    emit(state, opts, formatAccountList);
+    // JSON is the account list alone; the whole daemon state is under `status --json` (`.state`).
+    if (opts.json) emit({ accounts: state.accounts }, opts, () => '');
+    else emit(state, opts, formatAccountList);
   });
 }

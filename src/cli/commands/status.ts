@@ -21,6 +21,8 @@ interface StatusData {
   routeReason: string | null;
   routing: string | null;
   accounts: number;
+  /** The daemon's whole state view (JSON only; null when it is not running). */
+  state: StateView | null;
 }
 
 /** With the daemon down, the state file is read directly (read-only) so status still says something. */
@@ -45,6 +47,7 @@ function offlineStatus(client: DaemonClient): StatusData {
     routeReason: null,
     routing: state.settings?.routing ?? null,
     accounts: state.accounts?.length ?? 0,
+    state: null,
   };
 }
 
@@ -63,6 +66,7 @@ function onlineStatus(s: StateView): StatusData {
     routeReason: s.routeReason ?? null,
     routing: s.settings.routing,
     accounts: s.accounts.length,
+    state: s,
   };
 }
 

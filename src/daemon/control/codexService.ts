@@ -33,6 +33,8 @@ export interface CodexService {
   models(accountId: string): CodexModel[] | null;
   /** BridgeDeps.codexVersion: the installed codex version (the minimum ccbridge supports until it is known). */
   codexVersion(): string;
+  /** Resolves once `codex --version` has answered (or failed), or after `maxMs`. */
+  versionKnown(maxMs: number): Promise<void>;
   /** The account's login is past fixing by a refresh: needs-login (out of rotation) until codex writes a new one. */
   markNeedsLogin(accountId: string, message: string): void;
 }
@@ -124,9 +126,13 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
   });
 
   let version: string | null = null;
-  control.binary().then(
-    (bin) => (version = bin.version),
-    (err: unknown) => daemon.log({ level: 'warn', category: 'system', message: errorMessage(err) }),
+  const probed = control.binary().then(
+    (bin) => {
+      version = bin.version;
+    },
+    (err: unknown) => {
+      daemon.log({ level: 'warn', category: 'system', message: errorMessage(err) });
+    },
   );
 
   const catalog = new ModelCatalog({
@@ -156,6 +162,7 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     codexVersion: () => version ?? MIN_CODEX_VERSION,
     modelList: (id) => catalog.list(id),
     models: (id) => catalog.available(id),
+    versionKnown: (maxMs) => Promise.race([probed, new Promise<void>((resolve) => setTimeout(resolve, maxMs).unref())]),
     markNeedsLogin,
   };
 }
