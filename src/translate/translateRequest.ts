@@ -4,7 +4,6 @@ import type {
   ContentBlock,
   MessagesRequest,
   ThinkingBlock,
-  ToolChoice,
   ToolResultBlock,
   ToolUseBlock,
 } from './anthropicSchema.js';
@@ -16,6 +15,7 @@ import type { ResolvedModel } from './resolveModel.js';
 import type { InputItem, ResponsesRequest, ResponsesTool } from './responsesSchema.js';
 import { buildToolNameMap, shortCallId, type ToolNameMap } from './toolNames.js';
 import { toolResultItem, userParts } from './translateContent.js';
+import { translateToolChoice } from './translateToolChoice.js';
 
 /**
  * Anthropic Messages request → the Responses body the real codex would send (codex-backend-contract.md;
@@ -205,22 +205,6 @@ function translateTools(tools: readonly AnthropicTool[], names: ToolNameMap): Re
   return out;
 }
 
-function translateToolChoice(
-  choice: ToolChoice | null | undefined,
-  names: ToolNameMap,
-): ResponsesRequest['tool_choice'] {
-  switch (choice?.type) {
-    case 'any':
-      return 'required';
-    case 'none':
-      return 'none';
-    case 'tool':
-      return choice.name ? { type: 'function', name: names.toUpstream(choice.name) } : 'required';
-    default:
-      return 'auto';
-  }
-}
-
 function toolNamesIn(req: MessagesRequest): string[] {
   const names = (req.tools ?? []).map((t) => t.name);
   for (const m of req.messages) {
@@ -243,14 +227,21 @@ export function translateRequest(req: MessagesRequest, ctx: TranslateContext): T
   const fast = (ctx.fastMode || req.speed === 'fast') && supportsPriorityTier(ctx.model.info);
   const { effort, summary, thinking } = chooseReasoning(req.thinking, req.output_config?.effort, ctx.model.info);
   const text = outputFormat(req.output_config?.format);
+  const requestTools = req.tools ?? [];
+  const { tools, tool_choice } = translateToolChoice(
+    req.tool_choice,
+    requestTools,
+    translateTools(requestTools, names),
+    names,
+  );
   const body: ResponsesRequest = {
     model: ctx.model.slug,
     instructions: systemText(req.system) || DEFAULT_INSTRUCTIONS,
     stream: true,
     ...(fast ? { service_tier: 'priority' as const } : {}),
     input: translateMessages(req.messages, ctx, names),
-    tools: translateTools(req.tools ?? [], names),
-    tool_choice: translateToolChoice(req.tool_choice, names),
+    tools,
+    tool_choice,
     parallel_tool_calls: !req.tool_choice?.disable_parallel_tool_use,
     reasoning: summary ? { effort, summary: 'auto' } : { effort },
     store: false,

@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendRefusal, toolSchemaProblem } from '../fakes/codexBackendRules.js';
 import { sse } from '../fakes/codexBackend.js';
-import { startBridge, type BridgeHarness } from './harness.js';
+import { apiError, startBridge, type BridgeHarness } from './harness.js';
 
 // Bridge exactness (issue 13): the official SDK in front of the bridge, the fake Codex backend behind it,
 // refusing what the real backend refuses (codexBackendRules.ts), so a shape the backend would not take fails.
@@ -116,5 +116,42 @@ describe('thinking off means no reasoning', () => {
       .finalMessage();
     expect(msg.content[0]).toMatchObject({ type: 'thinking', thinking: 'weighing it' });
     expect(upstreamBody().reasoning).toEqual({ effort: 'max', summary: 'auto' });
+  });
+});
+
+describe('tool_choice', () => {
+  const tools: Anthropic.Messages.ToolUnion[] = [
+    { name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } },
+    { type: 'web_search_20250305', name: 'web_search', max_uses: 8 },
+  ];
+  const ask = (tool_choice: Anthropic.Messages.ToolChoice, stream = false) =>
+    h.client.messages.create({ ...base, stream, tools, tool_choice, messages: [{ role: 'user', content: 'go' }] });
+
+  it('any, none, a named tool and the web_search server tool each reach the backend in a form it accepts', async () => {
+    await ask({ type: 'any' });
+    await ask({ type: 'none' });
+    await ask({ type: 'tool', name: 'Read', disable_parallel_tool_use: true });
+    await ask({ type: 'tool', name: 'web_search' });
+    const sent = h.backend.requests.map((r) => ({ choice: r.body.tool_choice, tools: r.body.tools.length }));
+    expect(sent).toEqual([
+      { choice: 'required', tools: 2 },
+      { choice: 'none', tools: 2 },
+      { choice: { type: 'function', name: 'Read' }, tools: 2 },
+      { choice: 'required', tools: 1 },
+    ]);
+    expect(h.backend.requests[2]!.body.parallel_tool_calls).toBe(false);
+    expect(h.backend.requests[3]!.body.tools[0].type).toBe('web_search');
+  });
+
+  it('a tool that does not exist is a clear 400 from the bridge, streaming or not, and nothing goes upstream', async () => {
+    for (const stream of [false, true]) {
+      const err = await apiError(ask({ type: 'tool', name: 'Ghost' }, stream));
+      expect(err.status).toBe(400);
+      expect(err.error).toMatchObject({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: expect.stringContaining("tool 'Ghost'") },
+      });
+    }
+    expect(h.backend.requests).toHaveLength(0);
   });
 });
