@@ -132,3 +132,41 @@ describe('live completion from the state file, daemon down', () => {
     expect(await ok(home, ['--help'])).not.toContain('__complete');
   });
 });
+
+/** The install lines `ccbridge completion --help` gives, run as written in a HOME where nothing exists yet. */
+describe('install lines on a fresh machine', () => {
+  it('create their directories, write the scripts, and zsh gets a user-writable fpath entry', async () => {
+    const home = await makeHome();
+    try {
+      const help = await ok(home, ['completion', '--help']);
+      const lines = help
+        .split('\n')
+        .filter((l) => /^ {4}(mkdir|ccbridge) /.test(l))
+        .map((l) => l.trim());
+      expect(lines.length).toBeGreaterThanOrEqual(5);
+      const env = { ...home.env, PATH: `${join(ROOT, 'bin')}:${home.env.PATH}` };
+      expect(existsSync(home.env.HOME!)).toBe(false);
+      for (const line of lines) execFileSync('sh', ['-c', line], { env, stdio: 'pipe' });
+      const h = home.env.HOME!;
+      const installed = {
+        bash: join(h, '.local/share/bash-completion/completions/ccbridge'),
+        zsh: join(h, '.zfunc/_ccbridge'),
+        fish: join(h, '.config/fish/completions/ccbridge.fish'),
+      };
+      for (const [shell, file] of Object.entries(installed))
+        expect(readFileSync(file, 'utf8')).toBe(
+          readFileSync(join(ROOT, SCRIPTS[shell as keyof typeof SCRIPTS]), 'utf8'),
+        );
+      // The fpath entry the help names is the directory the script went to (in HOME, so writable).
+      expect(help).toContain('fpath=(~/.zfunc $fpath)');
+      // bash loads what was installed.
+      const r = spawnSync('bash', ['-c', `source ${installed.bash} && complete -p ccbridge`], {
+        env,
+        encoding: 'utf8',
+      });
+      expect(r.stdout).toMatch(/complete .* ccbridge/);
+    } finally {
+      await home.cleanup();
+    }
+  });
+});
