@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { z } from 'zod';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { CcbridgeError } from '../shared/errors.js';
@@ -8,6 +9,7 @@ import type { ApiError } from '../shared/schemas/api.js';
 import { VERSION } from '../shared/version.js';
 import { daemonProcessEnv } from '../shared/daemonEnv.js';
 import { ALREADY_RUNNING_EXIT } from '../daemon/daemonLock.js';
+import { callControl, controlApi, type ControlRequest } from './controlApi.js';
 
 const START_DEADLINE_MS = Number(process.env.CCBRIDGE_START_TIMEOUT_MS ?? 15_000);
 
@@ -65,12 +67,18 @@ export class DaemonClient {
     });
   }
 
-  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  /** The raw JSON answer; callers go through `call`, which checks it against the route's schema. */
+  async request(method: string, path: string, body?: unknown): Promise<unknown> {
     const res = await this.#send(method, path, body);
     const text = await readAll(res);
     const data = text ? (JSON.parse(text) as unknown) : {};
     if ((res.statusCode ?? 500) >= 400) throw apiError(res.statusCode ?? 500, data);
-    return data as T;
+    return data;
+  }
+
+  /** One route of `controlApi`, its answer parsed. */
+  call<S extends z.ZodType>(request: ControlRequest<S>): Promise<z.output<S>> {
+    return callControl(this, request);
   }
 
   /** Server-sent events from the daemon; resolves when the stream ends or `signal` aborts. */
@@ -105,7 +113,7 @@ export class DaemonClient {
   /** The running daemon's pid and version, or null when none answers. */
   async probe(): Promise<{ pid: number; version: string } | null> {
     try {
-      return await this.request<{ pid: number; version: string }>('GET', '/api/state');
+      return await this.call(controlApi.identity());
     } catch (err) {
       if (err instanceof DaemonDownError) return null;
       throw err;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CodexModelSchema } from '../shared/schemas/codexModel.js';
 
 /**
  * Shapes of the codex app-server v2 methods ccbridge uses (codex.md §11; checked against
@@ -87,32 +88,6 @@ export const RateLimitsReadResultSchema = z.looseObject({
 export type RateLimitsReadResult = z.infer<typeof RateLimitsReadResultSchema>;
 
 export const RateLimitsUpdatedSchema = z.looseObject({ rateLimits: RateLimitSnapshotSchema });
-
-export const ReasoningEffortOptionSchema = z.looseObject({
-  reasoningEffort: z.string(),
-  description: z.string().optional(),
-});
-
-export const ServiceTierSchema = z.looseObject({
-  id: z.string(),
-  name: z.string().optional(),
-  description: z.string().optional(),
-});
-
-export const CodexModelSchema = z.looseObject({
-  id: z.string(),
-  model: z.string(),
-  displayName: z.string(),
-  description: z.string().optional().default(''),
-  hidden: z.boolean().optional().default(false),
-  supportedReasoningEfforts: z.array(ReasoningEffortOptionSchema).optional().default([]),
-  defaultReasoningEffort: z.string().nullable().optional(),
-  inputModalities: z.array(z.string()).optional().default([]),
-  serviceTiers: z.array(ServiceTierSchema).optional().default([]),
-  defaultServiceTier: z.string().nullable().optional(),
-  isDefault: z.boolean().optional().default(false),
-});
-export type CodexModel = z.infer<typeof CodexModelSchema>;
 
 export const ModelListResultSchema = z.looseObject({
   data: z.array(CodexModelSchema),

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { z } from 'zod';
-import type { CodexModel } from '../translate/codexModels.js';
+import type { CodexModel } from '../shared/schemas/codexModel.js';
 
 /**
  * `codex debug models --bundled`: the model catalogue shipped inside the codex binary, in the backend's `ModelInfo`

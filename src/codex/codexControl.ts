@@ -7,10 +7,10 @@ import {
   RateLimitsReadResultSchema,
   RateLimitsUpdatedSchema,
   type AccountReadResult,
-  type CodexModel,
   type RateLimitSnapshot,
   type RateLimitsReadResult,
 } from './appServerProtocol.js';
+import type { CodexModel } from '../shared/schemas/codexModel.js';
 import { AppServerPool, type AppServerPoolOptions } from './appServerPool.js';
 import { readAuthFile } from './authFile.js';
 import { authStatusFrom } from './authStatus.js';

@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CodexModelSchema, type CodexModel } from '../translate/codexModels.js';
+import { CodexModelSchema, type CodexModel } from '../shared/schemas/codexModel.js';
 import { errorMessage } from '../shared/errors.js';
 
 /** On disk: the bundled catalogue of the codex binary it came from, so a restart has it before codex answers. */

@@ -1,23 +1,4 @@
-import { z } from 'zod';
-
-/**
- * One entry of the account's model list, in the shape `codex app-server` `model/list` returns (codex.md §11),
- * loose so newer fields pass. `contextWindow` is not in `model/list`; the built-in catalog carries it.
- */
-export const CodexModelSchema = z.looseObject({
-  id: z.string().min(1),
-  model: z.string().optional(),
-  displayName: z.string().nullish(),
-  description: z.string().nullish(),
-  hidden: z.boolean().nullish(),
-  supportedReasoningEfforts: z.array(z.looseObject({ reasoningEffort: z.string() })).nullish(),
-  defaultReasoningEffort: z.string().nullish(),
-  serviceTiers: z.array(z.looseObject({ id: z.string() })).nullish(),
-  inputModalities: z.array(z.string()).nullish(),
-  isDefault: z.boolean().nullish(),
-  contextWindow: z.number().nullish(),
-});
-export type CodexModel = z.infer<typeof CodexModelSchema>;
+import type { CodexModel } from '../shared/schemas/codexModel.js';
 
 const EFFORTS = ['low', 'medium', 'high', 'xhigh'].map((reasoningEffort) => ({ reasoningEffort }));
 const PRIORITY = [{ id: 'priority' }];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnthropicApiError } from './anthropicError.js';
-import { DEFAULT_CONTEXT_WINDOW, findModel, type CodexModel } from './codexModels.js';
+import type { CodexModel } from '../shared/schemas/codexModel.js';
+import { DEFAULT_CONTEXT_WINDOW, findModel } from './codexModels.js';
 import { resolveModel, type ModelResolutionContext } from './resolveModel.js';
 import { ALIAS_MODEL_IDS } from '../shared/bridgeNames.js';
 

@@ -1,5 +1,5 @@
 import type { ThinkingConfig } from './anthropicSchema.js';
-import type { CodexModel } from './codexModels.js';
+import type { CodexModel } from '../shared/schemas/codexModel.js';
 import type { ReasoningEffort } from './responsesSchema.js';
 
 /** Cheapest first: the efforts the catalogue lists (contract §0); no model lists `none` or `minimal`. */

@@ -1,4 +1,5 @@
-import { BUILTIN_MODELS, findModel, type CodexModel } from './codexModels.js';
+import type { CodexModel } from '../shared/schemas/codexModel.js';
+import { BUILTIN_MODELS, findModel } from './codexModels.js';
 
 export type ModelTier = 'opus' | 'sonnet' | 'haiku';
 

@@ -1,10 +1,10 @@
 import { errorMessage } from '../shared/errors.js';
 import { StateViewSchema } from '../shared/schemas/api.js';
-import { EventSchema, type CcbEvent } from '../shared/schemas/events.js';
-import type { ControlClient } from './actions/opRunner.js';
+import { EventSchema } from '../shared/schemas/events.js';
+import { callControl, controlApi, type ControlTransport } from '../client/controlApi.js';
 import type { TuiAction } from './state/tuiReducer.js';
 
-export interface FeedClient extends ControlClient {
+export interface FeedClient extends ControlTransport {
   stream(path: string, onEvent: (event: string, data: unknown) => void, signal?: AbortSignal): Promise<void>;
 }
 
@@ -72,13 +72,13 @@ export async function followDaemon(
   }
 }
 
-async function loadHistory(client: ControlClient, dispatch: (action: TuiAction) => void, limit: number): Promise<void> {
+async function loadHistory(
+  client: ControlTransport,
+  dispatch: (action: TuiAction) => void,
+  limit: number,
+): Promise<void> {
   try {
-    const body = await client.request<{ events?: unknown[] }>('GET', `/api/events?limit=${limit}`);
-    const events = (body.events ?? []).flatMap((e): CcbEvent[] => {
-      const parsed = EventSchema.safeParse(e);
-      return parsed.success ? [parsed.data] : [];
-    });
+    const { events } = await callControl(client, controlApi.events(limit));
     dispatch({ type: 'historyReceived', events });
   } catch {
     // The live stream still works; the pane just starts empty.

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlApi } from '../../src/client/controlApi.js';
 import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
-import type { CcbEvent } from '../../src/shared/schemas/events.js';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import { sse, startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
@@ -23,8 +23,7 @@ let accountId = '';
 const SECRET_PROMPT = 'prompt-text-that-must-never-be-logged';
 const SECRET_ANSWER = 'answer-text-that-must-never-be-logged';
 
-const events = async () =>
-  (await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=200')).events;
+const events = async () => (await new DaemonClient(resolvePaths(h.env)).call(controlApi.events(200))).events;
 const proxyEvents = async () =>
   (await events()).filter((e) => e.category === 'proxy' && (e.data as { requestId?: string } | undefined)?.requestId);
 const ask = (content = SECRET_PROMPT) =>

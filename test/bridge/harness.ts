@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { expect } from 'vitest';
 import { createAdaptorServer } from '@hono/node-server';
-import type { CodexModel } from '../../src/translate/codexModels.js';
+import type { CodexModel } from '../../src/shared/schemas/codexModel.js';
 import {
   createBridgeApp,
   type BridgeDeps,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_MODELS, type CodexModel } from '../../src/translate/codexModels.js';
+import type { CodexModel } from '../../src/shared/schemas/codexModel.js';
+import { BUILTIN_MODELS } from '../../src/translate/codexModels.js';
 import { countRequestTokens } from '../../src/translate/countTokens.js';
 import {
   findModelInfo,

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlApi } from '../../src/client/controlApi.js';
 import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
-import type { CcbEvent } from '../../src/shared/schemas/events.js';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import { sse, startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { startConnectProxy, type ConnectProxy } from '../fakes/connectProxy.js';
@@ -24,9 +24,9 @@ let client: Anthropic;
 
 const backendHostPort = () => new URL(backend.url).host;
 const systemEvents = async () =>
-  (
-    await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=200')
-  ).events.filter((e) => e.category === 'system');
+  (await new DaemonClient(resolvePaths(h.env)).call(controlApi.events(200))).events.filter(
+    (e) => e.category === 'system',
+  );
 const ask = () =>
   client.messages.create({ model: 'ccbridge-sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CodexModel } from '../../src/translate/codexModels.js';
+import type { CodexModel } from '../../src/shared/schemas/codexModel.js';
 import { chooseReasoning } from '../../src/translate/reasoningEffort.js';
 
 // The 0.169.0 catalogue's shapes (codex debug models --bundled): newer models list max and ultra, gpt-5.5

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlApi } from '../../src/client/controlApi.js';
 import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
-import { ModelListResponseSchema, type StateView } from '../../src/shared/schemas/api.js';
+import { ModelListResponseSchema } from '../../src/shared/schemas/api.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeHome, ok, okJson, run, spawnCli, type TestHome } from '../helpers/cli.js';
 import { calls, FAKE_CODEX, isAlive, setBehaviour, until } from './codexTestKit.js';
@@ -11,7 +12,7 @@ import { calls, FAKE_CODEX, isAlive, setBehaviour, until } from './codexTestKit.
 // The built binary end to end, with the fake codex as the account's control plane.
 let h: TestHome;
 const homeOf = (id: string) => join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home');
-const state = () => new DaemonClient(resolvePaths(h.env)).request<StateView>('GET', '/api/state');
+const state = () => new DaemonClient(resolvePaths(h.env)).call(controlApi.state());
 const add = async (name: string) => ((await okJson(h, ['add', name])) as { id: string }).id;
 /** Every token that ever sat in an account's auth.json during the test (checked against the logs at the end). */
 const seenTokens = new Set<string>();

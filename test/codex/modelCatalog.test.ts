@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readBundledModels } from '../../src/codex/bundledModels.js';
 import { codexEnv } from '../../src/codex/codexEnv.js';
 import { ModelCatalog, type ModelCatalogOptions } from '../../src/codex/modelCatalog.js';
-import type { CodexModel } from '../../src/translate/codexModels.js';
+import type { CodexModel } from '../../src/shared/schemas/codexModel.js';
 import { FAKE_CODEX, REAL_CODEX, until } from './codexTestKit.js';
 
 const dirs: string[] = [];

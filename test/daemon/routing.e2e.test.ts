@@ -3,10 +3,9 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { controlApi } from '../../src/client/controlApi.js';
 import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
-import type { StateView } from '../../src/shared/schemas/api.js';
-import type { CcbEvent } from '../../src/shared/schemas/events.js';
 import type { UpstreamEvent } from '../../src/translate/upstreamEvents.js';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import {
@@ -29,7 +28,7 @@ let backend: FakeCodexBackend;
 let client: Anthropic;
 const ids: Record<'alpha' | 'beta', string> = { alpha: '', beta: '' };
 
-const state = () => new DaemonClient(resolvePaths(h.env)).request<StateView>('GET', '/api/state');
+const state = () => new DaemonClient(resolvePaths(h.env)).call(controlApi.state());
 const accountOf = (r: RecordedRequest) =>
   r.headers['chatgpt-account-id'] === 'acct-alpha'
     ? 'alpha'
@@ -159,10 +158,7 @@ describe('failover before the first byte', () => {
     // New sessions follow the moved route: one event for the move, not one per request.
     await ask('session-2').finalMessage();
     await ask('session-3').finalMessage();
-    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>(
-      'GET',
-      '/api/events?limit=50',
-    );
+    const { events } = await new DaemonClient(resolvePaths(h.env)).call(controlApi.events(50));
     expect(events).toContainEqual(
       expect.objectContaining({
         category: 'proxy',
@@ -198,10 +194,7 @@ describe('failover before the first byte', () => {
     answer({});
     await ask('s-after').finalMessage();
     expect(served()).toEqual(['alpha', 'beta', 'beta', 'alpha']);
-    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>(
-      'GET',
-      '/api/events?limit=50',
-    );
+    const { events } = await new DaemonClient(resolvePaths(h.env)).call(controlApi.events(50));
     const moves = events
       .filter((e) => e.category === 'proxy' && e.message.startsWith('routing moved'))
       .map((e) => e.message);
@@ -231,10 +224,7 @@ describe('failover before the first byte', () => {
     expect(served()).toEqual(['alpha', 'alpha', 'beta']);
     const alpha = () => state().then((v) => v.accounts.find((a) => a.id === ids.alpha)!);
     expect(await alpha()).toMatchObject({ needsLogin: true, auth: { state: 'needs-login' } });
-    const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>(
-      'GET',
-      '/api/events?limit=50',
-    );
+    const { events } = await new DaemonClient(resolvePaths(h.env)).call(controlApi.events(50));
     expect(events).toContainEqual(
       expect.objectContaining({
         category: 'oauth',
@@ -519,10 +509,7 @@ describe('routing drain', () => {
       const betaServed = served().filter((s) => s === 'beta').length;
       expect(served()).toEqual([...Array(betaServed).fill('beta'), 'alpha']);
       expect(betaUsed).toBeLessThan(100); // moved before beta refused anything
-      const { events } = await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>(
-        'GET',
-        '/api/events?limit=50',
-      );
+      const { events } = await new DaemonClient(resolvePaths(h.env)).call(controlApi.events(50));
       expect(events.map((e) => e.message)).toContainEqual(
         expect.stringMatching(/^routing a session moved from beta to alpha: beta runs out at \d\d:\d\d at this pace$/),
       );

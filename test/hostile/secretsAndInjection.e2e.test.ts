@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlApi } from '../../src/client/controlApi.js';
 import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
-import type { CcbEvent } from '../../src/shared/schemas/events.js';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import { frame, sse, startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
@@ -25,8 +25,7 @@ let backend: FakeCodexBackend;
 let client: Anthropic;
 let bridgeToken = '';
 
-const events = async () =>
-  (await new DaemonClient(resolvePaths(h.env)).request<{ events: CcbEvent[] }>('GET', '/api/events?limit=500')).events;
+const events = async () => (await new DaemonClient(resolvePaths(h.env)).call(controlApi.events(500))).events;
 const daemonLog = () => readFileSync(resolvePaths(h.env).logFile, 'utf8');
 
 beforeAll(async () => {
@@ -81,7 +80,8 @@ describe('no secret reaches a client, an event or the log', () => {
     const answers = [await apiError(ask()), await apiError(ask())];
     let streamed = '';
     try {
-      for await (const ev of (await ask(undefined, true)) as unknown as AsyncIterable<unknown>) streamed += JSON.stringify(ev);
+      for await (const ev of (await ask(undefined, true)) as unknown as AsyncIterable<unknown>)
+        streamed += JSON.stringify(ev);
     } catch (err) {
       streamed += String((err as Error).message);
     }

@@ -117,9 +117,18 @@ describe('keys drive the control API and show the outcome inline', () => {
     'POST /api/accounts/prs2/activate': ok({ account: { ...personal, isActive: true } }),
     'POST /api/accounts/prs2/default': ok({ account: personal }),
     'PATCH /api/accounts/prs2': ok({ account: personal }),
-    'PATCH /api/settings': ok({ changed: ['fastMode=true'] }),
+    'PATCH /api/settings': ok({ settings: { ...makeView().settings, fastMode: true }, changed: ['fastMode=true'] }),
     'POST /api/accounts/prs2/limits/refresh': ok({ account: personal }),
-    'POST /api/integration/apply': ok({ applied: true }),
+    'POST /api/integration/apply': ok({
+      path: '/home/me/.claude/settings.json',
+      action: 'apply',
+      dryRun: false,
+      changed: true,
+      written: true,
+      diff: '',
+      keys: ['ANTHROPIC_BASE_URL'],
+      backupPath: null,
+    }),
     'DELETE /api/accounts/prs2': ok({ removed: personal }),
     'POST /api/accounts': ok({ account: { ...work, id: 'tm42', name: 'team', isActive: false, isDefault: false } }),
   };
@@ -327,7 +336,7 @@ describe('login, events and connection', () => {
       authUrl: 'https://auth.openai.com/oauth/authorize?client_id=x',
     });
     const daemon = fakeDaemon(makeView({ loginSessions: [waiting] }), {
-      routes: { 'DELETE /api/login-sessions/ls1': () => ({ cancelled: true }) },
+      routes: { 'DELETE /api/login-sessions/ls1': () => ({ session: { ...waiting, state: 'cancelled' } }) },
     });
     const tui = await renderTui(daemon);
     await tui.press('j', 'c');

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
-import type { AccountView } from '../../shared/schemas/api.js';
+import { controlApi, type ControlRequest } from '../../client/controlApi.js';
+import type { AccountResponseSchema, AccountView } from '../../shared/schemas/api.js';
 import { emit } from '../output.js';
-import { addJsonOption, encodeRef, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
 
 /**
  * `use`, `default`, `enable`, `disable` and `rename` differ only in the request they send and the
@@ -10,7 +11,7 @@ import { addJsonOption, encodeRef, withDaemon, type JsonOption } from './shared.
 function accountAction(
   name: string,
   description: string,
-  request: (ref: string, extra: string[]) => { method: string; path: string; body?: unknown },
+  request: (ref: string, extra: string[]) => ControlRequest<typeof AccountResponseSchema>,
   done: (a: AccountView) => string,
   extraArgs: Array<[string, string]> = [],
 ): Command {
@@ -19,8 +20,7 @@ function accountAction(
   return addJsonOption(cmd).action(async (ref: string, ...rest: unknown[]) => {
     const extra = rest.slice(0, extraArgs.length) as string[];
     const opts = rest[extraArgs.length] as JsonOption;
-    const r = request(encodeRef(ref), extra);
-    const { account } = await withDaemon((c) => c.request<{ account: AccountView }>(r.method, r.path, r.body));
+    const { account } = await withDaemon((c) => c.call(request(ref, extra)));
     emit(account, opts, done);
   });
 }
@@ -29,7 +29,7 @@ export const useCommand = () =>
   accountAction(
     'use',
     'route requests to this account (make it active)',
-    (ref) => ({ method: 'POST', path: `/api/accounts/${ref}/activate` }),
+    (ref) => controlApi.activate(ref),
     (a) => `now routing to ${a.name}`,
   );
 
@@ -37,7 +37,7 @@ export const defaultCommand = () =>
   accountAction(
     'default',
     'make this the default account (used whenever no active account is set)',
-    (ref) => ({ method: 'POST', path: `/api/accounts/${ref}/default` }),
+    (ref) => controlApi.makeDefault(ref),
     (a) => `default account is now ${a.name}`,
   );
 
@@ -45,7 +45,7 @@ export const enableCommand = () =>
   accountAction(
     'enable',
     'put an account back into rotation',
-    (ref) => ({ method: 'PATCH', path: `/api/accounts/${ref}`, body: { enabled: true } }),
+    (ref) => controlApi.patchAccount(ref, { enabled: true }),
     (a) => `enabled ${a.name}`,
   );
 
@@ -53,7 +53,7 @@ export const disableCommand = () =>
   accountAction(
     'disable',
     'take an account out of rotation (the route moves to the default or next enabled account)',
-    (ref) => ({ method: 'PATCH', path: `/api/accounts/${ref}`, body: { enabled: false } }),
+    (ref) => controlApi.patchAccount(ref, { enabled: false }),
     (a) => `disabled ${a.name}`,
   );
 
@@ -61,7 +61,7 @@ export const renameCommand = () =>
   accountAction(
     'rename',
     'rename an account',
-    (ref, [name]) => ({ method: 'PATCH', path: `/api/accounts/${ref}`, body: { name } }),
+    (ref, [name]) => controlApi.patchAccount(ref, { name }),
     (a) => `renamed to ${a.name}`,
     [['<name>', 'the new name']],
   );

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { AccountView } from '../../shared/schemas/api.js';
+import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
 import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
 
@@ -11,10 +11,7 @@ export function addCommand(): Command {
       .option('-m, --model <model>', 'preferred model for this account'),
   ).action(async (name: string, opts: JsonOption & { model?: string }) => {
     const { account } = await withDaemon((c) =>
-      c.request<{ account: AccountView }>('POST', '/api/accounts', {
-        name,
-        ...(opts.model ? { model: opts.model } : {}),
-      }),
+      c.call(controlApi.addAccount({ name, ...(opts.model ? { model: opts.model } : {}) })),
     );
     emit(account, opts, (a) =>
       [

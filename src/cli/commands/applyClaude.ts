@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { controlApi } from '../../client/controlApi.js';
 import { requestedSettingsPath } from '../../claude/settingsPath.js';
 import type { ApplyResult } from '../../shared/schemas/integration.js';
 import { emit } from '../output.js';
@@ -43,7 +44,7 @@ export function applyClaudeCommand(): Command {
       dryRun: Boolean(opts.dryRun),
       ...(settingsPath ? { settingsPath } : {}),
     };
-    const result = await withDaemon((c) => c.request<ApplyResult>('POST', '/api/integration/apply', body));
+    const result = await withDaemon((c) => c.call(controlApi.applyIntegration(body)));
     emit(result, opts, describe);
   });
 }

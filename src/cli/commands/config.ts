@@ -1,4 +1,5 @@
 import { Argument, Command } from 'commander';
+import { controlApi } from '../../client/controlApi.js';
 import type { SettingKey, Settings } from '../../shared/schemas/settings.js';
 import { usageError } from '../../shared/errors.js';
 import { resolvePaths } from '../../shared/paths.js';
@@ -47,7 +48,7 @@ export function configCommand(): Command {
     async (action: 'list' | 'get' | 'set', key: string | undefined, value: string | undefined, opts: JsonOption) => {
       const { SETTING_KEYS, coerceSettingValue, describeSettingValues } = await settingsModule();
       if (action === 'list') {
-        const { settings } = await withDaemon((c) => c.request<{ settings: Settings }>('GET', '/api/settings'));
+        const { settings } = await withDaemon((c) => c.call(controlApi.settings()));
         const rows = SETTING_KEYS.map((k) => ({ key: k, value: settings[k], values: describeSettingValues(k) }));
         emit(opts.json ? settings : rows, opts, () =>
           table([['KEY', 'VALUE', 'VALUES'], ...rows.map((r) => [r.key, show(r.value), r.values])]),
@@ -56,16 +57,14 @@ export function configCommand(): Command {
       }
       const k = requireKey(SETTING_KEYS, key);
       if (action === 'get') {
-        const { settings } = await withDaemon((c) => c.request<{ settings: Settings }>('GET', '/api/settings'));
+        const { settings } = await withDaemon((c) => c.call(controlApi.settings()));
         emit({ [k]: settings[k] }, opts, () => show(settings[k]));
         return;
       }
       if (value === undefined) throw usageError('usage', `give a value for ${k}: ${describeSettingValues(k)}`);
       const patch = { [k]: coerceSettingValue(k, value) };
       let offline = false;
-      const { settings } = await withDaemon((c) =>
-        c.request<{ settings: Settings }>('PATCH', '/api/settings', patch),
-      ).catch(async (err: Error & { exitCode?: number; code?: string }) => {
+      const { settings } = await withDaemon((c) => c.call(controlApi.patchSettings(patch))).catch(async (err: Error & { exitCode?: number; code?: string }) => {
         // A daemon that cannot start (its port is busy) may need exactly this setting to start: save it directly.
         if (err.code === 'daemon_start_failed') {
           offline = true;

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
+import { controlApi } from '../../client/controlApi.js';
 import { CcbridgeError } from '../../shared/errors.js';
-import type { AccountView, LoginSessionResponse } from '../../shared/schemas/api.js';
+import type { AccountView } from '../../shared/schemas/api.js';
 import type { LoginSession } from '../../shared/schemas/auth.js';
 import type { DaemonClient } from '../../client/daemonClient.js';
 import { canOpenBrowser, openBrowser } from '../../client/openBrowser.js';
 import { emit } from '../output.js';
 import { spinner } from '../spinner.js';
-import { addJsonOption, encodeRef, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 
 interface ConnectOptions extends JsonOption {
   deviceAuth?: boolean;
@@ -60,7 +61,7 @@ async function follow(
     for (;;) {
       if (interrupted) {
         spin.stop();
-        return (await client.request<LoginSessionResponse>('DELETE', `/api/login-sessions/${session.id}`)).session;
+        return (await client.call(controlApi.cancelLogin(session.id))).session;
       }
       if (session.state === 'starting') spin.update('starting the codex login (after any other login in progress)…');
       const url = session.kind === 'device' ? session.verificationUrl : session.authUrl;
@@ -74,8 +75,7 @@ async function follow(
       if (session.state === 'waiting') spin.update('waiting for you to finish signing in (Ctrl-C cancels)…');
       if (['succeeded', 'failed', 'cancelled', 'timed_out'].includes(session.state)) return session;
       await new Promise((r) => setTimeout(r, POLL_MS));
-      if (!interrupted)
-        session = (await client.request<LoginSessionResponse>('GET', `/api/login-sessions/${session.id}`)).session;
+      if (!interrupted) session = (await client.call(controlApi.loginSession(session.id))).session;
     }
   } finally {
     spin.stop();
@@ -93,11 +93,7 @@ export function connectCommand(): Command {
   ).action(async (ref: string, opts: ConnectOptions) => {
     await withDaemon(async (client) => {
       const kind = opts.deviceAuth ? 'device' : 'browser';
-      const { session } = await client.request<LoginSessionResponse>(
-        'POST',
-        `/api/accounts/${encodeRef(ref)}/connect`,
-        { kind },
-      );
+      const { session } = await client.call(controlApi.connect(ref, kind));
       const nameOf = async () => (await getState(client)).accounts.find((a) => a.id === session.accountId);
       const name = (await nameOf())?.name ?? ref;
       const final = await follow(client, session, name, opts);

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { controlApi } from '../../client/controlApi.js';
 import { SHELLS, formatExports, type Shell } from '../../claude/shellExports.js';
 import type { IntegrationPreview } from '../../shared/schemas/integration.js';
 import { emit } from '../output.js';
@@ -14,9 +15,7 @@ export function fetchIntegration(query: {
   account?: string | undefined;
   settingsPath?: string | undefined;
 }): Promise<IntegrationPreview> {
-  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])));
-  const qs = params.toString() ? `?${params}` : '';
-  return withDaemon((c) => c.request<IntegrationPreview>('GET', `/api/integration${qs}`));
+  return withDaemon((c) => c.call(controlApi.integration(query)));
 }
 
 export function envCommand(): Command {

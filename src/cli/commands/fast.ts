@@ -1,8 +1,9 @@
 import { Argument, Command, Option } from 'commander';
-import type { AccountView, StateView } from '../../shared/schemas/api.js';
+import { controlApi } from '../../client/controlApi.js';
+import type { StateView } from '../../shared/schemas/api.js';
 import { usageError } from '../../shared/errors.js';
 import { emit, table } from '../output.js';
-import { addJsonOption, encodeRef, fastLabel, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, fastLabel, getState, withDaemon, type JsonOption } from './shared.js';
 
 interface FastOptions extends JsonOption {
   account?: string;
@@ -33,11 +34,9 @@ export function fastCommand(): Command {
       throw usageError('usage', '`inherit` only applies with --account <account>');
     const state = await withDaemon(async (c) => {
       if (mode && opts.account) {
-        await c.request<{ account: AccountView }>('PATCH', `/api/accounts/${encodeRef(opts.account)}`, {
-          fastMode: mode === 'inherit' ? null : mode,
-        });
+        await c.call(controlApi.patchAccount(opts.account, { fastMode: mode === 'inherit' ? null : mode }));
       } else if (mode) {
-        await c.request('PATCH', '/api/settings', { fastMode: mode === 'on' });
+        await c.call(controlApi.patchSettings({ fastMode: mode === 'on' }));
       }
       return getState(c);
     });

@@ -1,10 +1,11 @@
 import { Command } from 'commander';
+import { controlApi } from '../../client/controlApi.js';
 import type { DaemonClient } from '../../client/daemonClient.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
 import { buildLimitsReport, formatLimitsReport } from '../limitsReport.js';
 import { emit } from '../output.js';
 import { requireAccountView } from './accountLookup.js';
-import { addJsonOption, encodeRef, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 
 interface LimitsOptions extends JsonOption {
   refresh?: boolean;
@@ -18,7 +19,7 @@ const width = () => Math.max(40, process.stdout.columns || 80);
 
 async function refresh(client: DaemonClient, state: StateView, only: ReadonlySet<string> | undefined): Promise<void> {
   const ids = state.accounts.filter((a) => (only ? only.has(a.id) : readable(a))).map((a) => a.id);
-  await Promise.all(ids.map((id) => client.request('POST', `/api/accounts/${encodeRef(id)}/limits/refresh`)));
+  await Promise.all(ids.map((id) => client.call(controlApi.refreshLimits(id))));
 }
 
 /** Redraws on every state the daemon pushes (and each second for the countdowns) until Ctrl-C. */

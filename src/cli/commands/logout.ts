@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import type { AccountView } from '../../shared/schemas/api.js';
+import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
-import { addJsonOption, encodeRef, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
 
 export function logoutCommand(): Command {
   return addJsonOption(
@@ -11,9 +11,7 @@ export function logoutCommand(): Command {
       )
       .argument('<account>', 'account id or name'),
   ).action(async (ref: string, opts: JsonOption) => {
-    const { account } = await withDaemon((c) =>
-      c.request<{ account: AccountView }>('POST', `/api/accounts/${encodeRef(ref)}/logout`),
-    );
+    const { account } = await withDaemon((c) => c.call(controlApi.logout(ref)));
     emit(account, opts, (a) => `logged out ${a.name}`);
   });
 }

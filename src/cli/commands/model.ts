@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import type { AccountView } from '../../shared/schemas/api.js';
+import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
-import { addJsonOption, encodeRef, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 import { requireAccountView } from './accountLookup.js';
 
 export function modelCommand(): Command {
@@ -13,8 +13,7 @@ export function modelCommand(): Command {
   ).action(async (ref: string, model: string | undefined, opts: JsonOption) => {
     const account = await withDaemon(async (c) => {
       if (model === undefined) return requireAccountView(await getState(c), ref);
-      const body = { model: model === 'default' ? null : model };
-      return (await c.request<{ account: AccountView }>('PATCH', `/api/accounts/${encodeRef(ref)}`, body)).account;
+      return (await c.call(controlApi.patchAccount(ref, { model: model === 'default' ? null : model }))).account;
     });
     emit({ account: account.name, model: account.model }, opts, (d) => `${d.account}: ${d.model ?? '(default model)'}`);
   });

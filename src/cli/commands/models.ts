@@ -1,9 +1,11 @@
 import { Command } from 'commander';
-import type { CodexModel } from '../../codex/appServerProtocol.js';
+import { controlApi } from '../../client/controlApi.js';
+import type { CodexModel } from '../../shared/schemas/codexModel.js';
+import { supportsPriorityTier } from '../../translate/codexModels.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import { emit, table } from '../output.js';
 import { requireAccountView } from './accountLookup.js';
-import { addJsonOption, encodeRef, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 
 export function formatModels(account: string, preferred: string | null, models: CodexModel[]): string {
   if (!models.length) return `${account}: codex lists no models`;
@@ -13,9 +15,9 @@ export function formatModels(account: string, preferred: string | null, models: 
     rows.push([
       mark,
       m.id,
-      m.displayName,
-      m.supportedReasoningEfforts.map((e) => e.reasoningEffort).join(',') || '-',
-      m.serviceTiers.some((t) => t.id === 'priority') ? 'yes' : 'no',
+      m.displayName ?? m.id,
+      (m.supportedReasoningEfforts ?? []).map((e) => e.reasoningEffort).join(',') || '-',
+      supportsPriorityTier(m) ? 'yes' : 'no',
     ]);
   }
   return `${account}\n${table(rows)}\n\n* preferred by the account  d codex default`;
@@ -32,10 +34,7 @@ export function modelsCommand(): Command {
       const account = ref ? requireAccountView(state, ref) : state.accounts.find((a) => a.id === state.routeAccountId);
       if (!account)
         throw new CcbridgeError('no_account', 'no account to ask; add one with `ccbridge add <name>` or name one');
-      const { models } = await c.request<{ models: CodexModel[] }>(
-        'GET',
-        `/api/accounts/${encodeRef(account.id)}/models`,
-      );
+      const { models } = await c.call(controlApi.models(account.id));
       return { account: account.name, preferred: account.model, models };
     });
     emit(data, opts, (d) => formatModels(d.account, d.preferred, d.models));

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { CcbridgeError } from '../../shared/errors.js';
-import type { Account } from '../../shared/schemas/state.js';
+import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
-import { addJsonOption, encodeRef, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -31,9 +31,7 @@ export function rmCommand(): Command {
         throw new CcbridgeError('aborted', 'nothing removed');
       }
     }
-    const { removed } = await withDaemon((c) =>
-      c.request<{ removed: Account }>('DELETE', `/api/accounts/${encodeRef(ref)}`),
-    );
+    const { removed } = await withDaemon((c) => c.call(controlApi.removeAccount(ref)));
     emit(removed, opts, (a) => `removed account ${a.name} (${a.id})`);
   });
 }

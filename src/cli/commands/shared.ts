@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { controlApi } from '../../client/controlApi.js';
 import { connectDaemon, type DaemonClient } from '../../client/daemonClient.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
 
@@ -17,7 +18,7 @@ export async function withDaemon<T>(fn: (client: DaemonClient) => Promise<T>): P
 export const encodeRef = (ref: string) => encodeURIComponent(ref);
 
 export function getState(client: DaemonClient): Promise<StateView> {
-  return client.request<StateView>('GET', '/api/state');
+  return client.call(controlApi.state());
 }
 
 export function authLabel(a: AccountView): string {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { controlApi } from '../../client/controlApi.js';
 import { DaemonClient } from '../../client/daemonClient.js';
 import { emit, keyValues } from '../output.js';
 import { formatDuration } from '../../shared/format.js';
@@ -78,7 +79,7 @@ export function statusCommand(): Command {
   ).action(async (opts: JsonOption) => {
     const client = new DaemonClient();
     const running = await client.isRunning();
-    const data = running ? onlineStatus(await client.request<StateView>('GET', '/api/state')) : offlineStatus(client);
+    const data = running ? onlineStatus(await client.call(controlApi.state())) : offlineStatus(client);
     emit(data, opts, (d) =>
       keyValues([
         ['daemon', d.running ? `running (pid ${d.pid})` : 'not running'],

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { controlApi } from '../../client/controlApi.js';
 import { DaemonClient, DaemonDownError } from '../../client/daemonClient.js';
 import { isAlive } from '../../daemon/daemonLock.js';
 import { CcbridgeError } from '../../shared/errors.js';
@@ -12,7 +13,7 @@ const STOP_WAIT_MS = Number(process.env.CCBRIDGE_STOP_TIMEOUT_MS ?? 20_000) + 5_
 export async function stopDaemon(client: DaemonClient): Promise<number | null> {
   let pid: number;
   try {
-    ({ pid } = await client.request<{ pid: number }>('POST', '/api/shutdown'));
+    ({ pid } = await client.call(controlApi.shutdown()));
   } catch (err) {
     if (err instanceof DaemonDownError) return null;
     throw err;

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
+import { controlApi } from '../../client/controlApi.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import type { AccountTestResult } from '../../shared/schemas/api.js';
 import { emit, table } from '../output.js';
 import { runClaudeTest } from './testClaude.js';
-import { addJsonOption, encodeRef, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 
 const MARK = { ok: 'ok', warn: 'warn', failed: 'FAIL', skipped: 'skip' } as const;
 
@@ -48,7 +49,7 @@ export function testCommand(): Command {
             'no account to test; add one with `ccbridge add <name>` or pass its name',
           );
       }
-      return client.request<AccountTestResult>('POST', `/api/accounts/${encodeRef(target)}/test`);
+      return client.call(controlApi.testAccount(target));
     });
     emit(result, opts, describe);
     const failed = result.steps.find((s) => s.status === 'failed');

@@ -1,3 +1,4 @@
+import { controlApi } from '../../client/controlApi.js';
 import { requestedSettingsPath } from '../../claude/settingsPath.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import type { IntegrationTestResult } from '../../shared/schemas/integration.js';
@@ -22,7 +23,7 @@ export async function runClaudeTest(opts: {
   // The settings file this shell's Claude Code reads, as `ccbridge claude` checks it too.
   const settingsPath = requestedSettingsPath(undefined);
   const body = { ...(opts.account ? { account: opts.account } : {}), ...(settingsPath ? { settingsPath } : {}) };
-  const result = await withDaemon((c) => c.request<IntegrationTestResult>('POST', '/api/integration/test', body));
+  const result = await withDaemon((c) => c.call(controlApi.testIntegration(body)));
   emit(result, { json: opts.json ?? false }, describe);
   const failed = result.steps.find((s) => s.status === 'failed');
   if (failed)

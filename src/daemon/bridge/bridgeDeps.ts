@@ -1,5 +1,5 @@
 import type { AnthropicApiError } from '../../translate/anthropicError.js';
-import type { CodexModel } from '../../translate/codexModels.js';
+import type { CodexModel } from '../../shared/schemas/codexModel.js';
 import type { FailureKind, UpstreamFailure } from '../../translate/upstreamErrors.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 

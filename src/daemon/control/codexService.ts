@@ -6,7 +6,7 @@ import { codexEnv } from '../../codex/codexEnv.js';
 import { ModelCatalog } from '../../codex/modelCatalog.js';
 import { MIN_CODEX_VERSION } from '../../codex/codexBinary.js';
 import { isTerminal } from '../../codex/loginSessions.js';
-import type { CodexModel } from '../../translate/codexModels.js';
+import type { CodexModel } from '../../shared/schemas/codexModel.js';
 import type { Credentials, CredentialsRequest } from '../../codex/tokenKeeper.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { AuthStatus, LoginSession } from '../../shared/schemas/auth.js';

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AccountSchema, AccountNameSchema, FastOverrideSchema } from './state.js';
 import { AuthStatusSchema, LoginKindSchema, LoginSessionSchema } from './auth.js';
 import { LimitsSnapshotSchema, WindowForecastSchema } from './limits.js';
+import { CodexModelSchema } from './codexModel.js';
+import { EventSchema, type CcbEvent } from './events.js';
 import { SettingsSchema } from './settings.js';
 
 /** Routing availability of one account, as the router sees it. */
@@ -70,6 +72,9 @@ export const PatchAccountBodySchema = z
   })
   .strict();
 
+export type CreateAccountBody = z.input<typeof CreateAccountBodySchema>;
+export type PatchAccountBody = z.input<typeof PatchAccountBodySchema>;
+
 export const ConnectBodySchema = z.object({ kind: LoginKindSchema.default('browser') }).strict();
 
 /** Every control-API failure; `exitCode` is what the CLI exits with (1 failure, 2 usage). */
@@ -78,10 +83,8 @@ export const ApiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
-/** `GET /api/accounts/:ref/models`: the account's model list (entries may carry more fields). */
-export const ModelListResponseSchema = z.object({
-  models: z.array(z.looseObject({ id: z.string().min(1), displayName: z.string().nullish() })),
-});
+/** `GET /api/accounts/:ref/models`: the account's model list, as codex's `model/list` gives it. */
+export const ModelListResponseSchema = z.object({ models: z.array(CodexModelSchema) });
 export type ModelListResponse = z.infer<typeof ModelListResponseSchema>;
 
 /** `POST /api/accounts/:ref/connect` and `GET|DELETE /api/login-sessions/:id`. */
@@ -103,3 +106,31 @@ export const AccountTestResultSchema = z.object({
   steps: z.array(AccountTestStepSchema),
 });
 export type AccountTestResult = z.infer<typeof AccountTestResultSchema>;
+
+/** Every route that changes one account answers with its new view. */
+export const AccountResponseSchema = z.object({ account: AccountViewSchema });
+
+/** `DELETE /api/accounts/:ref`: the account as it was stored. */
+export const RemovedAccountResponseSchema = z.object({ removed: AccountSchema });
+
+/** `GET /api/token` and `POST /api/token/rotate`. */
+export const TokenResponseSchema = z.object({ token: z.string() });
+
+/** `POST /api/shutdown`: the daemon's pid, to wait for its exit. */
+export const ShutdownResponseSchema = z.object({ stopping: z.boolean(), pid: z.number().int() });
+
+/** `GET|PATCH /api/settings` (GET adds the key table, PATCH the changed keys; no client reads them). */
+export const SettingsResponseSchema = z.object({ settings: SettingsSchema });
+
+/**
+ * `GET /api/events?limit=N`. Entries are checked one by one and the unreadable ones dropped, so one
+ * line of another version does not hide the rest of the history.
+ */
+export const EventsResponseSchema = z.object({
+  events: z.array(z.unknown()).transform((entries) =>
+    entries.flatMap((e): CcbEvent[] => {
+      const parsed = EventSchema.safeParse(e);
+      return parsed.success ? [parsed.data] : [];
+    }),
+  ),
+});

@@ -27,44 +27,52 @@ export const IntegrationTestBodySchema = z
   .strict();
 
 /** Where the target settings file stands relative to the env block ccbridge would write. */
-export type SettingsFileStatus = 'missing' | 'invalid' | 'up-to-date' | 'outdated';
+export const SettingsFileStatusSchema = z.enum(['missing', 'invalid', 'up-to-date', 'outdated']);
+export type SettingsFileStatus = z.infer<typeof SettingsFileStatusSchema>;
 
-export interface IntegrationPreview {
-  env: ClaudeEnv;
+/** `GET /api/integration`: the env block and where `apply` would write it. */
+export const IntegrationPreviewSchema = z.object({
+  env: z.record(z.string(), z.string()),
   /** The settings file `apply` would write without an explicit path. */
-  path: string;
-  status: SettingsFileStatus;
-  upToDate: boolean;
-  autoApply: boolean;
+  path: z.string(),
+  status: SettingsFileStatusSchema,
+  upToDate: z.boolean(),
+  autoApply: z.boolean(),
   /** The account `env` pins (only when one was asked for). */
-  account: { id: string; name: string } | null;
-  applied: { path: string | null; keys: string[]; at: string | null };
-}
+  account: z.object({ id: z.string(), name: z.string() }).nullable(),
+  applied: z.object({ path: z.string().nullable(), keys: z.array(z.string()), at: z.string().nullable() }),
+});
+export type IntegrationPreview = z.infer<typeof IntegrationPreviewSchema>;
 
-export interface ApplyResult {
-  path: string;
-  action: 'apply' | 'remove';
-  dryRun: boolean;
+/** `POST /api/integration/apply`. */
+export const ApplyResultSchema = z.object({
+  path: z.string(),
+  action: z.enum(['apply', 'remove']),
+  dryRun: z.boolean(),
   /** Whether the file's content differs (or would differ) from before. */
-  changed: boolean;
-  written: boolean;
+  changed: z.boolean(),
+  written: z.boolean(),
   /** Unified diff of the file, old → new; empty when nothing changes. */
-  diff: string;
+  diff: z.string(),
   /** Env keys ccbridge now manages in the file (empty after removal). */
-  keys: string[];
-  backupPath: string | null;
-}
+  keys: z.array(z.string()),
+  backupPath: z.string().nullable(),
+});
+export type ApplyResult = z.infer<typeof ApplyResultSchema>;
 
-export interface IntegrationTestStep {
-  name: string;
-  status: 'ok' | 'warn' | 'failed';
-  detail: string;
-  ms: number;
-}
+export const IntegrationTestStepSchema = z.object({
+  name: z.string(),
+  status: z.enum(['ok', 'warn', 'failed']),
+  detail: z.string(),
+  ms: z.number(),
+});
+export type IntegrationTestStep = z.infer<typeof IntegrationTestStepSchema>;
 
-export interface IntegrationTestResult {
-  ok: boolean;
-  baseUrl: string;
-  model: string;
-  steps: IntegrationTestStep[];
-}
+/** `POST /api/integration/test`: the Claude Code round trip through the bridge, step by step. */
+export const IntegrationTestResultSchema = z.object({
+  ok: z.boolean(),
+  baseUrl: z.string(),
+  model: z.string(),
+  steps: z.array(IntegrationTestStepSchema),
+});
+export type IntegrationTestResult = z.infer<typeof IntegrationTestResultSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { controlApi, type ControlRequest } from '../../client/controlApi.js';
 import { AccountViewSchema, ModelListResponseSchema } from '../../shared/schemas/api.js';
 import { LoginSessionSchema, type LoginKind } from '../../shared/schemas/auth.js';
 import type { TuiAction } from '../state/tuiReducer.js';
@@ -28,12 +29,6 @@ export type ControlOp =
   | { op: 'remove'; account: AccountRef }
   | { op: 'listModels'; account: AccountRef };
 
-export interface ControlRequest {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  path: string;
-  body?: unknown;
-}
-
 /** How an op reads in the result line: while it runs, when it worked, and before the daemon's error. */
 export interface OpText {
   pending: string;
@@ -41,38 +36,37 @@ export interface OpText {
   failed: string;
 }
 
-const acct = (a: AccountRef) => `/api/accounts/${encodeURIComponent(a.id)}`;
-
+/** The control-API route each op calls; accounts are addressed by id, so a rename in flight cannot misroute. */
 export function requestFor(op: ControlOp): ControlRequest {
   switch (op.op) {
     case 'activate':
-      return { method: 'POST', path: `${acct(op.account)}/activate` };
+      return controlApi.activate(op.account.id);
     case 'makeDefault':
-      return { method: 'POST', path: `${acct(op.account)}/default` };
+      return controlApi.makeDefault(op.account.id);
     case 'connect':
-      return { method: 'POST', path: `${acct(op.account)}/connect`, body: { kind: op.kind } };
+      return controlApi.connect(op.account.id, op.kind);
     case 'cancelLogin':
-      return { method: 'DELETE', path: `/api/login-sessions/${encodeURIComponent(op.sessionId)}` };
+      return controlApi.cancelLogin(op.sessionId);
     case 'add':
-      return { method: 'POST', path: '/api/accounts', body: { name: op.name } };
+      return controlApi.addAccount({ name: op.name });
     case 'rename':
-      return { method: 'PATCH', path: acct(op.account), body: { name: op.name } };
+      return controlApi.patchAccount(op.account.id, { name: op.name });
     case 'setEnabled':
-      return { method: 'PATCH', path: acct(op.account), body: { enabled: op.enabled } };
+      return controlApi.patchAccount(op.account.id, { enabled: op.enabled });
     case 'setModel':
-      return { method: 'PATCH', path: acct(op.account), body: { model: op.model } };
+      return controlApi.patchAccount(op.account.id, { model: op.model });
     case 'setFast':
-      return { method: 'PATCH', path: acct(op.account), body: { fastMode: op.mode } };
+      return controlApi.patchAccount(op.account.id, { fastMode: op.mode });
     case 'setGlobalFast':
-      return { method: 'PATCH', path: '/api/settings', body: { fastMode: op.on } };
+      return controlApi.patchSettings({ fastMode: op.on });
     case 'refreshLimits':
-      return { method: 'POST', path: `${acct(op.account)}/limits/refresh` };
+      return controlApi.refreshLimits(op.account.id);
     case 'applyClaude':
-      return { method: 'POST', path: '/api/integration/apply' };
+      return controlApi.applyIntegration();
     case 'remove':
-      return { method: 'DELETE', path: acct(op.account) };
+      return controlApi.removeAccount(op.account.id);
     case 'listModels':
-      return { method: 'GET', path: `${acct(op.account)}/models` };
+      return controlApi.models(op.account.id);
   }
 }
 

@@ -1,11 +1,7 @@
+import { callControl, type ControlTransport } from '../../client/controlApi.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { TuiAction } from '../state/tuiReducer.js';
 import { afterFailure, followUp, requestFor, resultText, textFor, type ControlOp } from './controlOps.js';
-
-/** The part of the daemon client the TUI's actions need (tests pass a recording fake). */
-export interface ControlClient {
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
-}
 
 export type RunOp = (op: ControlOp) => Promise<void>;
 
@@ -13,15 +9,14 @@ export type RunOp = (op: ControlOp) => Promise<void>;
  * Runs ops without ever blocking input: each one shows "…" in the result line at once, then its
  * outcome or the daemon's error. Several may be in flight; the line shows the latest news.
  */
-export function createOpRunner(client: ControlClient, dispatch: (action: TuiAction) => void): RunOp {
+export function createOpRunner(client: ControlTransport, dispatch: (action: TuiAction) => void): RunOp {
   let seq = 0;
   return async (op) => {
     const id = ++seq;
     const text = textFor(op);
-    const { method, path, body } = requestFor(op);
     dispatch({ type: 'notify', notice: { id, tone: 'pending', text: text.pending } });
     try {
-      const response = await client.request(method, path, body);
+      const response = await callControl(client, requestFor(op));
       const actions = followUp(op, response);
       dispatch({ type: 'notify', notice: { id, tone: 'ok', text: resultText(op, response) } });
       for (const action of actions) dispatch(action);
