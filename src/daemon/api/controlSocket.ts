@@ -1,10 +1,10 @@
-import { existsSync, chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, unlinkSync, type Stats } from 'node:fs';
 import { connect } from 'node:net';
 import type { Server } from 'node:http';
 import { dirname } from 'node:path';
 import { CcbridgeError } from '../../shared/errors.js';
 import { MAX_SOCKET_PATH } from '../../shared/paths.js';
-import { ensurePrivateDir } from '../../core/fsSecure.js';
+import { ensureSocketDir } from '../../core/fsSecure.js';
 
 export function assertSocketPathFits(socketPath: string): void {
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
@@ -27,14 +27,30 @@ export function socketAnswers(socketPath: string): Promise<boolean> {
   });
 }
 
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Binds the control socket: 0600 inside a 0700 dir. An existing socket file is removed only when
- * nothing answers on it (left behind by a killed daemon).
+ * Binds the control socket, 0600, in a directory of this user's (created 0700 when missing, never chmod-ed).
+ * Only a socket is ever removed from the path, and only when nothing answers on it (left behind by a killed
+ * daemon); a file, link or directory there is not ours to delete.
  */
 export async function listenControlSocket(server: Server, socketPath: string): Promise<void> {
   assertSocketPathFits(socketPath);
-  ensurePrivateDir(dirname(socketPath));
-  if (existsSync(socketPath)) {
+  ensureSocketDir(dirname(socketPath));
+  const existing = lstatOrNull(socketPath);
+  if (existing && !existing.isSocket()) {
+    throw new CcbridgeError(
+      'socket_path_taken',
+      `${socketPath} exists and is not a socket; move it away or set CCBRIDGE_SOCKET to another path`,
+    );
+  }
+  if (existing) {
     if (await socketAnswers(socketPath)) {
       throw new CcbridgeError(
         'socket_in_use',
