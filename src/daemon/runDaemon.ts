@@ -18,6 +18,7 @@ import { startCodexService } from './control/codexService.js';
 import { startLimitsKeeper } from './control/limitsService.js';
 import { startRouting } from './bridge/routingService.js';
 import { bridgeDeps } from './bridge/bridgeService.js';
+import { startUsageHistory } from './bridge/usageService.js';
 import { createBridgeApp } from './bridge/createBridgeApp.js';
 import { formatLogLine, logLevel, openDaemonLog, shouldLog } from './daemonLogger.js';
 
@@ -94,6 +95,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const liveStreams = new Set<() => void>();
     const limits = startLimitsKeeper(daemon, codex, () => liveStreams.size > 0);
     const routing = startRouting(daemon, limits, codex);
+    const usage = startUsageHistory(daemon);
 
     let stopping: Promise<void> | null = null;
     let resolveStopped: () => void = () => {};
@@ -105,9 +107,10 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
         liveStreams,
         codex,
         limits,
+        usage,
       }),
     );
-    const bridgeAppReady = createBridgeApp(bridgeDeps(daemon, codex, limits, routing), {
+    const bridgeAppReady = createBridgeApp(bridgeDeps(daemon, codex, limits, routing, usage), {
       pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
       host,
     });

@@ -85,6 +85,8 @@ export class StreamTranslator {
   done = false;
   /** Final usage (mapped), for the proxy outcome. */
   usage: AnthropicUsage | null = null;
+  /** Reasoning tokens of the final usage (Anthropic's usage has no field for them), for the usage history. */
+  reasoningTokens = 0;
   stopReason: StopReason | null = null;
   error: AnthropicApiError | null = null;
   failureKind: FailureKind | null = null;
@@ -302,6 +304,7 @@ export class StreamTranslator {
     this.start(response);
     this.closeOpen();
     this.usage = mapUsage(response?.usage, this.webSearches);
+    this.reasoningTokens = response?.usage?.output_tokens_details?.reasoning_tokens ?? 0;
     this.stopReason = stopReasonFor(status, response?.incomplete_details?.reason, this.sawToolUse, this.refused);
     this.done = true;
     this.sink.messageDelta(this.stopReason, this.usage);

@@ -11,11 +11,19 @@ import { controlError } from './http.js';
 import { notFound } from '../../shared/errors.js';
 import { settingsRoutes } from './settingsRoutes.js';
 import { systemRoutes } from './systemRoutes.js';
+import type { UsageHistory } from '../../core/usageHistory.js';
+import { usageRoutes } from './usageRoutes.js';
 
 /** The control API served on the Unix socket (`/api/*`). */
 export function createControlApp(
   daemon: Daemon,
-  opts: { shutdown: (reason: string) => void; liveStreams: Set<() => void>; codex: CodexService; limits: LimitsKeeper },
+  opts: {
+    shutdown: (reason: string) => void;
+    liveStreams: Set<() => void>;
+    codex: CodexService;
+    limits: LimitsKeeper;
+    usage: UsageHistory;
+  },
 ): Hono {
   const app = new Hono();
   app.route('/api', systemRoutes(daemon, opts.shutdown));
@@ -26,6 +34,7 @@ export function createControlApp(
   app.route('/api/settings', settingsRoutes(daemon));
   app.route('/api/events', eventRoutes(daemon, opts.liveStreams));
   app.route('/api/integration', integrationRoutes(daemon));
+  app.route('/api/usage', usageRoutes(daemon, opts.usage));
   app.notFound((c) =>
     controlError(
       notFound(

@@ -35,6 +35,8 @@ export interface ProxyOutcome {
   inputTokens: number;
   cachedTokens: number;
   outputTokens: number;
+  /** Part of `outputTokens` spent reasoning, as upstream reports it. */
+  reasoningTokens: number;
   durationMs: number;
   /** Null on success; an upstream failure kind, or `client_abort` / `bad_request` / `no_account`. */
   errorKind: FailureKind | 'client_abort' | 'bad_request' | 'no_account' | null;

@@ -6,6 +6,7 @@ import type { CodexService } from '../control/codexService.js';
 import type { Daemon } from '../daemon.js';
 import type { LimitsKeeper } from '../control/limitsKeeper.js';
 import type { RoutingService } from './routingService.js';
+import type { UsageHistory } from '../../core/usageHistory.js';
 
 const DEFAULT_UPSTREAM = 'https://chatgpt.com/backend-api/codex';
 
@@ -15,6 +16,7 @@ export function bridgeDeps(
   codex: CodexService,
   limits: LimitsKeeper,
   routing: RoutingService,
+  usage: UsageHistory,
   env: Record<string, string | undefined> = process.env,
 ): BridgeDeps {
   const routeName = () => {
@@ -22,6 +24,7 @@ export function bridgeDeps(
     const id = daemon.providers.routeAccountId(state);
     return state.accounts.find((a) => a.id === id)?.name ?? null;
   };
+  const nameOf = (id: string) => daemon.store.get().accounts.find((a) => a.id === id)?.name ?? id;
   const upstreamUrl = env.CCBRIDGE_UPSTREAM_URL || DEFAULT_UPSTREAM;
   // Read once per account and kept with this daemon: the hot path must not touch the disk.
   const installationIds = new Map<string, string>();
@@ -51,9 +54,23 @@ export function bridgeDeps(
       return { opusModel: s.opusModel, sonnetModel: s.sonnetModel, haikuModel: s.haikuModel, corsOrigin: s.corsOrigin };
     },
     onUpstreamHeaders: (id, headers) => limits.onHeaders(id, headers),
-    onAttemptFailed: (id, failure, next) => routing.onAttemptFailed(id, failure, next),
+    onAttemptFailed: (id, failure, next) => {
+      routing.onAttemptFailed(id, failure, next);
+      if (next) usage.record(id, nameOf(id), { failovers: 1 });
+    },
     onCommitted: (id, sessionKey) => routing.onCommitted(id, sessionKey),
-    onOutcome: (o) => logOutcome(daemon, o),
+    onOutcome: (o) => {
+      if (o.accountId)
+        usage.record(o.accountId, o.accountName ?? nameOf(o.accountId), {
+          requests: 1,
+          inputTokens: o.inputTokens,
+          cachedInputTokens: o.cachedTokens,
+          outputTokens: o.outputTokens,
+          reasoningTokens: o.reasoningTokens,
+          errors: o.errorKind && o.errorKind !== 'client_abort' ? 1 : 0,
+        });
+      logOutcome(daemon, o);
+    },
   };
 }
 

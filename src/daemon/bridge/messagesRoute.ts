@@ -190,7 +190,7 @@ async function streamCommitted(
     idleLimitMs: rt.idleLimitMs,
     cancel,
   });
-  rec.usage(translator.usage);
+  rec.usage(translator.usage, translator.reasoningTokens);
   if (how === 'client_abort') rec.fail('client_abort', 'client disconnected');
   else if (translator.error) rec.fail(translator.failureKind ?? 'other', translator.error.message);
   rec.report();
@@ -273,7 +273,7 @@ async function handle(
     cancel,
   });
   if (how === 'client_abort') throw new Error('client disconnected');
-  rec.usage(translator.usage);
+  rec.usage(translator.usage, translator.reasoningTokens);
   if (translator.error) {
     rec.fail(translator.failureKind ?? 'other', translator.error.message, translator.error.status);
     throw translator.error;

@@ -23,17 +23,19 @@ export class OutcomeRecorder {
       inputTokens: 0,
       cachedTokens: 0,
       outputTokens: 0,
+      reasoningTokens: 0,
       durationMs: 0,
       errorKind: null,
       error: null,
     };
   }
 
-  usage(u: AnthropicUsage | null): void {
+  usage(u: AnthropicUsage | null, reasoningTokens = 0): void {
     if (!u) return;
     this.outcome.inputTokens = u.input_tokens + u.cache_read_input_tokens;
     this.outcome.cachedTokens = u.cache_read_input_tokens;
     this.outcome.outputTokens = u.output_tokens;
+    this.outcome.reasoningTokens = reasoningTokens;
   }
 
   fail(kind: NonNullable<ProxyOutcome['errorKind']>, message: string, status?: number): void {
