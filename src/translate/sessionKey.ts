@@ -34,3 +34,29 @@ export function claudeSessionKey(
   if (!raw) return null;
   return UUID.test(raw) ? raw.toLowerCase() : uuidFrom(raw);
 }
+
+/**
+ * The upstream thread a request belongs to, identified the way codex 0.169 identifies its threads
+ * (test/fixtures/codex-capture): `session-id` is the conversation's session, `thread-id`, the request id and
+ * the window id name the thread. A Claude Code subagent (`x-claude-code-agent-id`) is its own thread of the
+ * parent's session, as a codex `spawn_agent` child is: own thread id, window and prompt cache key, the
+ * session's thread as its parent.
+ */
+export interface ThreadIdentity {
+  /** The Claude session as a UUID: the same for the session's subagents. */
+  sessionId: string;
+  /** The session itself, or the subagent's own thread (stable across the subagent's turns). */
+  threadId: string;
+  /** A subagent's parent: the session's main thread. Null for the main conversation. */
+  parentThreadId: string | null;
+}
+
+export function threadIdentity(sessionId: string, agentId: string | null | undefined): ThreadIdentity {
+  if (!agentId) return { sessionId, threadId: sessionId, parentThreadId: null };
+  return { sessionId, threadId: uuidFrom(`${sessionId}/agent/${agentId}`), parentThreadId: sessionId };
+}
+
+/** Codex's context window id: the thread and the window number, which only a compaction would advance. */
+export function windowId(thread: ThreadIdentity): string {
+  return `${thread.threadId}:0`;
+}

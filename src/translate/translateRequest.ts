@@ -8,18 +8,31 @@ import type {
   ToolUseBlock,
 } from './anthropicSchema.js';
 import { cleanToolSchema } from './cleanToolSchema.js';
-import { supportsPriorityTier } from './codexModels.js';
+import { supportsPriorityTier, usesResponsesLite } from './codexModels.js';
 import { chooseReasoning, type ThinkingOutput } from './reasoningEffort.js';
 import { decodeReasoningSignature } from './reasoningSignature.js';
 import type { ResolvedModel } from './resolveModel.js';
-import type { InputItem, ResponsesRequest, ResponsesTool } from './responsesSchema.js';
+import {
+  FUNCTIONS_NAMESPACE,
+  type AdditionalToolsItem,
+  type FunctionTool,
+  type InputItem,
+  type ResponsesRequest,
+  type ResponsesTool,
+} from './responsesSchema.js';
+import { type ThreadIdentity, windowId } from './sessionKey.js';
 import { buildToolNameMap, shortCallId, type ToolNameMap } from './toolNames.js';
 import { toolResultItem, userParts } from './translateContent.js';
 import { translateToolChoice } from './translateToolChoice.js';
+import { SUBAGENT_HEADER_VALUE, turnMetadata } from './turnMetadata.js';
 
 /**
- * Anthropic Messages request → the Responses body the real codex would send (codex-backend-contract.md;
+ * Anthropic Messages request → the Responses body the real codex would send (codex-backend-contract.md §0;
  * field order as captured from codex 0.169.0 in test/fixtures/codex-capture). Pure.
+ *
+ * Cache friendliness: every turn of a conversation must produce a byte-identical prefix of the next turn's
+ * body, so nothing here may depend on anything but the request's own content (no clocks, counters or random
+ * ids), and per-request noise Claude Code puts in its system prompt is dropped.
  */
 
 export interface TranslateContext {
@@ -28,8 +41,8 @@ export interface TranslateContext {
   accountId: string;
   /** Effective fast mode for the account. */
   fastMode: boolean;
-  /** Claude session as a UUID (prompt cache key, session headers). */
-  sessionId: string;
+  /** The session and thread the request belongs to (prompt cache key, client metadata). */
+  thread: ThreadIdentity;
   /** The account's codex installation id (`$CODEX_HOME/installation_id`), sent as codex sends it. */
   installationId: string;
 }
@@ -41,17 +54,27 @@ export interface TranslatedRequest {
   thinking: ThinkingOutput;
 }
 
-const BILLING_HEADER = 'x-anthropic-billing-header:';
-/** The backend wants non-empty instructions (contract §5). */
-export const DEFAULT_INSTRUCTIONS = 'You are a helpful assistant.';
+/**
+ * Claude Code's attribution line (`x-anthropic-billing-header: cc_version=…; cch=…;`) changes from request to
+ * request; left in, it would make every turn's prompt prefix differ from the last one's.
+ */
+const BILLING_LINE = /^x-anthropic-billing-header:[^\n]*(\n|$)/gm;
 
-function systemText(system: MessagesRequest['system']): string {
-  if (!system) return '';
-  if (typeof system === 'string') return system;
-  return system
-    .filter((b) => b.type === 'text' && typeof b.text === 'string' && !b.text.startsWith(BILLING_HEADER))
-    .map((b) => b.text as string)
-    .join('\n\n');
+function withoutNoise(text: string): string {
+  return text.replace(BILLING_LINE, '');
+}
+
+/**
+ * The system prompt as codex sends its base prompt: a `developer` message at the head of the input (no
+ * `instructions` field, contract §0), one text part per system block.
+ */
+function systemItem(system: MessagesRequest['system']): InputItem | null {
+  const blocks = typeof system === 'string' ? [{ type: 'text', text: system }] : (system ?? []);
+  const texts = blocks
+    .map((b) => (b.type === 'text' && typeof b.text === 'string' ? withoutNoise(b.text) : ''))
+    .filter((t) => t.trim() !== '');
+  if (!texts.length) return null;
+  return { type: 'message', role: 'developer', content: texts.map((text) => ({ type: 'input_text', text })) };
 }
 
 function blocksOf(message: AnthropicMessage): ContentBlock[] {
@@ -73,7 +96,12 @@ function userItems(message: AnthropicMessage): InputItem[] {
   return items;
 }
 
-function assistantItems(message: AnthropicMessage, ctx: TranslateContext, names: ToolNameMap): InputItem[] {
+function assistantItems(
+  message: AnthropicMessage,
+  ctx: TranslateContext,
+  names: ToolNameMap,
+  lite: boolean,
+): InputItem[] {
   const items: InputItem[] = [];
   let text: string[] = [];
   const flushText = () => {
@@ -101,6 +129,7 @@ function assistantItems(message: AnthropicMessage, ctx: TranslateContext, names:
         items.push({
           type: 'function_call',
           name: names.toUpstream(b.name),
+          ...(lite ? { namespace: FUNCTIONS_NAMESPACE } : {}),
           arguments: JSON.stringify(b.input ?? {}),
           call_id: shortCallId(b.id),
         });
@@ -150,6 +179,7 @@ function translateMessages(
   messages: readonly AnthropicMessage[],
   ctx: TranslateContext,
   names: ToolNameMap,
+  lite: boolean,
 ): InputItem[] {
   const items: InputItem[] = [];
   for (const message of messages) {
@@ -157,7 +187,7 @@ function translateMessages(
       const item = developerItem(message);
       if (item) items.push(item);
     } else if (message.role === 'user') items.push(...userItems(message));
-    else items.push(...assistantItems(message, ctx, names));
+    else items.push(...assistantItems(message, ctx, names, lite));
   }
   return pairToolCalls(items);
 }
@@ -205,6 +235,22 @@ function translateTools(tools: readonly AnthropicTool[], names: ToolNameMap): Re
   return out;
 }
 
+/** Responses-lite: the tools as codex sends them there, function tools in its `functions` namespace. */
+function additionalToolsItem(tools: readonly ResponsesTool[]): AdditionalToolsItem {
+  const functions = tools.filter((t): t is FunctionTool => t.type === 'function');
+  const others = tools.filter((t) => t.type !== 'function');
+  return {
+    type: 'additional_tools',
+    role: 'developer',
+    tools: [
+      ...(functions.length
+        ? [{ type: 'namespace' as const, name: FUNCTIONS_NAMESPACE, description: '', tools: functions }]
+        : []),
+      ...others,
+    ],
+  } as AdditionalToolsItem;
+}
+
 function toolNamesIn(req: MessagesRequest): string[] {
   const names = (req.tools ?? []).map((t) => t.name);
   for (const m of req.messages) {
@@ -222,8 +268,23 @@ function outputFormat(format: unknown): ResponsesRequest['text'] {
   };
 }
 
+function clientMetadata(ctx: TranslateContext, metadata: string): Record<string, string> {
+  const { thread } = ctx;
+  return {
+    session_id: thread.sessionId,
+    'x-codex-turn-metadata': metadata,
+    'x-codex-window-id': windowId(thread),
+    'x-codex-installation-id': ctx.installationId,
+    thread_id: thread.threadId,
+    ...(thread.parentThreadId
+      ? { 'x-codex-parent-thread-id': thread.parentThreadId, 'x-openai-subagent': SUBAGENT_HEADER_VALUE }
+      : {}),
+  };
+}
+
 export function translateRequest(req: MessagesRequest, ctx: TranslateContext): TranslatedRequest {
   const names = buildToolNameMap(toolNamesIn(req));
+  const lite = usesResponsesLite(ctx.model.info);
   const fast = (ctx.fastMode || req.speed === 'fast') && supportsPriorityTier(ctx.model.info);
   const { effort, summary, thinking } = chooseReasoning(req.thinking, req.output_config?.effort, ctx.model.info);
   const text = outputFormat(req.output_config?.format);
@@ -234,26 +295,36 @@ export function translateRequest(req: MessagesRequest, ctx: TranslateContext): T
     translateTools(requestTools, names),
     names,
   );
+  const system = systemItem(req.system);
+  const input = [
+    ...(lite && tools.length ? [additionalToolsItem(tools)] : []),
+    ...(system ? [system] : []),
+    ...translateMessages(req.messages, ctx, names, lite),
+  ];
+  const metadata = turnMetadata({
+    thread: ctx.thread,
+    installationId: ctx.installationId,
+    model: ctx.model.slug,
+    effort,
+  });
   const body: ResponsesRequest = {
     model: ctx.model.slug,
-    instructions: systemText(req.system) || DEFAULT_INSTRUCTIONS,
     stream: true,
     ...(fast ? { service_tier: 'priority' as const } : {}),
-    input: translateMessages(req.messages, ctx, names),
-    tools,
+    input,
+    ...(lite ? {} : { tools }),
     tool_choice,
     parallel_tool_calls: !req.tool_choice?.disable_parallel_tool_use,
-    reasoning: summary ? { effort, summary: 'auto' } : { effort },
+    reasoning: {
+      effort,
+      ...(summary ? { summary: 'auto' as const } : {}),
+      ...(lite ? { context: 'all_turns' as const } : {}),
+    },
     store: false,
     include: ['reasoning.encrypted_content'],
-    prompt_cache_key: ctx.sessionId,
+    prompt_cache_key: ctx.thread.threadId,
     ...(text ? { text } : {}),
-    client_metadata: {
-      session_id: ctx.sessionId,
-      'x-codex-window-id': `${ctx.sessionId}:0`,
-      'x-codex-installation-id': ctx.installationId,
-      thread_id: ctx.sessionId,
-    },
+    client_metadata: clientMetadata(ctx, metadata),
   };
   return { body, toolNames: names, thinking };
 }

@@ -1,9 +1,14 @@
+import type { ContentEncoding } from './requestEncoding.js';
+import type { ResponsesRequest } from './responsesSchema.js';
+import { type ThreadIdentity, windowId } from './sessionKey.js';
+import { SUBAGENT_HEADER_VALUE } from './turnMetadata.js';
+
 /**
  * The headers of `POST {upstream}/responses`, named and ordered as the real codex 0.169.0 sends them over
- * HTTP with ChatGPT auth (test/fixtures/codex-capture/chatgpt-tool-round-trip.json), with `originator`
- * `codex_cli_rs` (the interactive CLI's; the capture came from `codex exec`). Left out on purpose:
- * `content-encoding: zstd` (Node 20 has no zstd), and codex's per-turn telemetry headers
- * (`x-codex-turn-metadata`, `x-codex-beta-features`), whose values ccbridge would have to invent.
+ * HTTP with ChatGPT auth (test/fixtures/codex-capture/gpt-6.1-sol.json, gpt-5.5.json), with `originator`
+ * `codex_cli_rs` (the interactive CLI's; the captures came from `codex exec`). Pure: both transports build
+ * their headers here. Left out on purpose: `x-codex-beta-features` (codex announces its remote compaction,
+ * which the bridge does not do).
  */
 export const ORIGINATOR = 'codex_cli_rs';
 
@@ -28,26 +33,58 @@ export interface UpstreamHeaderInput {
   chatgptAccountId: string | null;
   codexVersion: string;
   userAgent: string;
-  /** The Claude session as a UUID: codex sends its thread id in all of these. */
-  sessionId: string;
-  model: string;
-  priority: boolean;
+  thread: ThreadIdentity;
+  /** The translated body: model, tier and turn metadata are sent again as headers, as codex does. */
+  body: ResponsesRequest;
+  /** The model is `use_responses_lite` in the catalogue. */
+  responsesLite: boolean;
 }
 
+/** Codex's marker header for responses-lite models (over WebSocket it travels in `client_metadata`). */
+export const RESPONSES_LITE_HEADER = 'x-openai-internal-codex-responses-lite';
+
 export function upstreamHeaders(i: UpstreamHeaderInput): Record<string, string> {
+  const { thread, body } = i;
+  const metadata = body.client_metadata['x-codex-turn-metadata'];
+  const tier = body.service_tier === 'priority' ? ';tier=priority' : '';
   const headers: Record<string, string> = {
     version: i.codexVersion,
-    'x-codex-window-id': `${i.sessionId}:0`,
-    'x-codex-routing-hint': i.priority ? `model=${i.model};tier=priority` : `model=${i.model}`,
-    'x-client-request-id': i.sessionId,
-    'session-id': i.sessionId,
-    'thread-id': i.sessionId,
-    accept: 'text/event-stream',
-    'content-type': 'application/json',
-    authorization: `Bearer ${i.accessToken}`,
+    'x-codex-window-id': windowId(thread),
   };
+  if (metadata) headers['x-codex-turn-metadata'] = metadata;
+  if (thread.parentThreadId) {
+    headers['x-codex-parent-thread-id'] = thread.parentThreadId;
+    headers['x-openai-subagent'] = SUBAGENT_HEADER_VALUE;
+  }
+  if (i.responsesLite) headers[RESPONSES_LITE_HEADER] = 'true';
+  Object.assign(headers, {
+    'x-codex-routing-hint': `model=${body.model}${tier}`,
+    'x-client-request-id': thread.threadId,
+    'session-id': thread.sessionId,
+    'thread-id': thread.threadId,
+    accept: 'text/event-stream',
+  });
+  headers['content-type'] = 'application/json';
+  headers.authorization = `Bearer ${i.accessToken}`;
   if (i.chatgptAccountId) headers['chatgpt-account-id'] = i.chatgptAccountId;
   headers.originator = ORIGINATOR;
   headers['user-agent'] = i.userAgent;
   return headers;
+}
+
+/**
+ * The HTTP request's headers for a body sent with `encoding` (requestEncoding.ts): `content-encoding` goes where
+ * codex puts it, right before `content-type`. Over WebSocket frames are never compressed this way.
+ */
+export function withContentEncoding(
+  headers: Record<string, string>,
+  encoding: ContentEncoding,
+): Record<string, string> {
+  if (!encoding) return headers;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (k === 'content-type') out['content-encoding'] = encoding;
+    out[k] = v;
+  }
+  return out;
 }

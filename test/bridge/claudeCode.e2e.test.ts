@@ -67,7 +67,9 @@ describe('the real Claude Code CLI through the bridge', () => {
     const out = await claude('say hello');
     expect(out).toMatchObject({ is_error: false, result: 'Hello from Codex!' });
     const req = h.backend.requests.find((r) => r.path.endsWith('/responses'))!;
-    expect(req.body.instructions).not.toContain('x-anthropic-billing-header');
+    expect(req.body).not.toHaveProperty('instructions');
+    expect(req.body.input[0]).toMatchObject({ type: 'message', role: 'developer' });
+    expect(JSON.stringify(req.body)).not.toContain('x-anthropic-billing-header');
     expect(req.headers['session-id']).toMatch(/^[0-9a-f-]{36}$/);
   }, 120_000);
 

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REQUEST_ENCODING } from '../../src/translate/requestEncoding.js';
 import { ResponsesRequestSchema } from '../../src/translate/responsesSchema.js';
 import { frame, RATE_LIMIT_HEADERS, sse } from '../fakes/codexBackend.js';
 import { startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
@@ -60,9 +61,14 @@ describe('text', () => {
     const req = h.backend.requests[0]!;
     expect(req.path).toBe('/backend-api/codex/responses');
     ResponsesRequestSchema.parse(req.body);
+    expect(req.body).not.toHaveProperty('instructions');
+    expect(req.body.input[0]).toEqual({
+      type: 'message',
+      role: 'developer',
+      content: [{ type: 'input_text', text: 'Be brief.' }],
+    });
     expect(req.body).toMatchObject({
       model: 'gpt-5.5',
-      instructions: 'Be brief.',
       prompt_cache_key: SESSION,
       stream: true,
       store: false,
@@ -78,9 +84,12 @@ describe('text', () => {
       'x-client-request-id': SESSION,
       accept: 'text/event-stream',
     });
-    expect(req.headerOrder.slice(0, 12)).toEqual([
+    // zstd where the runtime has it (Node >= 22.15), as codex sends it; identity on Node 20.
+    expect(req.headers['content-encoding']).toBe(REQUEST_ENCODING ?? undefined);
+    expect(req.headerOrder.filter((k) => k !== 'content-encoding').slice(0, 13)).toEqual([
       'version',
       'x-codex-window-id',
+      'x-codex-turn-metadata',
       'x-codex-routing-hint',
       'x-client-request-id',
       'session-id',

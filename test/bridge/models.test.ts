@@ -134,11 +134,12 @@ describe('model list', () => {
 
 describe('countRequestTokens', () => {
   it('is the exact o200k count of the translated texts (plus fixed item and image costs)', async () => {
+    const system = 'You are terse. <|endoftext|> is just text here.';
     const body: ResponsesRequest = {
       model: 'gpt-5.5',
-      instructions: 'You are terse. <|endoftext|> is just text here.',
       stream: true,
       input: [
+        { type: 'message', role: 'developer', content: [{ type: 'input_text', text: system }] },
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Count these words, please.' }] },
         { type: 'function_call', name: 'Bash', arguments: '{"command":"ls -la"}', call_id: 'c1' },
         { type: 'function_call_output', call_id: 'c1', output: 'total 0' },
@@ -153,12 +154,13 @@ describe('countRequestTokens', () => {
       client_metadata: {},
     };
     const plain = { disallowedSpecial: new Set<string>() };
-    const texts = [body.instructions, 'Count these words, please.', 'Bash', '{"command":"ls -la"}', 'total 0'];
-    const expected = texts.reduce((n, t) => n + countTokens(t, plain), 0) + 3 * 4;
+    const texts = [system, 'Count these words, please.', 'Bash', '{"command":"ls -la"}', 'total 0'];
+    const expected = texts.reduce((n, t) => n + countTokens(t, plain), 0) + 4 * 4;
     expect(await countRequestTokens(body)).toBe(expected);
     const withImage = {
       ...body,
       input: [
+        body.input[0]!,
         {
           type: 'message' as const,
           role: 'user' as const,
@@ -166,6 +168,22 @@ describe('countRequestTokens', () => {
         },
       ],
     };
-    expect(await countRequestTokens(withImage)).toBe(countTokens(body.instructions, plain) + 4 + 765);
+    expect(await countRequestTokens(withImage)).toBe(countTokens(system, plain) + 2 * 4 + 765);
+    // Responses-lite: the tools travel as the first input item and count the same as a `tools` field.
+    const bash = {
+      type: 'function' as const,
+      name: 'Bash',
+      description: 'Run',
+      strict: false as const,
+      parameters: {},
+    };
+    const tools = [bash];
+    const liteTools = [{ type: 'namespace' as const, name: 'functions' as const, description: '', tools }];
+    const lite: ResponsesRequest = {
+      ...body,
+      input: [{ type: 'additional_tools', role: 'developer', tools: liteTools }, ...body.input],
+    };
+    expect(await countRequestTokens(lite)).toBe(expected + 4 + countTokens(JSON.stringify(liteTools), plain));
+    expect(await countRequestTokens({ ...body, tools })).toBe(expected + countTokens(JSON.stringify(tools), plain));
   });
 });

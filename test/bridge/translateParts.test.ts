@@ -2,9 +2,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseUpstreamEvent } from '../../src/translate/parseUpstreamEvent.js';
 import { decodeReasoningSignature, encodeReasoningSignature } from '../../src/translate/reasoningSignature.js';
-import { claudeSessionKey } from '../../src/translate/sessionKey.js';
+import type { ResponsesRequest } from '../../src/translate/responsesSchema.js';
+import { claudeSessionKey, threadIdentity } from '../../src/translate/sessionKey.js';
 import { buildToolNameMap, shortCallId, shortToolName } from '../../src/translate/toolNames.js';
-import { codexUserAgent, upstreamHeaders } from '../../src/translate/upstreamHeaders.js';
+import {
+  codexUserAgent,
+  type UpstreamHeaderInput,
+  upstreamHeaders,
+  withContentEncoding,
+} from '../../src/translate/upstreamHeaders.js';
 
 describe('tool names and call ids', () => {
   it('leaves valid names alone and shortens the rest deterministically to valid ≤64-char names', () => {
@@ -65,56 +71,86 @@ describe('claudeSessionKey', () => {
 });
 
 describe('upstream headers', () => {
-  const captured: [string, string][] = JSON.parse(
-    readFileSync(new URL('../fixtures/codex-capture/chatgpt-tool-round-trip.json', import.meta.url), 'utf8'),
-  ).headers;
-
-  it('are codex 0.169.0’s header names in codex’s order, minus compression and per-turn telemetry', () => {
-    const ours = upstreamHeaders({
+  type Capture = { records: { kind: string; headers: [string, string][]; body: { model: string } }[] };
+  const load = (name: string): Capture =>
+    JSON.parse(readFileSync(new URL(`../fixtures/codex-capture/${name}`, import.meta.url), 'utf8'));
+  const httpRequests = (name: string) => load(name).records.filter((r) => r.kind === 'http');
+  /** Sent by codex but not by the bridge: its remote-compaction flag, and what node:http adds itself. */
+  const notOurs = new Set(['x-codex-beta-features', 'host', 'content-length']);
+  const names = (headers: [string, string][]) => headers.map(([k]) => k).filter((k) => !notOurs.has(k));
+  const SESSION = '01a242c1-bb64-7601-85dc-c2ce138fff70';
+  const body = (over: Partial<ResponsesRequest> = {}) =>
+    ({
+      model: 'gpt-5.5',
+      client_metadata: { 'x-codex-turn-metadata': '{"session_id":"s"}' },
+      ...over,
+    }) as ResponsesRequest;
+  const headers = (over: Partial<UpstreamHeaderInput> = {}) =>
+    upstreamHeaders({
       accessToken: 'tok',
       chatgptAccountId: 'acct-123',
       codexVersion: '0.169.0',
       userAgent: 'ua',
-      sessionId: 'sid',
-      model: 'gpt-5.5',
-      priority: true,
+      thread: threadIdentity(SESSION, null),
+      body: body(),
+      responsesLite: false,
+      ...over,
     });
-    const omitted = new Set([
-      'x-codex-beta-features',
-      'x-codex-turn-metadata',
-      'content-encoding',
-      'host',
-      'content-length',
-    ]);
-    expect(Object.keys(ours)).toEqual(captured.map(([k]) => k).filter((k) => !omitted.has(k)));
+
+  it('are codex 0.169.0’s header names in codex’s order (gpt-5.5 capture), values from the thread and body', () => {
+    const captured = httpRequests('gpt-5.5.json')[0]!.headers;
+    const ours = withContentEncoding(headers({ body: body({ service_tier: 'priority' }) }), 'zstd');
+    expect(Object.keys(ours)).toEqual(names(captured));
     expect(ours).toMatchObject({
       version: '0.169.0',
-      'x-codex-window-id': 'sid:0',
+      'x-codex-window-id': `${SESSION}:0`,
+      'x-codex-turn-metadata': '{"session_id":"s"}',
       'x-codex-routing-hint': 'model=gpt-5.5;tier=priority',
-      'x-client-request-id': 'sid',
-      'session-id': 'sid',
-      'thread-id': 'sid',
+      'x-client-request-id': SESSION,
+      'session-id': SESSION,
+      'thread-id': SESSION,
       accept: 'text/event-stream',
+      'content-encoding': 'zstd',
       'content-type': 'application/json',
       authorization: 'Bearer tok',
       'chatgpt-account-id': 'acct-123',
       originator: 'codex_cli_rs',
     });
-    const plain = upstreamHeaders({
-      accessToken: 't',
-      chatgptAccountId: null,
-      codexVersion: '1',
-      userAgent: 'u',
-      sessionId: 's',
-      model: 'm',
-      priority: false,
-    });
-    expect(plain['x-codex-routing-hint']).toBe('model=m');
+    const plain = withContentEncoding(headers({ chatgptAccountId: null }), null);
+    expect(plain['x-codex-routing-hint']).toBe('model=gpt-5.5');
     expect(plain).not.toHaveProperty('chatgpt-account-id');
+    expect(plain).not.toHaveProperty('content-encoding');
+  });
+
+  it('add the responses-lite header where codex does (gpt-6.1-sol capture)', () => {
+    const captured = httpRequests('gpt-6.1-sol.json')[0]!.headers;
+    const ours = withContentEncoding(headers({ responsesLite: true, body: body({ model: 'gpt-6.1-sol' }) }), 'zstd');
+    expect(Object.keys(ours)).toEqual(names(captured));
+    expect(ours['x-openai-internal-codex-responses-lite']).toBe('true');
+  });
+
+  it('name a subagent’s own thread, its parent and the session as codex does for a spawned agent', () => {
+    const [, , child] = httpRequests('subagent-gpt-6.1-sol.json');
+    const capturedChild = new Map(child!.headers);
+    expect(capturedChild.get('session-id')).not.toBe(capturedChild.get('thread-id'));
+    const thread = threadIdentity(SESSION, 'agent-1');
+    const ours = withContentEncoding(
+      headers({ thread, responsesLite: true, body: body({ model: 'gpt-6.1-sol' }) }),
+      'zstd',
+    );
+    expect(Object.keys(ours)).toEqual(names(child!.headers));
+    expect(ours).toMatchObject({
+      'session-id': SESSION,
+      'thread-id': thread.threadId,
+      'x-client-request-id': thread.threadId,
+      'x-codex-window-id': `${thread.threadId}:0`,
+      'x-codex-parent-thread-id': SESSION,
+      'x-openai-subagent': capturedChild.get('x-openai-subagent'),
+    });
   });
 
   it('name the installed codex in the User-Agent the way codex formats it', () => {
-    const capturedUa = captured.find(([k]) => k === 'user-agent')![1];
+    const capturedUa = new Map(httpRequests('gpt-5.5.json')[0]!.headers).get('user-agent')!;
     expect(capturedUa.startsWith('codex_exec/0.169.0 (Debian 12.0.0; x86_64) xterm')).toBe(true);
     expect(
       codexUserAgent('0.169.0', { osType: 'Debian', osVersion: '12.0.0', arch: 'x86_64', terminal: 'xterm' }),

@@ -7,6 +7,7 @@ import { parseMessagesRequest } from '../../src/translate/parseMessagesRequest.j
 import { encodeReasoningSignature } from '../../src/translate/reasoningSignature.js';
 import type { ResolvedModel } from '../../src/translate/resolveModel.js';
 import { ResponsesRequestSchema, type InputItem } from '../../src/translate/responsesSchema.js';
+import { threadIdentity } from '../../src/translate/sessionKey.js';
 import { pairToolCalls, translateRequest, type TranslateContext } from '../../src/translate/translateRequest.js';
 
 const SESSION = '66d32f60-2b88-4ebb-94db-d5f77f352e9a';
@@ -15,7 +16,7 @@ const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({
   model: model('gpt-5.5'),
   accountId: 'acct1',
   fastMode: false,
-  sessionId: SESSION,
+  thread: threadIdentity(SESSION, null),
   installationId: 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4',
   ...over,
 });
@@ -41,26 +42,34 @@ describe('translateRequest: the real Claude Code request', () => {
     expect(() => ResponsesRequestSchema.parse(body)).not.toThrow();
   });
 
-  it('orders fields as codex 0.169.0 does (captured), with instructions after model', () => {
+  it('orders fields as codex 0.169.0 does (captured), with no instructions field', () => {
     const captured = Object.keys(loadFixture('codex-capture/chatgpt-tool-round-trip.json').body).filter(
       (k) => k !== 'text' && k !== 'service_tier',
     );
-    expect(Object.keys(body)).toEqual(['model', 'instructions', ...captured.slice(1)]);
+    expect(Object.keys(body)).toEqual(captured);
+    expect(body).not.toHaveProperty('instructions');
   });
 
-  it('drops the attribution block and keeps the system prompt as instructions', () => {
-    expect(body.instructions).not.toContain('x-anthropic-billing-header');
-    expect(body.instructions.startsWith("You are a Claude agent, built on Anthropic's Claude Agent SDK.")).toBe(true);
+  it('sends the system prompt as the first developer message, one part per block, without the attribution line', () => {
+    const blocks = (cc.system as { text: string }[]).map((b) => b.text);
+    expect(blocks[0]).toMatch(/^x-anthropic-billing-header:/);
+    expect(body.input[0]).toEqual({
+      type: 'message',
+      role: 'developer',
+      content: blocks.slice(1).map((text) => ({ type: 'input_text', text })),
+    });
+    expect(JSON.stringify(body)).not.toContain('x-anthropic-billing-header');
   });
 
-  it('turns a system-role message into a developer message', () => {
-    expect(body.input[1]).toMatchObject({ type: 'message', role: 'developer' });
-    expect(JSON.stringify(body.input[1])).toContain('Primary working directory');
+  it('turns a system-role message into a developer message where it stands', () => {
+    expect(body.input[1]).toMatchObject({ type: 'message', role: 'user' });
+    expect(body.input[2]).toMatchObject({ type: 'message', role: 'developer' });
+    expect(JSON.stringify(body.input[2])).toContain('Primary working directory');
   });
 
   it('sends every custom tool as a strict:false function with a cleaned schema, deferred ones too', () => {
-    expect(body.tools.map((t) => ('name' in t ? t.name : t.type))).toEqual(cc.tools!.map((t) => t.name));
-    for (const t of body.tools) {
+    expect(body.tools!.map((t) => ('name' in t ? t.name : t.type))).toEqual(cc.tools!.map((t) => t.name));
+    for (const t of body.tools!) {
       expect(t).toMatchObject({ type: 'function', strict: false });
       expect(JSON.stringify(t)).not.toMatch(/\$schema|"format"|"pattern"|defer_loading|cache_control/);
     }
@@ -72,9 +81,22 @@ describe('translateRequest: the real Claude Code request', () => {
     // The keys and order codex 0.169.0 sends (test/fixtures/codex-capture), minus per-turn ids we do not have.
     expect(body.client_metadata).toEqual({
       session_id: SESSION,
+      'x-codex-turn-metadata': expect.any(String),
       'x-codex-window-id': `${SESSION}:0`,
       'x-codex-installation-id': 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4',
       thread_id: SESSION,
+    });
+    // Only what is true for a bridged request; no made-up sandbox, turn or analytics fields.
+    expect(JSON.parse(body.client_metadata['x-codex-turn-metadata']!)).toEqual({
+      installation_id: 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4',
+      session_id: SESSION,
+      thread_id: SESSION,
+      window_id: `${SESSION}:0`,
+      window_number: 0,
+      request_kind: 'turn',
+      thread_source: 'user',
+      model: 'gpt-5.5',
+      reasoning_effort: 'medium',
     });
     const captured = Object.keys(CAPTURE_BODY.client_metadata).filter((k) => k in body.client_metadata!);
     expect(Object.keys(body.client_metadata!)).toEqual(captured);
@@ -103,7 +125,7 @@ describe('translateRequest: the real Claude Code request', () => {
 });
 
 describe('translateRequest: content blocks', () => {
-  it('text, images (base64 and url) and an empty-instructions default', () => {
+  it('text, images (base64 and url); no system prompt means no developer message', () => {
     const { body } = translate(
       user([
         { type: 'text', text: 'look' },
@@ -112,7 +134,6 @@ describe('translateRequest: content blocks', () => {
         { type: 'text', text: '' },
       ]),
     );
-    expect(body.instructions).toBe('You are a helpful assistant.');
     expect(body.input).toEqual([
       {
         type: 'message',
@@ -314,7 +335,7 @@ describe('translateRequest: tools and long names', () => {
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: longId, content: 'done' }] },
       ],
     });
-    const tool = body.tools[0] as { name: string };
+    const tool = body.tools![0] as { name: string };
     expect(tool.name.length).toBeLessThanOrEqual(64);
     expect(tool.name).toMatch(/^[a-zA-Z0-9_-]+$/);
     const call = body.input[1] as { name: string; call_id: string };
@@ -409,12 +430,105 @@ describe('translateRequest: reasoning effort and fast mode', () => {
     );
     expect(translate(user('x'), { fastMode: false }).body).not.toHaveProperty('service_tier');
     expect(translate({ speed: 'fast', ...user('x') }).body.service_tier).toBe('priority');
-    expect(Object.keys(translate(user('x'), { fastMode: true }).body).slice(0, 5)).toEqual([
+    expect(Object.keys(translate(user('x'), { fastMode: true }).body).slice(0, 4)).toEqual([
       'model',
-      'instructions',
       'stream',
       'service_tier',
       'input',
     ]);
+  });
+});
+
+describe('translateRequest: system text, threads and responses-lite', () => {
+  it('strips the per-request attribution line from string and block system prompts alike', () => {
+    const a = translate({
+      system: 'x-anthropic-billing-header: cc_version=2.1.332.e8f; cch=1a2b3;\nBe brief.',
+      ...user('hi'),
+    }).body;
+    const b = translate({
+      system: [
+        { type: 'text', text: 'x-anthropic-billing-header: cc_version=2.1.332.e8f; cch=ffff9;' },
+        { type: 'text', text: 'Be brief.' },
+      ],
+      ...user('hi'),
+    }).body;
+    expect(a.input[0]).toEqual({
+      type: 'message',
+      role: 'developer',
+      content: [{ type: 'input_text', text: 'Be brief.' }],
+    });
+    expect(b.input[0]).toEqual(a.input[0]);
+  });
+
+  it('a subagent is its own thread of the session: own cache key and thread, the session as parent', () => {
+    const agent = threadIdentity(SESSION, 'agent-7');
+    const { body } = translate(user('hi'), { thread: agent });
+    expect(agent.threadId).not.toBe(SESSION);
+    expect(threadIdentity(SESSION, 'agent-7')).toEqual(agent);
+    expect(threadIdentity(SESSION, 'agent-8').threadId).not.toBe(agent.threadId);
+    expect(body.prompt_cache_key).toBe(agent.threadId);
+    expect(body.client_metadata).toMatchObject({
+      session_id: SESSION,
+      thread_id: agent.threadId,
+      'x-codex-window-id': `${agent.threadId}:0`,
+      'x-codex-parent-thread-id': SESSION,
+      'x-openai-subagent': 'collab_spawn',
+    });
+    expect(JSON.parse(body.client_metadata['x-codex-turn-metadata']!)).toMatchObject({
+      session_id: SESSION,
+      thread_id: agent.threadId,
+      parent_thread_id: SESSION,
+      subagent_kind: 'thread_spawn',
+      thread_source: 'subagent',
+    });
+  });
+
+  it('responses-lite models (catalogue use_responses_lite): tools as an additional_tools item, reasoning.context', () => {
+    const lite: ResolvedModel = {
+      slug: 'gpt-6.1-sol',
+      info: { ...findModel(BUILTIN_MODELS, 'gpt-5.5')!, id: 'gpt-6.1-sol', useResponsesLite: true },
+      tier: null,
+    };
+    const { body } = translate(
+      {
+        system: 'Be brief.',
+        tools: [
+          { name: 'Bash', description: 'run', input_schema: { type: 'object', properties: {} } },
+          { type: 'web_search_20250305', name: 'web_search' },
+        ],
+        messages: [
+          { role: 'user', content: 'go' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Bash', input: {} }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }] },
+        ],
+      },
+      { model: lite },
+    );
+    expect(body).not.toHaveProperty('tools');
+    expect(body.input[0]).toEqual({
+      type: 'additional_tools',
+      role: 'developer',
+      tools: [
+        {
+          type: 'namespace',
+          name: 'functions',
+          description: '',
+          tools: [
+            { type: 'function', name: 'Bash', description: 'run', strict: false, parameters: expect.any(Object) },
+          ],
+        },
+        { type: 'web_search', external_web_access: true },
+      ],
+    });
+    expect(body.input[1]).toMatchObject({ role: 'developer' });
+    expect(body.input[3]).toEqual({
+      type: 'function_call',
+      name: 'Bash',
+      namespace: 'functions',
+      arguments: '{}',
+      call_id: 'toolu_1',
+    });
+    expect(body.reasoning).toMatchObject({ context: 'all_turns' });
+    expect(Object.keys(body.reasoning).at(-1)).toBe('context');
   });
 });

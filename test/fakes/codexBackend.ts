@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import zlib from 'node:zlib';
 import type { UpstreamEvent, UpstreamItem, UpstreamUsage } from '../../src/translate/upstreamEvents.js';
 import { backendRefusal } from './codexBackendRules.js';
 
@@ -17,8 +18,10 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** Header names in wire order. */
   headerOrder: string[];
-  /** Parsed JSON body (the raw text when it is not JSON). */
+  /** Parsed JSON body (the raw text when it is not JSON), decompressed when it came zstd-encoded. */
   body: any;
+  /** Body bytes as they came over the wire (compressed, if encoded). */
+  wireBytes: number;
   /** True when the client went away before the response finished. */
   aborted: boolean;
 }
@@ -262,6 +265,16 @@ async function play(s: Scripted, res: ServerResponse): Promise<void> {
   res.end();
 }
 
+type ZstdDecompressSync = (data: Buffer) => Buffer;
+/** Node >= 22.15 only: on Node 20 a zstd body cannot be read (the bridge sends identity there). */
+const zstdDecompressSync = (zlib as { zstdDecompressSync?: ZstdDecompressSync }).zstdDecompressSync;
+
+function decodeBody(raw: Buffer, encoding: string | undefined): string | null {
+  if (!encoding || encoding === 'identity') return raw.toString('utf8');
+  if (encoding === 'zstd' && zstdDecompressSync) return zstdDecompressSync(raw).toString('utf8');
+  return null;
+}
+
 export const DEFAULT_REPLY: Scripted = { kind: 'sse', events: sse.response([sse.message('ok')]) };
 
 /** `tls`: serve https with this certificate (test/fakes/tlsCert.ts) instead of plain http. */
@@ -277,10 +290,11 @@ export async function startFakeCodexBackend(
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = text;
+      const raw = Buffer.concat(chunks);
+      const text = decodeBody(raw, req.headers['content-encoding']);
+      let body: unknown = text ?? raw.toString('base64');
       try {
-        body = JSON.parse(text);
+        if (text !== null) body = JSON.parse(text);
       } catch {
         // keep the raw text
       }
@@ -292,6 +306,7 @@ export async function startFakeCodexBackend(
         headers: req.headers,
         headerOrder,
         body,
+        wireBytes: raw.length,
         aborted: false,
       };
       requests.push(rec);
@@ -314,6 +329,11 @@ export async function startFakeCodexBackend(
       if (!isResponses) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ detail: 'Not Found' }));
+        return;
+      }
+      if (text === null) {
+        res.writeHead(415, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ detail: `Unsupported content encoding: ${req.headers['content-encoding']}` }));
         return;
       }
       void play(queue.shift() ?? fake.fallback, res).catch(() => res.destroy());

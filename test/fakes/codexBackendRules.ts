@@ -96,6 +96,22 @@ export function toolSchemaProblem(schema: unknown): string | null {
   return nodeProblem(schema, '$');
 }
 
+/**
+ * The tools a request declares: its `tools` field, or on responses-lite models its `additional_tools` input items,
+ * namespaces opened (codex 0.169 capture, test/fixtures/codex-capture/gpt-6.1-sol.json).
+ */
+function declaredTools(body: Record<string, unknown>): Record<string, unknown>[] {
+  const top = Array.isArray(body.tools) ? body.tools.filter(isObject) : [];
+  const items = Array.isArray(body.input) ? body.input.filter(isObject) : [];
+  const additional = items
+    .filter((i) => i.type === 'additional_tools' && Array.isArray(i.tools))
+    .flatMap((i) => (i.tools as unknown[]).filter(isObject));
+  const opened = additional.flatMap((t) =>
+    t.type === 'namespace' && Array.isArray(t.tools) ? t.tools.filter(isObject) : [t],
+  );
+  return [...top, ...opened];
+}
+
 /** The refusal the real backend would answer this `/responses` body with, or null when it would serve it. */
 export function backendRefusal(body: unknown): Refusal | null {
   if (!isObject(body)) return detail('Bad Request');
@@ -104,7 +120,7 @@ export function backendRefusal(body: unknown): Refusal | null {
   if (body.store !== false) return detail('Store must be set to false');
   if (!Array.isArray(body.input)) return detail('Input must be a list');
 
-  const tools = Array.isArray(body.tools) ? body.tools.filter(isObject) : [];
+  const tools = declaredTools(body);
   const functionNames = new Set<string>();
   for (const [i, tool] of tools.entries()) {
     if (tool.type !== 'function') continue;

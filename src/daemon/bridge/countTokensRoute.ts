@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { countRequestTokens } from '../../translate/countTokens.js';
 import { validateMessagesRequest } from '../../translate/parseMessagesRequest.js';
 import { resolveModel } from '../../translate/resolveModel.js';
+import { threadIdentity } from '../../translate/sessionKey.js';
 import { translateRequest } from '../../translate/translateRequest.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { defaultCandidate, modelContext } from './modelContext.js';
@@ -22,7 +23,7 @@ export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
       model,
       accountId: candidate?.accountId ?? '',
       fastMode: false,
-      sessionId: 'count_tokens',
+      thread: threadIdentity('count_tokens', null),
       installationId: '',
     });
     return c.json({ input_tokens: await countRequestTokens(body) });

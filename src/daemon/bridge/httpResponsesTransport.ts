@@ -1,11 +1,16 @@
 import type { IncomingMessage } from 'node:http';
+import { encodeRequestBody } from '../../translate/requestEncoding.js';
 import { classifyHttpFailure } from '../../translate/upstreamErrors.js';
+import { withContentEncoding } from '../../translate/upstreamHeaders.js';
 import { awaitFirstOutput, unreachable, type OpenResult } from './awaitFirstOutput.js';
 import type { ResponsesCall, ResponsesTransport } from './responsesClient.js';
 import { postUpstream, readErrorBody, UpstreamEventSource } from './upstreamClient.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 
-/** `POST {upstream}/responses` with an SSE answer: a non-200 status is the failure, the body the event stream. */
+/**
+ * `POST {upstream}/responses` with an SSE answer: a non-200 status is the failure, the body the event stream.
+ * The body goes zstd-compressed where Node can (requestEncoding.ts), as codex sends it.
+ */
 export class HttpResponsesTransport implements ResponsesTransport {
   constructor(
     private readonly url: URL,
@@ -16,7 +21,14 @@ export class HttpResponsesTransport implements ResponsesTransport {
   async open(call: ResponsesCall, headers: Record<string, string>): Promise<OpenResult> {
     let res: IncomingMessage;
     try {
-      res = await postUpstream(this.url, this.network, headers, JSON.stringify(call.body), call.cancel);
+      const { bytes, contentEncoding } = await encodeRequestBody(JSON.stringify(call.body));
+      res = await postUpstream(
+        this.url,
+        this.network,
+        withContentEncoding(headers, contentEncoding),
+        bytes,
+        call.cancel,
+      );
     } catch (err) {
       if (call.cancel.cancelled) throw err;
       return { ok: false, failure: unreachable(this.url, err) };

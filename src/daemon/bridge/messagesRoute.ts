@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { MessagesRequest } from '../../translate/anthropicSchema.js';
-import { DEFAULT_CONTEXT_WINDOW } from '../../translate/codexModels.js';
+import { DEFAULT_CONTEXT_WINDOW, usesResponsesLite } from '../../translate/codexModels.js';
 import { estimateRequestTokens } from '../../translate/countTokens.js';
 import { MessageAggregator } from '../../translate/messageAggregator.js';
 import { validateMessagesRequest } from '../../translate/parseMessagesRequest.js';
 import { resolveModel, type ResolvedModel } from '../../translate/resolveModel.js';
-import { claudeSessionKey } from '../../translate/sessionKey.js';
+import { claudeSessionKey, threadIdentity, type ThreadIdentity } from '../../translate/sessionKey.js';
 import type { AnthropicSink } from '../../translate/anthropicSink.js';
 import { SseSink } from '../../translate/sseSink.js';
 import { StreamTranslator } from '../../translate/streamTranslator.js';
@@ -33,7 +33,7 @@ interface Routed {
   req: MessagesRequest;
   sessionKey: string | null;
   pinnedAccount: string | null;
-  sessionId: string;
+  thread: ThreadIdentity;
   candidates: RouteCandidate[];
 }
 
@@ -42,7 +42,7 @@ interface Prepared {
   req: MessagesRequest;
   candidate: RouteCandidate;
   model: ResolvedModel;
-  sessionId: string;
+  thread: ThreadIdentity;
   translated: TranslatedRequest;
   failure: FailureContext;
 }
@@ -71,7 +71,9 @@ async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRec
     rec.fail('no_account', error.message, error.status);
     throw error;
   }
-  return { req, sessionKey, pinnedAccount, sessionId: sessionKey ?? randomUUID(), candidates };
+  // A subagent is its own upstream thread of the session; routing stays by session, so it shares the account.
+  const thread = threadIdentity(sessionKey ?? randomUUID(), requestHeader(c, 'x-claude-code-agent-id'));
+  return { req, sessionKey, pinnedAccount, thread, candidates };
 }
 
 async function prepare(
@@ -80,7 +82,7 @@ async function prepare(
   candidate: RouteCandidate,
   rec: OutcomeRecorder,
 ): Promise<Prepared> {
-  const { req, sessionId } = r;
+  const { req, thread } = r;
   rec.outcome.accountId = candidate.accountId;
   rec.outcome.accountName = candidate.accountName;
   const model = resolveModel(req.model, modelContext(rt.deps, candidate));
@@ -90,7 +92,7 @@ async function prepare(
     model,
     accountId: candidate.accountId,
     fastMode: candidate.fastMode,
-    sessionId,
+    thread,
     installationId,
   });
   const failure: FailureContext = {
@@ -100,7 +102,7 @@ async function prepare(
     contextWindow: model.info?.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
     promptTokens: () => estimateRequestTokens(translated.body),
   };
-  return { req, candidate, model, sessionId, translated, failure };
+  return { req, candidate, model, thread, translated, failure };
 }
 
 /** Opens the upstream for one candidate with its own credentials, over the daemon's transport. */
@@ -113,9 +115,9 @@ function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promise<Ope
         chatgptAccountId: creds.chatgptAccountId,
         codexVersion: rt.deps.codexVersion(),
         userAgent: rt.userAgent(),
-        sessionId: p.sessionId,
-        model: p.model.slug,
-        priority: p.translated.body.service_tier === 'priority',
+        thread: p.thread,
+        body: p.translated.body,
+        responsesLite: usesResponsesLite(p.model.info),
       }),
     body: p.translated.body,
     cancel,

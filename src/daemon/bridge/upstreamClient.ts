@@ -19,7 +19,7 @@ export function postUpstream(
   url: URL,
   transport: UpstreamTransport,
   headers: Record<string, string>,
-  body: string,
+  body: Buffer,
   cancel: Cancellation,
 ): Promise<IncomingMessage> {
   const secure = url.protocol === 'https:';
@@ -35,7 +35,7 @@ export function postUpstream(
       path: url.pathname + url.search,
       agent: transport.agent,
       secureContext: transport.secureContext,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      headers: { ...headers, 'content-length': String(body.length) },
     };
     const req = (secure ? https : http).request(options, resolve);
     req.on('error', reject);

@@ -20,5 +20,10 @@ export const CodexModelSchema = z.looseObject({
   inputModalities: z.array(z.string()).nullish(),
   isDefault: z.boolean().nullish(),
   contextWindow: z.number().nullish(),
+  /**
+   * The catalogue's `use_responses_lite` (`codex debug models --bundled`, models_cache.json; not in `model/list`):
+   * codex sends these models its responses-lite request shape.
+   */
+  useResponsesLite: z.boolean().nullish(),
 });
 export type CodexModel = z.infer<typeof CodexModelSchema>;
