@@ -1,5 +1,4 @@
-import type { LimitBucket, LimitsSnapshot, LimitWindow } from '../shared/schemas/limits.js';
-import type { RateLimitSnapshot } from '../codex/appServerProtocol.js';
+import type { LimitBucket, LimitsSnapshot } from '../shared/schemas/limits.js';
 
 /**
  * Folding new limit data into an account's last snapshot. Response headers only carry the families
@@ -42,53 +41,6 @@ export function mergeLimits(
     buckets: ordered(buckets),
     error: null,
   };
-}
-
-type SparseWindow = RateLimitSnapshot['primary'];
-
-function mergeWindow(prev: LimitWindow | null, update: SparseWindow): LimitWindow | null {
-  if (!update) return prev;
-  return {
-    usedPercent: update.usedPercent,
-    windowMinutes: update.windowDurationMins ?? prev?.windowMinutes ?? null,
-    resetsAt: update.resetsAt ?? prev?.resetsAt ?? null,
-  };
-}
-
-/**
- * `account/rateLimits/updated` carries one bucket where a null or missing field means "unchanged"
- * (codex serializes what it did not learn as null), so only the fields it has overwrite.
- */
-export function mergeRateLimitsUpdate(
-  prev: LimitsSnapshot | null,
-  update: RateLimitSnapshot,
-  now: Date,
-): LimitsSnapshot {
-  const limitId = update.limitId ?? 'codex';
-  const old = prev?.buckets.find((b) => b.limitId === limitId) ?? null;
-  const bucket: LimitBucket = {
-    limitId,
-    limitName: update.limitName ?? old?.limitName ?? null,
-    primary: mergeWindow(old?.primary ?? null, update.primary),
-    secondary: mergeWindow(old?.secondary ?? null, update.secondary),
-    credits: update.credits
-      ? {
-          hasCredits: update.credits.hasCredits,
-          unlimited: update.credits.unlimited,
-          balance: update.credits.balance ?? null,
-        }
-      : (old?.credits ?? null),
-    reachedType: update.rateLimitReachedType ?? old?.reachedType ?? null,
-  };
-  const next: LimitsSnapshot = {
-    source: 'app-server',
-    fetchedAt: now.toISOString(),
-    planType: update.planType ?? null,
-    activeLimit: null,
-    buckets: [bucket],
-    error: null,
-  };
-  return mergeLimits(prev, next, 'partial');
 }
 
 /** A failed read keeps the last data beside the error (the staleness rules then flag it). */

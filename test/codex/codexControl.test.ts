@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthStatus } from '../../src/shared/schemas/auth.js';
 import { LimitsSnapshotSchema } from '../../src/shared/schemas/limits.js';
-import { limitsFromAppServer } from '../../src/codex/rateLimits.js';
+import { limitsFromAppServer } from '../../src/codex/limitsFromAppServer.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { calls, isAlive, makeControl, makeSandbox, setBehaviour, until } from './codexTestKit.js';
 

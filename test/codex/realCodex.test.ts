@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CcbridgeError } from '../../src/shared/errors.js';
 import { CodexControl } from '../../src/codex/codexControl.js';
-import { limitsFromAppServer } from '../../src/codex/rateLimits.js';
+import { limitsFromAppServer } from '../../src/codex/limitsFromAppServer.js';
 import { startFakeChatgpt, type FakeChatgpt } from '../fakes/fakeChatgptServer.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeTestTls } from '../fakes/tlsCert.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { limitsFromAppServer } from '../../src/codex/rateLimits.js';
-import { mergeLimits, mergeRateLimitsUpdate, withReadError } from '../../src/limits/mergeLimits.js';
+import { limitsFromAppServer, mergeRateLimitsUpdate } from '../../src/codex/limitsFromAppServer.js';
+import { mergeLimits, withReadError } from '../../src/limits/mergeLimits.js';
 import { parseLimitHeaders } from '../../src/limits/parseLimitHeaders.js';
 import type { RateLimitsReadResult } from '../../src/codex/appServerProtocol.js';
 

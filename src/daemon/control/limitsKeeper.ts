@@ -1,9 +1,9 @@
 import type { RateLimitSnapshot, RateLimitsReadResult } from '../../codex/appServerProtocol.js';
-import { limitsFromAppServer } from '../../codex/rateLimits.js';
+import { limitsFromAppServer, mergeRateLimitsUpdate } from '../../codex/limitsFromAppServer.js';
 import type { Exhaustion } from '../../limits/exhaustion.js';
 import { addSample, forecastExhaustion, type UsageSample } from '../../limits/forecast.js';
 import { limitsStaleness } from '../../limits/limitsStaleness.js';
-import { mergeLimits, mergeRateLimitsUpdate, withReadError } from '../../limits/mergeLimits.js';
+import { mergeLimits, withReadError } from '../../limits/mergeLimits.js';
 import { parseLimitHeaders, type HeaderSource } from '../../limits/parseLimitHeaders.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { AccountView } from '../../shared/schemas/api.js';
