@@ -63,7 +63,7 @@ export const AnthropicMessageSchema = z.strictObject({
   model: z.string(),
   content: z.array(OutBlockSchema),
   stop_reason: StopReasonSchema.nullable(),
-  stop_sequence: z.null(),
+  stop_sequence: z.string().nullable(),
   usage: AnthropicUsageSchema,
 });
 export type AnthropicMessageOut = z.infer<typeof AnthropicMessageSchema>;

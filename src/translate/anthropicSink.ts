@@ -14,7 +14,7 @@ export interface AnthropicSink {
   signatureDelta(index: number, signature: string): void;
   inputJsonDelta(index: number, partialJson: string): void;
   blockStop(index: number): void;
-  messageDelta(stopReason: StopReason, usage: AnthropicUsage): void;
+  messageDelta(stopReason: StopReason, usage: AnthropicUsage, stopSequence: string | null): void;
   messageStop(): void;
   error(err: AnthropicApiError): void;
 }

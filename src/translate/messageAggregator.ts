@@ -59,9 +59,10 @@ export class MessageAggregator implements AnthropicSink {
     }
   }
 
-  messageDelta(stopReason: StopReason, usage: AnthropicUsage): void {
+  messageDelta(stopReason: StopReason, usage: AnthropicUsage, stopSequence: string | null): void {
     if (!this.message) return;
     this.message.stop_reason = stopReason;
+    this.message.stop_sequence = stopSequence;
     this.message.usage = usage;
   }
 

@@ -78,9 +78,9 @@ export class SseSink implements AnthropicSink {
     this.buf += `event: content_block_stop\ndata: {"type":"content_block_stop","index":${index}}\n\n`;
   }
 
-  messageDelta(stopReason: StopReason, usage: AnthropicUsage): void {
+  messageDelta(stopReason: StopReason, usage: AnthropicUsage, stopSequence: string | null): void {
     this.flushDelta();
-    this.buf += `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":null},"usage":${JSON.stringify(usage)}}\n\n`;
+    this.buf += `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"${stopReason}","stop_sequence":${JSON.stringify(stopSequence)}},"usage":${JSON.stringify(usage)}}\n\n`;
   }
 
   messageStop(): void {

@@ -1,8 +1,9 @@
 import { AnthropicApiError } from './anthropicError.js';
-import type { AnthropicMessageOut, AnthropicUsage, StopReason } from './anthropicResponseSchema.js';
+import type { AnthropicUsage, StopReason } from './anthropicResponseSchema.js';
 import type { AnthropicSink } from './anthropicSink.js';
 import type { ThinkingOutput } from './reasoningEffort.js';
 import { encodeReasoningSignature } from './reasoningSignature.js';
+import { StopSequenceMatcher } from './stopSequenceMatcher.js';
 import type { ToolNameMap } from './toolNames.js';
 import { classifyStreamFailure, type FailureContext, type FailureKind } from './upstreamErrors.js';
 import {
@@ -28,6 +29,8 @@ export interface StreamTranslatorOptions {
   /** Which thinking blocks the client gets (see reasoningEffort.ts). */
   thinking: ThinkingOutput;
   failure: FailureContext;
+  /** Anthropic `stop_sequences`: the text ends before the first one found (the backend has no `stop`). */
+  stopSequences?: readonly string[];
 }
 
 type OpenKind = 'text' | 'thinking' | 'tool_use';
@@ -81,8 +84,13 @@ export class StreamTranslator {
   private sawToolUse = false;
   private refused = false;
   private webSearches = 0;
+  private readonly stops: StopSequenceMatcher;
+  /** Characters of text and thinking sent, for the usage estimate of a response cut short. */
+  private outputChars = 0;
   /** True once message_stop or an error went out. */
   done = false;
+  /** The response ended at a stop sequence before upstream finished: the upstream is to be aborted. */
+  cutShort = false;
   /** Final usage (mapped), for the proxy outcome. */
   usage: AnthropicUsage | null = null;
   /** Reasoning tokens of the final usage (Anthropic's usage has no field for them), for the usage history. */
@@ -94,7 +102,9 @@ export class StreamTranslator {
   constructor(
     private readonly sink: AnthropicSink,
     private readonly opts: StreamTranslatorOptions,
-  ) {}
+  ) {
+    this.stops = new StopSequenceMatcher(opts.stopSequences ?? []);
+  }
 
   handle(ev: UpstreamEvent): void {
     if (this.done) return;
@@ -185,6 +195,10 @@ export class StreamTranslator {
 
   private closeOpen(): void {
     if (!this.open) return;
+    if (this.open.kind === 'text') {
+      const held = this.stops.flush(); // the block ended without completing a sequence
+      if (held) this.sink.textDelta(this.open.index, held);
+    }
     this.sink.blockStop(this.open.index);
     this.open = null;
   }
@@ -192,11 +206,35 @@ export class StreamTranslator {
   private text(key: string, delta: string | undefined): void {
     if (!delta) return;
     this.start();
+    // Opening a block closes the previous one first, which releases the tail held back for it.
     const open =
       this.open?.kind === 'text' && this.open.key === key
         ? this.open
         : this.openBlock('text', key, { type: 'text', text: '', citations: null });
-    this.sink.textDelta(open.index, delta);
+    const { text, stop } = this.stops.active ? this.stops.push(delta) : { text: delta, stop: null };
+    if (text) {
+      this.outputChars += text.length;
+      this.sink.textDelta(open.index, text);
+    }
+    if (stop !== null) this.stopAt(stop);
+  }
+
+  /**
+   * A stop sequence ended the text: the message ends here as Anthropic's would, and the rest of the upstream
+   * response is dropped. Its usage never arrives, so the prompt is estimated and the output counted.
+   */
+  private stopAt(sequence: string): void {
+    this.closeOpen();
+    this.usage = {
+      ...mapUsage(null, this.webSearches),
+      input_tokens: this.opts.failure.promptTokens(),
+      output_tokens: Math.ceil(this.outputChars / 4),
+    };
+    this.stopReason = 'stop_sequence';
+    this.done = true;
+    this.cutShort = true;
+    this.sink.messageDelta(this.stopReason, this.usage, sequence);
+    this.sink.messageStop();
   }
 
   private thinking(key: string, delta: string | undefined): void {
@@ -211,6 +249,7 @@ export class StreamTranslator {
       this.sink.thinkingDelta(open.index, '\n\n');
     }
     open.sent = 'y';
+    this.outputChars += delta.length;
     this.sink.thinkingDelta(open.index, delta);
   }
 
@@ -230,18 +269,25 @@ export class StreamTranslator {
   private itemDone(item: UpstreamItem, key: string): void {
     switch (item.type) {
       case 'message':
-        return this.messageDone(item, key);
+        this.messageDone(item, key);
+        return;
       case 'reasoning':
-        return this.reasoningDone(item, key);
+        this.reasoningDone(item, key);
+        return;
       case 'function_call':
-        return this.functionCallDone(item, key);
+        this.functionCallDone(item, key);
+        return;
       case 'web_search_call':
-        return this.webSearchDone(item, key);
+        this.webSearchDone(item, key);
+        return;
     }
   }
 
   private messageDone(item: UpstreamItem, key: string): void {
-    if (this.open?.key === key) return this.closeOpen();
+    if (this.open?.key === key) {
+      this.closeOpen();
+      return;
+    }
     // Nothing was streamed for this message: emit its final text in one delta.
     for (const part of item.content ?? []) {
       if (part.type === 'refusal') this.refused = true;
@@ -307,7 +353,7 @@ export class StreamTranslator {
     this.reasoningTokens = response?.usage?.output_tokens_details?.reasoning_tokens ?? 0;
     this.stopReason = stopReasonFor(status, response?.incomplete_details?.reason, this.sawToolUse, this.refused);
     this.done = true;
-    this.sink.messageDelta(this.stopReason, this.usage);
+    this.sink.messageDelta(this.stopReason, this.usage, null);
     this.sink.messageStop();
   }
 }

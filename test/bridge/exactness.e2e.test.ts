@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendRefusal, toolSchemaProblem } from '../fakes/codexBackendRules.js';
 import { sse } from '../fakes/codexBackend.js';
-import { apiError, startBridge, type BridgeHarness } from './harness.js';
+import { apiError, startBridge, until, type BridgeHarness } from './harness.js';
 
 // Bridge exactness (issue 13): the official SDK in front of the bridge, the fake Codex backend behind it,
 // refusing what the real backend refuses (codexBackendRules.ts), so a shape the backend would not take fails.
@@ -153,5 +153,31 @@ describe('tool_choice', () => {
       });
     }
     expect(h.backend.requests).toHaveLength(0);
+  });
+});
+
+describe('stop_sequences', () => {
+  // The sequence arrives split across deltas, and the backend keeps generating after it.
+  const longer = () => sse.response([sse.message(['Answer: 42', '\n\nHu', 'man: and then', ' much more'])]);
+
+  it('streaming and not: text up to the first occurrence, stop_reason stop_sequence, the upstream cut off', async () => {
+    h.backend.script(
+      { kind: 'sse', events: longer(), eventDelayMs: 5 },
+      { kind: 'sse', events: longer(), eventDelayMs: 5 },
+    );
+    const params = {
+      ...base,
+      stop_sequences: ['\n\nHuman:', 'never'],
+      messages: [{ role: 'user' as const, content: 'q' }],
+    };
+    const streamed = await h.client.messages.stream(params).finalMessage();
+    const plain = await h.client.messages.create(params);
+    for (const msg of [streamed, plain]) {
+      expect(msg.content).toEqual([{ type: 'text', text: 'Answer: 42', citations: null }]);
+      expect(msg.stop_reason).toBe('stop_sequence');
+      expect(msg.stop_sequence).toBe('\n\nHuman:');
+    }
+    expect(h.backend.requests[0]!.body).not.toHaveProperty('stop');
+    await until(() => h.backend.requests.every((r) => r.aborted));
   });
 });

@@ -164,6 +164,7 @@ function translatorFor(p: Prepared, sink: AnthropicSink): StreamTranslator {
     accountId: p.candidate.accountId,
     toolNames: p.translated.toolNames,
     thinking: p.translated.thinking,
+    stopSequences: p.req.stop_sequences ?? [],
     failure: p.failure,
   });
 }

@@ -44,7 +44,8 @@ export function translateUpstream(o: TranslateOptions): Promise<'finished' | 'cl
       if (settled) return;
       settled = true;
       clearTimeout(idle);
-      if (how === 'client_abort' || o.translator.error) o.rest.abort();
+      // A stream cut at a stop sequence is still running upstream: it cannot go back to the pool.
+      if (how === 'client_abort' || o.translator.error || o.translator.cutShort) o.rest.abort();
       else o.rest.release();
       resolve(how);
     };
