@@ -11,8 +11,8 @@
 // floor, over several runs (fresh processes each) for the spread.
 // Usage: node build.mjs && node bench/bridge.mjs [--runs N] [--quick] [--json] [--profile]
 // --profile writes the daemon's CPU profile (*.cpuprofile) into the current directory.
-import { execFileSync, fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -159,6 +159,25 @@ function cli(env, argv) {
   return execFileSync(process.execPath, [BIN, ...argv], { env, encoding: 'utf8' });
 }
 
+/**
+ * `ccbridge start`; resolves with the daemon's pid. With --profile the daemon runs in the foreground under
+ * --cpu-prof (NODE_OPTIONS refuses it), writing its profile into the current directory when it stops.
+ */
+async function startDaemon(env) {
+  if (!args.includes('--profile')) return JSON.parse(cli(env, ['start', '--json'])).pid;
+  const child = spawn(
+    process.execPath,
+    ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}`, BIN, 'start', '--foreground', '--json'],
+    { env: { ...env, MALLOC_ARENA_MAX: '2' }, stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 10_000;
+  while (spawnSync(process.execPath, [BIN, 'status'], { env }).status !== 0) {
+    if (Date.now() > deadline) throw new Error('the profiled daemon did not start');
+    await sleep(20);
+  }
+  return child.pid;
+}
+
 async function oneRun(backendBundle, quick) {
   const dir = mkdtempSync(join(tmpdir(), 'ccb-bench-'));
   const backend = await spawnRole('backend', [`--bundle=${backendBundle}`]);
@@ -169,7 +188,6 @@ async function oneRun(backendBundle, quick) {
       s.close(() => resolve(p));
     });
   });
-  const profile = args.includes('--profile') ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.cwd()}` } : {};
   const env = {
     PATH: process.env.PATH,
     HOME: join(dir, 'home'),
@@ -214,9 +232,8 @@ async function oneRun(backendBundle, quick) {
     const floorProc = await spawnRole('floor', [`--upstream=${backend.url}`]);
     const floor = () => post(floorProc.url, directBody, {});
     figures.coldFloor = (await floor()) - directWarm;
-    const started = JSON.parse(cli(env, ['start', '--json']));
+    const pid = await startDaemon(env);
     figures.coldDaemon = (await daemon()) - directWarm;
-    const pid = started.pid;
     await sleep(3000); // the background model-list read and the first limits work settle
     figures.rssIdleFloor = rssMB(floorProc.child.pid);
     figures.rssIdleDaemon = rssMB(pid);
