@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { createParser } from 'eventsource-parser';
+import { StringDecoder } from 'node:string_decoder';
+import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { redactText } from '../../core/redact.js';
 import { parseUpstreamEvent } from '../../translate/parseUpstreamEvent.js';
 import type { UpstreamEvent } from '../../translate/upstreamEvents.js';
@@ -58,43 +59,61 @@ export async function readErrorBody(res: IncomingMessage, cap = 64 * 1024): Prom
 }
 
 /**
- * The upstream SSE body as batches of parsed events, one batch per socket chunk, pushed to whoever consumes
- * it: translating and writing a chunk happens synchronously in the socket's data handler, with no promise
- * per chunk. Without a consumer (between opening and streaming) batches wait and the socket is paused.
+ * The upstream SSE body as batches of parsed events, one batch per socket read: Node's HTTP parser emits a `data`
+ * event per HTTP chunk, and a backend that streams tokens sends every event in a chunk of its own, so the chunks of
+ * one read are collected and handled together in a microtask after it (one decode, one parse, one translation and
+ * one client write per read rather than per event). Without a consumer (between opening and streaming) batches
+ * wait and the socket is paused.
  */
 export class UpstreamEventSource implements UpstreamStream {
   private onBatch: ((events: UpstreamEvent[]) => void) | null = null;
   private onEnd: ((err: Error | null) => void) | null = null;
   private waiting: UpstreamEvent[] = [];
   private batch: UpstreamEvent[] = [];
+  private chunks: Buffer[] = [];
+  private scheduled = false;
   private ended: { err: Error | null } | null = null;
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly parser: EventSourceParser;
 
   constructor(private readonly res: IncomingMessage) {
-    const parser = createParser({
+    this.parser = createParser({
       onEvent: (msg) => {
         const ev = parseUpstreamEvent(msg.event, msg.data);
         if (ev) this.batch.push(ev);
       },
     });
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      parser.feed(chunk);
-      if (!this.batch.length) return;
-      const events = this.batch;
-      this.batch = [];
-      if (this.onBatch) this.onBatch(events);
-      else {
-        this.waiting.push(...events);
-        res.pause();
-      }
+    res.on('data', (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      if (this.scheduled) return;
+      this.scheduled = true;
+      queueMicrotask(this.drain);
     });
     res.on('end', () => this.finish(null));
     res.on('error', (err) => this.finish(err));
     res.on('close', () => this.finish(res.complete ? null : new Error('the upstream connection closed mid-response')));
   }
 
+  /** Handles what the last socket read brought. Runs before `end` is acted on, so no event is left behind. */
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    if (!this.chunks.length) return;
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.parser.feed(this.decoder.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    if (!this.batch.length) return;
+    const events = this.batch;
+    this.batch = [];
+    if (this.onBatch) this.onBatch(events);
+    else {
+      this.waiting.push(...events);
+      this.res.pause();
+    }
+  };
+
   private finish(err: Error | null): void {
     if (this.ended) return;
+    this.drain();
     this.ended = { err };
     if (this.onEnd && !this.waiting.length) this.onEnd(err);
   }
