@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { CcbridgeError } from '../shared/errors.js';

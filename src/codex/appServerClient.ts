@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { CcbridgeError } from '../shared/errors.js';
 import { VERSION } from '../shared/version.js';
 import { IncomingMessageSchema, InitializeResultSchema, type IncomingMessage } from './appServerProtocol.js';

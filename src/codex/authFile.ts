@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { rememberSecret } from '../core/redact.js';
 
 /** `$CODEX_HOME/auth.json` as codex writes it (login/src/auth/storage.rs `AuthDotJson`, codex.md §1). */

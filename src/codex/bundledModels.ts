@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CodexModel } from '../shared/schemas/codexModel.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AuthStatus, LoginKind, LoginSession } from '../shared/schemas/auth.js';
 import { AppServerRpcError } from './appServerClient.js';
 import {

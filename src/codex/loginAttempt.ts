@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { LoginKind } from '../shared/schemas/auth.js';
 import { AppServerRpcError } from './appServerClient.js';
 import { LoginCompletedSchema, LoginStartResultSchema } from './appServerProtocol.js';

@@ -1,7 +1,7 @@
 import Conf from 'conf';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
 import { STATE_SCHEMA_VERSION, StateFileSchema, type StateFile } from '../shared/schemas/state.js';
 import { ensurePrivateDir } from './fsSecure.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the bridge answers: Anthropic's `Message` and its blocks with every field present (Claude Code

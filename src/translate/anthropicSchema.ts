@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The Anthropic Messages request as Claude Code really sends it (see anthropic.md §1 and the captures in

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AnthropicApiError } from './anthropicError.js';
 import type { CodexModel } from '../shared/schemas/codexModel.js';
 import { DEFAULT_CONTEXT_WINDOW, findModel } from './codexModels.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AnthropicApiError } from './anthropicError.js';
 import { MessagesRequestSchema, type MessagesRequest } from './anthropicSchema.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './jsonNesting.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The body ccbridge sends to `POST {upstream}/responses`: exactly the fields and item shapes the real codex

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BUILTIN_MODELS } from '../../translate/codexModels.js';
 import { accountHome, type Paths } from '../../shared/paths.js';
 import type { Candidate, CompletionSource } from './completeWords.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CcbridgeError } from '../../shared/errors.js';
 import { describeZodError } from '../../shared/zodMessage.js';
 import type { ApiError } from '../../shared/schemas/api.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AccountSchema, AccountNameSchema, FastOverrideSchema } from './state.js';
 import { AuthStatusSchema, LoginKindSchema, LoginSessionSchema } from './auth.js';
 import { LimitsSnapshotSchema, WindowForecastSchema } from './limits.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const AuthStateSchema = z.enum(['not-connected', 'connected', 'expiring', 'expired', 'needs-login']);
 export type AuthState = z.infer<typeof AuthStateSchema>;

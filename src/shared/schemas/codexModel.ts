@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One entry of an account's model list, in the shape `codex app-server` `model/list` returns (codex.md §11).

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const EventLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
 export type EventLevel = z.infer<typeof EventLevelSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The env block ccbridge gives Claude Code: variable name → value, in a stable order. */
 export type ClaudeEnv = Record<string, string>;

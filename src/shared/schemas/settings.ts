@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every user-facing setting, one zod schema per key. `ccbridge config` and `PATCH /api/settings`

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SettingsSchema } from './settings.js';
 
 export const STATE_SCHEMA_VERSION = 1;

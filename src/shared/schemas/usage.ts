@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What one account did on one local day. Input tokens as upstream reports them: cached ones included. */
 export const UsageCountsSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { controlApi, type ControlRequest } from '../../client/controlApi.js';
 import { AccountViewSchema, ModelListResponseSchema } from '../../shared/schemas/api.js';
 import { LoginSessionSchema, type LoginKind } from '../../shared/schemas/auth.js';
