@@ -132,7 +132,8 @@ describe('text', () => {
     })();
     expect(raw.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     expect(raw.headers.get('request-id')).toMatch(/^req_[0-9a-f]{32}$/);
-    expect(eventNames(raw.text)).toEqual([
+    // The test's 60 ms ping interval can elapse on a loaded machine; pings may come anywhere (own test below).
+    expect(eventNames(raw.text).filter((n) => n !== 'ping')).toEqual([
       'message_start',
       'content_block_start',
       'content_block_delta',
