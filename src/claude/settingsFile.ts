@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
+  existsSync,
   fsyncSync,
   lstatSync,
   mkdirSync,
@@ -57,7 +58,7 @@ export function readSettingsFile(path: string): SettingsFileSnapshot {
 
 /**
  * Replaces the file atomically (temp file in the same dir, fsync, rename) with its old mode (0600
- * when new), after saving the previous content as the one backup. Refuses when the file changed
+ * when new), after saving the previous content as the one backup unless a backup exists already. Refuses when the file changed
  * since `before` was read, so a concurrent edit (e.g. by Claude Code) is never lost.
  * Returns the backup path, or null when there was no previous file.
  */
@@ -75,11 +76,14 @@ export function writeSettingsFile(before: SettingsFileSnapshot, text: string): s
       `${realPath} changed while ccbridge was updating it; run the command again`,
     );
   }
+  // The first backup is the file as the user had it before ccbridge: later writes (auto-apply) keep it.
   let backupPath: string | null = null;
   if (before.text !== null) {
     backupPath = backupPathFor(realPath);
-    writeFileSync(backupPath, before.text, { mode: NEW_FILE_MODE });
-    chmodSync(backupPath, NEW_FILE_MODE);
+    if (!existsSync(backupPath)) {
+      writeFileSync(backupPath, before.text, { mode: NEW_FILE_MODE });
+      chmodSync(backupPath, NEW_FILE_MODE);
+    }
   }
   const mode = before.mode ?? NEW_FILE_MODE;
   const tmp = join(dir, `.${basename(realPath)}.ccbridge-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);

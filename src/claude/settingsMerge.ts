@@ -11,6 +11,13 @@ export interface SettingsPlan {
   changed: boolean;
   /** Env keys ccbridge manages after the change. */
   keys: string[];
+  /** The user's own values of the keys ccbridge manages, to put back on removal (after the change). */
+  replaced: Record<string, unknown>;
+  /** Keys whose user value this change replaces (a value of the user's own, not one ccbridge wrote); on removal, the keys whose user value it puts back. */
+  replacedNow: string[];
+  /** The `env` block before and after, for the diff. */
+  envBefore: JsonObject | null;
+  envAfter: JsonObject | null;
 }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -45,24 +52,38 @@ export function parseSettings(text: string | null, path: string): JsonObject {
 }
 
 /**
- * Sets ccbridge's env keys and drops the ones it wrote before but no longer writes. Every other key,
- * and every other env var, keeps its value and position.
+ * Sets ccbridge's env keys and drops the ones it wrote before but no longer writes, putting back the user's
+ * value a dropped key replaced. Every other key, and every other env var, keeps its value and position.
  */
-export function mergeEnv(settings: JsonObject, env: ClaudeEnv, previousKeys: readonly string[]): JsonObject {
+export function mergeEnv(
+  settings: JsonObject,
+  env: ClaudeEnv,
+  previousKeys: readonly string[],
+  replaced: Readonly<JsonObject> = {},
+): JsonObject {
   const current = isObject(settings.env) ? settings.env : {};
   const next: JsonObject = {};
   for (const [key, value] of Object.entries(current)) {
     if (Object.hasOwn(env, key)) next[key] = env[key];
     else if (!previousKeys.includes(key)) next[key] = value;
+    else if (Object.hasOwn(replaced, key)) next[key] = replaced[key];
   }
   for (const [key, value] of Object.entries(env)) next[key] = value;
   return { ...settings, env: next };
 }
 
-/** Takes out the env keys ccbridge wrote; an `env` left empty goes too. */
-export function removeEnv(settings: JsonObject, keys: readonly string[]): JsonObject {
+/** Takes out the env keys ccbridge wrote and puts back the user values they replaced; an `env` left empty goes. */
+export function removeEnv(
+  settings: JsonObject,
+  keys: readonly string[],
+  replaced: Readonly<JsonObject> = {},
+): JsonObject {
   if (!isObject(settings.env)) return settings;
-  const rest = Object.fromEntries(Object.entries(settings.env).filter(([key]) => !keys.includes(key)));
+  const rest: JsonObject = {};
+  for (const [key, value] of Object.entries(settings.env)) {
+    if (!keys.includes(key)) rest[key] = value;
+    else if (Object.hasOwn(replaced, key)) rest[key] = replaced[key];
+  }
   if (Object.keys(rest).length) return { ...settings, env: rest };
   return Object.fromEntries(Object.entries(settings).filter(([key]) => key !== 'env'));
 }
@@ -73,24 +94,54 @@ export function serializeSettings(settings: JsonObject): string {
 }
 
 /**
- * Plans the change of one settings file. When the result means the same as the current content,
- * the text is returned unchanged so the file is not rewritten (and keeps the user's formatting).
+ * Plans the change of one settings file. `previousKeys` are the keys ccbridge wrote there before and
+ * `replaced` the user values they replaced. When the result means the same as the current content, the
+ * text is returned unchanged so the file is not rewritten (and keeps the user's formatting).
  */
 export function planSettings(
   oldText: string | null,
   change: SettingsChange,
   previousKeys: readonly string[],
   path: string,
+  replaced: Readonly<JsonObject> = {},
 ): SettingsPlan {
   const before = parseSettings(oldText, path);
+  const envBefore = isObject(before.env) ? before.env : null;
+  const envOf = (o: JsonObject) => (isObject(o.env) ? o.env : null);
   if (change.kind === 'remove') {
-    const after = removeEnv(before, previousKeys);
+    const after = removeEnv(before, previousKeys, replaced);
     const changed = oldText !== null && JSON.stringify(after) !== JSON.stringify(before);
-    return { text: changed ? serializeSettings(after) : oldText, changed, keys: [] };
+    return {
+      text: changed ? serializeSettings(after) : oldText,
+      changed,
+      keys: [],
+      replaced: {},
+      // On removal: the user values put back.
+      replacedNow: Object.keys(replaced).filter((key) => previousKeys.includes(key) && envBefore && key in envBefore),
+      envBefore,
+      envAfter: envOf(after),
+    };
   }
-  const after = mergeEnv(before, change.env, previousKeys);
+  // A key the user set that ccbridge did not write is theirs: remember the value to put back later.
+  const replacedNow = Object.keys(change.env).filter(
+    (key) => envBefore !== null && Object.hasOwn(envBefore, key) && !previousKeys.includes(key),
+  );
+  const nextReplaced: JsonObject = {};
+  for (const key of Object.keys(change.env)) {
+    if (replacedNow.includes(key)) nextReplaced[key] = envBefore![key];
+    else if (Object.hasOwn(replaced, key)) nextReplaced[key] = replaced[key];
+  }
+  const after = mergeEnv(before, change.env, previousKeys, replaced);
   const changed = oldText === null || JSON.stringify(after) !== JSON.stringify(before);
-  return { text: changed ? serializeSettings(after) : oldText, changed, keys: Object.keys(change.env) };
+  return {
+    text: changed ? serializeSettings(after) : oldText,
+    changed,
+    keys: Object.keys(change.env),
+    replaced: nextReplaced,
+    replacedNow: replacedNow.filter((key) => envBefore![key] !== change.env[key]),
+    envBefore,
+    envAfter: envOf(after),
+  };
 }
 
 /**

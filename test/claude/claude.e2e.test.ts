@@ -108,6 +108,45 @@ describe('apply-claude', () => {
   });
 });
 
+describe("apply-claude and the user's own values", () => {
+  it('calls out replaced values, diffs only changing keys with the token masked, keeps the first backup, restores exactly on --remove', async () => {
+    mkdirSync(join(h.dir, 'home', '.claude'), { recursive: true });
+    // The user's own layout (4-space indent) and their own model and timeout.
+    const original = `${JSON.stringify(
+      { theme: 'dark', env: { ANTHROPIC_MODEL: 'claude-opus-4', API_TIMEOUT_MS: '60000', MY_VAR: 'x' } },
+      null,
+      4,
+    )}\n`;
+    writeFileSync(settingsPath(), original);
+    const { token } = await okJson(h, ['token']);
+
+    const dry = await ok(h, ['apply-claude', '--dry-run']);
+    expect(dry).not.toContain(token);
+    expect(dry).toContain(`"ANTHROPIC_AUTH_TOKEN": "${token.slice(0, 4)}…"`);
+    expect(dry).not.toMatch(/theme|MY_VAR/); // unchanged keys are not in the diff, however the file is laid out
+    expect(dry).toContain('-    "ANTHROPIC_MODEL": "claude-opus-4",');
+    expect(dry).toMatch(/# ANTHROPIC_MODEL: replaces your value "claude-opus-4"/);
+    expect(dry).toMatch(/# API_TIMEOUT_MS: replaces your value "60000"/);
+
+    const applied = await ok(h, ['apply-claude']);
+    expect(applied).toMatch(
+      /replaced your own ANTHROPIC_MODEL, API_TIMEOUT_MS; `ccbridge apply-claude --remove` puts them back/,
+    );
+    expect(applied).not.toContain(token);
+
+    // An auto-apply (token rotation) rewrites the file but keeps the first backup.
+    const rotated = (await okJson(h, ['token', '--rotate'])).token;
+    await until(() => (settings().env.ANTHROPIC_AUTH_TOKEN === rotated ? true : undefined), 'the rotated token');
+    expect(readFileSync(`${settingsPath()}.ccbridge.bak`, 'utf8')).toBe(original);
+
+    expect(await ok(h, ['apply-claude', '--remove'])).toMatch(/put back your own ANTHROPIC_MODEL, API_TIMEOUT_MS/);
+    expect(settings()).toEqual({
+      theme: 'dark',
+      env: { ANTHROPIC_MODEL: 'claude-opus-4', API_TIMEOUT_MS: '60000', MY_VAR: 'x' },
+    });
+  });
+});
+
 describe('auto-apply', () => {
   it('follows a fallback port at daemon start and leaves the file alone when nothing changed', async () => {
     await ok(h, ['config', 'set', 'portFallback', 'true']);

@@ -70,7 +70,7 @@ describe('apply-claude through the integration service', () => {
     expect(JSON.stringify(host.events)).not.toContain(host.token);
   });
 
-  it('keeps the existing mode, writes one backup of the previous content, leaves no temp files', () => {
+  it('keeps the existing mode, keeps the first backup (the file before ccbridge), leaves no temp files', () => {
     mkdirSync(join(dir, 'home', '.claude'), { recursive: true });
     writeFileSync(settingsPath, '{"model":"opus","env":{"MINE":"1"}}');
     chmodSync(settingsPath, 0o640);
@@ -83,9 +83,8 @@ describe('apply-claude through the integration service', () => {
     expect(after.model).toBe('opus');
     expect(after.env.MINE).toBe('1');
     host.port = 9001;
-    const afterFirst = read();
-    apply();
-    expect(readFileSync(backup, 'utf8')).toBe(afterFirst);
+    expect(apply().written).toBe(true);
+    expect(readFileSync(backup, 'utf8')).toBe('{"model":"opus","env":{"MINE":"1"}}');
     expect(readdirSync(join(dir, 'home', '.claude')).sort()).toEqual(['settings.json', 'settings.json.ccbridge.bak']);
   });
 
@@ -112,7 +111,11 @@ describe('apply-claude through the integration service', () => {
   it('dry run returns the diff and changes nothing', () => {
     const r = apply({ dryRun: true });
     expect(r).toMatchObject({ dryRun: true, changed: true, written: false });
-    expect(r.diff).toMatch(/^--- \/dev\/null\n\+\+\+ .*settings\.json\n@@ -0,0 \+1,15 @@\n\+\{/);
+    expect(r.diff).toMatch(/^--- \/dev\/null\n\+\+\+ .*settings\.json\n@@ "env" @@\n\+ {4}"ANTHROPIC_BASE_URL": /);
+    expect(r.diff).not.toContain(host.token);
+    expect(r.diff).toContain(
+      `"ANTHROPIC_AUTH_TOKEN": "${host.token.slice(0, 4)}…" (${host.token.length} characters, hidden)`,
+    );
     expect(() => read()).toThrow();
     expect(host.store.get().integration.appliedPath).toBeNull();
   });

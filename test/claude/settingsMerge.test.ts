@@ -73,12 +73,38 @@ describe('merging the env block into settings.json', () => {
     expect(JSON.parse(removed.text!)).toEqual({ ...USER, env: { MY_VAR: '1' } });
     expect(removeEnv({ a: 1, env: { ...ENV } }, Object.keys(ENV))).toEqual({ a: 1 });
     const nothing = planSettings(JSON.stringify(USER), { kind: 'remove' }, [], PATH);
-    expect(nothing).toEqual({ text: JSON.stringify(USER), changed: false, keys: [] });
-    expect(planSettings(null, { kind: 'remove' }, Object.keys(ENV), PATH)).toEqual({
+    expect(nothing).toMatchObject({ text: JSON.stringify(USER), changed: false, keys: [] });
+    expect(planSettings(null, { kind: 'remove' }, Object.keys(ENV), PATH)).toMatchObject({
       text: null,
       changed: false,
       keys: [],
     });
+  });
+
+  it("remembers the user's values it replaces and puts exactly those back on removal", () => {
+    const user = { env: { ANTHROPIC_MODEL: 'my-model', API_TIMEOUT_MS: '5', MY_VAR: '1' } };
+    const first = planSettings(JSON.stringify(user), { kind: 'apply', env: ENV }, [], PATH);
+    expect(first.replaced).toEqual({ ANTHROPIC_MODEL: 'my-model' });
+    expect(first.replacedNow).toEqual(['ANTHROPIC_MODEL']);
+    // A re-apply (new port) keeps what was remembered and replaces nothing new.
+    const again = planSettings(
+      first.text,
+      { kind: 'apply', env: { ...ENV, ANTHROPIC_BASE_URL: 'http://x' } },
+      first.keys,
+      PATH,
+      first.replaced,
+    );
+    expect(again.replaced).toEqual({ ANTHROPIC_MODEL: 'my-model' });
+    expect(again.replacedNow).toEqual([]);
+    const removed = planSettings(again.text, { kind: 'remove' }, again.keys, PATH, again.replaced);
+    expect(JSON.parse(removed.text!)).toEqual({
+      env: { ANTHROPIC_MODEL: 'my-model', API_TIMEOUT_MS: '5', MY_VAR: '1' },
+    });
+    expect(removed.replacedNow).toEqual(['ANTHROPIC_MODEL']);
+    // A key ccbridge stops writing gets the user's value back, not deleted.
+    const { ANTHROPIC_MODEL: _, ...fewer } = ENV;
+    const dropped = planSettings(again.text, { kind: 'apply', env: fewer }, again.keys, PATH, again.replaced);
+    expect(JSON.parse(dropped.text!).env.ANTHROPIC_MODEL).toBe('my-model');
   });
 
   it('refuses what it cannot read: invalid JSON, a non-object, a non-object env', () => {

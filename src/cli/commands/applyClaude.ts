@@ -14,14 +14,21 @@ interface ApplyClaudeOptions extends JsonOption {
 function describe(r: ApplyResult): string {
   if (r.dryRun)
     return r.diff ? `${r.diff}(dry run: ${r.path} not changed)` : `${r.path} is up to date; nothing to change`;
-  if (r.action === 'remove')
-    return r.written
-      ? `removed ccbridge's env keys from ${r.path}`
-      : `no ccbridge env keys in ${r.path}; nothing to remove`;
+  if (r.action === 'remove') {
+    if (!r.written) return `no ccbridge env keys in ${r.path}; nothing to remove`;
+    return [
+      `removed ccbridge's env keys from ${r.path}`,
+      ...(r.replaced.length ? [`put back your own ${r.replaced.join(', ')}`] : []),
+    ].join('\n');
+  }
   if (!r.written) return `${r.path} is already up to date`;
   return [
+    r.diff.trimEnd(),
     `updated ${r.path}`,
-    ...(r.backupPath ? [`previous content saved as ${r.backupPath}`] : []),
+    ...(r.replaced.length
+      ? [`replaced your own ${r.replaced.join(', ')}; \`ccbridge apply-claude --remove\` puts them back`]
+      : []),
+    ...(r.backupPath ? [`the file as it was before ccbridge is kept in ${r.backupPath}`] : []),
     'new Claude Code sessions use the bridge; restart running ones',
   ].join('\n');
 }

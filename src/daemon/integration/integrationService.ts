@@ -14,7 +14,7 @@ import { buildClaudeEnv } from '../../claude/claudeEnv.js';
 import { readSettingsFile, writeSettingsFile } from '../../claude/settingsFile.js';
 import { parseSettings, planSettings, type SettingsChange } from '../../claude/settingsMerge.js';
 import { defaultSettingsPath } from '../../claude/settingsPath.js';
-import { unifiedDiff } from '../../claude/unifiedDiff.js';
+import { envDiff } from '../../claude/envDiff.js';
 
 /** What the integration needs from the daemon. */
 export type IntegrationHost = Pick<Daemon, 'store' | 'log' | 'view' | 'ensureToken'>;
@@ -48,9 +48,11 @@ const envHash = (path: string, env: ClaudeEnv) =>
 function fileStatus(path: string, env: ClaudeEnv, state: StateFile): SettingsFileStatus {
   const { text } = readSettingsFile(path);
   if (text === null) return 'missing';
-  const previousKeys = state.integration.appliedPath === path ? state.integration.appliedKeys : [];
+  const tracked = state.integration.appliedPath === path;
+  const previousKeys = tracked ? state.integration.appliedKeys : [];
+  const replaced = tracked ? state.integration.replaced : {};
   try {
-    return planSettings(text, { kind: 'apply', env }, previousKeys, path).changed ? 'outdated' : 'up-to-date';
+    return planSettings(text, { kind: 'apply', env }, previousKeys, path, replaced).changed ? 'outdated' : 'up-to-date';
   } catch {
     return 'invalid';
   }
@@ -121,15 +123,29 @@ function applyTo(
   const state = host.store.get();
   const tracked = state.integration.appliedPath === path;
   const before = readSettingsFile(path);
-  const plan = planSettings(before.text, change, tracked ? state.integration.appliedKeys : [], path);
+  const plan = planSettings(
+    before.text,
+    change,
+    tracked ? state.integration.appliedKeys : [],
+    path,
+    tracked ? state.integration.replaced : {},
+  );
   const result: ApplyResult = {
     path,
     action: change.kind,
     dryRun,
     changed: plan.changed,
     written: false,
-    diff: unifiedDiff(before.text, plan.text, path),
+    diff: envDiff({
+      path,
+      oldMissing: before.text === null,
+      newMissing: plan.text === null,
+      envBefore: plan.envBefore,
+      envAfter: plan.envAfter,
+      replacedNow: change.kind === 'apply' ? plan.replacedNow : [],
+    }),
     keys: plan.keys,
+    replaced: plan.replacedNow,
     backupPath: null,
   };
   if (dryRun) return result;
@@ -138,7 +154,7 @@ function applyTo(
     result.written = true;
     host.log(appliedEvent(trigger, path, changedEnvKeys(before.text, plan.text, path)));
   }
-  recordApplied(host, change, path, tracked, result.written);
+  recordApplied(host, change, path, tracked, result.written, plan.replaced);
   return result;
 }
 
@@ -148,18 +164,20 @@ function recordApplied(
   path: string,
   tracked: boolean,
   written: boolean,
+  replaced: Record<string, unknown>,
 ): void {
   const current = host.store.get().integration;
   let next: StateFile['integration'];
   if (change.kind === 'remove') {
     if (!tracked) return;
-    next = { appliedKeys: [], appliedPath: null, appliedAt: null, appliedHash: null };
+    next = { appliedKeys: [], appliedPath: null, appliedAt: null, appliedHash: null, replaced: {} };
   } else {
     next = {
       appliedKeys: Object.keys(change.env),
       appliedPath: path,
       appliedAt: written || !tracked ? new Date().toISOString() : current.appliedAt,
       appliedHash: envHash(path, change.env),
+      replaced,
     };
   }
   if (JSON.stringify(next) === JSON.stringify(current)) return;

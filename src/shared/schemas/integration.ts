@@ -52,10 +52,13 @@ export const ApplyResultSchema = z.object({
   /** Whether the file's content differs (or would differ) from before. */
   changed: z.boolean(),
   written: z.boolean(),
-  /** Unified diff of the file, old → new; empty when nothing changes. */
+  /** The env keys that change, unified-diff style, secrets masked; empty when nothing changes. */
   diff: z.string(),
   /** Env keys ccbridge now manages in the file (empty after removal). */
   keys: z.array(z.string()),
+  /** Env keys whose user value this change replaces (kept, and put back by `--remove`); on removal, those put back. */
+  replaced: z.array(z.string()),
+  /** The file's content before ccbridge first wrote it (the first backup is kept). */
   backupPath: z.string().nullable(),
 });
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;

@@ -38,6 +38,8 @@ export const IntegrationStateSchema = z.object({
   appliedAt: z.string().nullable().default(null),
   /** Hash of the target path and env block last applied: auto-apply acts only when it changes. */
   appliedHash: z.string().nullable().default(null),
+  /** The user's own values of env keys ccbridge took over in appliedPath: `apply-claude --remove` puts them back. */
+  replaced: z.record(z.string(), z.unknown()).default({}),
 });
 
 export const BridgeStateSchema = z.object({
