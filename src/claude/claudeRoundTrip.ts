@@ -1,10 +1,5 @@
-import { errorMessage } from '../shared/errors.js';
-import type {
-  ClaudeEnv,
-  IntegrationTestResult,
-  IntegrationTestStep,
-  SettingsFileStatus,
-} from '../shared/schemas/integration.js';
+import { runSteps, type StepCheck } from '../shared/runSteps.js';
+import type { ClaudeEnv, IntegrationTestResult, SettingsFileStatus } from '../shared/schemas/integration.js';
 
 export interface RoundTripInput {
   /** The bridge's root URL (its /health lives there). */
@@ -31,33 +26,14 @@ export function claudeHeaders(env: ClaudeEnv): Record<string, string> {
   return headers;
 }
 
-async function timed(
-  name: string,
-  fn: () => Promise<Omit<IntegrationTestStep, 'name' | 'ms'>>,
-): Promise<IntegrationTestStep> {
-  const started = performance.now();
-  let outcome: Omit<IntegrationTestStep, 'name' | 'ms'>;
-  try {
-    outcome = await fn();
-  } catch (err) {
-    outcome = { status: 'failed', detail: errorMessage(err) };
-  }
-  return { name, ...outcome, ms: Math.round(performance.now() - started) };
-}
-
-function settingsStep(file: RoundTripInput['settingsFile']): IntegrationTestStep {
+function settingsCheck(file: RoundTripInput['settingsFile']): StepCheck {
   const detail: Record<SettingsFileStatus, string> = {
     'up-to-date': `${file.path} holds this env block`,
     outdated: `${file.path} does not hold the current env block; run \`ccbridge apply-claude\` (or start sessions with \`ccbridge claude\`)`,
     missing: `${file.path} does not exist; run \`ccbridge apply-claude\` (or start sessions with \`ccbridge claude\`)`,
     invalid: `${file.path} is not valid JSON; fix it, then run \`ccbridge apply-claude\``,
   };
-  return {
-    name: 'settings file',
-    status: file.status === 'up-to-date' ? 'ok' : 'warn',
-    detail: detail[file.status],
-    ms: 0,
-  };
+  return async () => ({ status: file.status === 'up-to-date' ? 'ok' : 'warn', detail: detail[file.status] });
 }
 
 /**
@@ -85,7 +61,7 @@ interface MessageReply {
 
 /**
  * A real round trip through the bridge with the generated settings: the settings file, the bridge's
- * /health, then a tiny `messages` call made the way Claude Code makes it. Stops at the first failure.
+ * /health, then a tiny `messages` call made the way Claude Code makes it. Steps after a failure are skipped.
  */
 export async function claudeRoundTrip(
   input: RoundTripInput,
@@ -93,47 +69,47 @@ export async function claudeRoundTrip(
 ): Promise<IntegrationTestResult> {
   const baseUrl = input.env.ANTHROPIC_BASE_URL ?? '';
   const model = input.env.ANTHROPIC_MODEL ?? '';
-  const steps: IntegrationTestStep[] = [settingsStep(input.settingsFile)];
-  const done = () => ({ ok: steps.every((s) => s.status !== 'failed'), baseUrl, model, steps });
-
-  steps.push(
-    await timed('bridge health', async () => {
-      const res = await fetchImpl(`${input.bridgeUrl}/health`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
-      const body = (await res.json().catch(() => ({}))) as { status?: string; version?: string };
-      if (!res.ok) return { status: 'failed', detail: `HTTP ${res.status} from ${input.bridgeUrl}/health` };
-      return { status: 'ok', detail: `${input.bridgeUrl} is up${body.version ? ` (ccbridge ${body.version})` : ''}` };
-    }),
-  );
-  if (!done().ok) return done();
-
   const url = `${baseUrl}/v1/messages`;
-  steps.push(
-    await timed('messages', async () => {
-      const res = await fetchImpl(url, {
-        method: 'POST',
-        headers: claudeHeaders(input.env),
-        body: JSON.stringify({
-          model,
-          max_tokens: 32,
-          messages: [{ role: 'user', content: 'Reply with the single word OK.' }],
-        }),
-        signal: AbortSignal.timeout(MESSAGES_TIMEOUT_MS),
-      });
-      const text = await res.text();
-      if (!res.ok) return { status: 'failed', detail: errorDetail(res.status, text, url) };
-      const reply = JSON.parse(text) as MessageReply;
-      if (reply.type !== 'message')
-        return { status: 'failed', detail: `HTTP ${res.status} but the body is not an Anthropic message` };
-      const said = (reply.content ?? [])
-        .filter((b) => b.type === 'text')
-        .map((b) => b.text ?? '')
-        .join('')
-        .trim();
-      const usage = reply.usage
-        ? `, ${reply.usage.input_tokens ?? 0} in / ${reply.usage.output_tokens ?? 0} out tokens`
-        : '';
-      return { status: 'ok', detail: `${reply.model ?? model} replied ${JSON.stringify(said.slice(0, 60))}${usage}` };
-    }),
-  );
-  return done();
+  const { ok, steps } = await runSteps([
+    ['settings file', settingsCheck(input.settingsFile)],
+    [
+      'bridge health',
+      async () => {
+        const res = await fetchImpl(`${input.bridgeUrl}/health`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+        const body = (await res.json().catch(() => ({}))) as { status?: string; version?: string };
+        if (!res.ok) return { status: 'failed', detail: `HTTP ${res.status} from ${input.bridgeUrl}/health` };
+        return { status: 'ok', detail: `${input.bridgeUrl} is up${body.version ? ` (ccbridge ${body.version})` : ''}` };
+      },
+    ],
+    [
+      'messages',
+      async () => {
+        const res = await fetchImpl(url, {
+          method: 'POST',
+          headers: claudeHeaders(input.env),
+          body: JSON.stringify({
+            model,
+            max_tokens: 32,
+            messages: [{ role: 'user', content: 'Reply with the single word OK.' }],
+          }),
+          signal: AbortSignal.timeout(MESSAGES_TIMEOUT_MS),
+        });
+        const text = await res.text();
+        if (!res.ok) return { status: 'failed', detail: errorDetail(res.status, text, url) };
+        const reply = JSON.parse(text) as MessageReply;
+        if (reply.type !== 'message')
+          return { status: 'failed', detail: `HTTP ${res.status} but the body is not an Anthropic message` };
+        const said = (reply.content ?? [])
+          .filter((b) => b.type === 'text')
+          .map((b) => b.text ?? '')
+          .join('')
+          .trim();
+        const usage = reply.usage
+          ? `, ${reply.usage.input_tokens ?? 0} in / ${reply.usage.output_tokens ?? 0} out tokens`
+          : '';
+        return { status: 'ok', detail: `${reply.model ?? model} replied ${JSON.stringify(said.slice(0, 60))}${usage}` };
+      },
+    ],
+  ]);
+  return { ok, baseUrl, model, steps };
 }

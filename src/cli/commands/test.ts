@@ -2,16 +2,12 @@ import { Command } from 'commander';
 import { controlApi } from '../../client/controlApi.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import type { AccountTestResult } from '../../shared/schemas/api.js';
-import { emit, table } from '../output.js';
+import { emit } from '../output.js';
+import { formatSteps, throwIfFailed } from '../stepReport.js';
 import { runClaudeTest } from './testClaude.js';
 import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 
-const MARK = { ok: 'ok', warn: 'warn', failed: 'FAIL', skipped: 'skip' } as const;
-
-function describe(r: AccountTestResult): string {
-  const rows = r.steps.map((s) => [MARK[s.status], s.name, `${s.ms} ms`, s.detail]);
-  return [`account ${r.account.name} (${r.account.id})`, table(rows)].join('\n');
-}
+const describe = (r: AccountTestResult) => formatSteps(`account ${r.account.name} (${r.account.id})`, r.steps);
 
 interface TestOptions extends JsonOption {
   claude?: boolean;
@@ -52,11 +48,6 @@ export function testCommand(): Command {
       return client.call(controlApi.testAccount(target));
     });
     emit(result, opts, describe);
-    const failed = result.steps.find((s) => s.status === 'failed');
-    if (failed)
-      throw new CcbridgeError(
-        'account_test_failed',
-        `test of ${result.account.name} failed at "${failed.name}": ${failed.detail}`,
-      );
+    throwIfFailed(result.steps, 'account_test_failed', `test of ${result.account.name}`);
   });
 }

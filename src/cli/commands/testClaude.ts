@@ -1,16 +1,11 @@
 import { controlApi } from '../../client/controlApi.js';
 import { requestedSettingsPath } from '../../claude/settingsPath.js';
-import { CcbridgeError } from '../../shared/errors.js';
 import type { IntegrationTestResult } from '../../shared/schemas/integration.js';
-import { emit, table } from '../output.js';
+import { emit } from '../output.js';
+import { formatSteps, throwIfFailed } from '../stepReport.js';
 import { withDaemon } from './shared.js';
 
-const MARK = { ok: 'ok', warn: 'warn', failed: 'FAIL' } as const;
-
-function describe(r: IntegrationTestResult): string {
-  const rows = r.steps.map((s) => [MARK[s.status], s.name, `${s.ms} ms`, s.detail]);
-  return [`Claude Code → ${r.baseUrl} (model ${r.model})`, table(rows)].join('\n');
-}
+const describe = (r: IntegrationTestResult) => formatSteps(`Claude Code → ${r.baseUrl} (model ${r.model})`, r.steps);
 
 /**
  * `ccbridge test --claude [--account A]`: a real round trip through the bridge with the env block
@@ -25,11 +20,6 @@ export async function runClaudeTest(opts: {
   const body = { ...(opts.account ? { account: opts.account } : {}), ...(settingsPath ? { settingsPath } : {}) };
   const result = await withDaemon((c) => c.call(controlApi.testIntegration(body)));
   emit(result, { json: opts.json ?? false }, describe);
-  const failed = result.steps.find((s) => s.status === 'failed');
-  if (failed)
-    throw new CcbridgeError(
-      'claude_test_failed',
-      `Claude Code round trip failed at "${failed.name}": ${failed.detail}`,
-    );
+  throwIfFailed(result.steps, 'claude_test_failed', 'Claude Code round trip');
   return result;
 }

@@ -1,9 +1,7 @@
-import { errorMessage } from '../../shared/errors.js';
-import type { AccountTestResult, AccountTestStep } from '../../shared/schemas/api.js';
+import { runSteps, type StepCheck } from '../../shared/runSteps.js';
+import type { AccountTestResult } from '../../shared/schemas/api.js';
 import type { Account } from '../../shared/schemas/state.js';
 import type { CodexService } from './codexService.js';
-
-type Check = () => Promise<{ status?: 'ok' | 'warn'; detail: string }>;
 
 /**
  * `ccbridge test [account]`: codex binary, auth, token freshness (refreshing through codex when due) and one
@@ -14,7 +12,7 @@ export async function runAccountTest(codex: CodexService, account: Account): Pro
   const { control } = codex;
   const connect = `run \`ccbridge connect ${account.name}\``;
   let tokenBefore: string | null = null;
-  const checks: Array<[string, Check]> = [
+  const checks: Array<[string, StepCheck]> = [
     [
       'codex',
       async () => {
@@ -58,21 +56,6 @@ export async function runAccountTest(codex: CodexService, account: Account): Pro
     ],
   ];
 
-  const steps: AccountTestStep[] = [];
-  let failed = false;
-  for (const [name, check] of checks) {
-    if (failed) {
-      steps.push({ name, status: 'skipped', detail: 'skipped after the failure above', ms: 0 });
-      continue;
-    }
-    const started = Date.now();
-    try {
-      const r = await check();
-      steps.push({ name, status: r.status ?? 'ok', detail: r.detail, ms: Date.now() - started });
-    } catch (err) {
-      failed = true;
-      steps.push({ name, status: 'failed', detail: errorMessage(err), ms: Date.now() - started });
-    }
-  }
-  return { ok: !failed, account: { id: account.id, name: account.name }, steps };
+  const { ok, steps } = await runSteps(checks);
+  return { ok, account: { id: account.id, name: account.name }, steps };
 }

@@ -5,6 +5,7 @@ import { LimitsSnapshotSchema, WindowForecastSchema } from './limits.js';
 import { CodexModelSchema } from './codexModel.js';
 import { EventSchema, type CcbEvent } from './events.js';
 import { SettingsSchema } from './settings.js';
+import { TestStepSchema } from './testStep.js';
 
 /** Routing availability of one account, as the router sees it. */
 export const AccountHealthSchema = z.object({
@@ -91,19 +92,11 @@ export type ModelListResponse = z.infer<typeof ModelListResponseSchema>;
 export const LoginSessionResponseSchema = z.object({ session: LoginSessionSchema });
 export type LoginSessionResponse = z.infer<typeof LoginSessionResponseSchema>;
 
-/** One check of `ccbridge test [account]`: codex binary, auth, token freshness, one upstream request. */
-export const AccountTestStepSchema = z.object({
-  name: z.string(),
-  status: z.enum(['ok', 'warn', 'failed', 'skipped']),
-  detail: z.string(),
-  ms: z.number(),
-});
-export type AccountTestStep = z.infer<typeof AccountTestStepSchema>;
-
+/** `POST /api/accounts/:ref/test`: codex binary, auth, token freshness, one upstream request. */
 export const AccountTestResultSchema = z.object({
   ok: z.boolean(),
   account: z.object({ id: z.string(), name: z.string() }),
-  steps: z.array(AccountTestStepSchema),
+  steps: z.array(TestStepSchema),
 });
 export type AccountTestResult = z.infer<typeof AccountTestResultSchema>;
 

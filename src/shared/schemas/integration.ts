@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { TestStepSchema } from './testStep.js';
 
 /** The env block ccbridge gives Claude Code: variable name → value, in a stable order. */
 export type ClaudeEnv = Record<string, string>;
@@ -63,19 +64,11 @@ export const ApplyResultSchema = z.object({
 });
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;
 
-export const IntegrationTestStepSchema = z.object({
-  name: z.string(),
-  status: z.enum(['ok', 'warn', 'failed']),
-  detail: z.string(),
-  ms: z.number(),
-});
-export type IntegrationTestStep = z.infer<typeof IntegrationTestStepSchema>;
-
 /** `POST /api/integration/test`: the Claude Code round trip through the bridge, step by step. */
 export const IntegrationTestResultSchema = z.object({
   ok: z.boolean(),
   baseUrl: z.string(),
   model: z.string(),
-  steps: z.array(IntegrationTestStepSchema),
+  steps: z.array(TestStepSchema),
 });
 export type IntegrationTestResult = z.infer<typeof IntegrationTestResultSchema>;
