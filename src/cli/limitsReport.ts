@@ -33,6 +33,8 @@ export interface LimitsReportAccount {
   stale: boolean;
   staleReason: string | null;
   credits: LimitBucket['credits'];
+  /** Banked rate-limit resets (codex ≥ 0.169); null when unknown. ccbridge never spends them. */
+  resetCredits: number | null;
   buckets: LimitsReportBucket[];
 }
 
@@ -92,6 +94,7 @@ function reportAccount(a: AccountView): LimitsReportAccount {
     stale: limits?.stale ?? false,
     staleReason: limits?.staleReason ?? null,
     credits: limits?.buckets.find((b) => b.credits)?.credits ?? null,
+    resetCredits: limits?.resetCredits ?? null,
     buckets: (limits?.buckets ?? []).map((b) => ({
       limitId: b.limitId,
       limitName: b.limitName,
@@ -219,6 +222,10 @@ export function formatLimitsReport(report: LimitsReport, now: number, width = 80
           : 'none';
       lines.push(`  ${fit('credits', labelWidth)}  ${credits}`);
     }
+    if (a.resetCredits !== null)
+      lines.push(
+        `  ${fit('banked', labelWidth)}  ${a.resetCredits} rate-limit reset credit${a.resetCredits === 1 ? '' : 's'}${a.resetCredits ? ' (ccbridge never spends them)' : ''}`,
+      );
   }
   return lines.map((l) => truncate(l.trimEnd(), width)).join('\n');
 }

@@ -81,9 +81,19 @@ export const RateLimitSnapshotSchema = z.looseObject({
 });
 export type RateLimitSnapshot = z.infer<typeof RateLimitSnapshotSchema>;
 
+/** Banked resets of a used-up window (codex ≥ 0.169); `credits` may list fewer than `availableCount`, or be null. */
+export const RateLimitResetCreditsSchema = z.looseObject({
+  availableCount: z.number().int().nonnegative(),
+  credits: z
+    .array(z.looseObject({ id: z.string(), status: z.string(), expiresAt: z.number().nullable().optional() }))
+    .nullable()
+    .optional(),
+});
+
 export const RateLimitsReadResultSchema = z.looseObject({
   rateLimits: RateLimitSnapshotSchema,
   rateLimitsByLimitId: z.record(z.string(), RateLimitSnapshotSchema).nullable().optional(),
+  rateLimitResetCredits: RateLimitResetCreditsSchema.nullable().optional(),
 });
 export type RateLimitsReadResult = z.infer<typeof RateLimitsReadResultSchema>;
 

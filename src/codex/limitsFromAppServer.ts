@@ -41,7 +41,11 @@ function appServerSnapshot(planType: string | null, buckets: LimitBucket[], fetc
 export function limitsFromAppServer(result: RateLimitsReadResult, fetchedAt: string): LimitsSnapshot {
   const byId = Object.values(result.rateLimitsByLimitId ?? {}).filter((s): s is RateLimitSnapshot => s !== undefined);
   const buckets = (byId.length > 0 ? byId : [result.rateLimits]).map((s) => bucketFromSnapshot(s));
-  return mergeLimits(null, appServerSnapshot(result.rateLimits.planType ?? null, buckets, fetchedAt), 'complete');
+  const snapshot = appServerSnapshot(result.rateLimits.planType ?? null, buckets, fetchedAt);
+  // Older codex has no such field (undefined): nothing known. Null from 0.169: the backend reported none.
+  const credits = result.rateLimitResetCredits;
+  if (credits !== undefined) snapshot.resetCredits = credits?.availableCount ?? 0;
+  return mergeLimits(null, snapshot, 'complete');
 }
 
 /** `account/rateLimits/updated` carries one bucket, sparse: only the fields it has overwrite. */

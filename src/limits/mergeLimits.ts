@@ -38,6 +38,8 @@ export function mergeLimits(
     ...next,
     planType: next.planType ?? prev?.planType ?? null,
     activeLimit: next.activeLimit ?? prev?.activeLimit ?? null,
+    // Only reads carry the count: headers and updates keep the last one.
+    resetCredits: next.resetCredits ?? prev?.resetCredits,
     buckets: ordered(buckets),
     error: null,
   };

@@ -178,6 +178,15 @@ describe('limits report', () => {
     expect(lines.filter((l) => l.includes('at this pace'))).toHaveLength(1);
   });
 
+  it('shows banked reset credits when codex reported them, and --json carries the count', () => {
+    const banked = account({ ...work, limits: { ...work.limits!, resetCredits: 2 } });
+    const report = buildLimitsReport(view([banked, fresh]));
+    expect(report.accounts.map((a) => a.resetCredits)).toEqual([2, null]);
+    expect(formatLimitsReport(report, NOW, 80)).toContain(
+      '\n  banked        2 rate-limit reset credits (ccbridge never spends them)\n',
+    );
+  });
+
   it('explains a route that is not the active account', () => {
     const text = formatLimitsReport(
       buildLimitsReport(

@@ -420,8 +420,19 @@ describe('ccbridge limits', () => {
     expect(text).toMatch(/alpha · active · pro · from responses just now\n {2}codex +5h +█+░+ +64% {2}resets /);
     expect(text).toMatch(/weekly +█+░+ +12%/);
     for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
-    const json = await okJson(h, ['limits', '--refresh']);
+    // beta has banked reset credits, reported as codex 0.169 does; alpha none (null).
+    const betaBehaviour = join(h.env.CCBRIDGE_HOME!, 'accounts', ids.beta, 'codex-home', 'fake-codex.json');
+    const credit = { id: 'rc_1', resetType: 'codexRateLimits', status: 'available', grantedAt: nowS() - 86400 };
+    writeFileSync(
+      betaBehaviour,
+      JSON.stringify({
+        resetCredits: { availableCount: 2, credits: [{ ...credit, expiresAt: null, title: null, description: null }] },
+      }),
+    );
+    const json = await okJson(h, ['limits', '--refresh']).finally(() => rmSync(betaBehaviour));
     expect(json.accounts.map((a: { name: string }) => a.name)).toEqual(['alpha', 'beta']);
+    expect(json.accounts.map((a: { resetCredits: number | null }) => a.resetCredits)).toEqual([0, 2]);
+    expect(await ok(h, ['limits', 'beta'])).toMatch(/\n  banked +2 rate-limit reset credits \(ccbridge never spends them\)\n/);
     // --refresh read both through the fake codex (42 % / 7 %, credits 9.99).
     expect(json.accounts[1]).toMatchObject({
       source: 'app-server',

@@ -53,6 +53,37 @@ describe('rateLimits/read → snapshot', () => {
   });
 });
 
+describe('rate-limit reset credits', () => {
+  // codex 0.169's GetAccountRateLimitsResponse.rateLimitResetCredits (RateLimitResetCreditsSummary).
+  const banked = {
+    availableCount: 2,
+    credits: [
+      {
+        id: 'rc_1',
+        resetType: 'codexRateLimits',
+        status: 'available',
+        grantedAt: 1735000000,
+        expiresAt: null,
+        title: 'Rate limit reset',
+        description: null,
+      },
+    ],
+  };
+
+  it('counts what a read reports (null: none), and knows nothing from an older codex', () => {
+    expect(limitsFromAppServer({ ...read, rateLimitResetCredits: banked }, T0.toISOString()).resetCredits).toBe(2);
+    expect(limitsFromAppServer({ ...read, rateLimitResetCredits: null }, T0.toISOString()).resetCredits).toBe(0);
+    expect(limitsFromAppServer(read, T0.toISOString()).resetCredits).toBeUndefined();
+  });
+
+  it('headers and sparse updates keep the last count', () => {
+    const prev = limitsFromAppServer({ ...read, rateLimitResetCredits: banked }, T0.toISOString());
+    const headers = parseLimitHeaders({ 'x-codex-primary-used-percent': '50' }, T1)!;
+    expect(mergeLimits(prev, headers, 'partial').resetCredits).toBe(2);
+    expect(mergeRateLimitsUpdate(prev, { limitId: 'codex', primary: { usedPercent: 51 } }, T1).resetCredits).toBe(2);
+  });
+});
+
 describe('mergeLimits', () => {
   const full = limitsFromAppServer(read, T0.toISOString());
 

@@ -115,6 +115,25 @@ describe('limitsLines', () => {
     expect(lineText(limitsLines(work, NOW + 10_000, 76)[1]!)).toContain('resets in 2h 04m 59s');
   });
 
+  it('shows a forecast under its window and banked reset credits', () => {
+    const racing = {
+      ...work,
+      limits: {
+        ...work.limits!,
+        resetCredits: 1,
+        forecasts: [{ limitId: 'codex', slot: 'primary' as const, exhaustsAt: NOW + 72 * 60_000 }],
+      },
+    };
+    expect(text(limitsLines(racing, NOW, 76))).toEqual([
+      'work@example.com · pro · updated 1m 5s ago via headers',
+      'codex      5h     █████████████░░░░░░░░░░░░░░░░░░░  42% resets in 2h 05m 09s',
+      '                  at this pace: out at 13:12 (in 1h 12m)',
+      '           weekly ████░░░░░░░░░░░░░░░░░░░░░░░░░░░░  12% resets in 4d 03h',
+      '           credits: 9.99',
+      'banked     1 rate-limit reset credit',
+    ]);
+  });
+
   it('warns about stale data and reached limits', () => {
     expect(text(limitsLines(personal, NOW, 60))).toEqual([
       'me@example.org · plus · updated 20m 0s ago via app-server',

@@ -33,6 +33,11 @@ export const LimitsSnapshotSchema = z.object({
   planType: z.string().nullable(),
   activeLimit: z.string().nullable(),
   buckets: z.array(LimitBucketSchema),
+  /**
+   * Banked rate-limit reset credits (`account/rateLimits/read`, codex ≥ 0.169); absent when unknown. Shown,
+   * never spent: spending one is the user's call.
+   */
+  resetCredits: z.number().int().nonnegative().optional(),
   /** Last failed read, kept beside the previous data. */
   error: z.string().nullable().default(null),
 });

@@ -30,6 +30,11 @@ export function limitsLines(account: AccountView | null, now: number, width: num
   const reset = width >= 70 ? 'resets in ' : 'in ';
   for (const bucket of limits?.buckets ?? [])
     lines.push(...bucketLines(bucket, limits?.forecasts ?? [], now, width, reset));
+  if (limits?.resetCredits !== undefined)
+    lines.push([
+      cell('banked', LABEL, 'accent', 'left', true),
+      seg(` ${limits.resetCredits} rate-limit reset credit${limits.resetCredits === 1 ? '' : 's'}`, 'muted'),
+    ]);
   if (limits?.stale) lines.push([seg(`! stale: ${oneLine(limits.staleReason ?? 'not refreshed recently')}`, 'warn')]);
   if (limits?.error) lines.push([seg(`! last refresh failed: ${oneLine(limits.error)}`, 'error')]);
   return lines;
