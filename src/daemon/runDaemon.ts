@@ -112,6 +112,9 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     );
     const bridgeAppReady = createBridgeApp(bridgeDeps(daemon, codex, limits, routing, usage), {
       pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
+      // Upstream bounds, shortened by the hostile tests (a hung backend must not take minutes there).
+      upstreamHeadersMs: Number(env.CCBRIDGE_UPSTREAM_HEADERS_MS) || undefined,
+      upstreamIdleMs: Number(env.CCBRIDGE_UPSTREAM_IDLE_MS) || undefined,
       host,
     });
     // The bridge names the installed codex version upstream and on /health: it answers once `codex --version`

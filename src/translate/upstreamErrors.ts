@@ -5,9 +5,14 @@ import type { UpstreamError } from './upstreamEvents.js';
  * Upstream failures (HTTP errors before the stream, `response.failed` / `error` events in it) → the
  * Anthropic error Claude Code should see, plus a kind the router uses (failover, cooldown, refresh).
  */
-/** `credentials`: the account could not produce a token at all (needs login, refresh failing, codex missing). */
+/**
+ * `credentials`: the account could not produce a token at all (needs login, refresh failing, codex missing).
+ * `backend`: the backend, or something on the way to it, failed in a way no other account changes (no answer in
+ * time, an HTML challenge page, plain text instead of an event stream): no failover, no cooldown.
+ */
 export type FailureKind =
   | 'usage_limit'
+  | 'backend'
   | 'rate_limit'
   | 'unauthorized'
   | 'credentials'
@@ -55,7 +60,47 @@ export function parseErrorBody(text: string): ErrorBody {
     // not JSON
   }
   const trimmed = text.trim();
-  return { message: trimmed.startsWith('<') ? undefined : trimmed.slice(0, 500) || undefined };
+  if (trimmed.startsWith('<')) return { message: describeHtml(trimmed) };
+  return { message: trimmed.slice(0, 500) || undefined };
+}
+
+/** First `n` words of some text, whitespace folded. */
+function firstWords(text: string, n = 20): string {
+  const words = text.split(/\s+/).filter(Boolean);
+  return words.slice(0, n).join(' ') + (words.length > n ? ' …' : '');
+}
+
+/** An HTML page in a few words: its title, else the first words of its text. */
+export function describeHtml(html: string): string {
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
+  const text = (title ?? html.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ')).trim();
+  return `an HTML page: ${firstWords(text) || '(empty)'}`;
+}
+
+const looksHtml = (contentType: string, text: string) =>
+  /html/i.test(contentType) || /^\s*<(!doctype|html|head|body)/i.test(text);
+
+/**
+ * A 200 that is not an event stream: a challenge page, a proxy's or portal's answer. It says what came back, and
+ * is a `backend` failure: every account would get the same page.
+ */
+export function classifyUnexpectedAnswer(contentType: string, text: string): UpstreamFailure {
+  const what = looksHtml(contentType, text)
+    ? describeHtml(text)
+    : `${contentType || 'no content type'} instead of an event stream${text.trim() ? `: ${firstWords(text)}` : ''}`;
+  return {
+    kind: 'backend',
+    error: new AnthropicApiError('api_error', `the Codex backend answered ${what}`, { status: 502 }),
+  };
+}
+
+/** Nothing from the backend within the limit: a `timeout_error`, not retried on another account (same backend). */
+export function upstreamTimeout(what: string, limitMs: number): UpstreamFailure {
+  const limit = limitMs >= 1000 ? `${Math.round(limitMs / 1000)} s` : `${limitMs} ms`;
+  return {
+    kind: 'backend',
+    error: new AnthropicApiError('timeout_error', `the Codex backend sent ${what} for ${limit}`),
+  };
 }
 
 const CONTEXT_TEXT = /context[ _](length|window)|maximum context|too many tokens|prompt is too long|input is too long/i;
@@ -207,7 +252,8 @@ export function classifyHttpFailure(
   }
   if (status === 403) {
     return {
-      kind: 'other',
+      // A challenge page is about this machine or network, not the account; a JSON refusal may be the account's.
+      kind: looksHtml('', bodyText) ? 'backend' : 'other',
       error: new AnthropicApiError(
         'permission_error',
         `Codex backend refused the request (403)${detail ? `: ${detail}` : ''}`,

@@ -51,6 +51,7 @@ export async function startBridge(
   opts: {
     pingIntervalMs?: number;
     upstreamIdleMs?: number;
+    upstreamHeadersMs?: number;
     hooks?: Pick<BridgeDeps, 'onAttemptFailed' | 'onCommitted'>;
   } = {},
 ): Promise<BridgeHarness> {
@@ -105,6 +106,7 @@ export async function startBridge(
   const app = createBridgeApp(deps, {
     pingIntervalMs: opts.pingIntervalMs,
     upstreamIdleMs: opts.upstreamIdleMs,
+    upstreamHeadersMs: opts.upstreamHeadersMs,
     hostInfo: HOST,
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -66,7 +66,7 @@ describe('classifyHttpFailure', () => {
     expect(http(502, '<html>bad gateway</html>').kind).toBe('overloaded');
   });
 
-  it('other statuses keep their Anthropic types; HTML bodies are not echoed', () => {
+  it('other statuses keep their Anthropic types; an HTML body is named by its title or first words', () => {
     expect(http(404, { detail: 'Model not found gpt-x' }).error).toMatchObject({
       status: 404,
       errorType: 'not_found_error',
@@ -74,7 +74,10 @@ describe('classifyHttpFailure', () => {
     expect(http(404, { detail: 'Model not found gpt-x' }).error.message).toMatch(/^model 'gpt-5.5' not found/);
     const cf = http(403, '<!DOCTYPE html><html>Just a moment...</html>');
     expect(cf.error).toMatchObject({ status: 403, errorType: 'permission_error' });
-    expect(cf.error.message).toBe('Codex backend refused the request (403)');
+    expect(cf.error.message).toBe('Codex backend refused the request (403): an HTML page: Just a moment...');
+    // A challenge page is about this machine, not the account: no failover.
+    expect(cf.kind).toBe('backend');
+    expect(http(403, { detail: 'account suspended' }).kind).toBe('other');
     expect(http(413, '').error).toMatchObject({ status: 413, errorType: 'request_too_large' });
     expect(http(400, { detail: 'Unsupported parameter: foo' }).error.message).toBe(
       'Codex backend rejected the request (400): Unsupported parameter: foo',

@@ -2,6 +2,7 @@ import { AnthropicApiError } from '../../translate/anthropicError.js';
 import { classifyStreamFailure, type FailureContext, type UpstreamFailure } from '../../translate/upstreamErrors.js';
 import { upstreamEventError, type UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
+import { idleLimited, UpstreamIdleError } from './idleLimited.js';
 import type { UpstreamStream } from './upstreamStream.js';
 
 /**
@@ -45,26 +46,26 @@ export const CLOSED_BEFORE_RESPONDING: UpstreamFailure = {
 export interface FirstOutputOptions {
   url: URL;
   cancel: Cancellation;
-  /** Commit anyway after this long without output, so the client can get pings instead of silence. */
-  commitAfterMs: number;
+  /** The upstream silent this long (before or after its first output) is given up on. */
+  idleLimitMs: number;
   failure: FailureContext;
 }
 
 /**
- * Reads a started response until its first output event (commit), a failure event, or its end; a silent
- * upstream is committed to after `commitAfterMs`. Rejects only when the client went away.
+ * Reads a started response until its first output event (commit), a failure event, or its end. The silence limit
+ * is set here, once, for the whole response: an upstream silent past it before any output is a `timeout_error`
+ * failure (the client has had pings meanwhile); after the commit, the same timer ends the stream. Rejects only
+ * when the client went away.
  */
-export function awaitFirstOutput(source: UpstreamStream, o: FirstOutputOptions): Promise<OpenResult> {
+export function awaitFirstOutput(upstream: UpstreamStream, o: FirstOutputOptions): Promise<OpenResult> {
+  const source = idleLimited(upstream, o.idleLimitMs);
   return new Promise<OpenResult>((resolve, reject) => {
     const first: UpstreamEvent[] = [];
     const settle = (result: OpenResult) => {
-      clearTimeout(timer);
       if (result.ok) source.detach();
       else source.abort();
       resolve(result);
     };
-    // Silent past the limit: commit anyway, the caller pings meanwhile.
-    const timer = setTimeout(() => settle({ ok: true, first, rest: source }), o.commitAfterMs);
     source.consume(
       (events) => {
         let committed = false;
@@ -78,10 +79,10 @@ export function awaitFirstOutput(source: UpstreamStream, o: FirstOutputOptions):
       },
       (err) => {
         if (o.cancel.cancelled) {
-          clearTimeout(timer);
           source.abort();
           return reject(new Error('client disconnected'));
         }
+        if (err instanceof UpstreamIdleError) return settle({ ok: false, failure: err.failure });
         settle({ ok: false, failure: err ? unreachable(o.url, err) : CLOSED_BEFORE_RESPONDING });
       },
     );

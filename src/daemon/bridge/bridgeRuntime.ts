@@ -10,10 +10,12 @@ export interface BridgeRuntime {
   responsesTransport: ResponsesTransport;
   /** codex's User-Agent for the installed codex version on this host. */
   userAgent(): string;
-  /** Quiet time before a `ping` (and before a silent upstream is committed to anyway). */
+  /** Quiet time before a `ping`. */
   pingMs: number;
-  /** An upstream silent this long after committing is given up on. */
+  /** An upstream silent this long, before or after its first output, is given up on (one limit, one timer). */
   idleLimitMs: number;
+  /** An upstream that has not started its response (status and headers) after this long is given up on. */
+  headersTimeoutMs: number;
 }
 
 export type BridgeEnv = { Variables: { requestId: string } };

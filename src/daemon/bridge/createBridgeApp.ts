@@ -12,6 +12,7 @@ import { detectHostInfo } from './hostInfo.js';
 import { messagesRoute } from './messagesRoute.js';
 import { modelsRoute } from './modelsRoute.js';
 import { UPSTREAM_IDLE_LIMIT_MS } from './pumpSse.js';
+import { UPSTREAM_HEADERS_LIMIT_MS } from './upstreamClient.js';
 import { createUpstreamTransport } from './upstreamTransport.js';
 import { corsWhenConfigured } from './middleware/corsWhenConfigured.js';
 import { loopbackHostOnly } from './middleware/loopbackHostOnly.js';
@@ -24,8 +25,10 @@ export interface BridgeAppOptions {
   pingIntervalMs?: number;
   /** Host identity for the User-Agent (detected when omitted). */
   hostInfo?: HostInfo;
-  /** Give up on an upstream silent this long mid-response (default 300 s, codex's own limit; tests shorten it). */
+  /** Give up on an upstream silent this long, before or after its first output (default 300 s, codex's own limit). */
   upstreamIdleMs?: number;
+  /** Give up on an upstream that has not sent its status and headers after this long (default 60 s). */
+  upstreamHeadersMs?: number;
   /** The host the bridge listens on (CCBRIDGE_HOST): accepted in `Host` besides the loopback names. */
   host?: string;
 }
@@ -52,6 +55,7 @@ export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): 
     },
     pingMs: opts.pingIntervalMs ?? 10_000,
     idleLimitMs: opts.upstreamIdleMs ?? UPSTREAM_IDLE_LIMIT_MS,
+    headersTimeoutMs: opts.upstreamHeadersMs ?? UPSTREAM_HEADERS_LIMIT_MS,
   };
 
   const app = new Hono<BridgeEnv>();

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { encodeRequestBody } from '../../translate/requestEncoding.js';
-import { classifyHttpFailure } from '../../translate/upstreamErrors.js';
+import { classifyHttpFailure, classifyUnexpectedAnswer, upstreamTimeout } from '../../translate/upstreamErrors.js';
 import { withContentEncoding } from '../../translate/upstreamHeaders.js';
 import { awaitFirstOutput, unreachable, type OpenResult } from './awaitFirstOutput.js';
 import type { ResponsesCall, ResponsesTransport } from './responsesClient.js';
-import { postUpstream, readErrorBody, UpstreamEventSource } from './upstreamClient.js';
+import { postUpstream, readErrorBody, UpstreamEventSource, UpstreamHeadersTimeout } from './upstreamClient.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 
 /**
@@ -28,15 +28,26 @@ export class HttpResponsesTransport implements ResponsesTransport {
         withContentEncoding(headers, contentEncoding),
         bytes,
         call.cancel,
+        call.headersTimeoutMs,
       );
     } catch (err) {
       if (call.cancel.cancelled) throw err;
+      if (err instanceof UpstreamHeadersTimeout)
+        return { ok: false, failure: upstreamTimeout('no response headers', err.limitMs) };
       return { ok: false, failure: unreachable(this.url, err) };
     }
     call.onHeaders(res.headers);
     const status = res.statusCode ?? 0;
+    const contentType = res.headers['content-type'] ?? '';
+    if (status === 200 && !/^text\/event-stream\b/i.test(contentType)) {
+      // A challenge page or a proxy's answer: say what came back; another account would get the same.
+      return {
+        ok: false,
+        failure: classifyUnexpectedAnswer(contentType, await readErrorBody(res, call.headersTimeoutMs)),
+      };
+    }
     if (status !== 200) {
-      const text = await readErrorBody(res);
+      const text = await readErrorBody(res, call.headersTimeoutMs);
       const retryAfter = res.headers['retry-after'];
       return {
         ok: false,

@@ -122,7 +122,8 @@ function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promise<Ope
     body: p.translated.body,
     cancel,
     // Codex's own stream idle limit: an upstream silent this long before any output is committed to anyway.
-    commitAfterMs: rt.idleLimitMs,
+    headersTimeoutMs: rt.headersTimeoutMs,
+    idleLimitMs: rt.idleLimitMs,
     failure: p.failure,
     onHeaders: (h) => rt.deps.onUpstreamHeaders(p.candidate.accountId, h),
   });
@@ -190,7 +191,6 @@ async function streamCommitted(
     rest: opened.rest,
     writer,
     pingMs: rt.pingMs,
-    idleLimitMs: rt.idleLimitMs,
     cancel,
   });
   rec.usage(translator.usage, translator.reasoningTokens);
@@ -272,7 +272,6 @@ async function handle(
     translator,
     first: opened.first,
     rest: opened.rest,
-    idleLimitMs: rt.idleLimitMs,
     cancel,
   });
   if (how === 'client_abort') throw new Error('client disconnected');

@@ -4,6 +4,7 @@ import type { StreamTranslator } from '../../translate/streamTranslator.js';
 import type { UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 import type { SseWriter } from './clientIo.js';
+import { UpstreamIdleError } from './idleLimited.js';
 import type { UpstreamStream } from './upstreamStream.js';
 
 export interface TranslateOptions {
@@ -15,10 +16,9 @@ export interface TranslateOptions {
   cancel: Cancellation;
   /** After each upstream chunk was translated (and once more at the end). */
   afterBatch?(): void;
-  /** An upstream silent this long is given up on (codex's own stream idle timeout is 300 s). */
-  idleLimitMs?: number;
 }
 
+/** Codex's own stream idle timeout: an upstream silent this long is given up on (`idleLimited`, set at open). */
 export const UPSTREAM_IDLE_LIMIT_MS = 300_000;
 
 /**
@@ -29,21 +29,9 @@ export const UPSTREAM_IDLE_LIMIT_MS = 300_000;
 export function translateUpstream(o: TranslateOptions): Promise<'finished' | 'client_abort'> {
   return new Promise((resolve) => {
     let settled = false;
-    const limit = o.idleLimitMs ?? UPSTREAM_IDLE_LIMIT_MS;
-    const idle = setTimeout(() => {
-      o.translator.fail(
-        new AnthropicApiError(
-          'api_error',
-          `the Codex backend sent nothing for ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`}`,
-        ),
-      );
-      o.afterBatch?.();
-      settle('finished');
-    }, limit);
     const settle = (how: 'finished' | 'client_abort') => {
       if (settled) return;
       settled = true;
-      clearTimeout(idle);
       // A stream cut at a stop sequence is still running upstream: it cannot go back to the pool.
       if (how === 'client_abort' || o.translator.error || o.translator.cutShort) o.rest.abort();
       else o.rest.release();
@@ -52,7 +40,6 @@ export function translateUpstream(o: TranslateOptions): Promise<'finished' | 'cl
     o.cancel.onCancel(() => settle('client_abort'));
     const onBatch = (events: UpstreamEvent[]) => {
       if (settled) return;
-      idle.refresh();
       for (const ev of events) o.translator.handle(ev);
       o.afterBatch?.();
       if (o.translator.done) settle('finished');
@@ -61,7 +48,9 @@ export function translateUpstream(o: TranslateOptions): Promise<'finished' | 'cl
     if (settled) return;
     o.rest.consume(onBatch, (err) => {
       if (settled) return;
-      if (err)
+      // The silence limit is the stream's own (idleLimited): its error already says what happened.
+      if (err instanceof UpstreamIdleError) o.translator.fail(err.failure.error);
+      else if (err)
         o.translator.fail(
           new AnthropicApiError('api_error', `lost the connection to the Codex backend: ${err.message}`),
         );

@@ -30,8 +30,10 @@ export interface ResponsesCall {
   headers(creds: UpstreamCredentials): Record<string, string>;
   body: ResponsesRequest;
   cancel: Cancellation;
-  /** Commit anyway after this long without output, so the client can get pings instead of silence. */
-  commitAfterMs: number;
+  /** Time allowed until the response starts (HTTP: its status and headers). */
+  headersTimeoutMs: number;
+  /** The upstream silent this long, before or after its first output, is given up on (one limit). */
+  idleLimitMs: number;
   failure: FailureContext;
   /** Every upstream response's headers (rate limits), as Node's lower-case record. */
   onHeaders(headers: IncomingHttpHeaders): void;

@@ -15,13 +15,27 @@ import type { UpstreamTransport } from './upstreamTransport.js';
  * layer per chunk).
  */
 
-/** Sends the request; a cancel destroys it (and its response) at any point. */
+/** Default time for the backend to send its status and headers (it sends them before any model work). */
+export const UPSTREAM_HEADERS_LIMIT_MS = 60_000;
+
+/** No status line and headers within the limit: the request was destroyed. */
+export class UpstreamHeadersTimeout extends Error {
+  constructor(readonly limitMs: number) {
+    super(`no response headers within ${limitMs} ms`);
+  }
+}
+
+/**
+ * Sends the request; a cancel destroys it (and its response) at any point. No headers after `headersTimeoutMs`
+ * destroys it with an UpstreamHeadersTimeout.
+ */
 export function postUpstream(
   url: URL,
   transport: UpstreamTransport,
   headers: Record<string, string>,
   body: Buffer,
   cancel: Cancellation,
+  headersTimeoutMs = UPSTREAM_HEADERS_LIMIT_MS,
 ): Promise<IncomingMessage> {
   const secure = url.protocol === 'https:';
   return new Promise((resolve, reject) => {
@@ -38,8 +52,15 @@ export function postUpstream(
       secureContext: transport.secureContext,
       headers: { ...headers, 'content-length': String(body.length) },
     };
-    const req = (secure ? https : http).request(options, resolve);
-    req.on('error', reject);
+    const timer = setTimeout(() => req.destroy(new UpstreamHeadersTimeout(headersTimeoutMs)), headersTimeoutMs);
+    const req = (secure ? https : http).request(options, (res) => {
+      clearTimeout(timer);
+      resolve(res);
+    });
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     cancel.onCancel(() => req.destroy(new Error('client disconnected')));
     req.end(body);
   });
@@ -49,11 +70,19 @@ export function postUpstream(
  * Reads a (small) error body, capped so a huge HTML page cannot balloon memory. Redacted before anything cuts
  * it: a backend that echoes the request's `Authorization` must not leave half a token in a shortened message.
  */
-export async function readErrorBody(res: IncomingMessage, cap = 64 * 1024): Promise<string> {
+export async function readErrorBody(res: IncomingMessage, timeoutMs: number, cap = 64 * 1024): Promise<string> {
   let text = '';
   res.setEncoding('utf8');
-  for await (const chunk of res as AsyncIterable<string>) {
-    if (text.length < cap) text += chunk;
+  // A body that trickles forever is cut at the deadline; what came so far is enough to say what it was.
+  const timer = setTimeout(() => res.destroy(), timeoutMs);
+  try {
+    for await (const chunk of res as AsyncIterable<string>) {
+      if (text.length < cap) text += chunk;
+    }
+  } catch {
+    // destroyed at the deadline, or the connection broke: keep what was read
+  } finally {
+    clearTimeout(timer);
   }
   return redactText(text).slice(0, cap);
 }
