@@ -3,6 +3,7 @@
 // tokenizer data are split into dist/chunks/ and loaded by dynamic import when a command needs them,
 // so `ccbridge --version` or `ccbridge list` never parse them.
 import { build } from 'esbuild';
+import { bundlePlugins } from './esbuild.plugins.mjs';
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -33,19 +34,7 @@ await build({
   banner: {
     js: "import { createRequire as __ccbCreateRequire } from 'node:module';\nconst require = __ccbCreateRequire(import.meta.url);",
   },
-  plugins: [
-    {
-      // Ink imports react-devtools-core only when DEV is set; a no-op stub keeps it out of the bundle.
-      name: 'stub-devtools',
-      setup(b) {
-        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'devtools-stub', namespace: 'stub' }));
-        b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
-          contents: 'export default { initialize() {}, connectToDevTools() {} };',
-          loader: 'js',
-        }));
-      },
-    },
-  ],
+  plugins: bundlePlugins,
   logLevel: 'warning',
 });
 writeFileSync(entry, '#!/usr/bin/env node\n' + readFileSync(entry, 'utf8'));

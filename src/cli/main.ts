@@ -14,6 +14,13 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   try {
+    // The daemon process runs what the daemon needs only: not commander and the whole CLI program.
+    const daemon = foregroundDaemon(args);
+    if (daemon) {
+      const { runDaemon } = await import('../daemon/runDaemon.js');
+      await runDaemon(daemon);
+      return;
+    }
     const { buildProgram } = await import('./program.js');
     const program = await buildProgram(argv);
     const override = (cmd: Command): void => {
@@ -25,6 +32,17 @@ async function main(argv: string[]): Promise<void> {
   } catch (err) {
     process.exitCode = exitCodeFor(err);
   }
+}
+
+/**
+ * `start --foreground` as the daemon is started (by `ccbridge start`, the systemd unit, `npm start`): its options,
+ * or null for any other command line (which commander parses, `start --foreground` with odd flags included).
+ */
+function foregroundDaemon(args: string[]): { resetState: boolean; banner: boolean } | null {
+  const flags = new Set(args.slice(1));
+  if (args[0] !== 'start' || !(flags.has('--foreground') || flags.has('-f'))) return null;
+  for (const f of flags) if (!['--foreground', '-f', '--reset-state', '--json'].includes(f)) return null;
+  return { resetState: flags.has('--reset-state'), banner: !flags.has('--json') };
 }
 
 const isCommanderError = (err: unknown): err is CommanderError =>

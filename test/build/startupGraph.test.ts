@@ -1,5 +1,7 @@
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error build-time JavaScript module without types
+import { bundlePlugins } from '../../esbuild.plugins.mjs';
 import { ROOT } from '../helpers/cli.js';
 
 /**
@@ -37,5 +39,65 @@ describe('startup graph', () => {
     const eagerInputs = [...seen].flatMap((k) => Object.keys(outputs[k]!.inputs));
     const heavy = eagerInputs.filter((input) => HEAVY.some((pkg) => input.includes(`node_modules/${pkg}/`)));
     expect(heavy).toEqual([]);
+  });
+});
+
+/** The bundle as build.mjs makes it, with its metafile (nothing written). */
+async function bundleGraph(): Promise<Metafile['outputs']> {
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: { ccbridge: 'src/cli/main.ts' },
+    outdir: 'out',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    jsx: 'automatic',
+    minify: true,
+    plugins: bundlePlugins,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return result.metafile.outputs;
+}
+
+/** Output chunks loaded by static imports from `roots`, and the Node builtins they import. */
+function staticClosure(outputs: Metafile['outputs'], roots: string[]): { chunks: string[]; builtins: string[] } {
+  const seen = new Set<string>();
+  const builtins = new Set<string>();
+  const walk = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const imp of outputs[key]!.imports) {
+      if (imp.kind !== 'import-statement') continue;
+      if (outputs[imp.path]) walk(imp.path);
+      else if (imp.external) builtins.add(imp.path.replace(/^node:/, ''));
+    }
+  };
+  for (const r of roots) walk(r);
+  return { chunks: [...seen], builtins: [...builtins] };
+}
+
+describe('daemon graph', () => {
+  it('loads what the daemon runs: no CLI program, commander, TUI, tokenizer, ajv or node:http2', async () => {
+    const outputs = await bundleGraph();
+    const keys = Object.keys(outputs);
+    const entry = keys.find((k) => outputs[k]!.entryPoint === 'src/cli/main.ts')!;
+    const daemon = keys.find((k) => Object.keys(outputs[k]!.inputs).includes('src/daemon/runDaemon.ts'))!;
+    // `start --foreground` is answered in main before the program loads: main's graph plus the daemon's.
+    expect(outputs[entry]!.imports).toContainEqual(expect.objectContaining({ kind: 'dynamic-import', path: daemon }));
+    const { chunks, builtins } = staticClosure(outputs, [entry, daemon]);
+    const inputs = chunks.flatMap((k) => Object.entries(outputs[k]!.inputs));
+    const names = inputs.map(([input]) => input);
+    for (const pkg of ['commander', 'ink', 'react', 'gpt-tokenizer', 'ajv', 'ajv-formats', 'fast-uri'])
+      expect(names.filter((n) => n.includes(`node_modules/${pkg}/`))).toEqual([]);
+    expect(names.filter((n) => n.startsWith('src/cli/commands/') || n.startsWith('src/tui/'))).toEqual([]);
+    expect(builtins).not.toContain('http2');
+    // zod as a namespace import keeps only what the schemas use (the whole classic build is ~450 KB).
+    const zodBytes = inputs
+      .filter(([n]) => n.includes('node_modules/zod/'))
+      .reduce((s, [, i]) => s + i.bytesInOutput, 0);
+    expect(zodBytes).toBeLessThan(200_000);
   });
 });
