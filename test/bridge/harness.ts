@@ -63,7 +63,7 @@ export async function startBridge(
     candidates: [DEFAULT_CANDIDATE],
     models: null,
     credentialsError: null,
-    settings: { opusModel: null, sonnetModel: null, haikuModel: null, corsOrigin: null },
+    settings: { opusModel: null, sonnetModel: null, haikuModel: null, corsOrigin: null, transport: 'http' },
     routeCalls: [],
   };
   let refreshes = 0;

@@ -66,11 +66,15 @@ describe('the bridge behind a proxy, trusting an extra CA', () => {
   it('tunnels to the https backend through HTTPS_PROXY with Basic proxy auth, one kept-alive tunnel for two requests', async () => {
     const proxyWithAuth = proxy.url.replace('http://', 'http://alice:s%3Acret@');
     await restartWith({ HTTPS_PROXY: proxyWithAuth, CODEX_CA_CERTIFICATE: tls.caPath });
+    // The default transport: one WebSocket through the tunnel, reused by the second request.
+    backend.websocket = 'accept';
     backend.script({ kind: 'sse', events: sse.response([sse.message('through the tunnel')]) });
     const msg = await ask();
     expect(msg.content).toEqual([{ type: 'text', text: 'through the tunnel', citations: null }]);
     await ask();
+    backend.websocket = 'refuse';
     expect(backend.requests).toHaveLength(2);
+    expect(backend.upgrades).toHaveLength(1);
     expect(proxy.tunnels.map((t) => t.target)).toEqual([backendHostPort()]);
     expect(proxy.tunnels[0]!.headers['proxy-authorization']).toBe(
       `Basic ${Buffer.from('alice:s:cret').toString('base64')}`,
@@ -99,6 +103,7 @@ describe('the bridge behind a proxy, trusting an extra CA', () => {
     const err = await apiError(ask());
     expect(err.status).toBe(502);
     expect(backend.requests).toHaveLength(0);
-    expect(proxy.tunnels.map((t) => t.target)).toEqual([backendHostPort()]);
+    // Three WebSocket upgrade attempts (the default transport), then HTTP: all through the proxy, all refused.
+    expect(proxy.tunnels.map((t) => t.target)).toEqual(Array(4).fill(backendHostPort()));
   });
 });

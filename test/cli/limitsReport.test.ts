@@ -46,6 +46,7 @@ function view(accounts: AccountView[], over: Partial<StateView> = {}): StateView
       portFallback: false,
       corsOrigin: null,
       routing: 'failover',
+      transport: 'auto',
       autoApplyClaude: true,
       claudeSettingsPath: null,
       opusModel: null,

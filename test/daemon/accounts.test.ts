@@ -123,7 +123,7 @@ describe('accounts through the CLI', () => {
     await ok(h, ['config', 'set', 'corsOrigin', 'http://localhost:3000']);
     await ok(h, ['config', 'set', 'corsOrigin', 'null']);
     const all = await okJson(h, ['config']);
-    expect(all).toMatchObject({ corsOrigin: null, routing: 'manual', portFallback: false });
+    expect(all).toMatchObject({ corsOrigin: null, routing: 'manual', portFallback: false, transport: 'auto' });
   });
 
   it('token: stable until rotated; 43 chars base64url', async () => {

@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { UpstreamEvent, UpstreamItem, UpstreamUsage } from '../../src/translate/upstreamEvents.js';
 import { backendRefusal } from './codexBackendRules.js';
 
@@ -45,6 +47,28 @@ export type Scripted =
 
 export type Handler = (req: RecordedRequest, res: ServerResponse) => void;
 
+/** An input item as the fake sees it: only its type is read. */
+export type FrameItem = { type: string } & Record<string, unknown>;
+
+/** One `response.create` frame the WebSocket side received. */
+export interface RecordedFrame {
+  /** Which connection (0, 1, …, in the order they were opened). */
+  connection: number;
+  /** The frame as sent (with `type`, and `previous_response_id` + only the new items when incremental). */
+  frame: { type: string; previous_response_id?: string; input: FrameItem[] } & Record<string, unknown>;
+  /** The input the response saw: the previous request's input + its output + this frame's input when continued. */
+  fullInput: FrameItem[];
+  /** The frame's size as a JSON text (before permessage-deflate). */
+  bytes: number;
+  /** True when the client closed the connection before the response finished. */
+  aborted: boolean;
+  /** The id the response got (null: answered with an error). */
+  responseId: string | null;
+}
+
+/** How the fake answers a WebSocket upgrade: the real backend's way, 426 (no WebSocket here), or a 503. */
+export type WebSocketMode = 'accept' | 'refuse' | 'fail';
+
 export interface FakeCodexBackend {
   /** Value for `upstreamUrl` (…/backend-api/codex). */
   url: string;
@@ -64,6 +88,16 @@ export interface FakeCodexBackend {
   waitForRequests(n: number): Promise<void>;
   /** Open TCP connections to the fake right now. */
   connections(): Promise<number>;
+  /** How WebSocket upgrades are answered (default `refuse`: 426, so clients use HTTP unless a test opts in). */
+  websocket: WebSocketMode;
+  /** Every upgrade attempt's headers (refused ones too), and the frames of the accepted connections. */
+  upgrades: IncomingHttpHeaders[];
+  frames: RecordedFrame[];
+  /** WebSocket connections open right now, and the indexes of those that closed. */
+  openSockets(): number;
+  closedSockets: number[];
+  /** Every connection forgets its last response (as after a backend restart): continuations get not-found. */
+  forgetResponses(): void;
   close(): Promise<void>;
 }
 
@@ -275,6 +309,62 @@ function decodeBody(raw: Buffer, encoding: string | undefined): string | null {
   return null;
 }
 
+/** The `codex.rate_limits` event the WebSocket side sends where HTTP sends the x-codex-* headers (codex.md §8). */
+export const RATE_LIMITS_EVENT = {
+  type: 'codex.rate_limits',
+  plan_type: 'pro',
+  rate_limits: {
+    primary: { used_percent: 42.0, window_minutes: 300, reset_at: 1_900_000_000 },
+    secondary: { used_percent: 7.5, window_minutes: 10080, reset_at: 1_900_100_000 },
+  },
+  credits: { has_credits: false, unlimited: false, balance: null },
+};
+
+interface SocketState {
+  index: number;
+  /** The last completed response: its id and the input + output the next one may continue. */
+  last: { id: string; context: FrameItem[] } | null;
+  busy: boolean;
+}
+
+/**
+ * Plays a script over a WebSocket the way the real backend does (contract §0): one event per text frame, a
+ * `codex.rate_limits` event first, an error status as a wrapped `error` frame with its headers, response ids unique
+ * per response, and the completed response remembered on the connection for the next `previous_response_id`.
+ */
+async function playWs(s: Scripted, ws: WebSocket, state: SocketState, rec: RecordedFrame, n: number): Promise<void> {
+  if (s.kind === 'hang') return;
+  if (s.firstByteDelayMs) await sleep(s.firstByteDelayMs);
+  if (ws.readyState !== ws.OPEN) return;
+  if (s.kind === 'json') {
+    const headers = { ...RATE_LIMIT_HEADERS, ...s.headers };
+    const body = typeof s.body === 'string' ? { error: { message: s.body } } : (s.body as object);
+    ws.send(JSON.stringify({ type: 'error', status: s.status, ...body, headers }));
+    state.busy = false;
+    return;
+  }
+  ws.send(JSON.stringify(RATE_LIMITS_EVENT));
+  const id = `resp_ws_${state.index}_${n}`;
+  rec.responseId = id;
+  const output: FrameItem[] = [];
+  const events = (s.dieAfterEvents !== undefined ? s.events.slice(0, s.dieAfterEvents) : s.events).map((ev) =>
+    ev.response ? { ...ev, response: { ...ev.response, id } } : ev,
+  );
+  for (const ev of events) {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ev.type === 'response.output_item.done' && ev.item) output.push(ev.item as FrameItem);
+    if (ev.type === 'response.completed') state.last = { id, context: [...rec.fullInput, ...output] };
+    ws.send(JSON.stringify(ev));
+    if (s.eventDelayMs) await sleep(s.eventDelayMs);
+  }
+  if (s.dieAfterEvents !== undefined) {
+    await sleep(30);
+    ws.terminate();
+    return;
+  }
+  state.busy = false;
+}
+
 export const DEFAULT_REPLY: Scripted = { kind: 'sse', events: sse.response([sse.message('ok')]) };
 
 /** `tls`: serve https with this certificate (test/fakes/tlsCert.ts) instead of plain http. */
@@ -340,6 +430,82 @@ export async function startFakeCodexBackend(
     });
   };
   const server = opts.tls ? createTlsServer(opts.tls, onRequest) : createServer(onRequest);
+  const upgrades: IncomingHttpHeaders[] = [];
+  const frames: RecordedFrame[] = [];
+  // The backend's limits: permessage-deflate, frames of 16 MiB and more closed with 1009.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true, maxPayload: 16 * 1024 * 1024 });
+  let socketCount = 0;
+  const socketStates: SocketState[] = [];
+  let responseCount = 0;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgrades.push(req.headers);
+    const refuse = (status: number, text: string) => {
+      socket.end(
+        `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"detail":"${text}"}`,
+      );
+    };
+    if (!(req.url ?? '').endsWith('/backend-api/codex/responses')) return refuse(404, 'Not Found');
+    if (fake.websocket === 'refuse') return refuse(426, 'Upgrade Required');
+    if (fake.websocket === 'fail') return refuse(503, 'Service Unavailable');
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const state: SocketState = { index: socketCount++, last: null, busy: false };
+      socketStates.push(state);
+      let current: RecordedFrame | null = null;
+      ws.on('close', () => {
+        if (current && state.busy) current.aborted = true;
+        fake.closedSockets.push(state.index);
+      });
+      ws.on('message', (data, binary) => {
+        if (binary) return;
+        const text = data.toString();
+        const frame = JSON.parse(text) as RecordedFrame['frame'];
+        const error = (code: string, message: string) =>
+          ws.send(
+            JSON.stringify({ type: 'error', status: 400, error: { type: 'invalid_request_error', code, message } }),
+          );
+        if (frame.type !== 'response.create') return error('invalid_request', `unknown frame type ${frame.type}`);
+        // One response in flight per connection.
+        if (state.busy) return error('response_in_progress', 'a response is already in progress on this connection');
+        const previous = frame.previous_response_id as string | undefined;
+        // Only the connection's last completed response can be continued (store:false keeps it in memory).
+        if (previous !== undefined && previous !== state.last?.id)
+          return error('previous_response_not_found', `Previous response with id '${previous}' not found.`);
+        const fullInput = [...(previous !== undefined ? state.last!.context : []), ...(frame.input ?? [])];
+        state.last = null;
+        state.busy = true;
+        current = {
+          connection: state.index,
+          frame,
+          fullInput,
+          bytes: Buffer.byteLength(text),
+          aborted: false,
+          responseId: null,
+        };
+        frames.push(current);
+        // The same scripts and recording as HTTP, so a test scripts replies without caring which transport.
+        const { type: _type, previous_response_id: _prev, ...body } = frame;
+        requests.push({
+          method: 'WS',
+          path: req.url ?? '',
+          headers: req.headers,
+          headerOrder: [],
+          body: { ...body, input: fullInput },
+          wireBytes: Buffer.byteLength(text),
+          aborted: false,
+        });
+        for (const w of waiters.filter((w) => requests.length >= w.n)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
+        // The frame's body (its new items only, when continued) passes the same checks as an HTTP body.
+        const refusal = fake.enforceRules ? backendRefusal(body) : null;
+        const reply: Scripted = refusal
+          ? { kind: 'json', status: refusal.status, body: refusal.body }
+          : (queue.shift() ?? fake.fallback);
+        void playWs(reply, ws, state, current, responseCount++).catch(() => ws.terminate());
+      });
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
@@ -354,8 +520,17 @@ export async function startFakeCodexBackend(
       requests.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })),
     connections: () =>
       new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
+    websocket: 'refuse',
+    upgrades,
+    frames,
+    openSockets: () => wss.clients.size,
+    closedSockets: [],
+    forgetResponses: () => {
+      for (const state of socketStates) state.last = null;
+    },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

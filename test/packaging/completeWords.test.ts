@@ -75,6 +75,7 @@ describe('completeWords over the real program', () => {
     expect(values(['config', 'set', ''])).toEqual(expect.arrayContaining(['fastMode', 'routing', 'opusModel']));
     expect(values(['config', 'set', 'routing', ''])).toEqual(['manual', 'failover', 'balance', 'drain']);
     expect(values(['config', 'set', 'fastMode', ''])).toEqual(['true', 'false']);
+    expect(values(['config', 'set', 'transport', ''])).toEqual(['auto', 'websocket', 'http']);
     expect(values(['config', 'set', 'opusModel', ''])).toEqual(['gpt-5.5', 'gpt-5.4', 'null']);
     expect(values(['config', 'set', 'claudeSettingsPath', ''])).toEqual([':files']);
   });

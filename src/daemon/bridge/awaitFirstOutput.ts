@@ -1,5 +1,10 @@
 import { AnthropicApiError } from '../../translate/anthropicError.js';
-import { classifyStreamFailure, type FailureContext, type UpstreamFailure } from '../../translate/upstreamErrors.js';
+import {
+  classifyHttpFailure,
+  classifyStreamFailure,
+  type FailureContext,
+  type UpstreamFailure,
+} from '../../translate/upstreamErrors.js';
 import { upstreamEventError, type UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 import { idleLimited, UpstreamIdleError } from './idleLimited.js';
@@ -43,6 +48,25 @@ export const CLOSED_BEFORE_RESPONDING: UpstreamFailure = {
   error: new AnthropicApiError('api_error', 'the Codex backend closed the stream before responding', { status: 502 }),
 };
 
+/**
+ * A failure event. The WebSocket transport wraps what HTTP answers with a status as an `error` frame carrying
+ * `status`, the body's `error` and the response headers: mapped exactly like that HTTP answer.
+ */
+function eventFailure(ev: UpstreamEvent, ctx: FailureContext): UpstreamFailure {
+  const {
+    type: _type,
+    status,
+    headers,
+    ...body
+  } = ev as UpstreamEvent & {
+    status?: unknown;
+    headers?: Record<string, string>;
+  };
+  if (ev.type === 'error' && typeof status === 'number')
+    return classifyHttpFailure(status, JSON.stringify(body), ctx, headers?.['retry-after'] ?? null);
+  return classifyStreamFailure(upstreamEventError(ev), ctx);
+}
+
 export interface FirstOutputOptions {
   url: URL;
   cancel: Cancellation;
@@ -71,7 +95,7 @@ export function awaitFirstOutput(upstream: UpstreamStream, o: FirstOutputOptions
         let committed = false;
         for (const ev of events) {
           if (ev.type === 'response.failed' || ev.type === 'error')
-            return settle({ ok: false, failure: classifyStreamFailure(upstreamEventError(ev), o.failure) });
+            return settle({ ok: false, failure: eventFailure(ev, o.failure) });
           first.push(ev);
           if (OUTPUT_EVENTS.has(ev.type)) committed = true;
         }

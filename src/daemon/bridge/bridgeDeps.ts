@@ -1,5 +1,6 @@
 import type { AnthropicApiError } from '../../translate/anthropicError.js';
 import type { CodexModel } from '../../shared/schemas/codexModel.js';
+import type { Settings } from '../../shared/schemas/settings.js';
 import type { FailureKind, UpstreamFailure } from '../../translate/upstreamErrors.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 
@@ -49,6 +50,8 @@ export interface BridgeSettings {
   sonnetModel: string | null;
   haikuModel: string | null;
   corsOrigin: string | null;
+  /** WebSocket (with codex's HTTP fallback), WebSocket only, or HTTP only; read per request. */
+  transport: Settings['transport'];
 }
 
 /** Everything the bridge needs from the daemon; the daemon implements it. */
@@ -89,6 +92,8 @@ export interface BridgeDeps {
    * record (lower-case names), handed over without a copy: this runs on every request.
    */
   onUpstreamHeaders(accountId: string, headers: Readonly<Record<string, string | string[] | undefined>>): void;
+  /** Runs `hook` when the daemon stops, after in-flight requests drained (upstream WebSockets close there). */
+  onShutdown?(hook: () => void): void;
   /** One per request; the daemon logs the `proxy` event and stats. */
   onOutcome(o: ProxyOutcome): void;
   /** An upstream attempt failed before any byte reached the client; `next` is the account tried after it (null: none). */

@@ -51,8 +51,15 @@ export function bridgeDeps(
     installationId,
     settings: () => {
       const s = daemon.store.get().settings;
-      return { opusModel: s.opusModel, sonnetModel: s.sonnetModel, haikuModel: s.haikuModel, corsOrigin: s.corsOrigin };
+      return {
+        opusModel: s.opusModel,
+        sonnetModel: s.sonnetModel,
+        haikuModel: s.haikuModel,
+        corsOrigin: s.corsOrigin,
+        transport: s.transport,
+      };
     },
+    onShutdown: (hook) => daemon.onShutdown(hook),
     onUpstreamHeaders: (id, headers) => limits.onHeaders(id, headers),
     onAttemptFailed: (id, failure, next) => {
       routing.onAttemptFailed(id, failure, next);

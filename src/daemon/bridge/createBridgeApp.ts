@@ -17,6 +17,7 @@ import { createUpstreamTransport } from './upstreamTransport.js';
 import { corsWhenConfigured } from './middleware/corsWhenConfigured.js';
 import { loopbackHostOnly } from './middleware/loopbackHostOnly.js';
 import { requestId } from './middleware/requestId.js';
+import { WsResponsesTransport } from './wsResponsesTransport.js';
 
 export type { BridgeDeps, BridgeSettings, ProxyOutcome, RouteCandidate } from './bridgeDeps.js';
 
@@ -41,13 +42,14 @@ export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): 
   const host = opts.hostInfo ?? detectHostInfo();
   let ua = { version: '', value: '' };
   const responsesUrl = new URL(`${deps.upstreamUrl.replace(/\/+$/, '')}/responses`);
+  const network = deps.upstreamTransport ?? createUpstreamTransport(responsesUrl, {}, () => {});
+  const http = new HttpResponsesTransport(responsesUrl, network);
+  const responsesTransport = new WsResponsesTransport(responsesUrl, network, http, () => deps.settings().transport);
+  deps.onShutdown?.(() => responsesTransport.close());
   const rt: BridgeRuntime = {
     deps,
     responsesUrl,
-    responsesTransport: new HttpResponsesTransport(
-      responsesUrl,
-      deps.upstreamTransport ?? createUpstreamTransport(responsesUrl, {}, () => {}),
-    ),
+    responsesTransport,
     userAgent: () => {
       const version = deps.codexVersion();
       if (ua.version !== version) ua = { version, value: codexUserAgent(version, host) };

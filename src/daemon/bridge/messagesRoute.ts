@@ -45,6 +45,8 @@ interface Prepared {
   thread: ThreadIdentity;
   translated: TranslatedRequest;
   failure: FailureContext;
+  /** The client named no session: the thread id is made up for this request. */
+  sessionless: boolean;
 }
 
 type MessagesEnv = {
@@ -102,13 +104,15 @@ async function prepare(
     contextWindow: model.info?.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
     promptTokens: () => estimateRequestTokens(translated.body),
   };
-  return { req, candidate, model, thread, translated, failure };
+  return { req, candidate, model, thread, translated, failure, sessionless: r.sessionKey === null };
 }
 
 /** Opens the upstream for one candidate with its own credentials, over the daemon's transport. */
 function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promise<OpenResult> {
   const client = new ResponsesClient(rt.responsesTransport, accountAuth(rt.deps, p.candidate.accountId));
   return client.stream({
+    accountId: p.candidate.accountId,
+    sessionless: p.sessionless,
     headers: (creds) =>
       upstreamHeaders({
         accessToken: creds.accessToken,

@@ -11,6 +11,8 @@ export const settingSchemas = {
   portFallback: z.boolean(),
   corsOrigin: z.string().trim().min(1).nullable(),
   routing: z.enum(['manual', 'failover', 'balance', 'drain']),
+  /** How the bridge talks to the Codex backend: `auto` = WebSocket with codex's HTTP fallback. */
+  transport: z.enum(['auto', 'websocket', 'http']),
   autoApplyClaude: z.boolean(),
   claudeSettingsPath: z.string().trim().min(1).nullable(),
   /** Tier models for the Claude integration; null = the active account's model. */
@@ -28,6 +30,7 @@ export const SettingsSchema = z.object({
   portFallback: settingSchemas.portFallback.default(false),
   corsOrigin: settingSchemas.corsOrigin.default(null),
   routing: settingSchemas.routing.default('failover'),
+  transport: settingSchemas.transport.default('auto'),
   autoApplyClaude: settingSchemas.autoApplyClaude.default(true),
   claudeSettingsPath: settingSchemas.claudeSettingsPath.default(null),
   opusModel: settingSchemas.opusModel.default(null),
