@@ -14,7 +14,20 @@ export const AnthropicUsageSchema = z.strictObject({
 });
 export type AnthropicUsage = z.infer<typeof AnthropicUsageSchema>;
 
-export const TextOutBlock = z.strictObject({ type: z.literal('text'), text: z.string(), citations: z.null() });
+/** Anthropic's web search citation; the backend gives no encrypted index, so it is empty. */
+export const WebSearchCitation = z.strictObject({
+  type: z.literal('web_search_result_location'),
+  url: z.string(),
+  title: z.string().nullable(),
+  encrypted_index: z.string(),
+  cited_text: z.string(),
+});
+export type WebSearchCitation = z.infer<typeof WebSearchCitation>;
+export const TextOutBlock = z.strictObject({
+  type: z.literal('text'),
+  text: z.string(),
+  citations: z.array(WebSearchCitation).nullable(),
+});
 export const ThinkingOutBlock = z.strictObject({
   type: z.literal('thinking'),
   thinking: z.string(),
@@ -32,10 +45,18 @@ export const ServerToolUseOutBlock = z.strictObject({
   name: z.literal('web_search'),
   input: z.record(z.string(), z.unknown()),
 });
+export const WebSearchResult = z.strictObject({
+  type: z.literal('web_search_result'),
+  url: z.string(),
+  title: z.string(),
+  encrypted_content: z.string(),
+  page_age: z.string().nullable(),
+});
+export type WebSearchResult = z.infer<typeof WebSearchResult>;
 export const WebSearchResultOutBlock = z.strictObject({
   type: z.literal('web_search_tool_result'),
   tool_use_id: z.string(),
-  content: z.array(z.unknown()),
+  content: z.array(WebSearchResult),
 });
 export const OutBlockSchema = z.discriminatedUnion('type', [
   TextOutBlock,

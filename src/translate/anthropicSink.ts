@@ -1,5 +1,11 @@
 import type { AnthropicApiError } from './anthropicError.js';
-import type { AnthropicMessageOut, AnthropicUsage, OutBlock, StopReason } from './anthropicResponseSchema.js';
+import type {
+  AnthropicMessageOut,
+  AnthropicUsage,
+  OutBlock,
+  StopReason,
+  WebSearchCitation,
+} from './anthropicResponseSchema.js';
 
 /**
  * The Anthropic stream as calls, in the order the SDK checks (message_start → per block start, deltas,
@@ -13,6 +19,7 @@ export interface AnthropicSink {
   thinkingDelta(index: number, thinking: string): void;
   signatureDelta(index: number, signature: string): void;
   inputJsonDelta(index: number, partialJson: string): void;
+  citationDelta(index: number, citation: WebSearchCitation): void;
   blockStop(index: number): void;
   messageDelta(stopReason: StopReason, usage: AnthropicUsage, stopSequence: string | null): void;
   messageStop(): void;

@@ -1,5 +1,11 @@
 import type { AnthropicApiError } from './anthropicError.js';
-import type { AnthropicMessageOut, AnthropicUsage, OutBlock, StopReason } from './anthropicResponseSchema.js';
+import type {
+  AnthropicMessageOut,
+  AnthropicUsage,
+  OutBlock,
+  StopReason,
+  WebSearchCitation,
+} from './anthropicResponseSchema.js';
 import type { AnthropicSink } from './anthropicSink.js';
 
 /** Builds the non-stream `Message` from the same calls the SSE sink writes, every block with all its fields. */
@@ -44,6 +50,11 @@ export class MessageAggregator implements AnthropicSink {
 
   inputJsonDelta(index: number, partialJson: string): void {
     this.json.set(index, (this.json.get(index) ?? '') + partialJson);
+  }
+
+  citationDelta(index: number, citation: WebSearchCitation): void {
+    const b = this.block(index);
+    if (b?.type === 'text') (b.citations ??= []).push(citation);
   }
 
   blockStop(index: number): void {

@@ -1,5 +1,11 @@
 import { anthropicErrorEvent, type AnthropicApiError } from './anthropicError.js';
-import type { AnthropicMessageOut, AnthropicUsage, OutBlock, StopReason } from './anthropicResponseSchema.js';
+import type {
+  AnthropicMessageOut,
+  AnthropicUsage,
+  OutBlock,
+  StopReason,
+  WebSearchCitation,
+} from './anthropicResponseSchema.js';
 import type { AnthropicSink } from './anthropicSink.js';
 
 type DeltaKind = 'text_delta' | 'thinking_delta' | 'input_json_delta';
@@ -71,6 +77,11 @@ export class SseSink implements AnthropicSink {
 
   inputJsonDelta(index: number, partialJson: string): void {
     this.delta(index, 'input_json_delta', partialJson);
+  }
+
+  citationDelta(index: number, citation: WebSearchCitation): void {
+    this.flushDelta();
+    this.buf += `event: content_block_delta\ndata: {"type":"content_block_delta","index":${index},"delta":{"type":"citations_delta","citation":${JSON.stringify(citation)}}}\n\n`;
   }
 
   blockStop(index: number): void {

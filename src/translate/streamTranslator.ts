@@ -1,5 +1,5 @@
 import { AnthropicApiError } from './anthropicError.js';
-import type { AnthropicUsage, StopReason } from './anthropicResponseSchema.js';
+import type { AnthropicUsage, StopReason, WebSearchCitation, WebSearchResult } from './anthropicResponseSchema.js';
 import type { AnthropicSink } from './anthropicSink.js';
 import type { ThinkingOutput } from './reasoningEffort.js';
 import { encodeReasoningSignature } from './reasoningSignature.js';
@@ -84,6 +84,8 @@ export class StreamTranslator {
   private sawToolUse = false;
   private refused = false;
   private webSearches = 0;
+  /** Web searches whose result block waits for the links the answer cites (see webSearchDone). */
+  private pendingSearches: string[] = [];
   private readonly stops: StopSequenceMatcher;
   /** Characters of text and thinking sent, for the usage estimate of a response cut short. */
   private outputChars = 0;
@@ -284,16 +286,20 @@ export class StreamTranslator {
   }
 
   private messageDone(item: UpstreamItem, key: string): void {
+    if (this.open?.key !== key) {
+      // Nothing was streamed for this message: emit its final text in one delta.
+      for (const part of item.content ?? []) {
+        if (part.type === 'refusal') this.refused = true;
+        this.text(key, part.text ?? part.refusal);
+        if (this.done) return; // cut at a stop sequence
+      }
+    }
+    const citations = citationsOf(item);
     if (this.open?.key === key) {
+      if (this.open.kind === 'text') for (const c of citations) this.sink.citationDelta(this.open.index, c);
       this.closeOpen();
-      return;
     }
-    // Nothing was streamed for this message: emit its final text in one delta.
-    for (const part of item.content ?? []) {
-      if (part.type === 'refusal') this.refused = true;
-      this.text(key, part.text ?? part.refusal);
-    }
-    if (this.open?.key === key) this.closeOpen();
+    this.resolveSearches(linksOf(citations));
   }
 
   private reasoningDone(item: UpstreamItem, key: string): void {
@@ -334,6 +340,12 @@ export class StreamTranslator {
     this.closeOpen();
   }
 
+  /**
+   * A search becomes `server_tool_use` now; its `web_search_tool_result` needs the links, which the backend
+   * gives only as `url_citation`s on the answer that follows (codex asks for no `action.sources`). So the
+   * result block waits for that answer and goes out right after it: Claude Code's WebSearch tool reads
+   * the links from it wherever it sits, and the answer still streams.
+   */
   private webSearchDone(item: UpstreamItem, key: string): void {
     this.webSearches += 1;
     const id = `srvtoolu_${(item.id ?? key).replace(/[^a-zA-Z0-9_]/g, '')}`;
@@ -341,14 +353,37 @@ export class StreamTranslator {
     const use = this.openBlock('tool_use', key, { type: 'server_tool_use', id, name: 'web_search', input: {} });
     if (query) this.sink.inputJsonDelta(use.index, JSON.stringify({ query }));
     this.closeOpen();
-    const result = this.nextIndex++;
-    this.sink.blockStart(result, { type: 'web_search_tool_result', tool_use_id: id, content: [] });
-    this.sink.blockStop(result);
+    const sources = (item.action?.sources ?? []).flatMap((s) =>
+      s.url ? [{ url: s.url, title: s.title ?? s.url }] : [],
+    );
+    if (sources.length) this.searchResult(id, sources);
+    else this.pendingSearches.push(id);
+  }
+
+  /** Every search still waiting gets the links the answer cited (which search found which is not said). */
+  private resolveSearches(links: { url: string; title: string }[]): void {
+    const pending = this.pendingSearches;
+    this.pendingSearches = [];
+    for (const id of pending) this.searchResult(id, links);
+  }
+
+  private searchResult(toolUseId: string, links: { url: string; title: string }[]): void {
+    const content: WebSearchResult[] = links.map(({ url, title }) => ({
+      type: 'web_search_result',
+      url,
+      title,
+      encrypted_content: '',
+      page_age: null,
+    }));
+    const index = this.nextIndex++;
+    this.sink.blockStart(index, { type: 'web_search_tool_result', tool_use_id: toolUseId, content });
+    this.sink.blockStop(index);
   }
 
   private finish(status: 'completed' | 'incomplete', response: UpstreamResponse | undefined): void {
     this.start(response);
     this.closeOpen();
+    this.resolveSearches([]); // searches no answer cited: each still gets its (empty) result
     this.usage = mapUsage(response?.usage, this.webSearches);
     this.reasoningTokens = response?.usage?.output_tokens_details?.reasoning_tokens ?? 0;
     this.stopReason = stopReasonFor(status, response?.incomplete_details?.reason, this.sawToolUse, this.refused);
@@ -356,6 +391,34 @@ export class StreamTranslator {
     this.sink.messageDelta(this.stopReason, this.usage, null);
     this.sink.messageStop();
   }
+}
+
+/** The message's `url_citation` annotations as Anthropic citations, `cited_text` being the span they cite. */
+function citationsOf(item: UpstreamItem): WebSearchCitation[] {
+  const out: WebSearchCitation[] = [];
+  for (const part of item.content ?? [])
+    for (const a of part.annotations ?? []) {
+      if (a.type !== 'url_citation' || !a.url) continue;
+      const cited =
+        typeof a.start_index === 'number' && typeof a.end_index === 'number'
+          ? (part.text ?? '').slice(a.start_index, a.end_index)
+          : '';
+      out.push({
+        type: 'web_search_result_location',
+        url: a.url,
+        title: a.title ?? null,
+        encrypted_index: '',
+        cited_text: cited,
+      });
+    }
+  return out;
+}
+
+/** One link per URL, in order of first citation. */
+function linksOf(citations: WebSearchCitation[]): { url: string; title: string }[] {
+  const seen = new Map<string, string>();
+  for (const c of citations) if (!seen.has(c.url)) seen.set(c.url, c.title ?? c.url);
+  return [...seen].map(([url, title]) => ({ url, title }));
 }
 
 function keyOf(ev: UpstreamEvent): string {

@@ -26,18 +26,34 @@ export interface UpstreamResponse {
   incomplete_details?: { reason?: string } | null;
 }
 
+/** A web search citation on an `output_text` part (Responses `url_citation`). */
+export interface UpstreamAnnotation {
+  type: string;
+  url?: string;
+  title?: string;
+  start_index?: number;
+  end_index?: number;
+}
+
 export interface UpstreamItem {
   id?: string;
   type: string;
   role?: string;
   status?: string;
-  content?: { type: string; text?: string; refusal?: string }[] | null;
+  content?: { type: string; text?: string; refusal?: string; annotations?: UpstreamAnnotation[] | null }[] | null;
   summary?: { type: string; text: string }[];
   encrypted_content?: string | null;
   name?: string;
   call_id?: string;
   arguments?: string;
-  action?: { type?: string; query?: string; queries?: string[]; url?: string } | null;
+  action?: {
+    type?: string;
+    query?: string;
+    queries?: string[];
+    url?: string;
+    /** Only with `include: ["web_search_call.action.sources"]`, which codex does not ask for. */
+    sources?: { type?: string; url?: string; title?: string }[] | null;
+  } | null;
 }
 
 export interface UpstreamEvent {

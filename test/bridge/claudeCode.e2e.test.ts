@@ -26,6 +26,7 @@ afterAll(async () => {
 async function claude(
   prompt: string,
   extra: string[] = [],
+  moreEnv: Record<string, string> = {},
 ): Promise<{ result: string; is_error: boolean; num_turns: number }> {
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -35,6 +36,7 @@ async function claude(
     ANTHROPIC_API_KEY: undefined,
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     CLAUDE_CODE_MAX_RETRIES: '2',
+    ...moreEnv,
   };
   const run = await execa(CLAUDE, ['-p', prompt, '--output-format', 'json', ...extra], {
     env,
@@ -101,5 +103,40 @@ describe('the real Claude Code CLI through the bridge', () => {
     const call = followUp.body.input.find((i: { type: string }) => i.type === 'function_call');
     expect(call).toMatchObject({ type: 'function_call', name: 'Bash', call_id: 'call_bash_1' });
     expect(JSON.parse(call.arguments)).toEqual({ command: 'echo ccbridge-tool-ok', description: 'Print a marker' });
+  }, 120_000);
+
+  it('WebSearch keeps its sources: the side call thinks least, and the links reach the main loop', async () => {
+    h.backend.requests.length = 0;
+    const cites = [
+      { url: 'https://example.test/release', title: 'ccbridge release notes', cited: 'ccbridge 1.0 shipped' },
+      { url: 'https://example.test/codex', title: 'Codex backend', cited: 'runs on Codex' },
+    ];
+    h.backend.handle((req, res) => {
+      const tools: { type: string }[] = req.body.tools ?? [];
+      if (tools.some((t) => t.type === 'web_search'))
+        reply(
+          res,
+          sse.response([
+            sse.webSearch('ccbridge news', 'ws_cc1'),
+            sse.message(['ccbridge 1.0 shipped', ' and runs on Codex.'], 'msg_ws', cites),
+          ]),
+        );
+      else if (outputsOf(req).some((o) => o.includes('Web search results')))
+        reply(res, sse.response([sse.message('Found it.')], { id: 'resp_final' }));
+      else reply(res, sse.response([sse.functionCall('WebSearch', { query: 'ccbridge news' }, 'call_ws1')]));
+    });
+    // WebSearch is a deferred tool behind ToolSearch by default; this makes it a plain tool for the test.
+    const out = await claude('search the web for ccbridge news', ['--allowedTools', 'WebSearch'], {
+      ENABLE_TOOL_SEARCH: 'false',
+    });
+    expect(out).toMatchObject({ is_error: false, result: 'Found it.' });
+    const side = h.backend.requests.find((r) => r.body.tools?.some((t: { type: string }) => t.type === 'web_search'))!;
+    // Claude Code sends no thinking (and the session's effort `high`) on this side call.
+    expect(side.body.reasoning).toEqual({ effort: 'low' });
+    const result = h.backend.requests.flatMap(outputsOf).find((o) => o.includes('Web search results'))!;
+    expect(result).toContain('https://example.test/release');
+    expect(result).toContain('ccbridge release notes');
+    expect(result).toContain('https://example.test/codex');
+    expect(result).not.toContain('No links found');
   }, 120_000);
 });

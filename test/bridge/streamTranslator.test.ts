@@ -229,12 +229,13 @@ describe('StreamTranslator → Anthropic SSE', () => {
     expect(stop(sse.response([refusal]))).toBe('refusal');
   });
 
-  it('web search: server_tool_use with its query, an empty result block, and the request counted in usage', () => {
+  it('web search: server_tool_use with its query, the answer, its (uncited: empty) result, counted in usage', () => {
     const events = streamOf(sse.response([sse.webSearch('codex news'), sse.message('found')]));
     const starts = events.filter((e) => e.event === 'content_block_start').map((e) => e.data.content_block);
     expect(starts[0]).toEqual({ type: 'server_tool_use', id: 'srvtoolu_ws_fake1', name: 'web_search', input: {} });
     expect(JSON.parse(toolJson(events, 0))).toEqual({ query: 'codex news' });
-    expect(starts[1]).toEqual({ type: 'web_search_tool_result', tool_use_id: 'srvtoolu_ws_fake1', content: [] });
+    expect(starts[1]).toEqual({ type: 'text', text: '', citations: null });
+    expect(starts[2]).toEqual({ type: 'web_search_tool_result', tool_use_id: 'srvtoolu_ws_fake1', content: [] });
     expect(events.find((e) => e.event === 'message_delta')!.data.usage.server_tool_use).toEqual({
       web_search_requests: 1,
     });

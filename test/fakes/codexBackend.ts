@@ -115,9 +115,21 @@ export const RATE_LIMIT_HEADERS: Record<string, string> = {
 
 /** Builds realistic event sequences: `created` → items → `completed`, with output indexes and sequence numbers. */
 export const sse = {
-  message(text: string | string[], id = 'msg_fake1'): UpstreamEvent[] {
+  /**
+   * An assistant message; `citations` become `url_citation` annotations on its text, each spanning the first
+   * occurrence of `cited` (announced mid-stream by `response.output_text.annotation.added`, as the API does).
+   */
+  message(
+    text: string | string[],
+    id = 'msg_fake1',
+    citations: { url: string; title: string; cited: string }[] = [],
+  ): UpstreamEvent[] {
     const deltas = Array.isArray(text) ? text : [text];
     const full = deltas.join('');
+    const annotations = citations.map(({ url, title, cited }) => {
+      const start = Math.max(0, full.indexOf(cited));
+      return { type: 'url_citation', start_index: start, end_index: start + cited.length, url, title };
+    });
     return [
       {
         type: 'response.output_item.added',
@@ -130,12 +142,22 @@ export const sse = {
         part: { type: 'output_text', text: '', annotations: [] },
       } as UpstreamEvent,
       ...deltas.map((delta) => ({ type: 'response.output_text.delta', item_id: id, content_index: 0, delta })),
+      ...annotations.map(
+        (annotation, i) =>
+          ({
+            type: 'response.output_text.annotation.added',
+            item_id: id,
+            content_index: 0,
+            annotation_index: i,
+            annotation,
+          }) as UpstreamEvent,
+      ),
       { type: 'response.output_text.done', item_id: id, content_index: 0, text: full } as UpstreamEvent,
       {
         type: 'response.content_part.done',
         item_id: id,
         content_index: 0,
-        part: { type: 'output_text', text: full, annotations: [] },
+        part: { type: 'output_text', text: full, annotations },
       } as UpstreamEvent,
       {
         type: 'response.output_item.done',
@@ -144,7 +166,7 @@ export const sse = {
           type: 'message',
           role: 'assistant',
           status: 'completed',
-          content: [{ type: 'output_text', text: full }],
+          content: [{ type: 'output_text', text: full, annotations }],
         },
       },
     ];
@@ -194,9 +216,13 @@ export const sse = {
       { type: 'response.output_item.done', item: { ...item, status: 'completed', arguments: json } },
     ];
   },
+  /** A web search call as the Responses API streams it (the action carries no sources unless asked for). */
   webSearch(query: string, id = 'ws_fake1'): UpstreamEvent[] {
     return [
       { type: 'response.output_item.added', item: { id, type: 'web_search_call', status: 'in_progress' } },
+      { type: 'response.web_search_call.in_progress', item_id: id },
+      { type: 'response.web_search_call.searching', item_id: id },
+      { type: 'response.web_search_call.completed', item_id: id },
       {
         type: 'response.output_item.done',
         item: { id, type: 'web_search_call', status: 'completed', action: { type: 'search', query } },
