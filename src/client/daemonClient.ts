@@ -10,8 +10,7 @@ import { VERSION } from '../shared/version.js';
 import { daemonProcessEnv } from '../shared/daemonEnv.js';
 import { ALREADY_RUNNING_EXIT } from '../daemon/daemonLock.js';
 import { callControl, controlApi, type ControlRequest } from './controlApi.js';
-
-const START_DEADLINE_MS = Number(process.env.CCBRIDGE_START_TIMEOUT_MS ?? 15_000);
+import { ccbridgeEnv } from '../shared/schemas/ccbridgeEnv.js';
 
 export class DaemonDownError extends CcbridgeError {
   constructor(socketPath: string) {
@@ -171,7 +170,8 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
   child.once('error', () => (exit = { code: 1 }));
   child.unref();
 
-  const deadline = Date.now() + START_DEADLINE_MS;
+  const startDeadlineMs = ccbridgeEnv().CCBRIDGE_START_TIMEOUT_MS;
+  const deadline = Date.now() + startDeadlineMs;
   while (Date.now() < deadline) {
     // Whoever answers may be a concurrent starter's daemon; we started it only if it is our child.
     const answer = await client.probe();
@@ -184,7 +184,7 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
   }
   throw new CcbridgeError(
     'daemon_start_timeout',
-    `the daemon did not answer on ${paths.socketPath} within ${START_DEADLINE_MS / 1000}s; see \`ccbridge logs\``,
+    `the daemon did not answer on ${paths.socketPath} within ${startDeadlineMs / 1000}s; see \`ccbridge logs\``,
   );
 }
 

@@ -17,6 +17,7 @@ import { startAutoApply } from './integration/autoApply.js';
 import { startCodexService } from './control/codexService.js';
 import { startLimitsKeeper } from './control/limitsService.js';
 import { startRouting } from './bridge/routingService.js';
+import { ccbridgeEnv } from '../shared/schemas/ccbridgeEnv.js';
 import { bridgeDeps } from './bridge/bridgeService.js';
 import { startUsageHistory } from './bridge/usageService.js';
 import { createBridgeApp } from './bridge/createBridgeApp.js';
@@ -28,9 +29,7 @@ export interface RunDaemonOptions {
   banner?: boolean;
 }
 
-const DEFAULT_PORT = 9000;
 const CODEX_VERSION_WAIT_MS = 3_000;
-const STOP_DEADLINE_MS = Number(process.env.CCBRIDGE_STOP_TIMEOUT_MS ?? 20_000);
 
 /** Runs the daemon in this process until it is stopped. Resolves when it has shut down. */
 export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
@@ -40,6 +39,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     process.exit(1);
   });
   const env = process.env;
+  const config = ccbridgeEnv(env);
   const paths = resolvePaths(env);
   assertSocketPathFits(paths.socketPath);
   ensureDataDirs(paths);
@@ -53,17 +53,14 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     }
     const store = StateStore.open(paths.stateFile);
     const events = new EventLog(paths.eventsFile);
-    const logOutput = openDaemonLog(
-      paths.logFile,
-      env.CCBRIDGE_LOG_MAX_BYTES ? Number(env.CCBRIDGE_LOG_MAX_BYTES) : DAEMON_LOG_MAX_BYTES,
-    );
+    const logOutput = openDaemonLog(paths.logFile, config.CCBRIDGE_LOG_MAX_BYTES ?? DAEMON_LOG_MAX_BYTES);
     const minLevel = logLevel(env);
     events.subscribe((e) => {
       if (shouldLog(e.level, minLevel)) logOutput.write(formatLogLine(e));
     });
 
-    const host = env.CCBRIDGE_HOST || '127.0.0.1';
-    const port = env.CCBRIDGE_PORT ? Number(env.CCBRIDGE_PORT) : DEFAULT_PORT;
+    const host = config.CCBRIDGE_HOST;
+    const port = config.CCBRIDGE_PORT;
     const bridge = { host, port };
     const daemon = new Daemon(paths, store, events, bridge);
     daemon.ensureToken();
@@ -111,10 +108,10 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
       }),
     );
     const bridgeAppReady = createBridgeApp(bridgeDeps(daemon, codex, limits, routing, usage), {
-      pingIntervalMs: env.CCBRIDGE_PING_MS ? Number(env.CCBRIDGE_PING_MS) : undefined,
+      pingIntervalMs: config.CCBRIDGE_PING_MS,
       // Upstream bounds, shortened by the hostile tests (a hung backend must not take minutes there).
-      upstreamHeadersMs: Number(env.CCBRIDGE_UPSTREAM_HEADERS_MS) || undefined,
-      upstreamIdleMs: Number(env.CCBRIDGE_UPSTREAM_IDLE_MS) || undefined,
+      upstreamHeadersMs: config.CCBRIDGE_UPSTREAM_HEADERS_MS,
+      upstreamIdleMs: config.CCBRIDGE_UPSTREAM_IDLE_MS,
       host,
     });
     // The bridge names the installed codex version upstream and on /health: it answers once `codex --version`
@@ -126,7 +123,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
       stopping ??= (async () => {
         daemon.log({ level: 'info', category: 'system', message: `daemon stopping (${reason})` });
         for (const close of liveStreams) close();
-        const drained = await bridgeInflight.drain(STOP_DEADLINE_MS);
+        const drained = await bridgeInflight.drain(config.CCBRIDGE_STOP_TIMEOUT_MS);
         if (!drained)
           daemon.log({ level: 'warn', category: 'system', message: 'in-flight requests cut at the stop deadline' });
         await controlInflight.drain(1000);

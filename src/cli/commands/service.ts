@@ -15,6 +15,7 @@ import { DaemonClient } from '../../client/daemonClient.js';
 import { emit, keyValues } from '../output.js';
 import { addJsonOption, getState, type JsonOption } from './shared.js';
 import { stopDaemon } from './stop.js';
+import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 
 interface ServiceOptions extends JsonOption {
   unitDir?: string;
@@ -22,7 +23,6 @@ interface ServiceOptions extends JsonOption {
   print?: boolean;
 }
 
-const READY_DEADLINE_MS = Number(process.env.CCBRIDGE_START_TIMEOUT_MS ?? 15_000);
 const INSTALL_STEPS = ['daemon-reload', `enable ${UNIT_NAME}`, `restart ${UNIT_NAME}`];
 
 const unitPath = (opts: ServiceOptions) => join(opts.unitDir ?? userUnitDir(), UNIT_NAME);
@@ -44,7 +44,7 @@ function requireUserSystemd(): void {
 
 /** Polls until the unit's daemon answers; a daemon mid-start (or one still stopping) may reset connections. */
 async function waitForDaemon(client: DaemonClient): Promise<void> {
-  const deadline = Date.now() + READY_DEADLINE_MS;
+  const deadline = Date.now() + ccbridgeEnv().CCBRIDGE_START_TIMEOUT_MS;
   for (;;) {
     if (await client.isRunning().catch(() => false)) return;
     if (Date.now() > deadline) {

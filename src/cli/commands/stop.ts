@@ -6,8 +6,7 @@ import { isAlive } from '../../daemon/daemonLock.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import { emit } from '../output.js';
 import { addJsonOption, type JsonOption } from './shared.js';
-
-const STOP_WAIT_MS = Number(process.env.CCBRIDGE_STOP_TIMEOUT_MS ?? 20_000) + 5_000;
+import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 
 /** Asks the daemon to stop gracefully and waits for its process to exit. Returns its pid, or null if none ran. */
 export async function stopDaemon(client: DaemonClient): Promise<number | null> {
@@ -18,7 +17,8 @@ export async function stopDaemon(client: DaemonClient): Promise<number | null> {
     if (err instanceof DaemonDownError) return null;
     throw err;
   }
-  if (await exited(pid, STOP_WAIT_MS)) return pid;
+  // The daemon's own drain deadline, plus time to close everything after it.
+  if (await exited(pid, ccbridgeEnv().CCBRIDGE_STOP_TIMEOUT_MS + 5_000)) return pid;
   // Past its own stop deadline the daemon is stuck: kill it with the codex processes it started, so
   // nothing is left serving (or holding the port) behind a "not running" status.
   killTree(pid);

@@ -7,6 +7,7 @@ import type { Daemon } from '../daemon.js';
 import type { LimitsKeeper } from '../control/limitsKeeper.js';
 import type { RoutingService } from './routingService.js';
 import type { UsageHistory } from '../../core/usageHistory.js';
+import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 
 const DEFAULT_UPSTREAM = 'https://chatgpt.com/backend-api/codex';
 
@@ -25,7 +26,7 @@ export function bridgeDeps(
     return state.accounts.find((a) => a.id === id)?.name ?? null;
   };
   const nameOf = (id: string) => daemon.store.get().accounts.find((a) => a.id === id)?.name ?? id;
-  const upstreamUrl = env.CCBRIDGE_UPSTREAM_URL || DEFAULT_UPSTREAM;
+  const upstreamUrl = ccbridgeEnv(env).CCBRIDGE_UPSTREAM_URL ?? DEFAULT_UPSTREAM;
   // Read once per account and kept with this daemon: the hot path must not touch the disk.
   const installationIds = new Map<string, string>();
   const installationId = (accountId: string): string => {

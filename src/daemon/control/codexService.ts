@@ -9,6 +9,7 @@ import { isTerminal } from '../../codex/loginSessions.js';
 import type { CodexModel } from '../../shared/schemas/codexModel.js';
 import type { Credentials, CredentialsRequest } from '../../codex/tokenKeeper.js';
 import { errorMessage } from '../../shared/errors.js';
+import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 import type { AuthStatus, LoginSession } from '../../shared/schemas/auth.js';
 import type { EventInput } from '../../shared/schemas/events.js';
 import type { Daemon } from '../daemon.js';
@@ -55,8 +56,8 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     homeFor: (id) => daemon.accountHome(id),
     nameFor: nameOf,
     env,
-    requestTimeoutMs: env.CCBRIDGE_CODEX_TIMEOUT_MS ? Number(env.CCBRIDGE_CODEX_TIMEOUT_MS) : CODEX_TIMEOUT_MS,
-    loginTimeoutMs: env.CCBRIDGE_LOGIN_TIMEOUT_MS ? Number(env.CCBRIDGE_LOGIN_TIMEOUT_MS) : undefined,
+    requestTimeoutMs: ccbridgeEnv(env).CCBRIDGE_CODEX_TIMEOUT_MS ?? CODEX_TIMEOUT_MS,
+    loginTimeoutMs: ccbridgeEnv(env).CCBRIDGE_LOGIN_TIMEOUT_MS,
     onNeedsLogin: markNeedsLogin,
     onLoginSession: (session) => {
       const event = loginEvent(session, nameOf(session.accountId), control.authStatus(session.accountId));
@@ -140,7 +141,7 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     list: (id) => control.listModels(id),
     bundled: async () => {
       const bin = await control.binary();
-      const timeoutMs = env.CCBRIDGE_CODEX_TIMEOUT_MS ? Number(env.CCBRIDGE_CODEX_TIMEOUT_MS) : CODEX_TIMEOUT_MS;
+      const timeoutMs = ccbridgeEnv(env).CCBRIDGE_CODEX_TIMEOUT_MS ?? CODEX_TIMEOUT_MS;
       return {
         codex: { path: bin.path, version: bin.version },
         models: () => readBundledModels(bin.path, codexEnv(catalogHome(daemon), env), timeoutMs),

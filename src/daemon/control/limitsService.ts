@@ -3,6 +3,7 @@ import type { Daemon } from '../daemon.js';
 import type { CodexService } from './codexService.js';
 import { LimitsKeeper } from './limitsKeeper.js';
 import type { LoginSession } from '../../shared/schemas/auth.js';
+import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 
 /**
  * The limits keeper wired into the daemon: reads through each account's codex app-server, codex's
@@ -25,8 +26,8 @@ export function startLimitsKeeper(daemon: Daemon, codex: CodexService, attached:
     nameOf: (id) => daemon.store.get().accounts.find((a) => a.id === id)?.name ?? id,
     log: (e) => daemon.log(e),
     changed: () => daemon.notifyChange(),
-    attachedIntervalMs: Number(process.env.CCBRIDGE_LIMITS_ATTACHED_MS) || undefined,
-    idleIntervalMs: Number(process.env.CCBRIDGE_LIMITS_IDLE_MS) || undefined,
+    attachedIntervalMs: ccbridgeEnv().CCBRIDGE_LIMITS_ATTACHED_MS,
+    idleIntervalMs: ccbridgeEnv().CCBRIDGE_LIMITS_IDLE_MS,
   });
   daemon.providers.limits = (account) => keeper.view(account.id);
   const offUpdates = codex.control.onRateLimitsUpdated((id, update) => keeper.onUpdated(id, update));
