@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Records what the real codex (node_modules/.bin/codex) sends to the Codex backend, for the fixtures in
+// Records what the real codex (the pinned test peer, test/peers/testPeers.mjs) sends to the Codex backend, for the fixtures in
 // test/fixtures/codex-capture/. Runs `codex exec` on a temp CODEX_HOME with a fake ChatGPT auth.json whose
 // `chatgpt_base_url` points at a local HTTPS server (a throwaway CA passed as CODEX_CA_CERTIFICATE). The server
 // answers the account endpoints codex asks for, records every WebSocket handshake and frame and every HTTP
@@ -14,14 +14,13 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import zlib from 'node:zlib';
 import { WebSocketServer } from 'ws';
 import { makeTokens, writeAuthJson } from '../test/fakes/fakeCodexAuth.mjs';
 import { makeTestTls } from '../test/fakes/tlsCert.ts';
+import { peerBin } from '../test/peers/testPeers.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -207,7 +206,7 @@ writeFileSync(join(home, 'config.toml'), `chatgpt_base_url = "${origin}/backend-
 writeAuthJson(home, makeTokens(identity));
 
 const codex = spawn(
-  join(root, 'node_modules/.bin/codex'),
+  peerBin('codex'),
   ['exec', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', '-m', model, '-C', work, prompt],
   {
     env: { ...process.env, CODEX_HOME: home, CODEX_CA_CERTIFICATE: tls.caPath, OPENAI_API_KEY: '', RUST_LOG: 'warn' },

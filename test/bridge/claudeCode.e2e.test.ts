@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frame, RATE_LIMIT_HEADERS, sse, type RecordedRequest } from '../fakes/codexBackend.js';
+import { peerBin } from '../peers/testPeers.mjs';
 import { startBridge, TOKEN, type BridgeHarness } from './harness.js';
 
-// The real Claude Code CLI (2.1.332, pinned dev dependency) talking to the bridge app in this process,
+// The real Claude Code CLI (2.1.332, the pinned test peer) talking to the bridge app in this process,
 // with the fake Codex backend behind it.
 
-const CLAUDE = new URL('../../node_modules/.bin/claude', import.meta.url).pathname;
+const CLAUDE = peerBin('claude');
 let h: BridgeHarness;
 let home: string;
 

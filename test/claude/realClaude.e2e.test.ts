@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
@@ -12,13 +12,14 @@ import {
   type RecordedRequest,
 } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, run, ROOT, type TestHome } from '../helpers/cli.js';
+import { peerBin } from '../peers/testPeers.mjs';
+import { makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
 import type { UpstreamEvent } from '../../src/translate/upstreamEvents.js';
 
 // The real Claude Code CLI (2.1.332) run by `ccbridge claude`, through the built daemon's bridge, against the
 // fake Codex backend: the whole product path a user takes, with only the remote backend faked.
 
-const CLAUDE = resolve(ROOT, 'node_modules/.bin/claude');
+const CLAUDE = peerBin('claude');
 let h: TestHome;
 let backend: FakeCodexBackend;
 

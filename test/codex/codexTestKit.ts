@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CodexControl, type CodexControlOptions } from '../../src/codex/codexControl.js';
+import { peerBin } from '../peers/testPeers.mjs';
 
 export const FAKE_CODEX = fileURLToPath(new URL('../fakes/fakeCodex.mjs', import.meta.url));
-export const REAL_CODEX = fileURLToPath(new URL('../../node_modules/.bin/codex', import.meta.url));
+export const REAL_CODEX = peerBin('codex');
 
 export interface FakeCall {
   t: number;

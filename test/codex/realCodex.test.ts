@@ -9,7 +9,7 @@ import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeTestTls } from '../fakes/tlsCert.js';
 import { makeSandbox, REAL_CODEX } from './codexTestKit.js';
 
-// Drives the real `codex app-server` (@openai/codex, a dev dependency) through ccbridge's client against a fake
+// Drives the real `codex app-server` (@openai/codex, the pinned test peer) through ccbridge's client against a fake
 // ChatGPT backend over HTTPS, so the client stays honest against the protocol as codex really speaks it.
 describe('real codex app-server', () => {
   const sandbox = makeSandbox();
