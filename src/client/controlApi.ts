@@ -22,6 +22,7 @@ import {
   type ApplyIntegrationBody,
 } from '../shared/schemas/integration.js';
 import type { SettingsPatch } from '../shared/schemas/settings.js';
+import { UsageReportSchema } from '../shared/schemas/usage.js';
 import { describeZodError } from '../shared/zodMessage.js';
 
 export type ControlMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -74,6 +75,11 @@ export const controlApi = {
   logout: (ref: string) => req('POST', `${account(ref)}/logout`, AccountResponseSchema),
   models: (ref: string) => req('GET', `${account(ref)}/models`, ModelListResponseSchema),
   testAccount: (ref: string) => req('POST', `${account(ref)}/test`, AccountTestResultSchema),
+
+  usage: (query: { days: number; account?: string | undefined }) => {
+    const account = query.account ? `&account=${encodeURIComponent(query.account)}` : '';
+    return req('GET', `/api/usage?days=${query.days}${account}`, UsageReportSchema);
+  },
 
   settings: () => req('GET', '/api/settings', SettingsResponseSchema),
   patchSettings: (patch: SettingsPatch) => req('PATCH', '/api/settings', SettingsResponseSchema, patch),

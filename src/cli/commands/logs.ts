@@ -1,6 +1,8 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { closeSync, existsSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
+import * as z from 'zod';
 import { resolvePaths } from '../../shared/paths.js';
+import { optionParser } from '../optionParser.js';
 import { escapeControlKeepLines } from '../../shared/escapeControl.js';
 
 function readRange(file: string, from: number, to: number): string {
@@ -30,16 +32,12 @@ export function tailLines(file: string, n: number): string {
   return lines.slice(-n).join('\n');
 }
 
-const positiveInt = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
-  return n;
-};
+const lineCount = optionParser(z.coerce.number().int().min(0), 'must be a whole number');
 
 export function logsCommand(): Command {
   return new Command('logs')
     .description('show the daemon log')
-    .option('-n, --lines <n>', 'number of lines', positiveInt, 50)
+    .option('-n, --lines <n>', 'number of lines', lineCount, 50)
     .option('-f, --follow', 'keep printing new lines')
     .action(async (opts: { lines: number; follow?: boolean }) => {
       const { logFile } = resolvePaths();

@@ -1,18 +1,16 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { UsageReportSchema } from '../../shared/schemas/usage.js';
+import { Command } from 'commander';
+import * as z from 'zod';
+import { controlApi } from '../../client/controlApi.js';
+import { optionParser } from '../optionParser.js';
 import { emit } from '../output.js';
 import { formatUsageReport, usageJson } from '../usageReport.js';
-import { addJsonOption, encodeRef, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
 
 interface UsageOptions extends JsonOption {
   days: number;
 }
 
-function parseDays(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 90) throw new InvalidArgumentError('a whole number of days, 1 to 90');
-  return n;
-}
+const parseDays = optionParser(z.coerce.number().int().min(1).max(90), 'a whole number of days, 1 to 90');
 
 export function usageCommand(): Command {
   return addJsonOption(
@@ -22,8 +20,7 @@ export function usageCommand(): Command {
       .option('--days <n>', 'how many days back, today included (1-90)', parseDays, 7),
   ).action(async (ref: string | undefined, opts: UsageOptions) => {
     await withDaemon(async (client) => {
-      const query = `days=${opts.days}${ref ? `&account=${encodeRef(ref)}` : ''}`;
-      const report = UsageReportSchema.parse(await client.request('GET', `/api/usage?${query}`));
+      const report = await client.call(controlApi.usage({ days: opts.days, account: ref }));
       const plain = Boolean(process.env.NO_COLOR) || process.env.TERM === 'dumb';
       emit(opts.json ? usageJson(report) : report, opts, () =>
         formatUsageReport(report, {
