@@ -81,8 +81,18 @@ export function continuationMismatch(prev: PreviousResponse, next: ResponsesRequ
     if (replayed) expected.push(replayed);
   }
   if (next.input.length <= expected.length) return 'input_not_extended';
-  for (let i = 0; i < expected.length; i++) if (!isDeepStrictEqual(expected[i], next.input[i])) return 'input_diverged';
+  for (let i = 0; i < expected.length; i++) if (!sameItem(expected[i]!, next.input[i]!)) return 'input_diverged';
   return null;
+}
+
+/**
+ * Reasoning is the same item when its encrypted content is: its summary is display text, which Claude Code replays
+ * only when thinking was shown (`thinking.display: omitted` replays it empty).
+ */
+function sameItem(expected: InputItem, actual: InputItem): boolean {
+  if (expected.type === 'reasoning' && actual.type === 'reasoning')
+    return expected.encrypted_content === actual.encrypted_content;
+  return isDeepStrictEqual(expected, actual);
 }
 
 /**

@@ -129,6 +129,7 @@ export async function startBridge(
       state.models = null;
       state.credentialsError = null;
       backend.handle(null);
+      backend.respond(null);
     },
     close: async () => {
       server.closeAllConnections();

@@ -77,6 +77,11 @@ export interface FakeCodexBackend {
   script(...responses: Scripted[]): void;
   /** Answer every request with a function instead of the queue (null restores the queue). */
   handle(fn: Handler | null): void;
+  /**
+   * Choose each reply from the request, over HTTP and WebSocket alike (before the queue; null restores it). Over
+   * WebSocket the request's `body.input` is the whole input the response sees (continued items included).
+   */
+  respond(fn: ((req: RecordedRequest) => Scripted) | null): void;
   /** Used when the queue is empty. */
   fallback: Scripted;
   /**
@@ -400,6 +405,7 @@ export async function startFakeCodexBackend(
   const requests: RecordedRequest[] = [];
   const queue: Scripted[] = [];
   let handler: Handler | null = null;
+  let responder: ((req: RecordedRequest) => Scripted) | null = null;
   const waiters: { n: number; resolve: () => void }[] = [];
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
@@ -452,7 +458,7 @@ export async function startFakeCodexBackend(
         res.end(JSON.stringify({ detail: `Unsupported content encoding: ${req.headers['content-encoding']}` }));
         return;
       }
-      void play(queue.shift() ?? fake.fallback, res).catch(() => res.destroy());
+      void play(responder?.(rec) ?? queue.shift() ?? fake.fallback, res).catch(() => res.destroy());
     });
   };
   const server = opts.tls ? createTlsServer(opts.tls, onRequest) : createServer(onRequest);
@@ -510,7 +516,7 @@ export async function startFakeCodexBackend(
         frames.push(current);
         // The same scripts and recording as HTTP, so a test scripts replies without caring which transport.
         const { type: _type, previous_response_id: _prev, ...body } = frame;
-        requests.push({
+        const recorded: RecordedRequest = {
           method: 'WS',
           path: req.url ?? '',
           headers: req.headers,
@@ -518,7 +524,8 @@ export async function startFakeCodexBackend(
           body: { ...body, input: fullInput },
           wireBytes: Buffer.byteLength(text),
           aborted: false,
-        });
+        };
+        requests.push(recorded);
         for (const w of waiters.filter((w) => requests.length >= w.n)) {
           waiters.splice(waiters.indexOf(w), 1);
           w.resolve();
@@ -527,7 +534,7 @@ export async function startFakeCodexBackend(
         const refusal = fake.enforceRules ? backendRefusal(body) : null;
         const reply: Scripted = refusal
           ? { kind: 'json', status: refusal.status, body: refusal.body }
-          : (queue.shift() ?? fake.fallback);
+          : (responder?.(recorded) ?? queue.shift() ?? fake.fallback);
         void playWs(reply, ws, state, current, responseCount++).catch(() => ws.terminate());
       });
     });
@@ -540,6 +547,7 @@ export async function startFakeCodexBackend(
     requests,
     script: (...responses) => void queue.push(...responses),
     handle: (fn) => void (handler = fn),
+    respond: (fn) => void (responder = fn),
     fallback: DEFAULT_REPLY,
     enforceRules: true,
     waitForRequests: (n) =>
