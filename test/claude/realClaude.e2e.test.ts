@@ -25,7 +25,6 @@ let backend: FakeCodexBackend;
 
 type Body = {
   model: string;
-  instructions: string;
   input: Array<Record<string, unknown>>;
   tools: Array<{ name: string }>;
 };
@@ -94,8 +93,10 @@ describe('real Claude Code through ccbridge', () => {
     const body = bodyOf(turn);
     expect(body.model).toBe('gpt-5.4'); // the tier alias resolved to the account's model
     expect(body).toMatchObject({ stream: true, store: false });
-    expect(body.instructions.length).toBeGreaterThan(0);
-    expect(body.instructions).not.toContain('x-anthropic-billing-header');
+    // No instructions field: Claude Code's system prompt is the first developer message, as codex 0.169 sends it.
+    expect(body).not.toHaveProperty('instructions');
+    expect(body.input[0]).toMatchObject({ type: 'message', role: 'developer' });
+    expect(JSON.stringify(body)).not.toContain('x-anthropic-billing-header');
     expect(body.tools.length).toBeGreaterThan(3); // Claude Code's tools, translated
   }, 120_000);
 
