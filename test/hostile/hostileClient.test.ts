@@ -108,6 +108,9 @@ describe('absurd bodies', () => {
     expect(nestsDeeperThan(JSON.stringify({ s: '['.repeat(1000), t: '\\"[[[' }), 3)).toBe(false);
     expect(nestsDeeperThan('[[[[]]]]', 3)).toBe(true);
     expect(nestsDeeperThan('[[[]]]', 3)).toBe(false);
+    // Escapes: an escaped backslash closes the string, an escaped quote does not.
+    expect(nestsDeeperThan('["\\\\",[[[1]]]]', 3)).toBe(true);
+    expect(nestsDeeperThan('["\\"[[[[",1]', 1)).toBe(false);
   });
 
   it('a body over the cap is a 413 in Anthropic error JSON, declared or streamed', async () => {

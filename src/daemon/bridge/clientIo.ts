@@ -80,6 +80,11 @@ export async function readRequestBody(c: Context, limit = MAX_BODY_BYTES): Promi
   return c.req.raw.body ? collectWeb(c.req.raw.body, limit) : '';
 }
 
+/** Calls `fn` once the response is over, complete or not (on Node; a web Response has no such moment). */
+export function onResponseDone(c: Context, fn: () => void): void {
+  nodeBindings(c)?.outgoing.once('close', fn);
+}
+
 /** Calls `fn` once if the client goes away before its response is complete; returns an unsubscribe. */
 export function onClientGone(c: Context, fn: () => void): () => void {
   const node = nodeBindings(c);

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { parseJsonObject } from '../../../translate/parseMessagesRequest.js';
-import { readRequestBody } from '../clientIo.js';
+import { onResponseDone, readRequestBody } from '../clientIo.js';
+import { releaseMemorySoon } from '../releaseMemory.js';
 
 /** Bodies above this are parsed in steps with a turn of the event loop between them. */
 const LARGE_BODY_CHARS = 1024 * 1024;
@@ -10,13 +11,17 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /**
  * Reads the JSON body (size-capped, nesting-bounded) and validates it with `validate` (a zod schema's parse);
  * the route gets the typed result as `c.var.body`. A large body is read, parsed and validated as separate
- * turns of the event loop, so a 30 MB request does not hold every other client for the sum of the three.
+ * turns of the event loop, so a 30 MB request does not hold every other client for the sum of the three; once
+ * its response is over, the memory its copies took is given back.
  */
 export function validBody<T>(validate: (raw: unknown) => T): MiddlewareHandler<{ Variables: { body: T } }> {
   return async (c, next) => {
     const text = await readRequestBody(c);
     const large = text.length > LARGE_BODY_CHARS;
-    if (large) await turn();
+    if (large) {
+      onResponseDone(c, releaseMemorySoon);
+      await turn();
+    }
     const raw = parseJsonObject(text);
     if (large) await turn();
     c.set('body', validate(raw));
