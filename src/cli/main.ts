@@ -13,6 +13,12 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
+  // Claude Code runs the statusline every few seconds: no commander, no daemon client, one file read.
+  if (args.length === 1 && args[0] === 'statusline') {
+    const { runStatusLine } = await import('../claude/runStatusLine.js');
+    process.stdout.write(`${await runStatusLine()}\n`);
+    return;
+  }
   try {
     // The daemon process runs what the daemon needs only: not commander and the whole CLI program.
     const daemon = foregroundDaemon(args);

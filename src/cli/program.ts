@@ -31,6 +31,7 @@ const REGISTRY: CommandEntry[] = [
   { name: 'test', load: async () => (await import('./commands/test.js')).testCommand() },
   { name: 'limits', load: async () => (await import('./commands/limits.js')).limitsCommand() },
   { name: 'usage', load: async () => (await import('./commands/usage.js')).usageCommand() },
+  { name: 'statusline', load: async () => (await import('./commands/statusline.js')).statuslineCommand() },
   { name: 'rename', load: async () => (await actions()).renameCommand() },
   { name: 'use', load: async () => (await actions()).useCommand() },
   { name: 'default', load: async () => (await actions()).defaultCommand() },

@@ -20,6 +20,7 @@ import { startRouting } from './bridge/routingService.js';
 import { ccbridgeEnv } from '../shared/schemas/ccbridgeEnv.js';
 import { bridgeDeps } from './bridge/bridgeService.js';
 import { startUsageHistory } from './bridge/usageService.js';
+import { startStatusLineWriter } from './integration/statusLineWriter.js';
 import { createBridgeApp } from './bridge/createBridgeApp.js';
 import { formatLogLine, logLevel, openDaemonLog, shouldLog } from './daemonLogger.js';
 
@@ -93,6 +94,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const limits = startLimitsKeeper(daemon, codex, () => liveStreams.size > 0);
     const routing = startRouting(daemon, limits, codex);
     const usage = startUsageHistory(daemon);
+    const statusLine = startStatusLineWriter(daemon);
 
     let stopping: Promise<void> | null = null;
     let resolveStopped: () => void = () => {};
@@ -107,7 +109,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
         usage,
       }),
     );
-    const bridgeAppReady = createBridgeApp(bridgeDeps(daemon, codex, limits, routing, usage), {
+    const bridgeAppReady = createBridgeApp(bridgeDeps(daemon, codex, limits, routing, { usage, statusLine }), {
       pingIntervalMs: config.CCBRIDGE_PING_MS,
       // Upstream bounds, shortened by the hostile tests (a hung backend must not take minutes there).
       upstreamHeadersMs: config.CCBRIDGE_UPSTREAM_HEADERS_MS,

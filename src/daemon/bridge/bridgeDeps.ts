@@ -27,6 +27,8 @@ export interface ProxyOutcome {
   requestId: string;
   accountId: string | null;
   accountName: string | null;
+  /** The Claude Code session the request belongs to, if it names one. */
+  sessionKey: string | null;
   /** The model the client asked for, and the Codex slug it went to (null when it never got that far). */
   requestedModel: string | null;
   model: string | null;

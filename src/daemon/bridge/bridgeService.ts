@@ -8,6 +8,7 @@ import type { LimitsKeeper } from '../control/limitsKeeper.js';
 import type { RoutingService } from './routingService.js';
 import type { UsageHistory } from '../../core/usageHistory.js';
 import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
+import type { StatusLineWriter } from '../integration/statusLineWriter.js';
 
 const DEFAULT_UPSTREAM = 'https://chatgpt.com/backend-api/codex';
 
@@ -17,7 +18,7 @@ export function bridgeDeps(
   codex: CodexService,
   limits: LimitsKeeper,
   routing: RoutingService,
-  usage: UsageHistory,
+  records: { usage: UsageHistory; statusLine: StatusLineWriter },
   env: Record<string, string | undefined> = process.env,
 ): BridgeDeps {
   const routeName = () => {
@@ -64,12 +65,12 @@ export function bridgeDeps(
     onUpstreamHeaders: (id, headers) => limits.onHeaders(id, headers),
     onAttemptFailed: (id, failure, next) => {
       routing.onAttemptFailed(id, failure, next);
-      if (next) usage.record(id, nameOf(id), { failovers: 1 });
+      if (next) records.usage.record(id, nameOf(id), { failovers: 1 });
     },
     onCommitted: (id, sessionKey) => routing.onCommitted(id, sessionKey),
     onOutcome: (o) => {
       if (o.accountId)
-        usage.record(o.accountId, o.accountName ?? nameOf(o.accountId), {
+        records.usage.record(o.accountId, o.accountName ?? nameOf(o.accountId), {
           requests: 1,
           inputTokens: o.inputTokens,
           cachedInputTokens: o.cachedTokens,
@@ -77,6 +78,8 @@ export function bridgeDeps(
           reasoningTokens: o.reasoningTokens,
           errors: o.errorKind && o.errorKind !== 'client_abort' ? 1 : 0,
         });
+      if (o.sessionKey && o.accountId && !o.errorKind)
+        records.statusLine.noteSession(o.sessionKey, o.accountId, o.model);
       logOutcome(daemon, o);
     },
   };

@@ -58,6 +58,7 @@ async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRec
   rec.outcome.requestedModel = req.model;
   rec.outcome.stream = req.stream === true;
   const sessionKey = claudeSessionKey(requestHeader(c, 'x-claude-code-session-id'), req.metadata?.user_id);
+  rec.outcome.sessionKey = sessionKey;
   const pinnedAccount = requestHeader(c, PIN_HEADER) ?? null;
   const routed = rt.deps.route({ sessionKey, pinnedAccount });
   if (routed.kind === 'refused') {

@@ -16,6 +16,7 @@ export class OutcomeRecorder {
       requestId,
       accountId: null,
       accountName: null,
+      sessionKey: null,
       requestedModel: null,
       model: null,
       stream: false,
