@@ -88,3 +88,23 @@ export function withContentEncoding(
   }
   return out;
 }
+
+/** Headers codex 0.169 sends per request inside each WebSocket frame rather than once on the handshake. */
+const FRAME_HEADERS = [RESPONSES_LITE_HEADER];
+
+/**
+ * The request as it goes over the Responses WebSocket: per-request headers leave the handshake and travel in the
+ * frame's `client_metadata` as `ws_request_header_<name>` (dashes as underscores), the way codex 0.169 sends the
+ * responses-lite marker (test/fixtures/codex-capture/ws-gpt-6.1-sol.json). Pure.
+ */
+export function websocketRequest(
+  headers: Record<string, string>,
+  body: ResponsesRequest,
+): { handshake: Record<string, string>; body: ResponsesRequest } {
+  const moved = FRAME_HEADERS.filter((name) => name in headers);
+  if (!moved.length) return { handshake: headers, body };
+  const handshake = Object.fromEntries(Object.entries(headers).filter(([name]) => !moved.includes(name)));
+  const metadata = { ...body.client_metadata };
+  for (const name of moved) metadata[`ws_request_header_${name.replaceAll('-', '_')}`] = headers[name]!;
+  return { handshake, body: { ...body, client_metadata: metadata } };
+}

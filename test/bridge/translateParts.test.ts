@@ -9,6 +9,7 @@ import {
   codexUserAgent,
   type UpstreamHeaderInput,
   upstreamHeaders,
+  websocketRequest,
   withContentEncoding,
 } from '../../src/translate/upstreamHeaders.js';
 
@@ -147,6 +148,25 @@ describe('upstream headers', () => {
       'x-codex-parent-thread-id': SESSION,
       'x-openai-subagent': capturedChild.get('x-openai-subagent'),
     });
+  });
+
+  it('over WebSocket carry the responses-lite marker in each frame, not on the handshake (ws capture)', () => {
+    const ws = load('ws-gpt-6.1-sol.json').records as unknown as {
+      kind: string;
+      headers?: [string, string][];
+      frame?: { client_metadata: Record<string, string> };
+    }[];
+    const handshake = ws.find((r) => r.kind === 'ws-handshake')!.headers!.map(([k]) => k);
+    const frame = ws.find((r) => r.kind === 'ws-frame')!.frame!;
+    const http = headers({ responsesLite: true, body: body({ model: 'gpt-6.1-sol' }) });
+    const ours = websocketRequest(http, body({ model: 'gpt-6.1-sol' }));
+    expect(handshake).not.toContain('x-openai-internal-codex-responses-lite');
+    expect(Object.keys(ours.handshake)).not.toContain('x-openai-internal-codex-responses-lite');
+    const key = 'ws_request_header_x_openai_internal_codex_responses_lite';
+    expect(frame.client_metadata[key]).toBe('true');
+    expect(ours.body.client_metadata[key]).toBe('true');
+    const plain = headers();
+    expect(websocketRequest(plain, body())).toEqual({ handshake: plain, body: body() });
   });
 
   it('name the installed codex in the User-Agent the way codex formats it', () => {

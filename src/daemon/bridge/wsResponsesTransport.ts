@@ -1,4 +1,5 @@
 import { classifyHttpFailure } from '../../translate/upstreamErrors.js';
+import { websocketRequest } from '../../translate/upstreamHeaders.js';
 import type { Settings } from '../../shared/schemas/settings.js';
 import { awaitFirstOutput, unreachable, type OpenResult } from './awaitFirstOutput.js';
 import type { ResponsesCall, ResponsesTransport } from './responsesClient.js';
@@ -77,9 +78,11 @@ export class WsResponsesTransport implements ResponsesTransport {
       Buffer.byteLength(JSON.stringify(call.body)) >= MAX_FRAME_BYTES;
     if (viaHttp) return this.http.open(call, headers);
 
+    // Per-request headers (the responses-lite marker) ride in each frame, not on the shared connection.
+    const ws = websocketRequest(headers, call.body);
     let retried = false;
     for (;;) {
-      const got = await this.acquire(thread, headers, call);
+      const got = await this.acquire(thread, ws.handshake, call);
       if (call.cancel.cancelled) {
         if ('socket' in got) {
           got.socket.reserved = false;
@@ -92,7 +95,7 @@ export class WsResponsesTransport implements ResponsesTransport {
         return { ok: false, failure: got.failure };
       }
       const socket = got.socket;
-      const sent = socket.send(call.body, { fullInput: retried });
+      const sent = socket.send(ws.body, { fullInput: retried });
       sent.stream.onHeaders = (h) => call.onHeaders(h);
       call.cancel.onCancel(() => sent.stream.abort());
       const result = await awaitFirstOutput(sent.stream, { url: this.url, ...call });
