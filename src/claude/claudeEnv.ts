@@ -8,13 +8,6 @@ import { PIN_HEADER, TIER_ALIASES } from '../shared/bridgeNames.js';
  */
 const API_TIMEOUT_MS = 30 * 60 * 1000;
 
-/**
- * Every Codex model's context window (codex.md: 272000 for gpt-5.5, 5.4, 5.4-mini, 5.3-codex, 5.2).
- * Claude Code assumes 1M tokens for a model id it does not know and would not compact before the
- * backend refuses the request; it keeps its own output and compaction reserve below this number.
- */
-const CODEX_CONTEXT_WINDOW = 272_000;
-
 export interface ClaudeEnvInput {
   /** The bridge's Anthropic base URL as bound (fallback port included), e.g. http://127.0.0.1:9001/anthropic. */
   baseUrl: string;
@@ -22,6 +15,12 @@ export interface ClaudeEnvInput {
   settings: Pick<Settings, 'opusModel' | 'sonnetModel' | 'haikuModel' | 'subagentModel'>;
   /** Account id to pin every request of this session to (launcher / `env --account` only). */
   accountId?: string | null;
+  /**
+   * The usable context window of the model the session's requests route to (codexModels.ts
+   * `usableContextWindow`). Claude Code assumes 1M tokens for a model id it does not know and would not
+   * compact before the backend refuses the request; it keeps its own output and compaction reserve below this.
+   */
+  maxContextTokens: number;
 }
 
 /**
@@ -60,7 +59,7 @@ export function buildClaudeEnv(input: ClaudeEnvInput): ClaudeEnv {
     // Drops the per-conversation billing block from system[0], keeping the prompt prefix cacheable upstream.
     CLAUDE_CODE_ATTRIBUTION_HEADER: '0',
     API_TIMEOUT_MS: String(API_TIMEOUT_MS),
-    CLAUDE_CODE_MAX_CONTEXT_TOKENS: String(CODEX_CONTEXT_WINDOW),
+    CLAUDE_CODE_MAX_CONTEXT_TOKENS: String(input.maxContextTokens),
   };
   if (input.accountId) env.ANTHROPIC_CUSTOM_HEADERS = `${PIN_HEADER}: ${input.accountId}`;
   return env;

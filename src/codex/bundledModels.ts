@@ -18,6 +18,7 @@ export const BundledCatalogSchema = z.looseObject({
       priority: z.number().nullish(),
       service_tiers: z.array(z.looseObject({ id: z.string() })).nullish(),
       context_window: z.number().nullish(),
+      effective_context_window_percent: z.number().nullish(),
       input_modalities: z.array(z.string()).nullish(),
     }),
   ),
@@ -46,6 +47,7 @@ export function modelsFromBundledCatalog(catalog: BundledCatalog): CodexModel[] 
     inputModalities: m.input_modalities ?? null,
     isDefault: m === top,
     contextWindow: m.context_window ?? null,
+    effectiveContextWindowPercent: m.effective_context_window_percent ?? null,
   }));
 }
 

@@ -2,6 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as z from 'zod';
 import { CodexModelSchema, type CodexModel } from '../shared/schemas/codexModel.js';
 import { errorMessage } from '../shared/errors.js';
+import { withCatalogueFacts } from '../translate/codexModels.js';
 
 /** On disk: the bundled catalogue of the codex binary it came from, so a restart has it before codex answers. */
 const CacheFileSchema = z.object({
@@ -17,6 +18,8 @@ export interface ModelCatalogOptions {
   list: (accountId: string) => Promise<CodexModel[]>;
   /** The installed codex and its bundled catalogue (`codex debug models --bundled`). */
   bundled: () => Promise<{ codex: CacheFile['codex']; models: () => Promise<CodexModel[]> }>;
+  /** A list or the bundled catalogue was read (what depends on models, like Claude Code's settings, follows). */
+  onUpdate?: () => void;
   /** A background read failed (the daemon logs it); `accountId` is null for the bundled catalogue. */
   onError?: (message: string, accountId: string | null) => void;
   /** An account's list is read again after this long (default 5 min). */
@@ -66,8 +69,10 @@ export class ModelCatalog {
     let reading = this.#reading.get(accountId);
     if (!reading) {
       reading = this.#opts.list(accountId).then(
-        (models) => {
+        (listed) => {
+          const models = withCatalogueFacts(listed, this.#bundled?.models ?? null);
           this.#entries.set(accountId, { at: this.#now(), models });
+          this.#opts.onUpdate?.();
           return models;
         },
         (err: unknown) => {
@@ -101,6 +106,10 @@ export class ModelCatalog {
       if (cached?.path === codex.path && cached.version === codex.version) return;
       this.#bundled = { codex, models: await models() };
       writeCache(this.#opts.cacheFile, this.#bundled);
+      for (const [id, entry] of this.#entries)
+        if ('models' in entry)
+          this.#entries.set(id, { ...entry, models: withCatalogueFacts(entry.models, this.#bundled.models) });
+      this.#opts.onUpdate?.();
     } catch (err) {
       this.#opts.onError?.(`could not read codex's bundled model catalogue: ${errorMessage(err)}`, null);
     }

@@ -8,6 +8,7 @@ import { effectiveFastMode, routeAccount } from '../core/accounts.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';
 import { rememberSecret } from '../core/redact.js';
 import { accountHome, type Paths } from '../shared/paths.js';
+import type { CodexModel } from '../shared/schemas/codexModel.js';
 import { VERSION } from '../shared/version.js';
 import { NOT_CONNECTED, type AuthStatus, type LoginSession } from '../shared/schemas/auth.js';
 import type { AccountView, StateView } from '../shared/schemas/api.js';
@@ -31,6 +32,8 @@ export interface ViewProviders {
   /** Why requests do not go to the active account right now (failover, balance, all exhausted). */
   routeReason(state: StateFile): string | null;
   loginSessions(): LoginSession[];
+  /** The account's model list as the bridge resolves against it (null: the built-in one). */
+  models(accountId: string): CodexModel[] | null;
 }
 
 type ChangeListener = () => void;
@@ -50,6 +53,7 @@ export class Daemon {
     routeAccountId: (state) => routeAccount(state)?.id ?? null,
     routeReason: () => null,
     loginSessions: () => [],
+    models: () => null,
   };
   readonly #changeListeners = new Set<ChangeListener>();
   readonly #shutdownHooks: Array<() => Promise<void> | void> = [];

@@ -12,6 +12,19 @@ export interface ModelResolutionContext {
   available: readonly CodexModel[];
 }
 
+/** The resolution context for an account: its model, the tier settings, its list (the built-in one when unknown). */
+export function resolutionContext(
+  accountModel: string | null,
+  settings: { opusModel: string | null; sonnetModel: string | null; haikuModel: string | null },
+  available: readonly CodexModel[] | null,
+): ModelResolutionContext {
+  return {
+    accountModel,
+    tierModels: { opus: settings.opusModel, sonnet: settings.sonnetModel, haiku: settings.haikuModel },
+    available: available?.length ? available : BUILTIN_MODELS,
+  };
+}
+
 export interface ResolvedModel {
   slug: string;
   /** The list entry for `slug`, when known (efforts, service tiers, context window). */

@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendRefusal, toolSchemaProblem } from '../fakes/codexBackendRules.js';
 import { sse } from '../fakes/codexBackend.js';
-import { apiError, startBridge, until, type BridgeHarness } from './harness.js';
+import { apiError, startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
 
 // Bridge exactness (issue 13): the official SDK in front of the bridge, the fake Codex backend behind it,
 // refusing what the real backend refuses (codexBackendRules.ts), so a shape the backend would not take fails.
@@ -179,5 +179,31 @@ describe('stop_sequences', () => {
     }
     expect(h.backend.requests[0]!.body).not.toHaveProperty('stop');
     await until(() => h.backend.requests.every((r) => r.aborted));
+  });
+});
+
+describe('usage always carries the cache counts', () => {
+  it('message_start, message_delta and the non-stream Message all have cache_read/cache_creation_input_tokens', async () => {
+    const usage = { input_tokens: 1000, input_tokens_details: { cached_tokens: 800 }, output_tokens: 7 };
+    h.backend.script(
+      { kind: 'sse', events: sse.response([sse.message('a')], { usage }) },
+      { kind: 'sse', events: sse.response([sse.message('b')], { usage }) },
+    );
+    const res = await fetch(`${h.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...base, stream: true, messages: [{ role: 'user', content: 'x' }] }),
+    });
+    const data = [...(await res.text()).matchAll(/^data: (.*)$/gm)].map((m) => JSON.parse(m[1]!));
+    const start = data.find((d) => d.type === 'message_start').message.usage;
+    const delta = data.find((d) => d.type === 'message_delta').usage;
+    expect(start).toMatchObject({ cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+    expect(delta).toMatchObject({ input_tokens: 200, cache_read_input_tokens: 800, cache_creation_input_tokens: 0 });
+    const msg = await h.client.messages.create({ ...base, messages: [{ role: 'user', content: 'x' }] });
+    expect(msg.usage).toMatchObject({
+      input_tokens: 200,
+      cache_read_input_tokens: 800,
+      cache_creation_input_tokens: 0,
+    });
   });
 });

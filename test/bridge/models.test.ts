@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CodexModel } from '../../src/shared/schemas/codexModel.js';
-import { BUILTIN_MODELS } from '../../src/translate/codexModels.js';
+import { BUILTIN_MODELS, usableContextWindow, withCatalogueFacts } from '../../src/translate/codexModels.js';
 import { countRequestTokens } from '../../src/translate/countTokens.js';
 import {
   findModelInfo,
@@ -185,5 +185,27 @@ describe('countRequestTokens', () => {
     };
     expect(await countRequestTokens(lite)).toBe(expected + 4 + countTokens(JSON.stringify(liteTools), plain));
     expect(await countRequestTokens({ ...body, tools })).toBe(expected + countTokens(JSON.stringify(tools), plain));
+  });
+});
+
+describe('usable context window', () => {
+  // codex 0.169.0's bundled catalogue; `model/list` itself carries no window.
+  const catalogue = [
+    { id: 'gpt-6.1-sol', contextWindow: 272_000, effectiveContextWindowPercent: 95 },
+    { id: 'gpt-6.1-terra', contextWindow: 500_000, effectiveContextWindowPercent: 95, useResponsesLite: true },
+  ];
+
+  it('is the catalogue window × its effective percent (258400 for 272k models, 475000 for gpt-6.1-terra)', () => {
+    expect(usableContextWindow(catalogue[0])).toBe(258_400);
+    expect(usableContextWindow(catalogue[1])).toBe(475_000);
+    expect(usableContextWindow(undefined)).toBe(258_400);
+    expect(usableContextWindow(BUILTIN_MODELS[0])).toBe(258_400);
+  });
+
+  it('an account’s model/list gets the window from the catalogue entry of the same model', () => {
+    const listed = withCatalogueFacts([{ id: 'gpt-6.1-terra', displayName: 'Terra' }, { id: 'gpt-x' }], catalogue);
+    expect(listed[0]).toMatchObject({ displayName: 'Terra', contextWindow: 500_000, useResponsesLite: true });
+    expect(usableContextWindow(listed[0])).toBe(475_000);
+    expect(listed[1]).toEqual({ id: 'gpt-x' });
   });
 });

@@ -7,7 +7,12 @@ const token = 't'.repeat(43);
 
 describe('buildClaudeEnv', () => {
   it('points Claude Code at the bridge with the tier aliases by default', () => {
-    const env = buildClaudeEnv({ baseUrl: 'http://127.0.0.1:9001/anthropic', token, settings: noTiers });
+    const env = buildClaudeEnv({
+      baseUrl: 'http://127.0.0.1:9001/anthropic',
+      token,
+      maxContextTokens: 258_400,
+      settings: noTiers,
+    });
     expect(env).toEqual({
       ANTHROPIC_BASE_URL: 'http://127.0.0.1:9001/anthropic',
       ANTHROPIC_AUTH_TOKEN: token,
@@ -19,7 +24,7 @@ describe('buildClaudeEnv', () => {
       ENABLE_EXPERIMENTAL_MCP_CLI: 'true',
       CLAUDE_CODE_ATTRIBUTION_HEADER: '0',
       API_TIMEOUT_MS: '1800000',
-      CLAUDE_CODE_MAX_CONTEXT_TOKENS: '272000',
+      CLAUDE_CODE_MAX_CONTEXT_TOKENS: '258400',
     });
     expect(env).not.toHaveProperty('ANTHROPIC_API_KEY');
     expect(env).not.toHaveProperty('CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC');
@@ -30,6 +35,7 @@ describe('buildClaudeEnv', () => {
     const env = buildClaudeEnv({
       baseUrl: 'http://127.0.0.1:9000/anthropic',
       token,
+      maxContextTokens: 258_400,
       settings: { opusModel: 'gpt-5.5', sonnetModel: 'gpt-5.4', haikuModel: 'gpt-5.4-mini', subagentModel: null },
     });
     expect(env).toMatchObject({
@@ -42,6 +48,7 @@ describe('buildClaudeEnv', () => {
     const sub = buildClaudeEnv({
       baseUrl: 'http://127.0.0.1:9000/anthropic',
       token,
+      maxContextTokens: 258_400,
       settings: { ...noTiers, subagentModel: 'gpt-5.4-mini' },
     });
     expect(sub.CLAUDE_CODE_SUBAGENT_MODEL).toBe('gpt-5.4-mini');
@@ -51,6 +58,7 @@ describe('buildClaudeEnv', () => {
     const env = buildClaudeEnv({
       baseUrl: 'http://127.0.0.1:9000/anthropic',
       token,
+      maxContextTokens: 258_400,
       settings: noTiers,
       accountId: 'ab12cd34',
     });
@@ -59,16 +67,28 @@ describe('buildClaudeEnv', () => {
 
   it('reaches a wildcard-bound bridge through loopback and drops a trailing slash', () => {
     expect(
-      buildClaudeEnv({ baseUrl: 'http://0.0.0.0:9000/anthropic/', token, settings: noTiers }).ANTHROPIC_BASE_URL,
+      buildClaudeEnv({ baseUrl: 'http://0.0.0.0:9000/anthropic/', token, maxContextTokens: 258_400, settings: noTiers })
+        .ANTHROPIC_BASE_URL,
     ).toBe('http://127.0.0.1:9000/anthropic');
-    expect(buildClaudeEnv({ baseUrl: 'http://[::]:9000/anthropic', token, settings: noTiers }).ANTHROPIC_BASE_URL).toBe(
-      'http://[::1]:9000/anthropic',
-    );
+    expect(
+      buildClaudeEnv({ baseUrl: 'http://[::]:9000/anthropic', token, maxContextTokens: 258_400, settings: noTiers })
+        .ANTHROPIC_BASE_URL,
+    ).toBe('http://[::1]:9000/anthropic');
   });
 
   it('keeps a stable key order, so the same input gives the same file', () => {
-    const a = buildClaudeEnv({ baseUrl: 'http://127.0.0.1:9000/anthropic', token, settings: noTiers });
-    const b = buildClaudeEnv({ baseUrl: 'http://127.0.0.1:9000/anthropic', token, settings: { ...noTiers } });
+    const a = buildClaudeEnv({
+      baseUrl: 'http://127.0.0.1:9000/anthropic',
+      token,
+      maxContextTokens: 258_400,
+      settings: noTiers,
+    });
+    const b = buildClaudeEnv({
+      baseUrl: 'http://127.0.0.1:9000/anthropic',
+      token,
+      maxContextTokens: 258_400,
+      settings: { ...noTiers },
+    });
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 });

@@ -21,10 +21,14 @@ import {
 import { StateStore } from '../../src/core/stateStore.js';
 import type { EventInput } from '../../src/shared/schemas/events.js';
 import type { StateView } from '../../src/shared/schemas/api.js';
+import type { CodexModel } from '../../src/shared/schemas/codexModel.js';
+import type { Daemon } from '../../src/daemon/daemon.js';
 
 let dir: string;
 let settingsPath: string;
 let host: IntegrationHost & { port: number; token: string; events: EventInput[] };
+/** Each account's model list as the daemon's catalogue would give it (none: the built-in list). */
+let modelLists: Record<string, CodexModel[]>;
 const processEnv = () => ({ CLAUDE_SETTINGS_PATH: settingsPath });
 const apply = (body: { remove?: boolean; dryRun?: boolean; settingsPath?: string } = {}) =>
   applyIntegration(host, processEnv(), { remove: false, dryRun: false, ...body });
@@ -36,7 +40,12 @@ beforeEach(() => {
   settingsPath = join(dir, 'home', '.claude', 'settings.json');
   const store = StateStore.open(join(dir, 'state.json'));
   const events: EventInput[] = [];
+  modelLists = {};
   host = {
+    providers: {
+      routeAccountId: (state) => state.activeAccountId,
+      models: (id: string) => modelLists[id] ?? null,
+    } as Partial<Daemon['providers']> as Daemon['providers'],
     store,
     port: 9000,
     token: 'a'.repeat(43),
@@ -229,5 +238,51 @@ describe('preview', () => {
     expect(p.account).toEqual({ id: 'abcd1234', name: 'work' });
     expect(p.env.ANTHROPIC_CUSTOM_HEADERS).toBe('x-ccbridge-account: abcd1234');
     expect(() => previewIntegration(host, processEnv(), { account: 'nope' })).toThrow(/no account "nope"/);
+  });
+
+  it('CLAUDE_CODE_MAX_CONTEXT_TOKENS follows the routed model’s catalogue window × its usable percent', () => {
+    const account = (id: string, name: string, model: string | null) => ({
+      id,
+      name,
+      enabled: true,
+      model,
+      fastMode: null,
+      createdAt: new Date().toISOString(),
+      needsLogin: false,
+    });
+    // The 0.169.0 catalogue (codex debug models --bundled): gpt-6.1-terra has 500k, the others 272k, all 95 %.
+    const catalogue: CodexModel[] = [
+      { id: 'gpt-6.1-sol', isDefault: true, contextWindow: 272_000, effectiveContextWindowPercent: 95 },
+      { id: 'gpt-6.1-terra', contextWindow: 500_000, effectiveContextWindowPercent: 95 },
+    ];
+    modelLists = { aaaa1111: catalogue, bbbb2222: catalogue };
+    const tokens = () => JSON.parse(read()).env.CLAUDE_CODE_MAX_CONTEXT_TOKENS;
+    host.store.update((s) => {
+      s.accounts.push(account('aaaa1111', 'work', null), account('bbbb2222', 'home', 'gpt-6.1-terra'));
+      s.activeAccountId = 'aaaa1111';
+    });
+    apply();
+    expect(tokens()).toBe('258400');
+    // Another account (whose model is terra) becomes the one requests go to: re-applied with its window.
+    host.store.update((s) => {
+      s.activeAccountId = 'bbbb2222';
+    });
+    expect(autoApplyIntegration(host)?.written).toBe(true);
+    expect(tokens()).toBe('475000');
+    // The account's model changes back: so does the window.
+    host.store.update((s) => {
+      s.accounts[1]!.model = 'gpt-6.1-sol';
+    });
+    autoApplyIntegration(host);
+    expect(tokens()).toBe('258400');
+    // The opus tier pinned to terra wins over the account's model; a pinned session uses its account.
+    host.store.update((s) => {
+      s.settings.opusModel = 'gpt-6.1-terra';
+    });
+    autoApplyIntegration(host);
+    expect(tokens()).toBe('475000');
+    expect(previewIntegration(host, processEnv(), { account: 'work' }).env.CLAUDE_CODE_MAX_CONTEXT_TOKENS).toBe(
+      '475000',
+    );
   });
 });

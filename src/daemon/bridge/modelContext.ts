@@ -1,5 +1,4 @@
-import { BUILTIN_MODELS } from '../../translate/codexModels.js';
-import type { ModelResolutionContext } from '../../translate/resolveModel.js';
+import { resolutionContext, type ModelResolutionContext } from '../../translate/resolveModel.js';
 import type { BridgeDeps, RouteCandidate } from './bridgeDeps.js';
 
 /**
@@ -7,13 +6,8 @@ import type { BridgeDeps, RouteCandidate } from './bridgeDeps.js';
  * `deps.models` answers from what the daemon has at hand.
  */
 export function modelContext(deps: BridgeDeps, candidate: RouteCandidate | null): ModelResolutionContext {
-  const settings = deps.settings();
   const available = candidate ? deps.models(candidate.accountId) : null;
-  return {
-    accountModel: candidate?.model ?? null,
-    tierModels: { opus: settings.opusModel, sonnet: settings.sonnetModel, haiku: settings.haikuModel },
-    available: available?.length ? available : BUILTIN_MODELS,
-  };
+  return resolutionContext(candidate?.model ?? null, deps.settings(), available);
 }
 
 /** The account a request without a session would use, or null when none is usable (model lists, count_tokens). */

@@ -72,6 +72,7 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
 
   daemon.providers.auth = (account) => control.authStatus(account.id, { needsLogin: account.needsLogin });
   daemon.providers.loginSessions = () => control.logins.list();
+  daemon.providers.models = (id) => catalog.available(id);
 
   const stopWatch = control.watchAuth({
     accounts: () => daemon.store.get().accounts.map((a) => ({ id: a.id, needsLogin: a.needsLogin })),
@@ -147,6 +148,7 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
         models: () => readBundledModels(bin.path, codexEnv(catalogHome(daemon), env), timeoutMs),
       };
     },
+    onUpdate: () => daemon.notifyChange(),
     onError: (message, id) =>
       daemon.log({
         level: 'warn',

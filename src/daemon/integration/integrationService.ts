@@ -15,13 +15,33 @@ import { readSettingsFile, writeSettingsFile } from '../../claude/settingsFile.j
 import { parseSettings, planSettings, type SettingsChange } from '../../claude/settingsMerge.js';
 import { defaultSettingsPath } from '../../claude/settingsPath.js';
 import { envDiff } from '../../claude/envDiff.js';
+import { TIER_ALIASES } from '../../shared/bridgeNames.js';
+import type { Account } from '../../shared/schemas/state.js';
+import { usableContextWindow } from '../../translate/codexModels.js';
+import { resolutionContext, resolveModel } from '../../translate/resolveModel.js';
 
 /** What the integration needs from the daemon. */
-export type IntegrationHost = Pick<Daemon, 'store' | 'log' | 'view' | 'ensureToken'>;
+export type IntegrationHost = Pick<Daemon, 'store' | 'log' | 'view' | 'ensureToken' | 'providers'>;
 type Env = Record<string, string | undefined>;
 type Trigger = 'apply' | 'remove' | 'auto';
 
-/** The env block for the bridge as it runs now (bound port, current token, tier settings). */
+/**
+ * CLAUDE_CODE_MAX_CONTEXT_TOKENS: the usable window of the model the session's main requests (the opus tier,
+ * ANTHROPIC_MODEL) resolve to on the account they go to: the pinned one, else the routed one. Recomputed on
+ * every apply, so a model or account change moves it (auto-apply re-runs on every state change).
+ */
+function sessionContextTokens(host: IntegrationHost, state: StateFile, pinned: Account | null): number {
+  const routedId = host.providers.routeAccountId(state);
+  const account = pinned ?? state.accounts.find((a) => a.id === routedId) ?? null;
+  const ctx = resolutionContext(
+    account?.model ?? null,
+    state.settings,
+    account ? host.providers.models(account.id) : null,
+  );
+  return usableContextWindow(resolveModel(state.settings.opusModel ?? TIER_ALIASES.opus, ctx).info);
+}
+
+/** The env block for the bridge as it runs now (bound port, current token, tier settings, model window). */
 export function integrationEnv(
   host: IntegrationHost,
   accountRef?: string,
@@ -33,6 +53,7 @@ export function integrationEnv(
     token: host.ensureToken(),
     settings: state.settings,
     accountId: account?.id ?? null,
+    maxContextTokens: sessionContextTokens(host, state, account),
   });
   return { env, account: account ? { id: account.id, name: account.name } : null };
 }

@@ -20,6 +20,8 @@ export const CodexModelSchema = z.looseObject({
   inputModalities: z.array(z.string()).nullish(),
   isDefault: z.boolean().nullish(),
   contextWindow: z.number().nullish(),
+  /** The catalogue's `effective_context_window_percent`: the share of the window codex lets a turn use. */
+  effectiveContextWindowPercent: z.number().nullish(),
   /**
    * The catalogue's `use_responses_lite` (`codex debug models --bundled`, models_cache.json; not in `model/list`):
    * codex sends these models its responses-lite request shape.
