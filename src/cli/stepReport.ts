@@ -9,8 +9,13 @@ export function formatSteps(title: string, steps: readonly TestStep[]): string {
   return [title, table(steps.map((s) => [MARK[s.status], s.name, `${s.ms} ms`, s.detail]))].join('\n');
 }
 
-/** Fails the command (exit 1) naming the step that failed, after the steps were printed. */
-export function throwIfFailed(steps: readonly TestStep[], code: string, what: string): void {
+/** Fails the command (exit 1 unless told) naming the step that failed, after the steps were printed. */
+export function throwIfFailed(
+  steps: readonly TestStep[],
+  code: string,
+  what: string,
+  opts: { exitCode?: number } = {},
+): void {
   const failed = steps.find((s) => s.status === 'failed');
-  if (failed) throw new CcbridgeError(code, `${what} failed at "${failed.name}": ${failed.detail}`);
+  if (failed) throw new CcbridgeError(code, `${what} failed at "${failed.name}": ${failed.detail}`, opts);
 }

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { CcbridgeError } from '../shared/errors.js';
 
 /** Thrown when another daemon already owns the data dir; the starter then just waits for it. */
-export const ALREADY_RUNNING_EXIT = 3;
+export const ALREADY_RUNNING_EXIT = 5;
 
 export interface DaemonLock {
   release(): void;

@@ -16,6 +16,11 @@ export class CcbridgeError extends Error {
   }
 }
 
+/** Exit status of a command that acts through an account which must sign in (again) first. */
+export const EXIT_NEEDS_LOGIN = 3;
+/** Exit status of a command that acts through an account (or accounts) out of quota. */
+export const EXIT_OUT_OF_QUOTA = 4;
+
 /** Bad usage (unknown key, bad value): exit 2 like commander's own usage errors. */
 export function usageError(code: string, message: string): CcbridgeError {
   return new CcbridgeError(code, message, { exitCode: 2, status: 400 });

@@ -3,6 +3,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAKE_CODEX } from '../codex/codexTestKit.js';
+import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { BIN, makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
 
 let h: TestHome;
@@ -215,6 +217,13 @@ describe('env', () => {
 });
 
 describe('ccbridge claude', () => {
+  // `ccbridge claude` refuses to start Claude Code with no account to route to: each test has one signed in.
+  beforeEach(async () => {
+    h.set({ CCBRIDGE_CODEX_BIN: FAKE_CODEX });
+    const { id } = await okJson(h, ['add', 'work']);
+    writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({}));
+  });
+
   it('runs `claude` from PATH with the env injected, args, stdio and exit code passed through', async () => {
     const bin = join(h.dir, 'bin');
     mkdirSync(bin);
@@ -224,7 +233,6 @@ describe('ccbridge claude', () => {
       `#!/bin/sh\nprintf '%s\\n' "$@" > '${out}.args'\nenv > '${out}.env'\nread line\necho "fake claude got: $line"\necho "to stderr" >&2\nexit 3\n`,
     );
     chmodSync(join(bin, 'claude'), 0o755);
-    await ok(h, ['add', 'work']);
     const { accounts } = await okJson(h, ['list']);
     const env = { PATH: `${bin}:${h.env.PATH}`, ANTHROPIC_API_KEY: 'sk-not-for-the-bridge' };
 

@@ -5,6 +5,7 @@ import { controlApi } from '../../src/client/controlApi.js';
 import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
 import { ModelListResponseSchema } from '../../src/shared/schemas/api.js';
+import { startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeHome, ok, okJson, run, spawnCli, type TestHome } from '../helpers/cli.js';
 import { calls, FAKE_CODEX, isAlive, setBehaviour, until } from './codexTestKit.js';
@@ -23,11 +24,19 @@ const collectTokens = (id: string) => {
   for (const v of [t.access_token, t.refresh_token, t.id_token]) seenTokens.add(v);
 };
 
+let backend: FakeCodexBackend;
 beforeAll(async () => {
-  h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_LOGIN_TIMEOUT_MS: '1500' });
+  // `ccbridge test` sends one real /responses request: to this fake backend.
+  backend = await startFakeCodexBackend();
+  h = await makeHome({
+    CCBRIDGE_CODEX_BIN: FAKE_CODEX,
+    CCBRIDGE_LOGIN_TIMEOUT_MS: '1500',
+    CCBRIDGE_UPSTREAM_URL: backend.url,
+  });
 });
 afterAll(async () => {
   await h.cleanup();
+  await backend.close();
 });
 
 describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
@@ -118,13 +127,18 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
       ['codex', 'ok'],
       ['auth', 'ok'],
       ['token', 'ok'],
+      ['quota', 'ok'],
       ['upstream', 'ok'],
     ]);
+    // The upstream step is one real /responses request with the account's (refreshed) token.
+    const sent = backend.requests.filter((r) => r.path.endsWith('/responses'));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.headers.authorization).toMatch(/^Bearer /);
     expect(result.steps[2]!.detail).toContain('refreshed through codex');
     expect(calls(homeOf(id), 'refresh')).toHaveLength(1);
     collectTokens(id);
     const human = await ok(h, ['test', 'stale']);
-    expect(human).toMatch(/ok\s+upstream\s+\d+ ms\s+ChatGPT accepted the token/);
+    expect(human).toMatch(/ok\s+upstream\s+\d+ ms\s+the Codex backend answered a \/responses request/);
   });
 
   it('a refresh refused for good: test fails at "token", the account is needs-login with an event naming connect', async () => {
@@ -133,7 +147,7 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
     setBehaviour(homeOf(id), { refresh: 'permanent' });
     collectTokens(id);
     const r = await run(h, ['test', 'dead']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3); // needs login
     expect(r.stdout).toMatch(/FAIL\s+token/);
     expect(r.stderr).toContain('failed at "token"');
     expect(r.stderr).toContain('ccbridge connect dead');

@@ -22,7 +22,7 @@ describe('unit file', () => {
       'ExecStart="/opt/node 20/bin/node" /usr/lib/node_modules/ccbridge/dist/ccbridge.mjs start --foreground\n',
     );
     expect(unit).toContain('\nRestart=on-failure\n');
-    expect(unit).toContain('\nRestartPreventExitStatus=3\n');
+    expect(unit).toContain('\nRestartPreventExitStatus=5\n');
     expect(unit).toContain('\nWantedBy=default.target\n');
   });
 

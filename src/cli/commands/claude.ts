@@ -3,7 +3,10 @@ import { Command } from 'commander';
 import { launchClaude } from '../../claude/launchClaude.js';
 import { overriddenKeys } from '../../claude/settingsMerge.js';
 import { requestedSettingsPath } from '../../claude/settingsPath.js';
+import { accountProblem, noRouteError } from '../accountReadiness.js';
+import { requireAccountView } from './accountLookup.js';
 import { fetchIntegration } from './env.js';
+import { getState, withDaemon } from './shared.js';
 
 function readIfExists(path: string): string | null {
   try {
@@ -28,6 +31,12 @@ export function claudeCommand(): Command {
       .allowExcessArguments()
       .passThroughOptions()
       .action(async (args: string[], opts: { account?: string }) => {
+        // Refuse before Claude Code starts when no request could go anywhere (exit 3: sign in, 4: out of quota).
+        const state = await withDaemon(getState);
+        if (opts.account) {
+          const problem = accountProblem(requireAccountView(state, opts.account), { quota: true });
+          if (problem) throw problem;
+        } else if (!state.routeAccountId) throw noRouteError(state, 'for Claude Code');
         const preview = await fetchIntegration({
           account: opts.account,
           settingsPath: requestedSettingsPath(undefined),

@@ -64,19 +64,21 @@ export function configCommand(): Command {
       if (value === undefined) throw usageError('usage', `give a value for ${k}: ${describeSettingValues(k)}`);
       const patch = { [k]: coerceSettingValue(k, value) };
       let offline = false;
-      const { settings } = await withDaemon((c) => c.call(controlApi.patchSettings(patch))).catch(async (err: Error & { exitCode?: number; code?: string }) => {
-        // A daemon that cannot start (its port is busy) may need exactly this setting to start: save it directly.
-        if (err.code === 'daemon_start_failed') {
-          offline = true;
-          return { settings: await saveWhileDown(patch) };
-        }
-        if (err.exitCode === 2)
-          throw usageError(
-            'invalid_setting',
-            `invalid value "${value}" for ${k}; valid values: ${describeSettingValues(k)}`,
-          );
-        throw err;
-      });
+      const { settings } = await withDaemon((c) => c.call(controlApi.patchSettings(patch))).catch(
+        async (err: Error & { exitCode?: number; code?: string }) => {
+          // A daemon that cannot start (its port is busy) may need exactly this setting to start: save it directly.
+          if (err.code === 'daemon_start_failed') {
+            offline = true;
+            return { settings: await saveWhileDown(patch) };
+          }
+          if (err.exitCode === 2)
+            throw usageError(
+              'invalid_setting',
+              `invalid value "${value}" for ${k}; valid values: ${describeSettingValues(k)}`,
+            );
+          throw err;
+        },
+      );
       emit({ [k]: settings[k] }, opts, () =>
         offline
           ? `${k} = ${show(settings[k])} (saved while the daemon is down; \`ccbridge start\` uses it)`

@@ -86,6 +86,7 @@ async function follow(
 export function connectCommand(): Command {
   return addJsonOption(
     new Command('connect')
+      .alias('login')
       .description('sign an account in to ChatGPT through codex (browser login, or --device-auth for a one-time code)')
       .argument('<account>', 'account id or name')
       .option('--device-auth', 'sign in with a one-time code on any device (for remote or headless machines)')

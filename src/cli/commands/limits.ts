@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { controlApi } from '../../client/controlApi.js';
 import type { DaemonClient } from '../../client/daemonClient.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
+import { EXIT_OUT_OF_QUOTA } from '../../shared/errors.js';
+import { accountProblem } from '../accountReadiness.js';
 import { buildLimitsReport, formatLimitsReport } from '../limitsReport.js';
 import { emit } from '../output.js';
 import { requireAccountView } from './accountLookup.js';
@@ -68,8 +70,14 @@ export function limitsCommand(): Command {
       let state = await getState(client);
       const only = ref ? new Set([requireAccountView(state, ref).id]) : undefined;
       if (opts.refresh) {
+        const named = ref ? requireAccountView(state, ref) : null;
+        const problem = named && accountProblem(named, { quota: false });
+        if (problem) throw problem;
         await refresh(client, state, only);
         state = await getState(client);
+        // Refreshed and still out of quota: the numbers are shown, and the exit status says it (4).
+        const fresh = named && state.accounts.find((a) => a.id === named.id);
+        if (fresh && fresh.health.state === 'exhausted') process.exitCode = EXIT_OUT_OF_QUOTA;
       }
       if (opts.watch) return watch(client, only, opts);
       emit(buildLimitsReport(state, only), opts, (report) => formatLimitsReport(report, Date.now(), width()));

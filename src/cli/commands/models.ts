@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { controlApi } from '../../client/controlApi.js';
 import type { CodexModel } from '../../shared/schemas/codexModel.js';
 import { supportsPriorityTier } from '../../translate/codexModels.js';
-import { CcbridgeError } from '../../shared/errors.js';
+import { accountProblem, actingAccount } from '../accountReadiness.js';
 import { emit, table } from '../output.js';
 import { requireAccountView } from './accountLookup.js';
 import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
@@ -31,9 +31,10 @@ export function modelsCommand(): Command {
   ).action(async (ref: string | undefined, opts: JsonOption) => {
     const data = await withDaemon(async (c) => {
       const state = await getState(c);
-      const account = ref ? requireAccountView(state, ref) : state.accounts.find((a) => a.id === state.routeAccountId);
-      if (!account)
-        throw new CcbridgeError('no_account', 'no account to ask; add one with `ccbridge add <name>` or name one');
+      // The model list costs no quota: an account out of quota can still be asked.
+      const account = ref ? requireAccountView(state, ref) : actingAccount(state, 'to ask');
+      const problem = accountProblem(account, { quota: false });
+      if (problem) throw problem;
       const { models } = await c.call(controlApi.models(account.id));
       return { account: account.name, preferred: account.model, models };
     });

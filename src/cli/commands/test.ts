@@ -1,11 +1,14 @@
 import { Command } from 'commander';
 import { controlApi } from '../../client/controlApi.js';
-import { CcbridgeError } from '../../shared/errors.js';
+import { EXIT_NEEDS_LOGIN, EXIT_OUT_OF_QUOTA } from '../../shared/errors.js';
+import { actingAccount } from '../accountReadiness.js';
 import type { AccountTestResult } from '../../shared/schemas/api.js';
 import { emit } from '../output.js';
 import { formatSteps, throwIfFailed } from '../stepReport.js';
 import { runClaudeTest } from './testClaude.js';
 import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
+
+const PROBLEM_EXIT = { needs_login: EXIT_NEEDS_LOGIN, out_of_quota: EXIT_OUT_OF_QUOTA } as const;
 
 const describe = (r: AccountTestResult) => formatSteps(`account ${r.account.name} (${r.account.id})`, r.steps);
 
@@ -35,19 +38,12 @@ export function testCommand(): Command {
       return;
     }
     const result = await withDaemon(async (client) => {
-      let target = account;
-      if (!target) {
-        const state = await getState(client);
-        target = state.routeAccountId ?? undefined;
-        if (!target)
-          throw new CcbridgeError(
-            'no_account',
-            'no account to test; add one with `ccbridge add <name>` or pass its name',
-          );
-      }
+      const target = account ?? actingAccount(await getState(client), 'to test').id;
       return client.call(controlApi.testAccount(target));
     });
     emit(result, opts, describe);
-    throwIfFailed(result.steps, 'account_test_failed', `test of ${result.account.name}`);
+    throwIfFailed(result.steps, 'account_test_failed', `test of ${result.account.name}`, {
+      exitCode: result.problem ? PROBLEM_EXIT[result.problem] : 1,
+    });
   });
 }

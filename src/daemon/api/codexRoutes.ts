@@ -43,7 +43,13 @@ export function accountCodexRoutes(daemon: Daemon, codex: CodexService): Hono {
 
   app.post('/:ref/test', async (c) => {
     const account = requireAccount(daemon.store.get(), c.req.param('ref'));
-    return c.json(await runAccountTest(codex, account));
+    return c.json(
+      await runAccountTest(codex, account, {
+        health: viewOf(account.id)?.health ?? null,
+        bridgeUrl: daemon.bridgeUrl(),
+        token: daemon.ensureToken(),
+      }),
+    );
   });
 
   return app;

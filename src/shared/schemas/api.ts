@@ -92,11 +92,13 @@ export type ModelListResponse = z.infer<typeof ModelListResponseSchema>;
 export const LoginSessionResponseSchema = z.object({ session: LoginSessionSchema });
 export type LoginSessionResponse = z.infer<typeof LoginSessionResponseSchema>;
 
-/** `POST /api/accounts/:ref/test`: codex binary, auth, token freshness, one upstream request. */
+/** `POST /api/accounts/:ref/test`: codex binary, auth, token freshness, quota, one real upstream request. */
 export const AccountTestResultSchema = z.object({
   ok: z.boolean(),
   account: z.object({ id: z.string(), name: z.string() }),
   steps: z.array(TestStepSchema),
+  /** What the failure means for the user: sign in (CLI exit 3) or out of quota (exit 4); null otherwise. */
+  problem: z.enum(['needs_login', 'out_of_quota']).nullable(),
 });
 export type AccountTestResult = z.infer<typeof AccountTestResultSchema>;
 
