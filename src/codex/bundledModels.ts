@@ -20,6 +20,7 @@ export const BundledCatalogSchema = z.looseObject({
       context_window: z.number().nullish(),
       effective_context_window_percent: z.number().nullish(),
       input_modalities: z.array(z.string()).nullish(),
+      use_responses_lite: z.boolean().nullish(),
     }),
   ),
 });
@@ -48,6 +49,7 @@ export function modelsFromBundledCatalog(catalog: BundledCatalog): CodexModel[] 
     isDefault: m === top,
     contextWindow: m.context_window ?? null,
     effectiveContextWindowPercent: m.effective_context_window_percent ?? null,
+    useResponsesLite: m.use_responses_lite ?? null,
   }));
 }
 

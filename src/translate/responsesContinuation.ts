@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { InputItem, ResponsesRequest } from './responsesSchema.js';
+import { FUNCTIONS_NAMESPACE, type InputItem, type ResponsesRequest } from './responsesSchema.js';
 import type { UpstreamItem } from './upstreamEvents.js';
 
 /**
@@ -20,9 +20,10 @@ export interface PreviousResponse {
 /**
  * An output item as the bridge sends it back when Claude Code replays it (translateRequest's assistant items):
  * Claude Code sees only text, thinking + signature, tool calls and searches, so ids and statuses are gone and the
- * arguments are re-serialized from the parsed input. Null for an item with no replayable form.
+ * arguments are re-serialized from the parsed input; on a responses-lite request a call names the namespace its
+ * tool was declared in. Null for an item with no replayable form.
  */
-export function outputAsInput(item: UpstreamItem): InputItem | null {
+export function outputAsInput(item: UpstreamItem, lite = false): InputItem | null {
   switch (item.type) {
     case 'message': {
       const content = (item.content ?? [])
@@ -50,7 +51,13 @@ export function outputAsInput(item: UpstreamItem): InputItem | null {
       } catch {
         return null;
       }
-      return { type: 'function_call', name: item.name ?? '', arguments: args, call_id: item.call_id ?? '' };
+      return {
+        type: 'function_call',
+        name: item.name ?? '',
+        ...(lite ? { namespace: FUNCTIONS_NAMESPACE } : {}),
+        arguments: args,
+        call_id: item.call_id ?? '',
+      };
     }
     case 'web_search_call': {
       const query = item.action?.query ?? item.action?.queries?.[0];
@@ -65,6 +72,9 @@ export function outputAsInput(item: UpstreamItem): InputItem | null {
   }
 }
 
+/** Tools travel as an `additional_tools` input item only on responses-lite models (translateRequest). */
+const isLite = (request: ResponsesRequest) => request.input.some((i) => i.type === 'additional_tools');
+
 /** Request fields that are per-turn telemetry, not conversation: they may change between continued requests. */
 const VOLATILE = new Set<string>(['input', 'client_metadata']);
 
@@ -77,7 +87,7 @@ export function continuationMismatch(prev: PreviousResponse, next: ResponsesRequ
   }
   const expected = [...prev.request.input];
   for (const item of prev.output) {
-    const replayed = outputAsInput(item);
+    const replayed = outputAsInput(item, isLite(prev.request));
     if (replayed) expected.push(replayed);
   }
   if (next.input.length <= expected.length) return 'input_not_extended';
@@ -116,5 +126,5 @@ export function responseCreateFrame(
 }
 
 function replayedCount(prev: PreviousResponse): number {
-  return prev.output.filter((item) => outputAsInput(item) !== null).length;
+  return prev.output.filter((item) => outputAsInput(item, isLite(prev.request)) !== null).length;
 }

@@ -20,7 +20,9 @@ import { RATE_LIMITS_EVENT } from '../fakes/codexBackend.js';
 const SESSION = '66d32f60-2b88-4ebb-94db-d5f77f352e9a';
 const TOOLS = [{ name: 'Bash', description: 'run', input_schema: { type: 'object', properties: { command: {} } } }];
 
-function body(messages: unknown[], over: Record<string, unknown> = {}) {
+const LITE = { ...findModel(BUILTIN_MODELS, 'gpt-5.5')!, id: 'gpt-6.1-sol', useResponsesLite: true };
+
+function body(messages: unknown[], over: Record<string, unknown> = {}, info = findModel(BUILTIN_MODELS, 'gpt-5.5')) {
   const req = parseMessagesRequest(
     JSON.stringify({
       model: 'claude-opus-4-5',
@@ -32,7 +34,7 @@ function body(messages: unknown[], over: Record<string, unknown> = {}) {
     }),
   );
   return translateRequest(req, {
-    model: { slug: 'gpt-5.5', info: findModel(BUILTIN_MODELS, 'gpt-5.5'), tier: null },
+    model: { slug: info!.id, info, tier: null },
     accountId: 'acct1',
     fastMode: false,
     thread: threadIdentity(SESSION, null),
@@ -99,6 +101,16 @@ describe('responses continuation', () => {
     expect(keys[0]).toBe('type');
     expect(keys.indexOf('previous_response_id')).toBe(keys.indexOf('input') - 1);
     expect(keys.filter((k) => k !== 'type' && k !== 'previous_response_id')).toEqual(Object.keys(next));
+  });
+
+  it('on a responses-lite model too, where replayed calls name their tools namespace', () => {
+    const prev: PreviousResponse = { request: body(FIRST, {}, LITE), responseId: 'resp_1', output: OUTPUT };
+    const next = body([...FIRST, ASSISTANT(), RESULT], {}, LITE);
+    expect(next.input.find((i) => i.type === 'function_call')).toMatchObject({ namespace: 'functions' });
+    expect(continuationMismatch(prev, next)).toBeNull();
+    expect(responseCreateFrame(next, prev).frame.input).toEqual([
+      { type: 'function_call_output', call_id: 'call_1', output: 'a b' },
+    ]);
   });
 
   it('thinking replayed without its text (display omitted) is still the same reasoning', () => {

@@ -128,6 +128,27 @@ describe('codex debug models --bundled', () => {
       expect(m.supportedReasoningEfforts?.length).toBeGreaterThan(0);
     }
     expect(models.some((m) => m.hidden)).toBe(true);
+    // Which models get codex's responses-lite request shape: gpt-6.x yes, gpt-5.5 no (0.169's catalogue).
+    expect(models.find((m) => m.id === 'gpt-5.5')?.useResponsesLite).toBe(false);
+    expect(models.find((m) => m.isDefault)?.useResponsesLite).toBe(true);
+  });
+
+  it("an account's model/list gets the catalogue's use_responses_lite by slug", async () => {
+    const lite = { ...model('gpt-6.1-sol'), useResponsesLite: true };
+    const { c } = catalog({
+      list: async () => [model('gpt-6.1-sol'), model('gpt-5.5')],
+      bundled: async () => ({
+        codex: { path: '/bin/codex', version: '0.169.0' },
+        models: async () => [lite, { ...model('gpt-5.5'), useResponsesLite: false }],
+      }),
+    });
+    await c.refreshBundled();
+    const listed = await c.list('a');
+    expect(listed.map((m) => [m.id, m.useResponsesLite])).toEqual([
+      ['gpt-6.1-sol', true],
+      ['gpt-5.5', false],
+    ]);
+    expect(c.available('a')).toEqual(listed);
   });
 
   it('gives up on a codex that hangs, within the bound', async () => {
