@@ -3,7 +3,36 @@ import type { ClaudeEnv } from '../shared/schemas/integration.js';
 
 type JsonObject = Record<string, unknown>;
 
-export type SettingsChange = { kind: 'apply'; env: ClaudeEnv } | { kind: 'remove' };
+/**
+ * `statusLine`: `add` ccbridge's when the user has none (apply-claude --statusline); `remove` it when it is
+ * still the one ccbridge wrote (apply-claude --remove after ccbridge added it).
+ */
+export type SettingsChange =
+  | { kind: 'apply'; env: ClaudeEnv; statusLine?: 'add' }
+  | { kind: 'remove'; statusLine?: 'remove' };
+
+/** The statusLine `apply-claude --statusline` writes. */
+export const OUR_STATUS_LINE = { type: 'command', command: 'ccbridge statusline' } as const;
+export type StatusLineOutcome = 'added' | 'present' | 'theirs' | 'removed';
+
+const isOurStatusLine = (v: unknown) => JSON.stringify(v) === JSON.stringify(OUR_STATUS_LINE);
+
+/** Adds or removes ccbridge's statusLine, never touching one of the user's own. */
+export function changeStatusLine(
+  settings: JsonObject,
+  action: 'add' | 'remove',
+): { settings: JsonObject; outcome: StatusLineOutcome | null } {
+  if (action === 'remove') {
+    if (!isOurStatusLine(settings.statusLine)) return { settings, outcome: null };
+    return {
+      settings: Object.fromEntries(Object.entries(settings).filter(([key]) => key !== 'statusLine')),
+      outcome: 'removed',
+    };
+  }
+  if (settings.statusLine === undefined)
+    return { settings: { ...settings, statusLine: { ...OUR_STATUS_LINE } }, outcome: 'added' };
+  return { settings, outcome: isOurStatusLine(settings.statusLine) ? 'present' : 'theirs' };
+}
 
 export interface SettingsPlan {
   /** The file's next content; the old text itself (byte for byte) when nothing changes. */
@@ -18,6 +47,7 @@ export interface SettingsPlan {
   /** The `env` block before and after, for the diff. */
   envBefore: JsonObject | null;
   envAfter: JsonObject | null;
+  statusLine: StatusLineOutcome | null;
 }
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -109,7 +139,8 @@ export function planSettings(
   const envBefore = isObject(before.env) ? before.env : null;
   const envOf = (o: JsonObject) => (isObject(o.env) ? o.env : null);
   if (change.kind === 'remove') {
-    const after = removeEnv(before, previousKeys, replaced);
+    const line = change.statusLine ? changeStatusLine(before, change.statusLine) : null;
+    const after = removeEnv(line?.settings ?? before, previousKeys, replaced);
     const changed = oldText !== null && JSON.stringify(after) !== JSON.stringify(before);
     return {
       text: changed ? serializeSettings(after) : oldText,
@@ -120,6 +151,7 @@ export function planSettings(
       replacedNow: Object.keys(replaced).filter((key) => previousKeys.includes(key) && envBefore && key in envBefore),
       envBefore,
       envAfter: envOf(after),
+      statusLine: line?.outcome ?? null,
     };
   }
   // A key the user set that ccbridge did not write is theirs: remember the value to put back later.
@@ -131,7 +163,8 @@ export function planSettings(
     if (replacedNow.includes(key)) nextReplaced[key] = envBefore![key];
     else if (Object.hasOwn(replaced, key)) nextReplaced[key] = replaced[key];
   }
-  const after = mergeEnv(before, change.env, previousKeys, replaced);
+  const line = change.statusLine ? changeStatusLine(before, change.statusLine) : null;
+  const after = mergeEnv(line?.settings ?? before, change.env, previousKeys, replaced);
   const changed = oldText === null || JSON.stringify(after) !== JSON.stringify(before);
   return {
     text: changed ? serializeSettings(after) : oldText,
@@ -141,6 +174,7 @@ export function planSettings(
     replacedNow: replacedNow.filter((key) => envBefore![key] !== change.env[key]),
     envBefore,
     envAfter: envOf(after),
+    statusLine: line?.outcome ?? null,
   };
 }
 

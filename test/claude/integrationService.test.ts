@@ -30,7 +30,7 @@ let host: IntegrationHost & { port: number; token: string; events: EventInput[] 
 /** Each account's model list as the daemon's catalogue would give it (none: the built-in list). */
 let modelLists: Record<string, CodexModel[]>;
 const processEnv = () => ({ CLAUDE_SETTINGS_PATH: settingsPath });
-const apply = (body: { remove?: boolean; dryRun?: boolean; settingsPath?: string } = {}) =>
+const apply = (body: { remove?: boolean; dryRun?: boolean; settingsPath?: string; statusLine?: boolean } = {}) =>
   applyIntegration(host, processEnv(), { remove: false, dryRun: false, ...body });
 const read = () => readFileSync(settingsPath, 'utf8');
 const mode = (p: string) => statSync(p).mode & 0o777;
@@ -140,6 +140,33 @@ describe('apply-claude through the integration service', () => {
     expect(JSON.parse(read())).toEqual({ env: { MINE: '1' }, theme: 'dark' });
     expect(host.store.get().integration).toMatchObject({ appliedPath: null, appliedKeys: [], appliedHash: null });
     expect(apply({ remove: true })).toMatchObject({ changed: false, written: false });
+  });
+
+  it('--statusline adds ccbridge statusline only where there is none, and --remove takes away only its own', () => {
+    mkdirSync(join(dir, 'home', '.claude'), { recursive: true });
+    writeFileSync(settingsPath, JSON.stringify({ theme: 'dark' }));
+    expect(apply({ statusLine: true, dryRun: true })).toMatchObject({ statusLine: 'added', written: false });
+    expect(JSON.parse(read())).toEqual({ theme: 'dark' });
+    expect(apply({ statusLine: true })).toMatchObject({ statusLine: 'added', written: true });
+    expect(JSON.parse(read()).statusLine).toEqual({ type: 'command', command: 'ccbridge statusline' });
+    expect(apply({ statusLine: true })).toMatchObject({ statusLine: 'present', written: false });
+    apply(); // a later apply (or auto-apply) without the flag keeps it, and it stays ccbridge's
+    expect(host.store.get().integration.statusLine).toBe(true);
+    expect(apply({ remove: true })).toMatchObject({ statusLine: 'removed', written: true });
+    expect(JSON.parse(read())).toEqual({ theme: 'dark' });
+
+    // The user's own statusLine is never replaced, and never removed.
+    const theirs = { type: 'command', command: '~/.claude/my-line.sh', padding: 0 };
+    writeFileSync(settingsPath, JSON.stringify({ statusLine: theirs }));
+    expect(apply({ statusLine: true })).toMatchObject({ statusLine: 'theirs' });
+    expect(host.store.get().integration.statusLine).toBe(false);
+    expect(apply({ remove: true }).statusLine).toBeNull();
+    expect(JSON.parse(read())).toEqual({ statusLine: theirs });
+    // Nor is one the user wrote themselves that happens to be the same command.
+    writeFileSync(settingsPath, JSON.stringify({ statusLine: { type: 'command', command: 'ccbridge statusline' } }));
+    expect(apply({ statusLine: true })).toMatchObject({ statusLine: 'present' });
+    apply({ remove: true });
+    expect(JSON.parse(read()).statusLine).toEqual({ type: 'command', command: 'ccbridge statusline' });
   });
 
   it('writes through a symlinked settings.json', () => {

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,5 +97,20 @@ describe('ccbridge statusline', () => {
     expect(await ok(h, ['statusline'], { input: afterTurn })).toBe(
       'ccbridge not running (ccbridge start) · Opus 5.5\n',
     );
+  }, 60_000);
+  it('apply-claude --statusline sets it only where there is none; --remove takes away only its own', async () => {
+    const path = h.env.CLAUDE_SETTINGS_PATH!;
+    const settings = () => JSON.parse(readFileSync(path, 'utf8'));
+    expect(await ok(h, ['apply-claude', '--statusline'])).toContain('statusLine set to `ccbridge statusline`');
+    expect(settings().statusLine).toEqual({ type: 'command', command: 'ccbridge statusline' });
+    expect(await ok(h, ['apply-claude', '--remove'])).toContain("removed ccbridge's statusLine");
+    expect(settings()).toEqual({});
+
+    const theirs = { type: 'command', command: '~/.claude/line.sh' };
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify({ statusLine: theirs }));
+    expect(await ok(h, ['apply-claude', '--statusline'])).toContain('you have a statusLine of your own; left it');
+    await ok(h, ['apply-claude', '--remove']);
+    expect(settings()).toEqual({ statusLine: theirs });
   }, 60_000);
 });

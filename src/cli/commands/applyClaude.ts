@@ -9,9 +9,27 @@ interface ApplyClaudeOptions extends JsonOption {
   settings?: string;
   dryRun?: boolean;
   remove?: boolean;
+  statusline?: boolean;
 }
 
+const STATUS_LINE_WORDS: Record<NonNullable<ApplyResult['statusLine']>, string> = {
+  added: 'statusLine set to `ccbridge statusline`',
+  present: 'statusLine is already `ccbridge statusline`',
+  theirs:
+    'you have a statusLine of your own; left it as it is (the README shows how to add `ccbridge statusline` to your script)',
+  removed: "removed ccbridge's statusLine",
+};
+
 function describe(r: ApplyResult): string {
+  const line = r.statusLine ? STATUS_LINE_WORDS[r.statusLine] : null;
+  const text = describeEnv(r);
+  if (!line) return text;
+  if (r.dryRun && r.statusLine === 'added')
+    return `${text}\n(dry run: would set statusLine to \`ccbridge statusline\`)`;
+  return `${text}\n${line}`;
+}
+
+function describeEnv(r: ApplyResult): string {
   if (r.dryRun)
     return r.diff ? `${r.diff}(dry run: ${r.path} not changed)` : `${r.path} is up to date; nothing to change`;
   if (r.action === 'remove') {
@@ -42,13 +60,15 @@ export function applyClaudeCommand(): Command {
         'settings file (default: CLAUDE_SETTINGS_PATH, the claudeSettingsPath setting, else ~/.claude/settings.json)',
       )
       .option('--dry-run', 'print the diff and change nothing')
-      .option('--remove', "take ccbridge's env keys out again"),
+      .option('--remove', "take ccbridge's env keys (and its statusLine) out again")
+      .option('--statusline', 'also show quota in Claude Code: statusLine `ccbridge statusline`, unless you have one'),
   ).action(async (opts: ApplyClaudeOptions) => {
     // Removal defaults to where ccbridge last wrote, which the daemon remembers.
     const settingsPath = opts.remove ? requestedSettingsPath(opts.settings, {}) : requestedSettingsPath(opts.settings);
     const body = {
       remove: Boolean(opts.remove),
       dryRun: Boolean(opts.dryRun),
+      ...(opts.statusline && !opts.remove ? { statusLine: true } : {}),
       ...(settingsPath ? { settingsPath } : {}),
     };
     const result = await withDaemon((c) => c.call(controlApi.applyIntegration(body)));

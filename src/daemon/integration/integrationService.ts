@@ -12,7 +12,7 @@ import type {
 import type { StateFile } from '../../shared/schemas/state.js';
 import { buildClaudeEnv } from '../../claude/claudeEnv.js';
 import { readSettingsFile, writeSettingsFile } from '../../claude/settingsFile.js';
-import { parseSettings, planSettings, type SettingsChange } from '../../claude/settingsMerge.js';
+import { parseSettings, planSettings, type SettingsChange, type SettingsPlan } from '../../claude/settingsMerge.js';
 import { defaultSettingsPath } from '../../claude/settingsPath.js';
 import { envDiff } from '../../claude/envDiff.js';
 import { TIER_ALIASES } from '../../shared/bridgeNames.js';
@@ -108,10 +108,16 @@ export function applyIntegration(host: IntegrationHost, processEnv: Env, body: A
   if (body.remove) {
     // Removal goes where ccbridge wrote, unless told otherwise.
     const path = body.settingsPath ?? state.integration.appliedPath ?? settingsTarget(state, processEnv);
-    return applyTo(host, path, { kind: 'remove' }, body.dryRun, 'remove');
+    const ours = state.integration.statusLine && state.integration.appliedPath === path;
+    return applyTo(host, path, { kind: 'remove', ...(ours ? { statusLine: 'remove' } : {}) }, body.dryRun, 'remove');
   }
   const path = settingsTarget(state, processEnv, body.settingsPath);
-  return applyTo(host, path, { kind: 'apply', env: integrationEnv(host).env }, body.dryRun, 'apply');
+  const change: SettingsChange = {
+    kind: 'apply',
+    env: integrationEnv(host).env,
+    ...(body.statusLine ? { statusLine: 'add' } : {}),
+  };
+  return applyTo(host, path, change, body.dryRun, 'apply');
 }
 
 /**
@@ -168,6 +174,7 @@ function applyTo(
     keys: plan.keys,
     replaced: plan.replacedNow,
     backupPath: null,
+    statusLine: plan.statusLine,
   };
   if (dryRun) return result;
   if (plan.changed && plan.text !== null) {
@@ -175,7 +182,7 @@ function applyTo(
     result.written = true;
     host.log(appliedEvent(trigger, path, changedEnvKeys(before.text, plan.text, path)));
   }
-  recordApplied(host, change, path, tracked, result.written, plan.replaced);
+  recordApplied(host, change, path, tracked, result.written, plan.replaced, plan.statusLine);
   return result;
 }
 
@@ -186,12 +193,20 @@ function recordApplied(
   tracked: boolean,
   written: boolean,
   replaced: Record<string, unknown>,
+  statusLine: SettingsPlan['statusLine'],
 ): void {
   const current = host.store.get().integration;
   let next: StateFile['integration'];
   if (change.kind === 'remove') {
     if (!tracked) return;
-    next = { appliedKeys: [], appliedPath: null, appliedAt: null, appliedHash: null, replaced: {} };
+    next = {
+      appliedKeys: [],
+      appliedPath: null,
+      appliedAt: null,
+      appliedHash: null,
+      replaced: {},
+      statusLine: false,
+    };
   } else {
     next = {
       appliedKeys: Object.keys(change.env),
@@ -199,6 +214,8 @@ function recordApplied(
       appliedAt: written || !tracked ? new Date().toISOString() : current.appliedAt,
       appliedHash: envHash(path, change.env),
       replaced,
+      // Ours once added, until removed; one the user wrote (even the same command) stays theirs.
+      statusLine: statusLine === 'added' || (tracked && current.statusLine && statusLine !== 'theirs'),
     };
   }
   if (JSON.stringify(next) === JSON.stringify(current)) return;

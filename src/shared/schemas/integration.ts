@@ -15,6 +15,8 @@ export const ApplyIntegrationBodySchema = z
     remove: z.boolean().default(false),
     dryRun: z.boolean().default(false),
     settingsPath: AbsolutePathSchema.optional(),
+    /** Also set Claude Code's `statusLine` to `ccbridge statusline`, unless the user has one. */
+    statusLine: z.boolean().optional(),
   })
   .strict();
 export type ApplyIntegrationBody = z.infer<typeof ApplyIntegrationBodySchema>;
@@ -61,6 +63,11 @@ export const ApplyResultSchema = z.object({
   replaced: z.array(z.string()),
   /** The file's content before ccbridge first wrote it (the first backup is kept). */
   backupPath: z.string().nullable(),
+  /**
+   * What happened to `statusLine`: ccbridge's was `added`, was already `present`, the user's own was left
+   * (`theirs`), or ccbridge's was `removed`; null when not asked and nothing to remove.
+   */
+  statusLine: z.enum(['added', 'present', 'theirs', 'removed']).nullable().optional(),
 });
 export type ApplyResult = z.infer<typeof ApplyResultSchema>;
 

@@ -40,6 +40,8 @@ export const IntegrationStateSchema = z.object({
   appliedHash: z.string().nullable().default(null),
   /** The user's own values of env keys ccbridge took over in appliedPath: `apply-claude --remove` puts them back. */
   replaced: z.record(z.string(), z.unknown()).default({}),
+  /** ccbridge wrote the `statusLine` in appliedPath (`apply-claude --statusline`): `--remove` takes it out again. */
+  statusLine: z.boolean().default(false),
 });
 
 export const BridgeStateSchema = z.object({
