@@ -2,7 +2,8 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendRefusal, toolSchemaProblem } from '../fakes/codexBackendRules.js';
 import { sse } from '../fakes/codexBackend.js';
-import { apiError, startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
+import { apiError, startBridge, TOKEN, type BridgeHarness } from './harness.js';
+import { until } from '../helpers/until.js';
 
 // Bridge exactness (issue 13): the official SDK in front of the bridge, the fake Codex backend behind it,
 // refusing what the real backend refuses (codexBackendRules.ts), so a shape the backend would not take fails.

@@ -2,7 +2,8 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UpstreamFailure } from '../../src/translate/upstreamErrors.js';
 import { frame, RATE_LIMIT_HEADERS, sse, usageLimitBody, type RecordedRequest } from '../fakes/codexBackend.js';
-import { startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
+import { startBridge, TOKEN, type BridgeHarness } from './harness.js';
+import { until } from '../helpers/until.js';
 
 // The failover loop inside the bridge, in process: two candidates, a fake backend answering per account,
 // and a short ping interval so "silent upstream" cases run in milliseconds.

@@ -139,15 +139,6 @@ export async function startBridge(
   };
 }
 
-/** Waits until `cond` holds (outcomes are reported when a stream's socket side finishes). */
-export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 /** The APIError a client call must fail with. */
 export async function apiError(p: Promise<unknown>): Promise<APIError> {
   const err = await p.then(

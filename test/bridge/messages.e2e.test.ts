@@ -4,7 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REQUEST_ENCODING } from '../../src/translate/requestEncoding.js';
 import { ResponsesRequestSchema } from '../../src/translate/responsesSchema.js';
 import { frame, RATE_LIMIT_HEADERS, sse } from '../fakes/codexBackend.js';
-import { startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
+import { startBridge, TOKEN, type BridgeHarness } from './harness.js';
+import { until } from '../helpers/until.js';
 
 // The bridge app on a real HTTP server, the fake Codex backend behind it, the official SDK in front.
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBridgeApp } from '../../src/daemon/bridge/createBridgeApp.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
 import { sse, usageLimitBody } from '../fakes/codexBackend.js';
-import { apiError, DEFAULT_CANDIDATE, HOST, startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
+import { apiError, DEFAULT_CANDIDATE, HOST, startBridge, TOKEN, type BridgeHarness } from './harness.js';
+import { until } from '../helpers/until.js';
 
 // Auth, the small routes and every error path, through a real HTTP server and the official SDK.
 

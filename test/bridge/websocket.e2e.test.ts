@@ -2,7 +2,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UpstreamFailure } from '../../src/translate/upstreamErrors.js';
 import { sse, usageLimitBody } from '../fakes/codexBackend.js';
-import { startBridge, TOKEN, until, type BridgeHarness } from './harness.js';
+import { startBridge, TOKEN, type BridgeHarness } from './harness.js';
+import { until } from '../helpers/until.js';
 
 // The Responses WebSocket transport through the bridge on a real HTTP server, the official SDK in front and the
 // fake backend's WebSocket side (which keeps the last response per connection, as the real one does) behind.

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { BIN, makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
@@ -24,14 +24,16 @@ const integrationEvents = () =>
     .map((l) => JSON.parse(l))
     .filter((e) => e.category === 'integration');
 
-async function until<T>(fn: () => T | undefined, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The first defined value of `fn`, polled with vi.waitFor. */
+function until<T>(fn: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  return vi.waitFor(
+    () => {
+      const v = fn();
+      if (v === undefined) throw new Error(`timed out waiting for ${what}`);
+      return v;
+    },
+    { timeout: ms, interval: 50 },
+  );
 }
 
 function occupy(port: number): Promise<Server> {

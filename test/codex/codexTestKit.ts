@@ -62,11 +62,3 @@ export function fakeEnv(extra: Record<string, string> = {}): Record<string, stri
 export function makeControl(homeFor: (id: string) => string, opts: Partial<CodexControlOptions> = {}): CodexControl {
   return new CodexControl({ homeFor, env: fakeEnv(), nameFor: (id) => `name-${id}`, ...opts });
 }
-
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

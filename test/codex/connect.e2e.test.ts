@@ -8,7 +8,8 @@ import { ModelListResponseSchema } from '../../src/shared/schemas/api.js';
 import { startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeHome, ok, okJson, run, spawnCli, type TestHome } from '../helpers/cli.js';
-import { calls, FAKE_CODEX, isAlive, setBehaviour, until } from './codexTestKit.js';
+import { calls, FAKE_CODEX, isAlive, setBehaviour } from './codexTestKit.js';
+import { until } from '../helpers/until.js';
 
 // The built binary end to end, with the fake codex as the account's control plane.
 let h: TestHome;

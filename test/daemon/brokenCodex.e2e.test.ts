@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calls, FAKE_CODEX, isAlive, until } from '../codex/codexTestKit.js';
+import { calls, FAKE_CODEX, isAlive } from '../codex/codexTestKit.js';
+import { until } from '../helpers/until.js';
 import { startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeHome, ok, okJson, type TestHome } from '../helpers/cli.js';

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { until } from '../helpers/until.js';
 import { controlApi } from '../../src/client/controlApi.js';
 import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
@@ -37,14 +38,6 @@ const accountOf = (r: RecordedRequest) =>
       : '?';
 const served = () => backend.requests.map(accountOf);
 const nowS = () => Math.floor(Date.now() / 1000);
-
-async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 type Reply = {
   status?: number;
@@ -432,7 +425,9 @@ describe('ccbridge limits', () => {
     const json = await okJson(h, ['limits', '--refresh']).finally(() => rmSync(betaBehaviour));
     expect(json.accounts.map((a: { name: string }) => a.name)).toEqual(['alpha', 'beta']);
     expect(json.accounts.map((a: { resetCredits: number | null }) => a.resetCredits)).toEqual([0, 2]);
-    expect(await ok(h, ['limits', 'beta'])).toMatch(/\n  banked +2 rate-limit reset credits \(ccbridge never spends them\)\n/);
+    expect(await ok(h, ['limits', 'beta'])).toMatch(
+      /\n  banked +2 rate-limit reset credits \(ccbridge never spends them\)\n/,
+    );
     // --refresh read both through the fake codex (42 % / 7 %, credits 9.99).
     expect(json.accounts[1]).toMatchObject({
       source: 'app-server',

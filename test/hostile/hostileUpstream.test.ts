@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { frame, sse } from '../fakes/codexBackend.js';
-import { startBridge, TOKEN, until, type BridgeHarness } from '../bridge/harness.js';
+import { startBridge, TOKEN, type BridgeHarness } from '../bridge/harness.js';
+import { until } from '../helpers/until.js';
 
 // A hostile or broken upstream against the bridge: hung before its headers, silent after them, a challenge
 // page or plain text instead of an event stream, an error body that never ends. Limits shortened to

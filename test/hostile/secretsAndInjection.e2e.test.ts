@@ -9,7 +9,8 @@ import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import { frame, sse, startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
-import { apiError, until } from '../bridge/harness.js';
+import { apiError } from '../bridge/harness.js';
+import { until } from '../helpers/until.js';
 
 // A hostile upstream against the built daemon: error bodies that echo the account's token back, and text
 // full of terminal escapes and forged log lines. Nothing of it may reach the client, the events or daemon.log.

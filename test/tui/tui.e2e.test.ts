@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StateView } from '../../src/shared/schemas/api.js';
 import { BIN, daemonPid, makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
 
@@ -18,19 +18,20 @@ describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () 
   /** The pane's rows (capture-pane ends the last one with a newline). */
   const screen = (opts: string[] = []) => tmux('capture-pane', '-p', '-t', 'ccb', ...opts).replace(/\n$/, '');
 
-  async function waitForScreen(predicate: (text: string) => boolean, what: string, timeoutMs = 5000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < deadline) {
-      try {
-        last = screen();
-      } catch {
-        last = '(no tmux session)';
-      }
-      if (predicate(last)) return last;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+  function waitForScreen(predicate: (text: string) => boolean, what: string, timeoutMs = 5000): Promise<string> {
+    return vi.waitFor(
+      () => {
+        let last: string;
+        try {
+          last = screen();
+        } catch {
+          last = '(no tmux session)';
+        }
+        if (!predicate(last)) throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
+        return last;
+      },
+      { timeout: timeoutMs, interval: 50 },
+    );
   }
 
   const rowOf = (text: string, name: string) =>

@@ -6,7 +6,8 @@ import { readBundledModels } from '../../src/codex/bundledModels.js';
 import { codexEnv } from '../../src/codex/codexEnv.js';
 import { ModelCatalog, type ModelCatalogOptions } from '../../src/codex/modelCatalog.js';
 import type { CodexModel } from '../../src/shared/schemas/codexModel.js';
-import { FAKE_CODEX, REAL_CODEX, until } from './codexTestKit.js';
+import { FAKE_CODEX, REAL_CODEX } from './codexTestKit.js';
+import { until } from '../helpers/until.js';
 
 const dirs: string[] = [];
 const tmp = () => {

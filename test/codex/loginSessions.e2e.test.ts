@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LoginSession } from '../../src/shared/schemas/auth.js';
 import { LoginSessionSchema } from '../../src/shared/schemas/auth.js';
-import { calls, isAlive, makeControl, makeSandbox, setBehaviour, until } from './codexTestKit.js';
+import { calls, isAlive, makeControl, makeSandbox, setBehaviour } from './codexTestKit.js';
+import { until } from '../helpers/until.js';
 
 const sandbox = makeSandbox();
 const controls: Array<{ close(): Promise<void> }> = [];

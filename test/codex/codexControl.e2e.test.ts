@@ -5,7 +5,8 @@ import type { AuthStatus } from '../../src/shared/schemas/auth.js';
 import { LimitsSnapshotSchema } from '../../src/shared/schemas/limits.js';
 import { limitsFromAppServer } from '../../src/codex/limitsFromAppServer.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
-import { calls, isAlive, makeControl, makeSandbox, setBehaviour, until } from './codexTestKit.js';
+import { calls, isAlive, makeControl, makeSandbox, setBehaviour } from './codexTestKit.js';
+import { until } from '../helpers/until.js';
 
 const sandbox = makeSandbox();
 const controls: Array<{ close(): Promise<void> }> = [];

@@ -5,7 +5,8 @@ import { AppServerPool } from '../../src/codex/appServerPool.js';
 import { codexEnv } from '../../src/codex/codexEnv.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
-import { calls, FAKE_CODEX, fakeEnv, isAlive, makeSandbox, setBehaviour, until } from './codexTestKit.js';
+import { calls, FAKE_CODEX, fakeEnv, isAlive, makeSandbox, setBehaviour } from './codexTestKit.js';
+import { until } from '../helpers/until.js';
 
 const sandbox = makeSandbox();
 const open: Array<{ close(): Promise<void> }> = [];
