@@ -101,3 +101,16 @@ describe('daemon graph', () => {
     expect(zodBytes).toBeLessThan(200_000);
   });
 });
+
+describe('statusline graph', () => {
+  it('runs on main plus a small chunk: no commander, zod or other heavy dependency', async () => {
+    const outputs = await bundleGraph();
+    const keys = Object.keys(outputs);
+    const entry = keys.find((k) => outputs[k]!.entryPoint === 'src/cli/main.ts')!;
+    const line = keys.find((k) => outputs[k]!.entryPoint === 'src/claude/runStatusLine.ts')!;
+    // Claude Code runs it every few seconds: main answers it before the program (and commander) loads.
+    expect(outputs[entry]!.imports).toContainEqual(expect.objectContaining({ kind: 'dynamic-import', path: line }));
+    const names = staticClosure(outputs, [entry, line]).chunks.flatMap((k) => Object.keys(outputs[k]!.inputs));
+    expect(names.filter((n) => [...HEAVY, 'commander'].some((pkg) => n.includes(`node_modules/${pkg}/`)))).toEqual([]);
+  });
+});
