@@ -106,6 +106,45 @@ describe('the real Claude Code CLI through the bridge', () => {
     expect(JSON.parse(call.arguments)).toEqual({ command: 'echo ccbridge-tool-ok', description: 'Print a marker' });
   }, 120_000);
 
+  it('a subagent is its own upstream thread of the session (13.6): own thread, window and cache key', async () => {
+    h.backend.requests.length = 0;
+    h.backend.handle((req, res) => {
+      if (req.headers['x-openai-subagent']) return reply(res, sse.response([sse.message('Subagent says hi.')]));
+      // The Agent tool answers at once (the agent runs in the background); its report comes in a later request.
+      const input = JSON.stringify(req.body.input);
+      if (input.includes('Subagent says hi'))
+        return reply(res, sse.response([sse.message('The helper said hi.')], { id: 'resp_final' }));
+      if (input.includes('call_agent_1')) return reply(res, sse.response([sse.message('Waiting for the helper.')]));
+      const task = { description: 'say hi', prompt: 'Say hi.', subagent_type: 'general-purpose' };
+      reply(res, sse.response([sse.functionCall('Agent', task, 'call_agent_1')]));
+    });
+    const out = await claude('ask a helper agent to say hi', ['--allowedTools', 'Agent']);
+    expect(out.is_error).toBe(false);
+    const turns = h.backend.requests.filter((r) => r.body.tools?.some((t: { name?: string }) => t.name === 'Agent'));
+    const main = turns.find((r) => !r.headers['x-openai-subagent'])!;
+    const sub = h.backend.requests.find((r) => r.headers['x-openai-subagent'])!;
+    expect(sub).toBeDefined();
+    const session = main.headers['session-id'];
+    const thread = sub.headers['thread-id'] as string;
+    expect(main.headers['thread-id']).toBe(session);
+    expect(thread).toMatch(/^[0-9a-f-]{36}$/);
+    expect(thread).not.toBe(session);
+    expect(sub.headers).toMatchObject({
+      'session-id': session,
+      'x-client-request-id': thread,
+      'x-codex-window-id': `${thread}:0`,
+      'x-codex-parent-thread-id': session,
+      'x-openai-subagent': 'collab_spawn',
+    });
+    expect(sub.body.prompt_cache_key).toBe(thread);
+    expect(main.body.prompt_cache_key).toBe(session);
+    expect(JSON.parse(sub.headers['x-codex-turn-metadata'] as string)).toMatchObject({
+      session_id: session,
+      thread_id: thread,
+      parent_thread_id: session,
+    });
+  }, 120_000);
+
   it('WebSearch keeps its sources: the side call thinks least, and the links reach the main loop', async () => {
     h.backend.requests.length = 0;
     const cites = [
