@@ -67,8 +67,17 @@ const SearchResultBlock = z.looseObject({
   content: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).optional(),
 });
 
-/** Blocks allowed inside `tool_result.content`. */
-const ToolResultInner = z.union([z.string(), z.array(z.looseObject({ type: z.string() }))]);
+/** Blocks allowed inside `tool_result.content` (anthropic.md §1); any other is refused by name. */
+const TOOL_RESULT_BLOCKS = new Set(['text', 'image', 'document', 'search_result', 'tool_reference']);
+const ToolResultInner = z.union([
+  z.string(),
+  z.array(
+    z.looseObject({ type: z.string() }).refine((b) => TOOL_RESULT_BLOCKS.has(b.type), {
+      error: (issue) => `tool_result content block type '${(issue.input as { type: string }).type}' is not supported`,
+      path: ['type'],
+    }),
+  ),
+]);
 const ToolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: z.string(),
@@ -99,7 +108,24 @@ export type ToolUseBlock = z.infer<typeof ToolUseBlock>;
 export type ToolResultBlock = z.infer<typeof ToolResultBlock>;
 export type ServerToolUseBlock = z.infer<typeof ServerToolUseBlock>;
 export type SearchResultBlock = z.infer<typeof SearchResultBlock>;
-/** A block of a type ccbridge does not translate (future betas): accepted, then dropped. */
+/**
+ * Documented Anthropic blocks with no upstream form, dropped on purpose: results of server tools ccbridge
+ * does not run (code execution, web fetch, tool search, MCP connector, advisor) and file uploads, which
+ * only a conversation begun on Anthropic's API can hold. Any other type is a new one ccbridge does not
+ * know: a 400 naming it, so it is never silently lost.
+ */
+const DROPPED_BLOCKS = new Set([
+  'container_upload',
+  'web_fetch_tool_result',
+  'code_execution_tool_result',
+  'bash_code_execution_tool_result',
+  'text_editor_code_execution_tool_result',
+  'tool_search_tool_result',
+  'mcp_tool_use',
+  'mcp_tool_result',
+  'advisor_tool_result',
+]);
+/** A documented block of a type ccbridge does not translate (DROPPED_BLOCKS): accepted, then dropped. */
 export interface UnknownBlock {
   type: string;
   [key: string]: unknown;
@@ -112,7 +138,15 @@ export type ContentBlock = { [K in KnownBlockType]: z.infer<(typeof blockSchemas
  */
 function validateBlock(value: { type: string }, ctx: z.RefinementCtx): void {
   const schema = (blockSchemas as Record<string, z.ZodType | undefined>)[value.type];
-  if (!schema) return;
+  if (!schema) {
+    if (!DROPPED_BLOCKS.has(value.type))
+      ctx.addIssue({
+        code: 'custom',
+        message: `content block type '${value.type}' is not supported by ccbridge`,
+        path: ['type'],
+      });
+    return;
+  }
   const result = schema.safeParse(value);
   if (!result.success)
     for (const issue of result.error.issues)
@@ -169,6 +203,12 @@ export const MessagesRequestSchema = z.looseObject({
   output_config: OutputConfigSchema.nullish(),
   metadata: z.looseObject({ user_id: z.string().nullish() }).nullish(),
   speed: z.string().nullish(),
+  /**
+   * Claude Code's context edits, ignored on purpose: `clear_thinking` keeps all thinking anyway (and only
+   * this account's reasoning replays); `clear_tool_uses` and `compact_*` are Anthropic-side trimming the
+   * backend has no form for, and Claude Code compacts by itself against the window ccbridge tells it.
+   */
+  context_management: z.looseObject({ edits: z.array(z.looseObject({ type: z.string() })).nullish() }).nullish(),
   // Read by nothing upstream (codex never sends them), accepted so clients never see a 400 for them.
   temperature: z.number().nullish(),
   top_p: z.number().nullish(),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backendRefusal, toolSchemaProblem } from '../fakes/codexBackendRules.js';
@@ -206,5 +207,47 @@ describe('usage always carries the cache counts', () => {
       cache_read_input_tokens: 800,
       cache_creation_input_tokens: 0,
     });
+  });
+});
+
+describe('new Claude Code input, from a recorded real request', () => {
+  // Claude Code 2.1.332's main-loop request after a WebSearch round (test/fixtures/claude-code), sent with
+  // its real headers: a mid-conversation system message, adaptive thinking, a context_management edit and
+  // the beta header list of that release.
+  const recorded = JSON.parse(
+    readFileSync(new URL('../fixtures/claude-code/mid-conversation-system.json', import.meta.url), 'utf8'),
+  ) as { headers: [string, string][]; body: Record<string, unknown> };
+  const DROP = new Set(['authorization', 'host', 'content-length', 'connection', 'accept-encoding']);
+  const headers = Object.fromEntries(recorded.headers.filter(([k]) => !DROP.has(k.toLowerCase())));
+
+  const post = (body: unknown) =>
+    fetch(`${h.baseUrl}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { ...headers, authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
+
+  it('is accepted as it is: the system message goes upstream as a developer message in its place', async () => {
+    expect(headers['anthropic-beta']).toContain('context-management-2025-06-27');
+    const res = await post(recorded.body);
+    expect(res.status).toBe(200);
+    await res.text();
+    const input: { type: string; role?: string }[] = upstreamBody().input;
+    const shape = input.map((i) => (i.type === 'message' ? `${i.role}` : i.type));
+    // first the system prompt and the user turn, then the mid-conversation system message, then the tool round
+    expect(shape.slice(-4)).toEqual(['user', 'developer', 'function_call', 'function_call_output']);
+    expect(JSON.stringify(input.at(-3))).toContain('Primary working directory');
+  });
+
+  it('a content block type nobody knows yet is a 400 naming it, never a 500', async () => {
+    const messages = structuredClone(recorded.body.messages) as { content: unknown }[];
+    messages[0]!.content = [{ type: 'hologram_2027', data: 'x' }];
+    const res = await post({ ...recorded.body, messages });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringContaining("'hologram_2027'") },
+    });
+    expect(h.backend.requests).toHaveLength(0);
   });
 });

@@ -18,17 +18,23 @@ function rejection(body: unknown): AnthropicApiError {
 
 describe('parseMessagesRequest', () => {
   it('accepts what Claude Code 2.1.332 really sends (captured requests)', () => {
-    for (const name of ['first-turn.json', 'tool-round-trip.json']) {
+    for (const name of [
+      'first-turn.json',
+      'tool-round-trip.json',
+      'mid-conversation-system.json',
+      'web-search-side-call.json',
+    ]) {
       const body = fixture(name);
       const req = parseMessagesRequest(JSON.stringify(body));
       expect(req.model).toBe(body.model);
       expect(req.messages.length).toBe(body.messages.length);
       // lenient: fields the bridge does not read survive untouched
       expect((req as Record<string, unknown>).context_management).toEqual(body.context_management);
+      expect(req.messages.map((m) => m.role)).toEqual(body.messages.map((m: { role: string }) => m.role));
     }
   });
 
-  it('passes unknown fields, unknown block types and unknown tool types through', () => {
+  it('passes unknown fields, documented blocks it drops and unknown tool types through', () => {
     const req = parseMessagesRequest(
       JSON.stringify({
         model: 'claude-x',
@@ -83,6 +89,26 @@ describe('parseMessagesRequest', () => {
     expect(rejection({ model: 'm', messages: [], tool_choice: { type: 'sometimes' } }).message).toMatch(
       /^tool_choice\.type: /,
     );
+  });
+
+  it('a block type it does not know is a 400 naming the block, also inside a tool_result', () => {
+    const e = rejection({
+      model: 'm',
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [{ type: 'hologram', data: 1 }] },
+      ],
+    });
+    expect(e.status).toBe(400);
+    expect(e.message).toBe("messages.1.content.0.type: content block type 'hologram' is not supported by ccbridge");
+    expect(
+      rejection({
+        model: 'm',
+        messages: [
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'smell' }] }] },
+        ],
+      }).message,
+    ).toBe("messages.0.content.0.content.0.type: tool_result content block type 'smell' is not supported");
   });
 
   it('rejects bad JSON and non-objects', () => {
