@@ -49,8 +49,9 @@ const COLOR: Paint = {
 };
 const PLAIN: Paint = { account: (s) => s, dim: (s) => s, level: (s) => s };
 
-function windowText(label: string, w: StatusLineWindow | null, paint: Paint): string | null {
-  return w ? `${label} ${paint.level(`${Math.round(w.usedPercent)}%`, w.usedPercent)}` : null;
+/** `5h 42%`; `~42%` when the number is old (before a restart, a failed read): it may have moved since. */
+function windowText(label: string, w: StatusLineWindow | null, stale: boolean, paint: Paint): string | null {
+  return w ? `${label} ${stale ? '~' : ''}${paint.level(`${Math.round(w.usedPercent)}%`, w.usedPercent)}` : null;
 }
 
 /** The reset countdown of the tighter window (the fuller one), as `↻ 2h 5m`. */
@@ -96,8 +97,8 @@ export function formatStatusLine(
   return [
     paint.account(account.name),
     served || null,
-    windowText('5h', account.fiveHour, paint),
-    windowText('wk', account.weekly, paint),
+    windowText('5h', account.fiveHour, account.stale, paint),
+    windowText('wk', account.weekly, account.stale, paint),
     resetText([account.fiveHour, account.weekly], now),
     contextText(input),
   ]

@@ -186,7 +186,8 @@ export function routeRequest(input: RouteInput): RouteDecision {
 
   const first = ordered[0]!;
   const previous =
-    accounts.find((a) => a.id === input.stickyAccountId) ?? (input.mode === 'failover' ? preferred : null);
+    accounts.find((a) => a.id === input.stickyAccountId) ??
+    (input.mode === 'failover' || input.mode === 'drain' ? preferred : null);
   let switched: RouteSwitch | null = null;
   if (previous && previous.id !== first.id) {
     const was = stateOf(previous);
@@ -197,7 +198,9 @@ export function routeRequest(input: RouteInput): RouteDecision {
           ? `${previous.name} runs out at ${formatResetTime(previous.exhaustsAt!, now)} at this pace`
           : first === preferred
             ? `back to the active account ${first.name}`
-            : `${previous.name} has less capacity left`;
+            : input.mode === 'drain'
+              ? `${first.name}'s quota resets sooner`
+              : `${previous.name} has less capacity left`;
     switched = { from: previous.id, to: first.id, why };
   }
   return { kind: 'route', candidates: ordered.map((a) => a.id), switched };

@@ -48,6 +48,11 @@ describe('statusline', () => {
     );
   });
 
+  it('marks numbers that may have moved since (stale limits) with ~', () => {
+    const stale = { ...snapshot, accounts: snapshot.accounts.map((a) => ({ ...a, stale: true })) };
+    expect(formatStatusLine(afterTurn, stale, NOW, false)).toContain('5h ~12% · wk ~91%');
+  });
+
   it('colours the account and each percentage by level, none without colour', () => {
     const line = formatStatusLine(afterTurn, snapshot, NOW, true);
     expect(line).toContain('\x1b[1;36mpersonal\x1b[0m');

@@ -272,7 +272,7 @@ describe('routeRequest: drain', () => {
     expect(routeRequest(input(accounts, { mode: 'drain' }))).toEqual({
       kind: 'route',
       candidates: ['b', 'a', 'c'],
-      switched: null,
+      switched: { from: 'a', to: 'b', why: "b's quota resets sooner" },
     });
   });
 
