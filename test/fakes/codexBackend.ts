@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import zlib from 'node:zlib';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -58,8 +58,9 @@ export interface RecordedFrame {
   frame: { type: string; previous_response_id?: string; input: FrameItem[] } & Record<string, unknown>;
   /** The input the response saw: the previous request's input + its output + this frame's input when continued. */
   fullInput: FrameItem[];
-  /** The frame's size as a JSON text (before permessage-deflate). */
+  /** The frame's size as a JSON text (before permessage-deflate), and as read off the socket (compressed, framed). */
   bytes: number;
+  wireBytes: number;
   /** True when the client closed the connection before the response finished. */
   aborted: boolean;
   /** The id the response got (null: answered with an error). */
@@ -483,6 +484,8 @@ export async function startFakeCodexBackend(
       const state: SocketState = { index: socketCount++, last: null, busy: false };
       socketStates.push(state);
       let current: RecordedFrame | null = null;
+      // The socket's byte count after the handshake: each frame's wire size is what was read since the last one.
+      let readSoFar = (socket as Socket).bytesRead;
       ws.on('close', () => {
         if (current && state.busy) current.aborted = true;
         fake.closedSockets.push(state.index);
@@ -510,9 +513,11 @@ export async function startFakeCodexBackend(
           frame,
           fullInput,
           bytes: Buffer.byteLength(text),
+          wireBytes: (socket as Socket).bytesRead - readSoFar,
           aborted: false,
           responseId: null,
         };
+        readSoFar = (socket as Socket).bytesRead;
         frames.push(current);
         // The same scripts and recording as HTTP, so a test scripts replies without caring which transport.
         const { type: _type, previous_response_id: _prev, ...body } = frame;
@@ -522,7 +527,7 @@ export async function startFakeCodexBackend(
           headers: req.headers,
           headerOrder: [],
           body: { ...body, input: fullInput },
-          wireBytes: Buffer.byteLength(text),
+          wireBytes: current.wireBytes,
           aborted: false,
         };
         requests.push(recorded);

@@ -43,6 +43,8 @@ export class ResponsesSocket {
   /** Taken for a request that has not sent its frame yet. */
   reserved = false;
   closed = false;
+  /** The bridge closed it (client gone, idle, a limit it set), rather than the backend. */
+  closedLocally = false;
   /** Called once when the socket closes, however. */
   onClosed: () => void = () => {};
   /** Called when a response on it ended and it is free again. */
@@ -106,16 +108,24 @@ export class ResponsesSocket {
     return !this.closed && !this.busy && now - this.openedAt < MAX_SOCKET_AGE_MS;
   }
 
-  /** Sends `body` as a `response.create` frame, incremental when it continues the last completed response. */
-  send(body: ResponsesRequest, opts: { fullInput?: boolean } = {}): SentResponse {
+  /**
+   * Sends `body` as a `response.create` frame, incremental when it continues the last completed response. Null,
+   * with nothing sent, when the frame would reach `maxBytes` (the backend closes such frames).
+   */
+  send(body: ResponsesRequest, opts: { fullInput?: boolean; maxBytes?: number } = {}): SentResponse | null {
     const { frame, incremental } = responseCreateFrame(body, opts.fullInput ? null : this.previous);
     const text = JSON.stringify(frame);
+    const frameBytes = Buffer.byteLength(text);
+    if (frameBytes >= (opts.maxBytes ?? MAX_FRAME_BYTES)) {
+      this.reserved = false;
+      return null;
+    }
     const stream = new WsResponseStream(this, body);
     this.current = stream;
     this.reserved = false;
     this.previous = null;
     this.ws.send(text);
-    return { stream, incremental, frameBytes: Buffer.byteLength(text) };
+    return { stream, incremental, frameBytes };
   }
 
   pause(): void {
@@ -137,6 +147,7 @@ export class ResponsesSocket {
 
   close(): void {
     if (this.closed) return;
+    this.closedLocally = true;
     this.ws.close(1000);
     // A peer that does not answer the close handshake is cut.
     setTimeout(() => this.ws.terminate(), 2000).unref();

@@ -21,6 +21,8 @@ export interface WsTransportOptions {
   connectTimeoutMs?: number;
   /** Attempts at an upgrade that fails without an answer (network, 5xx) before the thread goes to HTTP. */
   connectAttempts?: number;
+  /** Frames at least this large go over HTTP (the backend closes them with 1009; tests shorten it). */
+  maxFrameBytes?: number;
   now?: () => number;
 }
 
@@ -52,6 +54,7 @@ export class WsResponsesTransport implements ResponsesTransport {
   private readonly idleMs: number;
   private readonly connectTimeoutMs: number;
   private readonly connectAttempts: number;
+  private readonly maxFrameBytes: number;
   private readonly now: () => number;
 
   constructor(
@@ -64,6 +67,7 @@ export class WsResponsesTransport implements ResponsesTransport {
     this.idleMs = opts.idleMs ?? 10 * 60_000;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     this.connectAttempts = opts.connectAttempts ?? 3;
+    this.maxFrameBytes = opts.maxFrameBytes ?? MAX_FRAME_BYTES;
     this.now = opts.now ?? Date.now;
   }
 
@@ -73,9 +77,7 @@ export class WsResponsesTransport implements ResponsesTransport {
     const viaHttp =
       setting === 'http' ||
       this.closing ||
-      (setting === 'auto' && (this.refusedUntil > this.now() || this.httpThreads.has(thread))) ||
-      // A frame the backend would close with 1009: HTTP carries it in any mode.
-      Buffer.byteLength(JSON.stringify(call.body)) >= MAX_FRAME_BYTES;
+      (setting !== 'websocket' && (this.refusedUntil > this.now() || this.httpThreads.has(thread)));
     if (viaHttp) return this.http.open(call, headers);
 
     // Per-request headers (the responses-lite marker) ride in each frame, not on the shared connection.
@@ -91,17 +93,23 @@ export class WsResponsesTransport implements ResponsesTransport {
         throw new Error('client disconnected');
       }
       if (!('socket' in got)) {
-        if (got.fallback && setting === 'auto') return this.http.open(call, headers);
+        if (got.fallback && setting !== 'websocket') return this.http.open(call, headers);
         return { ok: false, failure: got.failure };
       }
       const socket = got.socket;
-      const sent = socket.send(ws.body, { fullInput: retried });
+      const sent = socket.send(ws.body, { fullInput: retried, maxBytes: this.maxFrameBytes });
+      if (!sent) {
+        // A frame the backend would close with 1009: HTTP carries it, in any mode.
+        this.release(thread, socket);
+        return this.http.open(call, headers);
+      }
       sent.stream.onHeaders = (h) => call.onHeaders(h);
       call.cancel.onCancel(() => sent.stream.abort());
       const result = await awaitFirstOutput(sent.stream, { url: this.url, ...call });
       // A continuation the backend no longer knows, its connection limit, or a close before any output: once
       // more with the full input (on a new connection when this one is gone).
-      if (!result.ok && (sent.stream.retryWithFullInput || socket.closed) && !retried && !call.cancel.cancelled) {
+      const backendClosed = socket.closed && !socket.closedLocally;
+      if (!result.ok && (sent.stream.retryWithFullInput || backendClosed) && !retried && !call.cancel.cancelled) {
         retried = true;
         continue;
       }
