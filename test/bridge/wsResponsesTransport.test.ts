@@ -8,7 +8,7 @@ import { createUpstreamTransport } from '../../src/daemon/bridge/upstreamTranspo
 import { WsResponsesTransport, type WsTransportOptions } from '../../src/daemon/bridge/wsResponsesTransport.js';
 import type { ResponsesRequest } from '../../src/translate/responsesSchema.js';
 import { type FakeCodexBackend, startFakeCodexBackend } from '../fakes/codexBackend.js';
-import { until } from './harness.js';
+import { until } from '../helpers/until.js';
 
 // The WebSocket transport's connection lifecycle, driven directly: idle close, renewal before the backend's
 // 60-minute limit, the frame-size limit and a graceful stop.
