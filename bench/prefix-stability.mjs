@@ -200,12 +200,16 @@ async function measure(file) {
   const rows = m.prefixStability(requests, catalogue);
   let identity = 0;
   let zstd = 0;
+  const perRequest = [];
   if (zlib.zstdCompressSync)
     for (const { body } of m.upstreamBodies(requests, catalogue)) {
       const json = Buffer.from(JSON.stringify(body));
+      const packed = zlib.zstdCompressSync(json).length;
       identity += json.length;
-      zstd += zlib.zstdCompressSync(json).length;
+      zstd += packed;
+      perRequest.push({ identity: json.length, zstd: packed });
     }
+  const savedEach = perRequest.map((r) => 1 - r.zstd / r.identity);
   const kept = rows.map((r) => r.kept);
   const result = {
     model: catalogue[0].id,
@@ -213,7 +217,16 @@ async function measure(file) {
     pairs: rows.length,
     minKept: Math.min(...kept),
     meanKept: kept.reduce((a, b) => a + b, 0) / kept.length,
-    zstd: identity ? { identityBytes: identity, zstdBytes: zstd, saved: 1 - zstd / identity } : null,
+    zstd: identity
+      ? {
+          identityBytes: identity,
+          zstdBytes: zstd,
+          saved: 1 - zstd / identity,
+          savedMin: Math.min(...savedEach),
+          savedMax: Math.max(...savedEach),
+          first: perRequest[0],
+        }
+      : null,
     rows,
   };
   if (args.includes('--json')) return console.log(JSON.stringify(result, null, 2));
@@ -229,7 +242,9 @@ async function measure(file) {
   console.log(`min ${(100 * result.minKept).toFixed(2)} %, mean ${(100 * result.meanKept).toFixed(2)} %`);
   if (result.zstd)
     console.log(
-      `upstream bodies: ${identity} bytes identity, ${zstd} zstd (${(100 * result.zstd.saved).toFixed(1)} % saved)`,
+      `upstream bodies: ${identity} bytes identity, ${zstd} zstd (${(100 * result.zstd.saved).toFixed(1)} % saved; ` +
+        `per request ${(100 * result.zstd.savedMin).toFixed(1)}–${(100 * result.zstd.savedMax).toFixed(1)} %; ` +
+        `first request ${result.zstd.first.identity} → ${result.zstd.first.zstd} bytes)`,
     );
   else console.log('upstream bodies: this Node has no zstd (run with Node >= 22.15 for the compression figures)');
 }
