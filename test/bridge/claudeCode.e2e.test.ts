@@ -179,4 +179,28 @@ describe('the real Claude Code CLI through the bridge', () => {
     expect(result).toContain('https://example.test/codex');
     expect(result).not.toContain('No links found');
   }, 120_000);
+
+  it('an MCP tool whose schema the backend would refuse (array without items) is cleaned, and the call goes through', async () => {
+    h.backend.requests.length = 0;
+    h.backend.handle((req, res) => {
+      if (outputsOf(req).some((o) => o.includes('labels set')))
+        reply(res, sse.response([sse.message('Labelled.')], { id: 'resp_final' }));
+      else reply(res, sse.response([sse.functionCall('mcp__labels__set_labels', { labels: ['bug'] }, 'call_mcp1')]));
+    });
+    const server = new URL('../fakes/mcpServer.mjs', import.meta.url).pathname;
+    const mcpConfig = JSON.stringify({ mcpServers: { labels: { command: process.execPath, args: [server] } } });
+    const out = await claude(
+      'label the issue as a bug',
+      ['--mcp-config', mcpConfig, '--strict-mcp-config', '--allowedTools', 'mcp__labels__set_labels'],
+      { ENABLE_TOOL_SEARCH: 'false' },
+    );
+    // The fake backend refuses an array without items (as the real one does): a 400 would fail the turn.
+    expect(out).toMatchObject({ is_error: false, result: 'Labelled.' });
+    const tool = h.backend.requests[0]!.body.tools.find((t: { name?: string }) => t.name === 'mcp__labels__set_labels');
+    expect(tool.parameters).toMatchObject({
+      type: 'object',
+      properties: { labels: { type: 'array', items: { type: 'string' } }, link: { type: 'string' } },
+    });
+    expect(tool.parameters).not.toHaveProperty('anyOf');
+  }, 120_000);
 });
