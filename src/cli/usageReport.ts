@@ -1,4 +1,5 @@
 import { fit, formatCount, truncate } from '../shared/format.js';
+import { addCounts, EMPTY_COUNTS } from '../core/usageCounts.js';
 import { localDateBefore } from '../shared/localDate.js';
 import type { UsageAccountDay, UsageReport } from '../shared/schemas/usage.js';
 
@@ -22,21 +23,6 @@ export function usageJson(report: UsageReport) {
 }
 
 type Counts = Omit<UsageAccountDay, 'id' | 'name'>;
-
-const ZERO: Counts = {
-  requests: 0,
-  inputTokens: 0,
-  cachedInputTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  errors: 0,
-  failovers: 0,
-};
-
-function add(into: Counts, c: Counts): Counts {
-  for (const key of Object.keys(ZERO) as Array<keyof Counts>) into[key] += c[key];
-  return into;
-}
 
 /** Cached ÷ input: the share of input the upstream prompt cache served (what makes long sessions cheap). */
 export function cacheHitRate(c: Pick<Counts, 'inputTokens' | 'cachedInputTokens'>): string {
@@ -103,16 +89,16 @@ export function formatUsageReport(report: UsageReport, opts: UsageFormatOptions)
   for (const day of report.days) {
     day.accounts.forEach((a, i) => {
       lines.push(row(i === 0 ? day.date : '', a.name, a));
-      const t = totals.get(a.id) ?? { name: a.name, counts: { ...ZERO } };
-      add(t.counts, a);
+      const t = totals.get(a.id) ?? { name: a.name, counts: { ...EMPTY_COUNTS } };
+      addCounts(t.counts, a);
       totals.set(a.id, t);
     });
   }
   lines.push('');
-  const all = { ...ZERO };
+  const all = { ...EMPTY_COUNTS };
   [...totals.values()].forEach((t, i) => {
     lines.push(row(i === 0 ? 'total' : '', t.name, t.counts));
-    add(all, t.counts);
+    addCounts(all, t.counts);
   });
   if (totals.size > 1) lines.push(row('', 'all', all));
   lines.push(`input includes cached; hit = cached ${opts.fancy ? '÷' : '/'} input; f/o = moved to another account`);

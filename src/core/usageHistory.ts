@@ -2,16 +2,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { chmod, rename, writeFile } from 'node:fs/promises';
 import { UsageFileSchema, type UsageCounts, type UsageFile, type UsageReport } from '../shared/schemas/usage.js';
 import { localDate, localDateBefore } from '../shared/localDate.js';
-
-export const EMPTY_COUNTS: Readonly<UsageCounts> = {
-  requests: 0,
-  inputTokens: 0,
-  cachedInputTokens: 0,
-  outputTokens: 0,
-  reasoningTokens: 0,
-  errors: 0,
-  failovers: 0,
-};
+import { addCounts, EMPTY_COUNTS } from './usageCounts.js';
 
 export interface UsageHistoryOptions {
   /** `<data>/usage.json` */
@@ -68,7 +59,7 @@ export class UsageHistory {
     const accounts = (this.#data.days[day] ??= {});
     const entry = (accounts[accountId] ??= { ...EMPTY_COUNTS, name });
     entry.name = name;
-    for (const key of Object.keys(EMPTY_COUNTS) as Array<keyof UsageCounts>) entry[key] += delta[key] ?? 0;
+    addCounts(entry, delta);
     this.#dirty = true;
     this.#schedule();
   }
