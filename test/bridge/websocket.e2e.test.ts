@@ -171,6 +171,45 @@ describe('WebSocket transport', () => {
     expect(h.outcomes[1]).toMatchObject({ status: 200, errorKind: null });
   });
 
+  it('a connection the backend closes before any output is retried once, with the full input, on a new one', async () => {
+    await toolRoundTrip();
+    h.backend.script(
+      { kind: 'sse', events: sse.response([sse.message('lost')]), dieAfterEvents: 1 },
+      { kind: 'sse', events: sse.response([sse.message('recovered')]) },
+    );
+    const msg = await client.messages.create({
+      ...base,
+      tools,
+      messages: [
+        { role: 'user', content: 'list' },
+        { role: 'user', content: 'and again' },
+      ],
+    });
+    expect(msg.content).toEqual([{ type: 'text', text: 'recovered', citations: null }]);
+    const [dead, retry] = h.backend.frames.slice(-2);
+    expect(retry!.connection).not.toBe(dead!.connection);
+    expect(retry!.frame.previous_response_id).toBeUndefined();
+    expect(retry!.frame.input).toEqual(dead!.fullInput);
+  });
+
+  it('pings the client while the WebSocket response has not started', async () => {
+    h.backend.script({ kind: 'sse', events: sse.response([sse.message('late')]), firstByteDelayMs: 300 });
+    const res = await fetch(`${h.baseUrl}/v1/messages`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        'x-claude-code-session-id': SESSION,
+      },
+      body: JSON.stringify({ ...base, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const text = await res.text();
+    const names = [...text.matchAll(/^event: (\S+)$/gm)].map((m) => m[1]);
+    expect(names.indexOf('ping')).toBeLessThan(names.indexOf('message_start'));
+    expect(names.at(-1)).toBe('message_stop');
+    expect(h.backend.frames).toHaveLength(1);
+  });
+
   it('two concurrent requests of one thread never share a connection', async () => {
     h.backend.script(
       { kind: 'sse', events: sse.response([sse.message('one')]), firstByteDelayMs: 150 },
