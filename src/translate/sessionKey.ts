@@ -36,6 +36,15 @@ export function claudeSessionKey(
 }
 
 /**
+ * A stable stand-in for a client that names no session (the SDK without `metadata.user_id`): every turn of one
+ * conversation starts with the same system prompt and first message, so it keeps one prompt cache key and
+ * session id instead of a new random one per request, which would cache nothing.
+ */
+export function conversationKey(system: unknown, firstMessage: unknown): string {
+  return uuidFrom(`conversation/${JSON.stringify([system ?? null, firstMessage ?? null])}`);
+}
+
+/**
  * The upstream thread a request belongs to, identified the way codex 0.169 identifies its threads
  * (test/fixtures/codex-capture): `session-id` is the conversation's session, `thread-id`, the request id and
  * the window id name the thread. A Claude Code subagent (`x-claude-code-agent-id`) is its own thread of the

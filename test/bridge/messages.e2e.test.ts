@@ -118,6 +118,21 @@ describe('text', () => {
     });
   });
 
+  it('a client naming no session still keeps one cache key and session id over its conversation', async () => {
+    const first = { role: 'user' as const, content: 'hi' };
+    await h.client.messages.create({ ...base, system: 'Be brief.', messages: [first] });
+    await h.client.messages.create({
+      ...base,
+      system: 'Be brief.',
+      messages: [first, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'more' }],
+    });
+    await h.client.messages.create({ ...base, system: 'Be brief.', messages: [{ role: 'user', content: 'other' }] });
+    const [a, b, other] = h.backend.requests;
+    expect(b!.body.prompt_cache_key).toBe(a!.body.prompt_cache_key);
+    expect(b!.headers['session-id']).toBe(a!.headers['session-id']);
+    expect(other!.body.prompt_cache_key).not.toBe(a!.body.prompt_cache_key);
+  });
+
   it('messages.stream: text arrives in order, with the request-id header and usage', async () => {
     h.backend.script({ kind: 'sse', events: sse.response([sse.message(['a', 'b', 'c'])]), eventDelayMs: 15 });
     const stream = h.client.messages.stream({ ...base, messages: [{ role: 'user', content: 'hi' }] });

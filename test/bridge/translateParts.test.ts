@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseUpstreamEvent } from '../../src/translate/parseUpstreamEvent.js';
 import { decodeReasoningSignature, encodeReasoningSignature } from '../../src/translate/reasoningSignature.js';
 import type { ResponsesRequest } from '../../src/translate/responsesSchema.js';
-import { claudeSessionKey, threadIdentity } from '../../src/translate/sessionKey.js';
+import { claudeSessionKey, conversationKey, threadIdentity } from '../../src/translate/sessionKey.js';
 import { buildToolNameMap, shortCallId, shortToolName } from '../../src/translate/toolNames.js';
 import {
   codexUserAgent,
@@ -226,5 +226,16 @@ describe('parseUpstreamEvent', () => {
     expect(parseUpstreamEvent('response.output_text.done', '{"not":"even read"')).toEqual({
       type: 'response.output_text.done',
     });
+  });
+});
+
+describe('conversationKey', () => {
+  it('gives a sessionless conversation one stable key across its turns, another conversation another', () => {
+    const first = { role: 'user', content: 'hi' };
+    const key = conversationKey('Be brief.', first);
+    expect(key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(conversationKey('Be brief.', { role: 'user', content: 'hi' })).toBe(key);
+    expect(conversationKey('Be brief.', { role: 'user', content: 'hello' })).not.toBe(key);
+    expect(conversationKey(undefined, first)).not.toBe(key);
   });
 });

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { MessagesRequest } from '../../translate/anthropicSchema.js';
 import { DEFAULT_CONTEXT_WINDOW, usesResponsesLite } from '../../translate/codexModels.js';
@@ -6,7 +5,7 @@ import { estimateRequestTokens } from '../../translate/countTokens.js';
 import { MessageAggregator } from '../../translate/messageAggregator.js';
 import { validateMessagesRequest } from '../../translate/parseMessagesRequest.js';
 import { resolveModel, type ResolvedModel } from '../../translate/resolveModel.js';
-import { claudeSessionKey, threadIdentity, type ThreadIdentity } from '../../translate/sessionKey.js';
+import { claudeSessionKey, conversationKey, threadIdentity, type ThreadIdentity } from '../../translate/sessionKey.js';
 import type { AnthropicSink } from '../../translate/anthropicSink.js';
 import { SseSink } from '../../translate/sseSink.js';
 import { StreamTranslator } from '../../translate/streamTranslator.js';
@@ -45,7 +44,7 @@ interface Prepared {
   thread: ThreadIdentity;
   translated: TranslatedRequest;
   failure: FailureContext;
-  /** The client named no session: the thread id is made up for this request. */
+  /** The client named no session: the thread id is derived from the conversation's start (conversationKey). */
   sessionless: boolean;
 }
 
@@ -75,7 +74,8 @@ async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRec
     throw error;
   }
   // A subagent is its own upstream thread of the session; routing stays by session, so it shares the account.
-  const thread = threadIdentity(sessionKey ?? randomUUID(), requestHeader(c, 'x-claude-code-agent-id'));
+  const session = sessionKey ?? conversationKey(req.system, req.messages[0]);
+  const thread = threadIdentity(session, requestHeader(c, 'x-claude-code-agent-id'));
   return { req, sessionKey, pinnedAccount, thread, candidates };
 }
 

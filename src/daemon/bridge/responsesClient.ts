@@ -29,8 +29,8 @@ export interface ResponsesCall {
   /** The ccbridge account: a WebSocket connection belongs to one account and one conversation thread. */
   accountId: string;
   /**
-   * No Claude Code session named (its thread id is made up per request): such requests share their account's
-   * connections instead of opening one each; the continuation check keeps them apart.
+   * No Claude Code session named (the thread id is derived from the conversation's start): such requests share
+   * their account's connections instead of opening one each; the continuation check keeps them apart.
    */
   sessionless: boolean;
   /** The upstream headers for these credentials. */
