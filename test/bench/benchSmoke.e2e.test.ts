@@ -22,4 +22,18 @@ describe('benchmarks still run', () => {
     ]);
     for (const r of out.rows) expect(r.ms).toBeGreaterThan(0);
   }, 60_000);
+
+  it('bench/transport.mjs --json: the WebSocket sends the new items only from the 2nd turn', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [join(ROOT, 'bench/transport.mjs'), '--turns', '3', '--runs', '1', '--model', 'gpt-6.1-sol', '--json'],
+      { timeout: 60_000 },
+    );
+    const [result] = JSON.parse(stdout).results as Array<{
+      bytes: { incrementalFrom: number; perTurn: Array<{ http: { json: number }; websocket: { json: number } }> };
+    }>;
+    expect(result!.bytes.incrementalFrom).toBe(2);
+    const last = result!.bytes.perTurn.at(-1)!;
+    expect(last.websocket.json).toBeLessThan(last.http.json / 10);
+  }, 60_000);
 });
