@@ -42,9 +42,9 @@ export function limitsFromAppServer(result: RateLimitsReadResult, fetchedAt: str
   const byId = Object.values(result.rateLimitsByLimitId ?? {}).filter((s): s is RateLimitSnapshot => s !== undefined);
   const buckets = (byId.length > 0 ? byId : [result.rateLimits]).map((s) => bucketFromSnapshot(s));
   const snapshot = appServerSnapshot(result.rateLimits.planType ?? null, buckets, fetchedAt);
-  // Older codex has no such field (undefined): nothing known. Null from 0.169: the backend reported none.
+  // Null (codex could not fetch them) or absent (codex before 0.169): unknown, so the last count stays.
   const credits = result.rateLimitResetCredits;
-  if (credits !== undefined) snapshot.resetCredits = credits?.availableCount ?? 0;
+  if (credits) snapshot.resetCredits = credits.availableCount;
   return mergeLimits(null, snapshot, 'complete');
 }
 

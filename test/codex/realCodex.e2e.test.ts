@@ -89,6 +89,46 @@ describe('real codex app-server', () => {
     expect(usage.headers['chatgpt-account-id']).toBe('acct-fake-0001');
   });
 
+  it('reports banked rate-limit reset credits from /wham/rate-limit-reset-credits', async () => {
+    account('banked', 3600);
+    fake.resetCredits = {
+      available_count: 2,
+      credits: [
+        {
+          id: 'rc_1',
+          reset_type: 'codex_rate_limits',
+          status: 'available',
+          granted_at: '2026-11-20T10:00:00Z',
+          expires_at: '2026-12-20T10:00:00Z',
+          title: 'Full reset',
+          description: null,
+        },
+      ],
+    };
+    try {
+      const res = await control.readRateLimits('banked');
+      // codex 0.169 turns the backend's list into camelCase with unix-second times.
+      expect(res.rateLimitResetCredits).toEqual({
+        availableCount: 2,
+        credits: [
+          expect.objectContaining({
+            id: 'rc_1',
+            status: 'available',
+            resetType: 'codexRateLimits',
+            expiresAt: 1797760800,
+          }),
+        ],
+      });
+      expect(limitsFromAppServer(res, new Date().toISOString()).resetCredits).toBe(2);
+    } finally {
+      fake.resetCredits = null;
+    }
+    // When the backend does not answer, codex says null: unknown, not none.
+    expect(
+      limitsFromAppServer(await control.readRateLimits('banked'), new Date().toISOString()).resetCredits,
+    ).toBeUndefined();
+  });
+
   it('a refresh token refused for good marks the account needs-login', async () => {
     account('dead', -60);
     fake.setRefreshMode('permanent');

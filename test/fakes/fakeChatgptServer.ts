@@ -27,6 +27,8 @@ export interface FakeChatgpt {
   usage: Record<string, unknown>;
   /** The `/wham/accounts/check` payload (workspace routing discovery). */
   accountsCheck: unknown;
+  /** The `/wham/rate-limit-reset-credits` payload (banked resets), or null: 404 as for an account without any. */
+  resetCredits: Record<string, unknown> | null;
   close(): Promise<void>;
 }
 
@@ -105,6 +107,8 @@ export async function startFakeChatgpt(
       return json(res, 200, fake.accountsCheck);
     }
     if (req.method === 'GET' && path === '/backend-api/wham/usage') return json(res, 200, fake.usage);
+    if (req.method === 'GET' && path === '/backend-api/wham/rate-limit-reset-credits' && fake.resetCredits)
+      return json(res, 200, fake.resetCredits);
     return json(res, 404, { detail: 'Not Found' });
   };
 
@@ -124,6 +128,7 @@ export async function startFakeChatgpt(
     requests,
     usage: structuredClone(DEFAULT_USAGE) as Record<string, unknown>,
     accountsCheck: accountsCheck(origin, { ...FAKE_IDENTITY, ...opts.identity }),
+    resetCredits: null as Record<string, unknown> | null,
     refreshCount: () => refreshes,
     setRefreshMode: (mode: RefreshMode) => void (refreshMode = mode),
     close: () =>

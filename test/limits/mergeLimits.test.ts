@@ -70,9 +70,13 @@ describe('rate-limit reset credits', () => {
     ],
   };
 
-  it('counts what a read reports (null: none), and knows nothing from an older codex', () => {
+  it('counts what a read reports; null (not fetched) and an older codex say nothing', () => {
     expect(limitsFromAppServer({ ...read, rateLimitResetCredits: banked }, T0.toISOString()).resetCredits).toBe(2);
-    expect(limitsFromAppServer({ ...read, rateLimitResetCredits: null }, T0.toISOString()).resetCredits).toBe(0);
+    const none = { ...banked, availableCount: 0, credits: [] };
+    expect(limitsFromAppServer({ ...read, rateLimitResetCredits: none }, T0.toISOString()).resetCredits).toBe(0);
+    expect(
+      limitsFromAppServer({ ...read, rateLimitResetCredits: null }, T0.toISOString()).resetCredits,
+    ).toBeUndefined();
     expect(limitsFromAppServer(read, T0.toISOString()).resetCredits).toBeUndefined();
   });
 
