@@ -51,6 +51,11 @@ const PAYLOAD_UNUSED = new Set([
   'response.reasoning_summary_part.done',
   'response.reasoning_summary_text.done',
   'response.function_call_arguments.done',
+  // Citations and searches are read from their items' `output_item.done` (streamTranslator.ts).
+  'response.output_text.annotation.added',
+  'response.web_search_call.in_progress',
+  'response.web_search_call.searching',
+  'response.web_search_call.completed',
 ]);
 
 export function parseUpstreamEvent(eventName: string | undefined, data: string): UpstreamEvent | null {

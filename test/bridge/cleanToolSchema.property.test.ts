@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { cleanToolSchema, MAX_SCHEMA_NODES } from '../../src/translate/cleanToolSchema.js';
-import { toolSchemaProblem } from '../fakes/codexBackendRules.js';
+import { codexSubsetProblem, toolSchemaProblem } from '../fakes/codexBackendRules.js';
 
 // Property test: any schema Anthropic accepts as `input_schema` (a JSON Schema whose top level is
 // `type:"object"`; everything below may use the whole vocabulary) comes out of cleanToolSchema as one the
 // backend accepts and inside codex's keyword subset. A small seeded generator, so a failure names its seed.
-
-const SUBSET = new Set([
-  'type',
-  'description',
-  'enum',
-  'items',
-  'properties',
-  'required',
-  'additionalProperties',
-  'anyOf',
-]);
 
 /** mulberry32: tiny, seedable, good enough to spread cases. */
 function rng(seed: number): () => number {
@@ -121,24 +110,6 @@ function generator(seed: number) {
   return top;
 }
 
-function subsetProblem(node: unknown, path = '$'): string | null {
-  if (typeof node !== 'object' || node === null) return `${path}: not an object`;
-  for (const [k, v] of Object.entries(node)) {
-    if (!SUBSET.has(k)) return `${path}.${k}: outside codex's subset`;
-    const nested =
-      k === 'properties'
-        ? Object.entries(v as object).map(([n, sub]) => subsetProblem(sub, `${path}.properties.${n}`))
-        : k === 'anyOf'
-          ? (v as unknown[]).map((sub, i) => subsetProblem(sub, `${path}.anyOf.${i}`))
-          : k === 'items' || (k === 'additionalProperties' && typeof v === 'object')
-            ? [subsetProblem(v, `${path}.${k}`)]
-            : [];
-    const found = nested.find((p) => p !== null);
-    if (found) return found;
-  }
-  return null;
-}
-
 function countNodes(node: unknown): number {
   if (typeof node !== 'object' || node === null) return 0;
   let n = 1;
@@ -158,7 +129,7 @@ describe('cleanToolSchema, property: every Anthropic-valid schema comes out as o
       if (toolSchemaProblem(raw)) refusedRaw++;
       const cleaned = cleanToolSchema(raw);
       expect(toolSchemaProblem(cleaned), `seed ${seed}: ${JSON.stringify(raw)}`).toBeNull();
-      expect(subsetProblem(cleaned), `seed ${seed}`).toBeNull();
+      expect(codexSubsetProblem(cleaned), `seed ${seed}`).toBeNull();
       expect(JSON.parse(JSON.stringify(cleaned)), `seed ${seed}: survives JSON`).toEqual(cleaned);
     }
     // The generator must produce schemas the backend refuses as they are, or the property proves nothing.
@@ -195,6 +166,6 @@ describe('cleanToolSchema, property: every Anthropic-valid schema comes out as o
       properties: { a: { $ref: '#/$defs/a' }, b: { $ref: '#/$defs/b' }, c: { allOf: [{ $ref: '#' }] } },
     });
     expect(toolSchemaProblem(cleaned)).toBeNull();
-    expect(subsetProblem(cleaned)).toBeNull();
+    expect(codexSubsetProblem(cleaned)).toBeNull();
   });
 });

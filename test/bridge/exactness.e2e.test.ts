@@ -251,3 +251,31 @@ describe('new Claude Code input, from a recorded real request', () => {
     expect(h.backend.requests).toHaveLength(0);
   });
 });
+
+describe('web search keeps its sources, through the wire', () => {
+  const cites = [{ url: 'https://example.test/r', title: 'Release', cited: 'shipped' }];
+  const searched = () => sse.response([sse.webSearch('news'), sse.message(['It ', 'shipped.'], 'msg_w', cites)]);
+  const params = {
+    ...base,
+    tools: [{ type: 'web_search_20250305' as const, name: 'web_search' as const, max_uses: 8 }],
+    messages: [{ role: 'user' as const, content: 'Perform a web search for the query: news' }],
+  };
+
+  it('streaming and not: links in web_search_tool_result, citations on the text, the search counted', async () => {
+    h.backend.script({ kind: 'sse', events: searched() }, { kind: 'sse', events: searched() });
+    const streamed = await h.client.messages.stream(params).finalMessage();
+    const plain = await h.client.messages.create(params);
+    for (const msg of [streamed, plain]) {
+      const result = msg.content.find((b) => b.type === 'web_search_tool_result');
+      expect(result).toMatchObject({
+        content: [{ type: 'web_search_result', url: 'https://example.test/r', title: 'Release' }],
+      });
+      const text = msg.content.find((b) => b.type === 'text');
+      expect(text).toMatchObject({
+        text: 'It shipped.',
+        citations: [{ url: 'https://example.test/r', cited_text: 'shipped' }],
+      });
+      expect(msg.usage.server_tool_use).toMatchObject({ web_search_requests: 1 });
+    }
+  });
+});

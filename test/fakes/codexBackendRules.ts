@@ -172,3 +172,34 @@ export function backendRefusal(body: unknown): Refusal | null {
   }
   return null;
 }
+
+/** The keywords codex's tool-schema sanitizer keeps (contract §6; openai/codex tools/src/json_schema.rs). */
+const CODEX_SUBSET = new Set([
+  'type',
+  'description',
+  'enum',
+  'items',
+  'properties',
+  'required',
+  'additionalProperties',
+  'anyOf',
+]);
+
+/** The first keyword outside codex's subset, with its path (property maps hold names, not keywords), or null. */
+export function codexSubsetProblem(node: unknown, path = '$'): string | null {
+  if (!isObject(node)) return `${path}: not a schema object`;
+  for (const [k, v] of Object.entries(node)) {
+    if (!CODEX_SUBSET.has(k)) return `${path}.${k}: outside codex's subset`;
+    const nested =
+      k === 'properties' && isObject(v)
+        ? Object.entries(v).map(([n, sub]) => codexSubsetProblem(sub, `${path}.properties.${n}`))
+        : k === 'anyOf' && Array.isArray(v)
+          ? v.map((sub, i) => codexSubsetProblem(sub, `${path}.anyOf.${i}`))
+          : k === 'items' || (k === 'additionalProperties' && typeof v === 'object')
+            ? [codexSubsetProblem(v, `${path}.${k}`)]
+            : [];
+    const found = nested.find((p) => p !== null);
+    if (found) return found;
+  }
+  return null;
+}
