@@ -3,7 +3,7 @@
 // tokenizer data are split into dist/chunks/ and loaded by dynamic import when a command needs them,
 // so `ccbridge --version` or `ccbridge list` never parse them.
 import { build } from 'esbuild';
-import { bundlePlugins } from './esbuild.plugins.mjs';
+import { bundleOptions } from './esbuild.config.mjs';
 import { chmodSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -13,28 +13,11 @@ const out = `dist.tmp-${process.pid}`;
 const entry = `${out}/ccbridge.mjs`;
 
 await build({
-  entryPoints: { ccbridge: 'src/cli/main.ts' },
+  ...bundleOptions,
   outdir: out,
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
-  splitting: true,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
   sourcemap: true,
   minify: true,
   legalComments: 'none',
-  jsx: 'automatic',
-  define: {
-    __CCBRIDGE_VERSION__: JSON.stringify(pkg.version),
-    'process.env.NODE_ENV': '"production"',
-  },
-  // Bundled CommonJS dependencies call require() for Node builtins.
-  banner: {
-    js: "import { createRequire as __ccbCreateRequire } from 'node:module';\nconst require = __ccbCreateRequire(import.meta.url);",
-  },
-  plugins: bundlePlugins,
   logLevel: 'warning',
 });
 writeFileSync(entry, '#!/usr/bin/env node\n' + readFileSync(entry, 'utf8'));

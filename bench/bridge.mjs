@@ -85,18 +85,8 @@ async function childRole() {
 /** Compiles the fake backend (TypeScript) into a temp ESM bundle. */
 async function compileBackend(outdir) {
   const { build } = await import('esbuild');
-  await build({
-    entryPoints: { backend: join(root, 'test/fakes/codexBackend.ts') },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    nodePaths: [join(root, 'node_modules')],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  const { benchOptions } = await import('../esbuild.config.mjs');
+  await build(benchOptions({ backend: join(root, 'test/fakes/codexBackend.ts') }, outdir));
   return join(outdir, 'backend.mjs');
 }
 

@@ -44,19 +44,8 @@ async function compile(outdir) {
       `export { createAdaptorServer } from '@hono/node-server';`,
     ].join('\n'),
   );
-  await build({
-    entryPoints: { bundle: entry },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    nodePaths: [join(root, 'node_modules')],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  const { benchOptions } = await import('../esbuild.config.mjs');
+  await build(benchOptions({ bundle: entry }, outdir, { splitting: true }));
   return import(pathToFileURL(join(outdir, 'bundle.mjs')).href);
 }
 

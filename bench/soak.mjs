@@ -32,18 +32,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 async function compileBackend(outdir) {
   const { build } = await import('esbuild');
-  await build({
-    entryPoints: { backend: join(root, 'test/fakes/codexBackend.ts') },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    nodePaths: [join(root, 'node_modules')],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  const { benchOptions } = await import('../esbuild.config.mjs');
+  await build(benchOptions({ backend: join(root, 'test/fakes/codexBackend.ts') }, outdir));
   return join(outdir, 'backend.mjs');
 }
 

@@ -1,8 +1,6 @@
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error build-time JavaScript module without types
-import { bundlePlugins } from '../../esbuild.plugins.mjs';
-import { ROOT } from '../helpers/cli.js';
+import { bundleOptions } from '../../esbuild.config.mjs';
 
 /**
  * Every command pays for what the entry chunk imports statically. Heavy libraries must sit behind
@@ -12,21 +10,7 @@ const HEAVY = ['zod', 'hono', '@hono', 'conf', 'ajv', 'execa', 'ink', 'react', '
 
 describe('startup graph', () => {
   it('keeps heavy dependencies out of the statically loaded entry', async () => {
-    const result = await build({
-      absWorkingDir: ROOT,
-      entryPoints: { ccbridge: 'src/cli/main.ts' },
-      outdir: 'out',
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      jsx: 'automatic',
-      // Ink (behind the tui command's dynamic import) names react-devtools-core, which build.mjs stubs.
-      external: ['react-devtools-core'],
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
+    const result = await build({ ...bundleOptions, outdir: 'out', write: false, metafile: true, logLevel: 'silent' });
     const outputs = result.metafile.outputs;
     const entryKey = Object.keys(outputs).find((k) => outputs[k]!.entryPoint === 'src/cli/main.ts')!;
     const seen = new Set<string>();
@@ -45,16 +29,9 @@ describe('startup graph', () => {
 /** The bundle as build.mjs makes it, with its metafile (nothing written). */
 async function bundleGraph(): Promise<Metafile['outputs']> {
   const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: { ccbridge: 'src/cli/main.ts' },
+    ...bundleOptions,
     outdir: 'out',
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    jsx: 'automatic',
     minify: true,
-    plugins: bundlePlugins,
     write: false,
     metafile: true,
     logLevel: 'silent',
