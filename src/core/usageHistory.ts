@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { chmod, rename, writeFile } from 'node:fs/promises';
 import { UsageFileSchema, type UsageCounts, type UsageFile, type UsageReport } from '../shared/schemas/usage.js';
 import { localDate, localDateBefore } from '../shared/localDate.js';
+import type { Stats } from '../shared/schemas/api.js';
 import { addCounts, EMPTY_COUNTS } from './usageCounts.js';
 
 export interface UsageHistoryOptions {
@@ -62,6 +63,20 @@ export class UsageHistory {
     addCounts(entry, delta);
     this.#dirty = true;
     this.#schedule();
+  }
+
+  /** Today's requests, errors and tokens over every account: the state view's `stats`. */
+  today(): Stats {
+    const day = localDate(this.#now());
+    const all = addCounts({ ...EMPTY_COUNTS }, {});
+    for (const counts of Object.values(this.#data.days[day] ?? {})) addCounts(all, counts);
+    return {
+      day,
+      requests: all.requests,
+      errors: all.errors,
+      inputTokens: all.inputTokens,
+      outputTokens: all.outputTokens,
+    };
   }
 
   /** Ids in the history named `ref` (by id or by the name they had), for accounts removed since. */

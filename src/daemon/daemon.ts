@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { EventLog } from '../core/eventLog.js';
 import { StateStore } from '../core/stateStore.js';
-import { DailyStats } from '../core/stats.js';
+import { localDate } from '../shared/localDate.js';
 import { effectiveFastMode, routeAccount } from '../core/accounts.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';
 import { rememberSecret } from '../core/redact.js';
@@ -11,7 +11,7 @@ import { accountHome, type Paths } from '../shared/paths.js';
 import type { CodexModel } from '../shared/schemas/codexModel.js';
 import { VERSION } from '../shared/version.js';
 import { NOT_CONNECTED, type AuthStatus, type LoginSession } from '../shared/schemas/auth.js';
-import type { AccountView, StateView } from '../shared/schemas/api.js';
+import type { AccountView, StateView, Stats } from '../shared/schemas/api.js';
 import type { CcbEvent, EventInput } from '../shared/schemas/events.js';
 import type { Account, StateFile } from '../shared/schemas/state.js';
 
@@ -34,6 +34,8 @@ export interface ViewProviders {
   loginSessions(): LoginSession[];
   /** The account's model list as the bridge resolves against it (null: the built-in one). */
   models(accountId: string): CodexModel[] | null;
+  /** Today's requests and tokens (the usage history). */
+  stats(): Stats;
 }
 
 type ChangeListener = () => void;
@@ -43,7 +45,6 @@ export class Daemon {
   readonly paths: Paths;
   readonly store: StateStore;
   readonly events: EventLog;
-  readonly stats = new DailyStats();
   readonly startedAt = new Date();
   readonly bridge: { host: string; port: number };
   readonly providers: ViewProviders = {
@@ -54,6 +55,7 @@ export class Daemon {
     routeReason: () => null,
     loginSessions: () => [],
     models: () => null,
+    stats: () => ({ day: localDate(Date.now()), requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 }),
   };
   readonly #changeListeners = new Set<ChangeListener>();
   readonly #shutdownHooks: Array<() => Promise<void> | void> = [];
@@ -166,7 +168,7 @@ export class Daemon {
       routeReason: this.providers.routeReason(state),
       accounts: state.accounts.map((account) => this.#accountView(state, account)),
       loginSessions: this.providers.loginSessions(),
-      stats: this.stats.get(),
+      stats: this.providers.stats(),
     };
   }
 

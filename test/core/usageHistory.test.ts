@@ -50,6 +50,9 @@ describe('UsageHistory', () => {
         .report(1)
         .days.map((d) => d.date),
     ).toEqual(['2025-03-11']);
+    // The state view's "today" is the same history, summed over accounts.
+    u.record('b2', 'home', { requests: 2, inputTokens: 3, outputTokens: 4, errors: 1 });
+    expect(u.today()).toEqual({ day: '2025-03-11', requests: 3, errors: 1, inputTokens: 10, outputTokens: 4 });
   });
 
   it('writes on its own timer, batched, and never leaves a temp file behind', async () => {

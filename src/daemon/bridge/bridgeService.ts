@@ -87,7 +87,6 @@ export function bridgeDeps(
 
 /** One `proxy` event per request: account, model, status, tokens, duration; never content. */
 function logOutcome(daemon: Daemon, o: ProxyOutcome): void {
-  daemon.stats.record({ ok: !o.errorKind, inputTokens: o.inputTokens, outputTokens: o.outputTokens });
   const who = o.accountName ?? 'no account';
   const what = o.model ? `${o.requestedModel ?? '?'} → ${o.model}` : (o.requestedModel ?? '?');
   const result = o.errorKind ? `${o.status} ${o.errorKind}${o.error ? `: ${o.error}` : ''}` : `${o.status}`;

@@ -9,5 +9,6 @@ export function startUsageHistory(daemon: Daemon): UsageHistory {
     onError: (message) => daemon.log({ level: 'warn', category: 'system', message }),
   });
   daemon.onShutdown(() => usage.flush());
+  daemon.providers.stats = () => usage.today();
   return usage;
 }
