@@ -20,7 +20,7 @@ import { openWithFailover, type Committed } from './openWithFailover.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { Cancellation } from './cancellation.js';
 import { onClientGone, openSseWriter, requestHeader, type SseWriter } from './clientIo.js';
-import { validBody } from './middleware/validBody.js';
+import { nextTurn, validBody } from './middleware/validBody.js';
 import { modelContext } from './modelContext.js';
 import type { OpenResult } from './awaitFirstOutput.js';
 import { accountAuth, ResponsesClient } from './responsesClient.js';
@@ -34,6 +34,8 @@ interface Routed {
   pinnedAccount: string | null;
   thread: ThreadIdentity;
   candidates: RouteCandidate[];
+  /** Translating and encoding it get turns of their own, so other requests run in between. */
+  large: boolean;
 }
 
 /** The request made ready for one candidate account (models and signatures are per account). */
@@ -49,7 +51,12 @@ interface Prepared {
 }
 
 type MessagesEnv = {
-  Variables: BridgeEnv['Variables'] & { body: MessagesRequest; outcome: OutcomeRecorder; cancel: Cancellation };
+  Variables: BridgeEnv['Variables'] & {
+    body: MessagesRequest;
+    largeBody: boolean;
+    outcome: OutcomeRecorder;
+    cancel: Cancellation;
+  };
 };
 
 async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRecorder): Promise<Routed> {
@@ -76,7 +83,7 @@ async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRec
   // A subagent is its own upstream thread of the session; routing stays by session, so it shares the account.
   const session = sessionKey ?? conversationKey(req.system, req.messages[0]);
   const thread = threadIdentity(session, requestHeader(c, 'x-claude-code-agent-id'));
-  return { req, sessionKey, pinnedAccount, thread, candidates };
+  return { req, sessionKey, pinnedAccount, thread, candidates, large: c.var.largeBody };
 }
 
 async function prepare(
@@ -91,6 +98,7 @@ async function prepare(
   const model = resolveModel(req.model, modelContext(rt.deps, candidate));
   rec.outcome.model = model.slug;
   const installationId = rt.deps.installationId(candidate.accountId);
+  if (r.large) await nextTurn();
   const translated = translateRequest(req, {
     model,
     accountId: candidate.accountId,
@@ -105,6 +113,7 @@ async function prepare(
     contextWindow: model.info?.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
     promptTokens: () => estimateRequestTokens(translated.body),
   };
+  if (r.large) await nextTurn(); // encoding the translated body is the next long step
   return { req, candidate, model, thread, translated, failure, sessionless: r.sessionKey === null };
 }
 
