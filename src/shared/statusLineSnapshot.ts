@@ -15,7 +15,7 @@ export interface StatusLineWindow {
 export interface StatusLineAccount {
   id: string;
   name: string;
-  /** The account's preferred model, if set. */
+  /** The Codex model a new session's requests get: the account's preference, else its list's default. */
   model: string | null;
   fiveHour: StatusLineWindow | null;
   weekly: StatusLineWindow | null;

@@ -1,5 +1,7 @@
 import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { activeBucket } from '../../limits/exhaustion.js';
+import { BUILTIN_MODELS } from '../../translate/codexModels.js';
+import { accountDefaultModel } from '../../translate/resolveModel.js';
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { LimitWindow } from '../../shared/schemas/limits.js';
 import {
@@ -25,14 +27,14 @@ const toWindow = (w: LimitWindow | null | undefined): StatusLineWindow | null =>
   w ? { usedPercent: w.usedPercent, resetsAt: w.resetsAt === null ? null : w.resetsAt * 1000 } : null;
 
 /** The 5-hour and weekly windows of the active bucket, by length when codex names it, else by slot. */
-function statusAccount(a: AccountView): StatusLineAccount {
+function statusAccount(a: AccountView, model: string): StatusLineAccount {
   const bucket = activeBucket(a.limits);
   const windows = [bucket?.primary, bucket?.secondary].filter((w): w is LimitWindow => !!w);
   const byLength = (minutes: number) => windows.find((w) => w.windowMinutes === minutes);
   return {
     id: a.id,
     name: a.name,
-    model: a.model,
+    model,
     fiveHour: toWindow(byLength(300) ?? bucket?.primary),
     weekly: toWindow(byLength(10080) ?? bucket?.secondary),
     stale: a.limits?.stale ?? false,
@@ -56,7 +58,10 @@ export function startStatusLineWriter(daemon: Daemon): StatusLineWriter {
       version: 1,
       pid: process.pid,
       routeAccountId: view.routeAccountId,
-      accounts: view.accounts.map(statusAccount),
+      // The model a request of a new session gets: the account's preference, else its catalogue's default.
+      accounts: view.accounts.map((a) =>
+        statusAccount(a, accountDefaultModel(a.model, daemon.providers.models(a.id) ?? BUILTIN_MODELS)),
+      ),
       sessions: Object.fromEntries(sessions),
     };
   };
