@@ -100,13 +100,19 @@ export function parseAuthFile(text: string, mtimeMs: number): AuthFileRead {
   return { kind: 'ok', auth: parsed.data, mtimeMs };
 }
 
-const cache = new Map<string, { stamp: string; read: AuthFileRead }>();
+/** By account home. */
+const cache = new Map<string, { stamp: string; read: AuthFileRead; checkedAt: number }>();
+const MISSING: AuthFileRead = { kind: 'missing' };
 
 /**
- * Reads an account's auth.json. One stat per call; the file is parsed again only when its mtime, size or inode
- * changed, so a login or refresh done by codex shows up on the next read without a restart.
+ * Reads an account's auth.json. The file is parsed again only when its mtime, size or inode changed, so a login or
+ * refresh done by codex shows up without a restart. One stat per call, or none when the last one is younger than
+ * `maxAgeMs`: the router looks at every account on every request, and must not stat each.
  */
-export function readAuthFile(home: string): AuthFileRead {
+export function readAuthFile(home: string, opts: { maxAgeMs?: number } = {}): AuthFileRead {
+  const now = Date.now();
+  const hit = cache.get(home);
+  if (hit && opts.maxAgeMs && now - hit.checkedAt < opts.maxAgeMs) return hit.read;
   const path = authFilePath(home);
   let stamp: string;
   let mtimeMs: number;
@@ -115,17 +121,48 @@ export function readAuthFile(home: string): AuthFileRead {
     mtimeMs = st.mtimeMs;
     stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
   } catch {
-    cache.delete(path);
-    return { kind: 'missing' };
+    cache.set(home, { stamp: '', read: MISSING, checkedAt: now });
+    return MISSING;
   }
-  const hit = cache.get(path);
-  if (hit?.stamp === stamp) return hit.read;
+  if (hit?.stamp === stamp) {
+    hit.checkedAt = now;
+    return hit.read;
+  }
   let read: AuthFileRead;
   try {
     read = parseAuthFile(readFileSync(path, 'utf8'), mtimeMs);
   } catch {
-    read = { kind: 'missing' }; // removed between stat and read (logout)
+    read = MISSING; // removed between stat and read (logout)
   }
-  cache.set(path, { stamp, read });
+  cache.set(home, { stamp, read, checkedAt: now });
   return read;
+}
+
+/** The next read of this home's auth.json stats it whatever `maxAgeMs` says (ccbridge itself changed the login). */
+export function forgetAuthFile(home: string): void {
+  cache.delete(home);
+}
+
+export interface TokenFacts {
+  identity: AuthIdentity;
+  /** Access-token expiry (epoch ms), null when the JWT has no readable `exp`. */
+  expiresAt: number | null;
+}
+
+const facts = new WeakMap<object, TokenFacts>();
+
+/**
+ * What the JWTs of a token set say (identity, expiry), decoded once per token set: a parsed auth.json is kept
+ * until the file changes, so this runs once per login or refresh, not per request.
+ */
+export function tokenFacts(tokens: NonNullable<AuthDotJson['tokens']>): TokenFacts {
+  let known = facts.get(tokens);
+  if (!known) {
+    known = {
+      identity: identityFromIdToken(tokens.id_token, tokens.account_id ?? null),
+      expiresAt: jwtExpiryMs(tokens.access_token),
+    };
+    facts.set(tokens, known);
+  }
+  return known;
 }

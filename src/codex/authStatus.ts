@@ -1,6 +1,6 @@
 import type { AuthStatus } from '../shared/schemas/auth.js';
 import { NOT_CONNECTED } from '../shared/schemas/auth.js';
-import { identityFromIdToken, jwtExpiryMs, type AuthFileRead } from './authFile.js';
+import { tokenFacts, type AuthFileRead } from './authFile.js';
 
 /** codex refreshes an access token this long before it expires (S1 `CHATGPT_ACCESS_TOKEN_REFRESH_WINDOW_MINUTES`). */
 export const REFRESH_WINDOW_MS = 5 * 60_000;
@@ -18,8 +18,7 @@ export function authStatusFrom(read: AuthFileRead, opts: { now: number; needsLog
   // API-key logins carry no ChatGPT tokens, which is all ccbridge can use.
   if (!tokens) return opts.needsLogin ? { ...NOT_CONNECTED, state: 'needs-login' } : NOT_CONNECTED;
 
-  const identity = identityFromIdToken(tokens.id_token, tokens.account_id ?? null);
-  const expiresAt = jwtExpiryMs(tokens.access_token);
+  const { identity, expiresAt } = tokenFacts(tokens);
   const lastRefresh = read.auth.last_refresh ?? null;
   const base = {
     email: identity.email,

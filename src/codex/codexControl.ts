@@ -12,7 +12,7 @@ import {
 } from './appServerProtocol.js';
 import type { CodexModel } from '../shared/schemas/codexModel.js';
 import { AppServerPool, type AppServerPoolOptions } from './appServerPool.js';
-import { readAuthFile } from './authFile.js';
+import { forgetAuthFile, readAuthFile } from './authFile.js';
 import { authStatusFrom } from './authStatus.js';
 import { watchAuthStatus } from './authWatcher.js';
 import { resolveCodexBinary, type CodexBinary } from './codexBinary.js';
@@ -58,6 +58,7 @@ export class CodexControl {
       timeoutMs: opts.loginTimeoutMs,
       now: this.now,
       onSucceeded: async (accountId) => {
+        forgetAuthFile(this.opts.homeFor(accountId));
         await this.pool.evict(accountId); // its in-memory auth predates the login
         await opts.onLoginSucceeded?.(accountId);
       },
@@ -70,9 +71,13 @@ export class CodexControl {
     return resolveCodexBinary(this.opts.env ?? process.env);
   }
 
-  /** From auth.json (re-read when it changed) and the daemon's needs-login flag. Never carries a token. */
-  authStatus(accountId: string, opts: { needsLogin?: boolean } = {}): AuthStatus {
-    return authStatusFrom(readAuthFile(this.opts.homeFor(accountId)), { now: this.now(), needsLogin: opts.needsLogin });
+  /**
+   * From auth.json (re-read when it changed; checked at most every `maxAgeMs` when given) and the daemon's
+   * needs-login flag. Never carries a token.
+   */
+  authStatus(accountId: string, opts: { needsLogin?: boolean; maxAgeMs?: number } = {}): AuthStatus {
+    const read = readAuthFile(this.opts.homeFor(accountId), { maxAgeMs: opts.maxAgeMs });
+    return authStatusFrom(read, { now: this.now(), needsLogin: opts.needsLogin });
   }
 
   /** Reports auth status changes of the listed accounts (auth.json written by codex, expiry steps). */
@@ -116,6 +121,7 @@ export class CodexControl {
       if (!(err instanceof AppServerRpcError && err.isUnknownMethod)) throw err;
       await runCodexLogout(this.opts, accountId);
     } finally {
+      forgetAuthFile(this.opts.homeFor(accountId));
       await this.pool.evict(accountId);
     }
   }

@@ -1,6 +1,6 @@
 import { CcbridgeError } from '../shared/errors.js';
 import type { AccountReadResult } from './appServerProtocol.js';
-import { identityFromIdToken, jwtExpiryMs, readAuthFile, type AuthDotJson } from './authFile.js';
+import { readAuthFile, tokenFacts, type AuthDotJson } from './authFile.js';
 import { REFRESH_WINDOW_MS } from './authStatus.js';
 
 export interface Credentials {
@@ -119,9 +119,10 @@ export class TokenKeeper {
 }
 
 function toCredentials(tokens: Tokens): Credentials {
+  const { identity, expiresAt } = tokenFacts(tokens);
   return {
     accessToken: tokens.access_token,
-    chatgptAccountId: tokens.account_id ?? identityFromIdToken(tokens.id_token).chatgptAccountId,
-    expiresAt: jwtExpiryMs(tokens.access_token),
+    chatgptAccountId: tokens.account_id ?? identity.chatgptAccountId,
+    expiresAt,
   };
 }

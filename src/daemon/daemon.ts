@@ -61,6 +61,7 @@ export class Daemon {
   readonly #shutdownHooks: Array<() => Promise<void> | void> = [];
   readonly #removalHooks: Array<(accountId: string) => Promise<void> | void> = [];
   #changeTimer: NodeJS.Timeout | null = null;
+  readonly #homes = new Map<string, string>();
 
   constructor(paths: Paths, store: StateStore, events: EventLog, bridge: { host: string; port: number }) {
     this.paths = paths;
@@ -118,8 +119,11 @@ export class Daemon {
     return `http://${host}:${this.bridge.port}`;
   }
 
+  /** Asked for every account on every request (auth status): built once per account. */
   accountHome(accountId: string): string {
-    return accountHome(this.paths, accountId);
+    let home = this.#homes.get(accountId);
+    if (!home) this.#homes.set(accountId, (home = accountHome(this.paths, accountId)));
+    return home;
   }
 
   createAccountHome(accountId: string): void {

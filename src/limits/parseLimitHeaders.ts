@@ -116,3 +116,17 @@ export function parseLimitHeaders(source: HeaderSource, now: Date): LimitsSnapsh
     error: null,
   };
 }
+
+/** The headers parseLimitHeaders reads (the per-response ids and the rest are not among them). */
+const LIMIT_HEADER =
+  /^x-.+-(?:(?:primary|secondary)-(?:used-percent|window-minutes|reset-at)|limit-name|credits-[a-z-]+|active-limit|rate-limit-reached-type)$/;
+
+/**
+ * The rate-limit headers of a response as one string, to tell cheaply whether they say anything the last
+ * response did not (Node's header record: lower-case names).
+ */
+export function limitHeadersSignature(headers: Readonly<Record<string, string | string[] | undefined>>): string {
+  let sig = '';
+  for (const name in headers) if (LIMIT_HEADER.test(name)) sig += `${name}=${String(headers[name])}\n`;
+  return sig;
+}

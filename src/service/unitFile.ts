@@ -35,7 +35,8 @@ export function serviceEnvironment(env: Env): Record<string, string> {
       key === 'XDG_DATA_HOME' ||
       key === 'CLAUDE_SETTINGS_PATH' ||
       key === 'PATH' ||
-      key === 'MALLOC_ARENA_MAX'
+      key === 'MALLOC_ARENA_MAX' ||
+      key === 'NODE_OPTIONS'
     )
       pinned[key] = value;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLimitHeaders } from '../../src/limits/parseLimitHeaders.js';
+import { limitHeadersSignature, parseLimitHeaders } from '../../src/limits/parseLimitHeaders.js';
 
 const NOW = new Date('2025-01-01T12:00:00Z');
 
@@ -142,5 +142,21 @@ describe('parseLimitHeaders', () => {
       NOW,
     )!;
     expect(snap.buckets[0]!.primary).toEqual({ usedPercent: 64, windowMinutes: 300, resetsAt: null });
+  });
+});
+
+describe('limitHeadersSignature', () => {
+  it('changes with the rate-limit numbers, not with per-response ids', () => {
+    const base = {
+      'x-codex-primary-used-percent': '42',
+      'x-codex-primary-reset-at': '1900000000',
+      'content-type': 'x',
+    };
+    const a = limitHeadersSignature({ ...base, 'x-request-id': 'r1', 'x-codex-inference-call-id': 'c1' });
+    const b = limitHeadersSignature({ ...base, 'x-request-id': 'r2', 'x-codex-inference-call-id': 'c2' });
+    expect(a).toBe(b);
+    expect(limitHeadersSignature({ ...base, 'x-codex-primary-used-percent': '43' })).not.toBe(a);
+    expect(limitHeadersSignature({ ...base, 'x-codex-credits-balance': '9.99' })).not.toBe(a);
+    expect(limitHeadersSignature({ ...base, 'x-codex-other-secondary-window-minutes': '60' })).not.toBe(a);
   });
 });

@@ -1,3 +1,4 @@
+import { limitHeadersSignature } from '../../limits/parseLimitHeaders.js';
 import { VERSION } from '../../shared/version.js';
 import { codexInstallationId } from '../../codex/installationId.js';
 import type { BridgeDeps, ProxyOutcome } from './bridgeDeps.js';
@@ -10,6 +11,8 @@ import type { UsageHistory } from '../../core/usageHistory.js';
 import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 import type { StatusLineWriter } from '../integration/statusLineWriter.js';
 
+/** Unchanged rate-limit headers are still taken this often, so "from responses just now" stays true. */
+const LIMIT_HEADERS_CONFIRM_MS = 30_000;
 const DEFAULT_UPSTREAM = 'https://chatgpt.com/backend-api/codex';
 
 /** The daemon's side of the bridge: routing, credentials, models, settings, and accounting of every request. */
@@ -38,6 +41,7 @@ export function bridgeDeps(
     }
     return id;
   };
+  const lastLimitHeaders = new Map<string, { sig: string; at: number }>();
   return {
     version: VERSION,
     token: () => daemon.ensureToken(),
@@ -62,7 +66,16 @@ export function bridgeDeps(
       };
     },
     onShutdown: (hook) => daemon.onShutdown(hook),
-    onUpstreamHeaders: (id, headers) => limits.onHeaders(id, headers),
+    onUpstreamHeaders: (id, headers) => {
+      // Most responses repeat the last one's numbers: parse and merge only what changed (or has not been
+      // confirmed for a while, so the snapshot's age stays honest).
+      const sig = limitHeadersSignature(headers);
+      const last = lastLimitHeaders.get(id);
+      const now = Date.now();
+      if (last?.sig === sig && now - last.at < LIMIT_HEADERS_CONFIRM_MS) return;
+      lastLimitHeaders.set(id, { sig, at: now });
+      limits.onHeaders(id, headers);
+    },
     onAttemptFailed: (id, failure, next) => {
       routing.onAttemptFailed(id, failure, next);
       if (next) records.usage.record(id, nameOf(id), { failovers: 1 });

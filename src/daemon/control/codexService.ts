@@ -17,6 +17,7 @@ import type { Daemon } from '../daemon.js';
 const REMOVAL_LOGOUT_MS = 15_000;
 /** Bound on every app-server request (a hung codex is killed and replaced after it); overridable for tests. */
 const CODEX_TIMEOUT_MS = 10_000;
+const AUTH_MAX_AGE_MS = 1000;
 /** The bundled catalogue is checked a moment after start, not while the first requests come in. */
 const BUNDLED_CHECK_DELAY_MS = 2_000;
 
@@ -70,7 +71,10 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     },
   });
 
-  daemon.providers.auth = (account) => control.authStatus(account.id, { needsLogin: account.needsLogin });
+  // The router asks for every account on every request: auth.json is looked at once a second at most (the account a
+  // request goes to is read afresh by the token keeper; logins and logouts done here are seen at once).
+  daemon.providers.auth = (account) =>
+    control.authStatus(account.id, { needsLogin: account.needsLogin, maxAgeMs: AUTH_MAX_AGE_MS });
   daemon.providers.loginSessions = () => control.logins.list();
   daemon.providers.models = (id) => catalog.available(id);
 
