@@ -521,6 +521,12 @@ describe('routing drain', () => {
       );
       const beta = (await state()).accounts.find((a) => a.id === ids.beta)!;
       expect(beta.limits?.forecasts).toEqual([expect.objectContaining({ limitId: 'codex', slot: 'primary' })]);
+      // limits shows it: a line under the window, and forecast.exhaustsAt in --json (null where flat).
+      const report = await okJson(h, ['limits', 'beta']);
+      const [primary, secondary] = report.accounts[0].buckets[0].windows;
+      expect(primary.forecast.exhaustsAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+      expect(secondary.forecast).toEqual({ exhaustsAt: null });
+      expect(await ok(h, ['limits', 'beta'])).toMatch(/\n +at this pace: out at \d\d:\d\d \(in \d+(m|s)/);
     } finally {
       behave('alpha', null);
       behave('beta', null);
