@@ -77,6 +77,8 @@ describe('DNS rebinding: only loopback Host names', () => {
     expect(isLoopbackHost('bridge.internal:9000', 'bridge.internal')).toBe(true);
     expect(isLoopbackHost('[::1]', '127.0.0.1')).toBe(true);
     expect(isLoopbackHost('[::2]:9000', '127.0.0.1')).toBe(false);
+    expect(isLoopbackHost('[fe80::1]:9000', 'fe80::1')).toBe(true);
+    expect(isLoopbackHost('[fe80::2]:9000', 'fe80::1')).toBe(false);
     expect(isLoopbackHost('128.0.0.1', '127.0.0.1')).toBe(false);
   });
 });

@@ -12,7 +12,12 @@ function hostName(header: string): string {
 /** True for names that can only mean this machine: `localhost`, 127.0.0.0/8, `::1`, or the configured host. */
 export function isLoopbackHost(header: string, configuredHost: string): boolean {
   const name = hostName(header);
-  if (name === 'localhost' || name === '::1' || name === hostName(configuredHost)) return true;
+  // The configured host is an address, never with a port: an IPv6 one may come bare (`fe80::1`).
+  const configured = configuredHost
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+  if (name === 'localhost' || name === '::1' || name === configured) return true;
   return /^127(\.\d{1,3}){3}$/.test(name);
 }
 
