@@ -31,6 +31,17 @@ async function main(argv: string[]): Promise<void> {
     const program = await buildProgram(argv);
     const override = (cmd: Command): void => {
       cmd.exitOverride();
+      // commander's own usage errors take the same one-line form as every other error.
+      cmd.configureOutput({
+        outputError: (text) =>
+          printError(
+            text
+              .replace(/^error: /, '')
+              .trim()
+              .replace(/\s*\n\s*/g, ' '),
+            'usage',
+          ),
+      });
       cmd.commands.forEach(override);
     };
     override(program);
@@ -62,20 +73,27 @@ function exitCodeFor(err: unknown): number {
     return err.exitCode === 0 ? 0 : 2;
   }
   if (err instanceof CcbridgeError) {
-    printError(err.message);
+    printError(err.message, err.code);
     return err.exitCode;
   }
   if (isZodError(err)) {
-    printError(describeZodError(err));
+    printError(describeZodError(err), 'usage');
     return 2;
   }
-  printError(errorMessage(err));
+  printError(errorMessage(err), 'error');
   return 1;
 }
 
-/** A foreground daemon fails through here too: what it prints is redacted like its log. */
-function printError(message: string): void {
-  process.stderr.write(`ccbridge: ${escapeControl(redactText(message))}\n`);
+/** Under `--json` an error is JSON on stderr too, for scripts that parse what they run. */
+const jsonErrors = process.argv.slice(2).includes('--json');
+
+/**
+ * One stderr line: `ccbridge: <message>`, or `{"error":{"code","message"}}` under --json. A foreground daemon fails
+ * through here too: what it prints is redacted like its log.
+ */
+function printError(message: string, code: string): void {
+  const text = escapeControl(redactText(message));
+  process.stderr.write(jsonErrors ? `${JSON.stringify({ error: { code, message: text } })}\n` : `ccbridge: ${text}\n`);
 }
 
 // EPIPE (e.g. `ccbridge list | head -1`) is not an error worth a stack trace.

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { VERSION } from '../shared/version.js';
+import { examplesHelp } from './examples.js';
 
 /**
  * Every command is registered here, in the order `--help` shows them. Each entry loads its module
@@ -47,6 +48,7 @@ const REGISTRY: CommandEntry[] = [
   { name: 'env', load: async () => (await import('./commands/env.js')).envCommand() },
   { name: 'claude', load: async () => (await import('./commands/claude.js')).claudeCommand() },
   { name: 'completion', load: async () => (await import('./commands/completion.js')).completionCommand() },
+  { name: 'version', load: async () => (await import('./commands/version.js')).versionCommand() },
   { name: 'service', load: async () => (await import('./commands/service.js')).serviceCommand() },
   {
     name: '__complete',
@@ -74,23 +76,35 @@ export async function buildProgram(argv?: string[]): Promise<Command> {
     .showSuggestionAfterError()
     // Options after a subcommand belong to it, so `ccbridge claude` can pass claude's own flags through.
     .enablePositionalOptions()
-    .configureHelp({ sortSubcommands: false })
+    // Names only in the command list (`ccbridge help <command>` has the rest), so descriptions get the width of an
+    // 80-column terminal and wrap between words.
+    .configureHelp({
+      sortSubcommands: false,
+      subcommandTerm: (cmd) => [cmd.name(), ...cmd.aliases()].join('|'),
+      helpWidth: Math.min(process.stdout.columns || 80, 100),
+    })
     .addHelpText(
       'after',
       [
         '',
         'Getting started:',
-        '  ccbridge add work && ccbridge connect work   add an account and sign it in',
-        '  ccbridge apply-claude                        point Claude Code at the bridge',
-        '  ccbridge claude                              or run Claude Code through it once',
+        '  ccbridge add work && ccbridge login work   add an account and sign it in',
+        '  ccbridge apply-claude                      point Claude Code at the bridge',
+        '  ccbridge claude                            or run Claude Code through it once',
         '',
-        'Every command starts the daemon when needed. More: man ccbridge, ccbridge help <command>.',
+        'Every command starts the daemon when needed.',
+        'More: man ccbridge, ccbridge help <command>.',
       ].join('\n'),
     );
 
   const only = argv && invokedEntry(argv);
   const entries = only ? [only] : REGISTRY;
   const commands = await Promise.all(entries.map((e) => e.load()));
-  entries.forEach((entry, i) => program.addCommand(commands[i]!, { hidden: Boolean(entry.hidden) }));
+  entries.forEach((entry, i) => {
+    const command = commands[i]!;
+    const examples = examplesHelp(entry.name);
+    if (examples) command.addHelpText('after', examples);
+    program.addCommand(command, { hidden: Boolean(entry.hidden) });
+  });
   return program;
 }

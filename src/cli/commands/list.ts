@@ -1,9 +1,26 @@
 import { Command } from 'commander';
-import type { StateView } from '../../shared/schemas/api.js';
-import { emit, table } from '../output.js';
+import { formatResetTime } from '../../shared/format.js';
+import type { AccountView, StateView } from '../../shared/schemas/api.js';
+import { type ColumnFit, emit, fittedTable, outputWidth } from '../output.js';
 import { addJsonOption, authLabel, fastLabel, getState, withDaemon, type JsonOption } from './shared.js';
 
-export function formatAccountList(state: StateView): string {
+/** Which columns give way first on a narrow terminal: the id (in --json), then email, plan, model. */
+const FITS: Record<string, ColumnFit> = {
+  ID: { order: 1, mode: 'drop' },
+  EMAIL: { order: 2, mode: 'shrink', min: 12 },
+  PLAN: { order: 3, mode: 'drop' },
+  MODEL: { order: 4, mode: 'shrink', min: 10 },
+  FAST: { order: 5, mode: 'drop' },
+};
+
+/** The state column; an account out of quota says until when. */
+function stateLabel(a: AccountView, now: number): string {
+  const label = authLabel(a);
+  if (label !== 'exhausted' || !a.health.until) return label;
+  return `exhausted until ${formatResetTime(Date.parse(a.health.until), now)}`;
+}
+
+export function formatAccountList(state: StateView, width = Infinity, now = Date.now()): string {
   if (!state.accounts.length) return 'no accounts yet; add one with `ccbridge add <name>`';
   const rows = [['', 'NAME', 'ID', 'STATE', 'EMAIL', 'PLAN', 'MODEL', 'FAST']];
   for (const a of state.accounts) {
@@ -11,14 +28,14 @@ export function formatAccountList(state: StateView): string {
       `${a.isActive ? '*' : ' '}${a.isDefault ? 'd' : ' '}`,
       a.name,
       a.id,
-      authLabel(a),
+      stateLabel(a, now),
       a.auth.email ?? '-',
       a.auth.planType ?? '-',
       a.model ?? '(default)',
       fastLabel(a),
     ]);
   }
-  return `${table(rows)}\n\n* active  d default`;
+  return `${fittedTable(rows, width, FITS)}\n\n* active  d default`;
 }
 
 export function listCommand(): Command {
@@ -28,6 +45,6 @@ export function listCommand(): Command {
     const state = await withDaemon(getState);
     // JSON is the account list alone; the whole daemon state is under `status --json` (`.state`).
     if (opts.json) emit({ accounts: state.accounts }, opts, () => '');
-    else emit(state, opts, formatAccountList);
+    else emit(state, opts, (s) => formatAccountList(s, outputWidth()));
   });
 }

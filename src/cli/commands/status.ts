@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { controlApi } from '../../client/controlApi.js';
 import { DaemonClient } from '../../client/daemonClient.js';
-import { emit, keyValues } from '../output.js';
+import { emit, keyValues, outputWidth } from '../output.js';
 import { formatDuration } from '../../shared/format.js';
 import { addJsonOption, type JsonOption } from './shared.js';
 import type { StateView } from '../../shared/schemas/api.js';
@@ -81,26 +81,29 @@ export function statusCommand(): Command {
     const running = await client.isRunning();
     const data = running ? onlineStatus(await client.call(controlApi.state())) : offlineStatus(client);
     emit(data, opts, (d) =>
-      keyValues([
-        ['daemon', d.running ? `running (pid ${d.pid})` : 'not running'],
-        ...(d.running
-          ? ([
-              ['uptime', formatDuration(d.uptimeMs ?? 0)],
-              ['version', d.version],
-              ['bridge', d.bridge],
-            ] as Array<[string, string | null]>)
-          : []),
-        ['socket', d.socket],
-        ['active', d.activeAccount ?? '(none)'],
-        ['default', d.defaultAccount ?? '(none)'],
-        ...(d.running && d.routeAccount !== d.activeAccount
-          ? ([['routing to', `${d.routeAccount ?? '(none)'}${d.routeReason ? ` (${d.routeReason})` : ''}`]] as Array<
-              [string, string]
-            >)
-          : []),
-        ['routing', d.routing],
-        ['accounts', d.accounts],
-      ]),
+      keyValues(
+        [
+          ['daemon', d.running ? `running (pid ${d.pid})` : 'not running'],
+          ...(d.running
+            ? ([
+                ['uptime', formatDuration(d.uptimeMs ?? 0)],
+                ['version', d.version],
+                ['bridge', d.bridge],
+              ] as Array<[string, string | null]>)
+            : []),
+          ['socket', d.socket],
+          ['active', d.activeAccount ?? '(none)'],
+          ['default', d.defaultAccount ?? '(none)'],
+          ...(d.running && d.routeAccount !== d.activeAccount
+            ? ([['routing to', `${d.routeAccount ?? '(none)'}${d.routeReason ? ` (${d.routeReason})` : ''}`]] as Array<
+                [string, string]
+              >)
+            : []),
+          ['routing', d.routing],
+          ['accounts', d.accounts],
+        ],
+        outputWidth(),
+      ),
     );
     if (!running) process.exitCode = 1;
   });
