@@ -168,11 +168,15 @@ describe('the real Claude Code CLI through the bridge', () => {
     // WebSearch is a deferred tool behind ToolSearch by default; this makes it a plain tool for the test.
     const out = await claude('search the web for ccbridge news', ['--allowedTools', 'WebSearch'], {
       ENABLE_TOOL_SEARCH: 'false',
+      CLAUDE_CODE_EFFORT_LEVEL: 'xhigh',
     });
     expect(out).toMatchObject({ is_error: false, result: 'Found it.' });
     const side = h.backend.requests.find((r) => r.body.tools?.some((t: { type: string }) => t.type === 'web_search'))!;
-    // Claude Code sends no thinking (and the session's effort `high`) on this side call.
+    // Claude Code sends no thinking (but the session's effort) on this side call: the least reasoning.
     expect(side.body.reasoning).toEqual({ effort: 'low' });
+    // Its main loop asks for adaptive thinking, display omitted, the effort set: that effort 1:1, no summaries.
+    const main = h.backend.requests.find((r) => r.body.tools?.some((t: { name?: string }) => t.name === 'WebSearch'))!;
+    expect(main.body.reasoning).toEqual({ effort: 'xhigh' });
     const result = h.backend.requests.flatMap(outputsOf).find((o) => o.includes('Web search results'))!;
     expect(result).toContain('https://example.test/release');
     expect(result).toContain('ccbridge release notes');
