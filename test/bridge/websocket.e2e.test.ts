@@ -275,6 +275,16 @@ describe('WebSocket transport', () => {
     expect(h.backend.upgrades).toHaveLength(3);
   });
 
+  it('a 401 on the upgrade gets one forced token refresh, like an HTTP 401', async () => {
+    h.backend.websocket = 'unauthorized';
+    const err = await client.messages.create({ ...base, messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);
+    expect(err).toBeInstanceOf(Anthropic.APIError);
+    expect((err as InstanceType<typeof Anthropic.APIError>).status).toBe(401);
+    expect(h.credentialCalls.map((c) => c.forceRefresh)).toEqual([false, true]);
+    expect(h.backend.upgrades.map((u) => u.authorization)).toEqual(['Bearer access-acct1-0', 'Bearer access-acct1-1']);
+    expect(h.backend.requests).toHaveLength(0);
+  });
+
   it('websocket: a refused upgrade is an error, never HTTP', async () => {
     h.backend.websocket = 'fail';
     const res = await client.messages.create({ ...base, messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);

@@ -67,8 +67,11 @@ export interface RecordedFrame {
   responseId: string | null;
 }
 
-/** How the fake answers a WebSocket upgrade: the real backend's way, 426 (no WebSocket here), or a 503. */
-export type WebSocketMode = 'accept' | 'refuse' | 'fail';
+/**
+ * How the fake answers a WebSocket upgrade: the real backend's way, 426 (no WebSocket here), a 503, or a 401 (the
+ * access token rejected).
+ */
+export type WebSocketMode = 'accept' | 'refuse' | 'fail' | 'unauthorized';
 
 export interface FakeCodexBackend {
   /** Value for `upstreamUrl` (…/backend-api/codex). */
@@ -480,6 +483,7 @@ export async function startFakeCodexBackend(
     if (!(req.url ?? '').endsWith('/backend-api/codex/responses')) return refuse(404, 'Not Found');
     if (fake.websocket === 'refuse') return refuse(426, 'Upgrade Required');
     if (fake.websocket === 'fail') return refuse(503, 'Service Unavailable');
+    if (fake.websocket === 'unauthorized') return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const state: SocketState = { index: socketCount++, last: null, busy: false };
       socketStates.push(state);
