@@ -48,6 +48,13 @@ beforeAll(async () => {
       makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }),
     );
   }
+  // The daemon looks at auth.json at most once a second: wait until it sees both logins.
+  const deadline = Date.now() + 10_000;
+  const connected = async () =>
+    ((await okJson(h, ['list'])).accounts as Array<{ auth: { state: string } }>).every(
+      (a) => a.auth.state === 'connected',
+    );
+  while (!(await connected()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 });
 
 afterAll(async () => {
