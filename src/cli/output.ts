@@ -62,7 +62,6 @@ export function table(rows: string[][]): string {
     .join('\n');
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 export function visibleLength(s: string): number {
   return s.replace(ANSI, '').length;

@@ -193,8 +193,11 @@ export class AppServerClient {
     } catch {
       return; // Not protocol (codex may print diagnostics); nothing waits on it.
     }
-    if (msg.method !== undefined && msg.id !== undefined) return this.refuseServerRequest(msg.id, msg.method);
-    if (msg.method !== undefined) return this.dispatch(msg.method, msg.params);
+    if (msg.method !== undefined) {
+      if (msg.id !== undefined) this.refuseServerRequest(msg.id, msg.method);
+      else this.dispatch(msg.method, msg.params);
+      return;
+    }
     if (typeof msg.id !== 'number') return;
     const pending = this.pending.get(msg.id);
     if (!pending) return;

@@ -165,8 +165,14 @@ async function startCliLogin(
         if (url) resolve({ authUrl: url, verificationUrl: null, userCode: null });
       }
     };
-    child.stdout.on('data', (chunk: string) => ((stdout += chunk), check()));
-    child.stderr.on('data', (chunk: string) => ((stderr += chunk), check()));
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      check();
+    });
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+      check();
+    });
     const onAbort = () => void terminate(child, exited).then(() => reject(aborted()));
     signal.addEventListener('abort', onAbort, { once: true });
     void exited.then((code) => {

@@ -1,8 +1,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EventLog } from '../core/eventLog.js';
-import { StateStore } from '../core/stateStore.js';
+import type { EventLog } from '../core/eventLog.js';
+import type { StateStore } from '../core/stateStore.js';
 import { localDate } from '../shared/localDate.js';
 import { effectiveFastMode, routeAccount } from '../core/accounts.js';
 import { ensurePrivateDir } from '../core/fsSecure.js';

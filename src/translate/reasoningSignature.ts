@@ -13,7 +13,7 @@ export function encodeReasoningSignature(accountId: string, encryptedContent: st
 
 /** The encrypted content if the signature is ccbridge's own for this account, else null. */
 export function decodeReasoningSignature(signature: string | null | undefined, accountId: string): string | null {
-  if (!signature || !signature.startsWith(PREFIX)) return null;
+  if (!signature?.startsWith(PREFIX)) return null;
   const rest = signature.slice(PREFIX.length);
   const dot = rest.indexOf('.');
   if (dot <= 0 || rest.slice(0, dot) !== accountId) return null;

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import Anthropic, { APIError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import { APIError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REQUEST_ENCODING } from '../../src/translate/requestEncoding.js';
 import { ResponsesRequestSchema } from '../../src/translate/responsesSchema.js';

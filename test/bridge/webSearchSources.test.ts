@@ -82,19 +82,17 @@ describe('web search keeps its sources', () => {
   });
 
   it('sources on the action (when the backend sends them) fill the result at once; two searches both resolve', () => {
-    const withSources: UpstreamEvent[] = sse
-      .webSearch('first')
-      .map((ev) =>
-        ev.item?.status === 'completed'
-          ? {
-              ...ev,
-              item: {
-                ...ev.item,
-                action: { type: 'search', query: 'first', sources: [{ type: 'url', url: 'https://s.test/' }] },
-              },
-            }
-          : ev,
-      );
+    const withSources: UpstreamEvent[] = sse.webSearch('first').map((ev) =>
+      ev.item?.status === 'completed'
+        ? {
+            ...ev,
+            item: {
+              ...ev.item,
+              action: { type: 'search', query: 'first', sources: [{ type: 'url', url: 'https://s.test/' }] },
+            },
+          }
+        : ev,
+    );
     const msg = messageOf(
       sse.response([withSources, sse.webSearch('second', 'ws_2'), sse.message(answer, 'msg_1', CITES.slice(1, 2))]),
     );

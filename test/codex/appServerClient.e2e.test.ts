@@ -3,7 +3,7 @@ import { AppServerClient, AppServerRpcError } from '../../src/codex/appServerCli
 import { AccountReadResultSchema } from '../../src/codex/appServerProtocol.js';
 import { AppServerPool } from '../../src/codex/appServerPool.js';
 import { codexEnv } from '../../src/codex/codexEnv.js';
-import { CcbridgeError } from '../../src/shared/errors.js';
+import type { CcbridgeError } from '../../src/shared/errors.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { calls, FAKE_CODEX, fakeEnv, isAlive, makeSandbox, setBehaviour } from './codexTestKit.js';
 import { until } from '../helpers/until.js';

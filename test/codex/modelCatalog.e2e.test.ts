@@ -57,7 +57,10 @@ describe('ModelCatalog', () => {
     let reads = 0;
     const bundled = async () => ({
       codex: { path: '/bin/codex', version: '0.169.0' },
-      models: async () => (reads++, [model('bundled')]),
+      models: async () => {
+        reads++;
+        return [model('bundled')];
+      },
     });
     const first = catalog({ bundled, list: never });
     await first.c.refreshBundled();

@@ -426,7 +426,7 @@ describe('ccbridge limits', () => {
     expect(json.accounts.map((a: { name: string }) => a.name)).toEqual(['alpha', 'beta']);
     expect(json.accounts.map((a: { resetCredits: number | null }) => a.resetCredits)).toEqual([null, 2]);
     expect(await ok(h, ['limits', 'beta'])).toMatch(
-      /\n  banked +2 rate-limit reset credits \(ccbridge never spends them\)\n/,
+      /\n {2}banked +2 rate-limit reset credits \(ccbridge never spends them\)\n/,
     );
     // --refresh read both through the fake codex (42 % / 7 %, credits 9.99).
     expect(json.accounts[1]).toMatchObject({

@@ -136,7 +136,6 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
 
 /** Pasted text may carry newlines or escape sequences; a name prompt keeps only printable characters. */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f]/g, '');
 }
 

@@ -20,7 +20,7 @@ export function limitsLines(account: AccountView | null, now: number, width: num
   if (!account) return [[seg('no account selected', 'muted')]];
   const limits = account.limits;
   const lines: Line[] = [summaryLine(account, now)];
-  if (!limits || !limits.buckets.length) {
+  if (!limits?.buckets.length) {
     const hint =
       account.auth.state === 'not-connected'
         ? 'connect the account (c) to see its limits'

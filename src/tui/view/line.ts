@@ -56,6 +56,5 @@ export const cell = (
 
 /** Text from the daemon on one line, without control characters that could move the cursor. */
 export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
 }
