@@ -15,12 +15,10 @@ import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BIN, compileBackend, daemonEnv, freePort, root } from './benchDaemon.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(root, 'dist/ccbridge.mjs');
-const FAKE_CODEX = join(root, 'test/fakes/fakeCodex.mjs');
 const args = process.argv.slice(2);
 const role = args.find((a) => a.startsWith('--role='))?.slice(7);
 const opt = (name, dflt) => {
@@ -83,13 +81,6 @@ async function childRole() {
 // ---------- the parent: client, orchestration, figures ----------
 
 /** Compiles the fake backend (TypeScript) into a temp ESM bundle. */
-async function compileBackend(outdir) {
-  const { build } = await import('esbuild');
-  const { benchOptions } = await import('../esbuild.config.mjs');
-  await build(benchOptions({ backend: join(root, 'test/fakes/codexBackend.ts') }, outdir));
-  return join(outdir, 'backend.mjs');
-}
-
 function spawnRole(r, extra) {
   const child = fork(fileURLToPath(import.meta.url), [`--role=${r}`, ...extra], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -172,21 +163,8 @@ async function oneRun(backendBundle, quick) {
   const dir = mkdtempSync(join(tmpdir(), 'ccb-bench-'));
   const backend = await spawnRole('backend', [`--bundle=${backendBundle}`]);
   const setMode = (mode) => backend.child.send({ mode });
-  const port = await new Promise((resolve) => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-  const env = {
-    PATH: process.env.PATH,
-    HOME: join(dir, 'home'),
-    CCBRIDGE_HOME: join(dir, 'data'),
-    CCBRIDGE_SOCKET: join(dir, 's.sock'),
-    CCBRIDGE_PORT: String(port),
-    CCBRIDGE_CODEX_BIN: FAKE_CODEX,
-    CCBRIDGE_UPSTREAM_URL: backend.url,
-  };
+  const port = await freePort();
+  const env = daemonEnv(dir, port, backend.url);
   const figures = {};
   try {
     // An account whose token is at hand, then a cold daemon.

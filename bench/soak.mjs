@@ -12,12 +12,10 @@ import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BIN, compileBackend, daemonEnv, freePort, root } from './benchDaemon.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(root, 'dist/ccbridge.mjs');
-const FAKE_CODEX = join(root, 'test/fakes/fakeCodex.mjs');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const hit = args.find((a) => a.startsWith(`--${name}=`));
@@ -29,13 +27,6 @@ const ACCESS = 'SoakOpaqueAccessToken0123456789abcdef';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-async function compileBackend(outdir) {
-  const { build } = await import('esbuild');
-  const { benchOptions } = await import('../esbuild.config.mjs');
-  await build(benchOptions({ backend: join(root, 'test/fakes/codexBackend.ts') }, outdir));
-  return join(outdir, 'backend.mjs');
-}
 
 function rssMB(pid) {
   const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
@@ -114,20 +105,9 @@ async function main() {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const backend = await new Promise((resolve) => child.once('message', resolve));
-  const port = await new Promise((resolve) => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
+  const port = await freePort();
   const env = {
-    PATH: process.env.PATH,
-    HOME: join(dir, 'home'),
-    CCBRIDGE_HOME: join(dir, 'data'),
-    CCBRIDGE_SOCKET: join(dir, 's.sock'),
-    CCBRIDGE_PORT: String(port),
-    CCBRIDGE_CODEX_BIN: FAKE_CODEX,
-    CCBRIDGE_UPSTREAM_URL: backend.url,
+    ...daemonEnv(dir, port, backend.url),
     CCBRIDGE_UPSTREAM_HEADERS_MS: '1000',
     CCBRIDGE_UPSTREAM_IDLE_MS: '1500',
     CCBRIDGE_PING_MS: '200',
