@@ -52,14 +52,14 @@ const BODY = {
   client_metadata: {},
 } as unknown as ResponsesRequest;
 
-function call(body: ResponsesRequest = BODY): ResponsesCall {
+function call(body: ResponsesRequest = BODY, headersTimeoutMs = 5000): ResponsesCall {
   return {
     accountId: 'acct1',
     sessionless: false,
     headers: () => ({ authorization: 'Bearer t', 'thread-id': 'thread-1', 'session-id': 'thread-1' }),
     body,
     cancel: new Cancellation(),
-    headersTimeoutMs: 5000,
+    headersTimeoutMs,
     idleLimitMs: 5000,
     failure: { now: Date.now(), accountName: 'work', model: 'gpt-5.5', contextWindow: 272_000, promptTokens: () => 0 },
     onHeaders: () => {},
@@ -119,5 +119,16 @@ describe('WebSocket connection lifecycle', () => {
     await until(() => backend.closedSockets.includes(index));
     await ask(t);
     expect(backend.requests.map((r) => r.method)).toEqual(['WS', 'POST']);
+  });
+
+  it('a response that sends nothing within the headers limit is a timeout, and its connection goes', async () => {
+    const t = transport();
+    backend.script({ kind: 'hang' });
+    const c = call(BODY, 200);
+    const opened = await t.open(c, c.headers({ accessToken: 't', chatgptAccountId: null }));
+    expect(opened.ok).toBe(false);
+    expect(!opened.ok && opened.failure.error.errorType).toBe('timeout_error');
+    expect(backend.frames).toHaveLength(1);
+    await until(() => backend.closedSockets.includes(backend.frames[0]!.connection));
   });
 });

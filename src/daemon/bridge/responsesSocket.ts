@@ -176,6 +176,8 @@ export class WsResponseStream implements UpstreamStream {
   private responseId: string | null = null;
   /** The failure was one the full input fixes (`previous_response_not_found`, the connection's age limit). */
   retryWithFullInput = false;
+  /** Some frame of this response arrived. */
+  started = false;
   /** Rate-limit snapshots (`codex.rate_limits`, wrapped error headers) as x-codex-* headers. */
   onHeaders: (headers: Record<string, string>) => void = () => {};
 
@@ -186,6 +188,7 @@ export class WsResponseStream implements UpstreamStream {
 
   push(ev: UpstreamEvent & Record<string, unknown>): void {
     if (this.ended) return;
+    this.started = true;
     if (ev.type === 'codex.rate_limits') {
       this.onHeaders(rateLimitEventHeaders(ev));
       return;

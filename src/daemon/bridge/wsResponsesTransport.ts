@@ -1,4 +1,4 @@
-import { classifyHttpFailure } from '../../translate/upstreamErrors.js';
+import { classifyHttpFailure, upstreamTimeout } from '../../translate/upstreamErrors.js';
 import { websocketRequest } from '../../translate/upstreamHeaders.js';
 import type { Settings } from '../../shared/schemas/settings.js';
 import { awaitFirstOutput, unreachable, type OpenResult } from './awaitFirstOutput.js';
@@ -105,7 +105,14 @@ export class WsResponsesTransport implements ResponsesTransport {
       }
       sent.stream.onHeaders = (h) => call.onHeaders(h);
       call.cancel.onCancel(() => sent.stream.abort());
+      // The WebSocket's "no response headers": not one frame back within the limit ends the attempt.
+      const silent = setTimeout(() => {
+        if (!sent.stream.started) sent.stream.abort();
+      }, call.headersTimeoutMs);
       const result = await awaitFirstOutput(sent.stream, { url: this.url, ...call });
+      clearTimeout(silent);
+      if (!result.ok && !sent.stream.started && socket.closedLocally && !call.cancel.cancelled)
+        return { ok: false, failure: upstreamTimeout('nothing', call.headersTimeoutMs) };
       // A continuation the backend no longer knows, its connection limit, or a close before any output: once
       // more with the full input (on a new connection when this one is gone).
       const backendClosed = socket.closed && !socket.closedLocally;
