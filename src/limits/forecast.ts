@@ -40,11 +40,12 @@ export function forecastExhaustion(
   let rises = 0;
   for (let i = 1; i < recent.length; i++) if (recent[i]!.usedPercent > recent[i - 1]!.usedPercent) rises++;
   if (rises < MIN_RISES || last.at - recent[0]!.at < MIN_SPAN_MS) return null;
-  const slope = leastSquaresSlope(recent);
+  // Readings come with requests: a quiet stretch since the last one is usage standing still, so it slows the pace.
+  const slope = leastSquaresSlope(now > last.at ? [...recent, { at: now, usedPercent: last.usedPercent }] : recent);
   if (!(slope > 0)) return null;
-  const at = Math.round(last.at + (100 - last.usedPercent) / slope);
+  const at = Math.round(now + (100 - last.usedPercent) / slope);
   if (resetsAt !== null && at >= resetsAt) return null;
-  return Math.max(at, now);
+  return at;
 }
 
 /** Percent per millisecond, fitted over every sample so a single jump does not set the pace. */

@@ -15,6 +15,13 @@ describe('forecastExhaustion', () => {
     expect(forecastExhaustion(s, now + 5 * 3_600_000, now)).toBe(now + 25 * MIN);
   });
 
+  it('counts the quiet time since the last reading as standing still', () => {
+    const s = series(6, 40, 2);
+    const busy = forecastExhaustion(s, null, T0 + 5 * MIN)!;
+    const quiet = forecastExhaustion(s, null, T0 + 15 * MIN)!;
+    expect(quiet - (T0 + 15 * MIN)).toBeGreaterThan(busy - (T0 + 5 * MIN));
+  });
+
   it('says nothing for a flat or falling series', () => {
     const now = T0 + 9 * MIN;
     expect(forecastExhaustion(series(10, 40, 0), null, now)).toBeNull();
