@@ -131,8 +131,8 @@ export function removeAccount(state: StateFile, ref: string): { account: Account
   return { account, events };
 }
 
-export function activateAccount(state: StateFile, ref: string): EventInput[] {
-  const account = requireAccount(state, ref);
+/** `use` and `default` name an account to route to: a disabled one never would be. */
+function requireEnabled(account: Account): void {
   if (!account.enabled) {
     throw new CcbridgeError(
       'account_disabled',
@@ -140,6 +140,11 @@ export function activateAccount(state: StateFile, ref: string): EventInput[] {
       { status: 409 },
     );
   }
+}
+
+export function activateAccount(state: StateFile, ref: string): EventInput[] {
+  const account = requireAccount(state, ref);
+  requireEnabled(account);
   if (state.activeAccountId === account.id) return [];
   const from = state.accounts.find((a) => a.id === state.activeAccountId);
   state.activeAccountId = account.id;
@@ -148,6 +153,7 @@ export function activateAccount(state: StateFile, ref: string): EventInput[] {
 
 export function setDefaultAccount(state: StateFile, ref: string): EventInput[] {
   const account = requireAccount(state, ref);
+  requireEnabled(account);
   if (state.defaultAccountId === account.id) return [];
   state.defaultAccountId = account.id;
   return [ev('account', `default account set to ${account.name}`, account.id)];

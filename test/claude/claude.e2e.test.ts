@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { BIN, makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
+import { until as untilHolds } from '../helpers/until.js';
 
 let h: TestHome;
 beforeEach(async () => {
@@ -224,6 +225,12 @@ describe('ccbridge claude', () => {
     h.set({ CCBRIDGE_CODEX_BIN: FAKE_CODEX });
     const { id } = await okJson(h, ['add', 'work']);
     writeAuthJson(join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({}));
+    // The daemon notices the new auth.json through its watcher.
+    await untilHolds(
+      async () => (await okJson(h, ['list'])).accounts[0].auth.state === 'connected',
+      5000,
+      'work signed in',
+    );
   });
 
   it('runs `claude` from PATH with the env injected, args, stdio and exit code passed through', async () => {
@@ -243,7 +250,7 @@ describe('ccbridge claude', () => {
       input: 'hi there\n',
     });
     expect(r.code).toBe(3);
-    expect(r.stdout).toBe('fake claude got: hi there\n');
+    expect(r.stdout, r.stderr).toBe('fake claude got: hi there\n');
     expect(r.stderr).toBe('to stderr\n');
     expect(readFileSync(`${out}.args`, 'utf8')).toBe('-p\ntwo words\n--model\nopus\n--help\n');
     const seen = readFileSync(`${out}.env`, 'utf8');
@@ -300,6 +307,9 @@ describe('ccbridge test --claude', () => {
     // The bridge's own answer, which says what to do (no misleading hint about the token).
     expect(result.steps[2].detail).toMatch(/^HTTP 401: no account yet; add one with `ccbridge add <name>`/);
     expect(result.steps[2].detail).not.toMatch(/token/);
-    expect(r.stderr).toMatch(/Claude Code round trip failed at "messages": HTTP 401: no account yet/);
+    // Under --json the error is JSON on stderr too.
+    expect(JSON.parse(r.stderr).error.message).toMatch(
+      /Claude Code round trip failed at "messages": HTTP 401: no account yet/,
+    );
   });
 });

@@ -97,4 +97,35 @@ describe('ccbridge test tells the truth', () => {
     for (const r of [first, second, models, claude])
       expect(`${r.stdout}${r.stderr}`).not.toMatch(/add an account|ccbridge add/);
   });
+
+  it('where requests go is said where the user looks: use, disable, list', async () => {
+    // work is out of quota since the test above; spare has quota.
+    await addSignedIn(h, 'spare');
+    expect(await ok(h, ['use', 'work'])).toMatch(/^work is active, but requests go to spare \(.*work.*\)\n/);
+    expect(await ok(h, ['list'])).toMatch(/work +\S* *exhausted until \d\d:\d\d/);
+    expect(await ok(h, ['disable', 'spare'])).toMatch(/^disabled spare; requests now go to no account/);
+    const refused = await run(h, ['default', 'spare']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/spare is disabled; run `ccbridge enable spare` first/);
+    await ok(h, ['enable', 'spare']);
+  });
+});
+
+describe('bad values are refused', () => {
+  it('a model the account does not list: `model` and `config set` refuse it (exit 2) unless --force', async () => {
+    const listed = (await okJson(h, ['models', 'spare'])).models.map((m: { id: string }) => m.id);
+    expect(listed.length).toBeGreaterThan(0);
+    const bad = await run(h, ['model', 'spare', 'gpt-nonexistent']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`spare has no model gpt-nonexistent (it has: ${listed.join(', ')}); --force`);
+    expect(await ok(h, ['model', 'spare', listed[0]])).toContain(listed[0]);
+    expect(await ok(h, ['model', 'spare', 'gpt-nonexistent', '--force'])).toContain('gpt-nonexistent');
+    await ok(h, ['model', 'spare', 'default']);
+
+    const setting = await run(h, ['config', 'set', 'opusModel', 'gpt-nonexistent']);
+    expect(setting.code).toBe(2);
+    expect(setting.stderr).toMatch(/has no model gpt-nonexistent/);
+    expect(await ok(h, ['config', 'set', 'opusModel', 'gpt-nonexistent', '--force'])).toContain('gpt-nonexistent');
+    await ok(h, ['config', 'set', 'opusModel', 'null']);
+  });
 });

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { controlApi, type ControlRequest } from '../../client/controlApi.js';
-import type { AccountResponseSchema, AccountView } from '../../shared/schemas/api.js';
+import type { AccountResponseSchema, AccountView, StateView } from '../../shared/schemas/api.js';
 import { emit } from '../output.js';
-import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 
 /**
  * `use`, `default`, `enable`, `disable` and `rename` differ only in the request they send and the
@@ -12,7 +12,8 @@ function accountAction(
   name: string,
   description: string,
   request: (ref: string, extra: string[]) => ControlRequest<typeof AccountResponseSchema>,
-  done: (a: AccountView) => string,
+  /** The sentence printed, given the account after the change and the daemon's state right after it. */
+  done: (a: AccountView, state: StateView) => string,
   extraArgs: Array<[string, string]> = [],
 ): Command {
   const cmd = new Command(name).description(description).argument('<account>', 'account id or name');
@@ -20,9 +21,19 @@ function accountAction(
   return addJsonOption(cmd).action(async (ref: string, ...rest: unknown[]) => {
     const extra = rest.slice(0, extraArgs.length) as string[];
     const opts = rest[extraArgs.length] as JsonOption;
-    const { account } = await withDaemon((c) => c.call(request(ref, extra)));
-    emit(account, opts, done);
+    const { account, state } = await withDaemon(async (c) => {
+      const { account } = await c.call(request(ref, extra));
+      return { account, state: await getState(c) };
+    });
+    emit(account, opts, (a) => done(a, state));
   });
+}
+
+/** Where requests go now, and why when that is not the active account ("work (personal is out of quota …)"). */
+function routeTarget(state: StateView): string {
+  const route = state.accounts.find((a) => a.id === state.routeAccountId);
+  const why = state.routeReason ? ` (${state.routeReason})` : '';
+  return route ? `${route.name}${why}` : `no account${why}`;
 }
 
 export const useCommand = () =>
@@ -30,7 +41,10 @@ export const useCommand = () =>
     'use',
     'route requests to this account (make it active)',
     (ref) => controlApi.activate(ref),
-    (a) => `now routing to ${a.name}`,
+    (a, state) =>
+      state.routeAccountId === a.id
+        ? `now routing to ${a.name}`
+        : `${a.name} is active, but requests go to ${routeTarget(state)}`,
   );
 
 export const defaultCommand = () =>
@@ -54,7 +68,7 @@ export const disableCommand = () =>
     'disable',
     'take an account out of rotation (the route moves to the default or next enabled account)',
     (ref) => controlApi.patchAccount(ref, { enabled: false }),
-    (a) => `disabled ${a.name}`,
+    (a, state) => `disabled ${a.name}; requests now go to ${routeTarget(state)}`,
   );
 
 export const renameCommand = () =>

@@ -4,7 +4,9 @@ import type { SettingKey, Settings } from '../../shared/schemas/settings.js';
 import { usageError } from '../../shared/errors.js';
 import { resolvePaths } from '../../shared/paths.js';
 import { emit, table } from '../output.js';
-import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+import { actingAccount } from '../accountReadiness.js';
+import { requireListedModel } from '../modelCheck.js';
+import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 
 // The settings table needs zod; it is loaded only when `config` runs, keeping other commands fast.
 const settingsModule = () => import('../../shared/schemas/settings.js');
@@ -35,6 +37,8 @@ async function saveWhileDown(patch: Record<string, unknown>): Promise<Settings> 
   }
 }
 
+const MODEL_KEYS: string[] = ['opusModel', 'sonnetModel', 'haikuModel', 'subagentModel'];
+
 const show = (v: unknown) => (v === null ? 'null' : String(v));
 
 export function configCommand(): Command {
@@ -43,9 +47,15 @@ export function configCommand(): Command {
       .description('list, get or set settings (`ccbridge config` lists every key with its valid values)')
       .addArgument(new Argument('[action]', 'list | get | set').choices(['list', 'get', 'set']).default('list'))
       .argument('[key]', 'setting name')
-      .argument('[value]', 'new value (set)'),
+      .argument('[value]', 'new value (set)')
+      .option('--force', "set a tier model the account's model list does not have"),
   ).action(
-    async (action: 'list' | 'get' | 'set', key: string | undefined, value: string | undefined, opts: JsonOption) => {
+    async (
+      action: 'list' | 'get' | 'set',
+      key: string | undefined,
+      value: string | undefined,
+      opts: JsonOption & { force?: boolean },
+    ) => {
       const { SETTING_KEYS, coerceSettingValue, describeSettingValues } = await settingsModule();
       if (action === 'list') {
         const { settings } = await withDaemon((c) => c.call(controlApi.settings()));
@@ -64,21 +74,29 @@ export function configCommand(): Command {
       if (value === undefined) throw usageError('usage', `give a value for ${k}: ${describeSettingValues(k)}`);
       const patch = { [k]: coerceSettingValue(k, value) };
       let offline = false;
-      const { settings } = await withDaemon((c) => c.call(controlApi.patchSettings(patch))).catch(
-        async (err: Error & { exitCode?: number; code?: string }) => {
-          // A daemon that cannot start (its port is busy) may need exactly this setting to start: save it directly.
-          if (err.code === 'daemon_start_failed') {
-            offline = true;
-            return { settings: await saveWhileDown(patch) };
-          }
-          if (err.exitCode === 2)
-            throw usageError(
-              'invalid_setting',
-              `invalid value "${value}" for ${k}; valid values: ${describeSettingValues(k)}`,
-            );
-          throw err;
-        },
-      );
+      const { settings } = await withDaemon(async (c) => {
+        // A tier model is checked against the model list of the account requests go to.
+        const model = patch[k];
+        if (MODEL_KEYS.includes(k) && typeof model === 'string' && !opts.force) {
+          const state = await getState(c);
+          // With no account yet there is no list to check against.
+          if (state.accounts.length)
+            await requireListedModel(c, actingAccount(state, 'to check the model against'), model);
+        }
+        return c.call(controlApi.patchSettings(patch));
+      }).catch(async (err: Error & { exitCode?: number; code?: string }) => {
+        // A daemon that cannot start (its port is busy) may need exactly this setting to start: save it directly.
+        if (err.code === 'daemon_start_failed') {
+          offline = true;
+          return { settings: await saveWhileDown(patch) };
+        }
+        if (err.exitCode === 2 && err.code !== 'unknown_model')
+          throw usageError(
+            'invalid_setting',
+            `invalid value "${value}" for ${k}; valid values: ${describeSettingValues(k)}`,
+          );
+        throw err;
+      });
       emit({ [k]: settings[k] }, opts, () =>
         offline
           ? `${k} = ${show(settings[k])} (saved while the daemon is down; \`ccbridge start\` uses it)`
