@@ -4,8 +4,8 @@ import { rateLimitEventHeaders } from '../../limits/rateLimitEventHeaders.js';
 import { type PreviousResponse, responseCreateFrame } from '../../translate/responsesContinuation.js';
 import type { ResponsesRequest } from '../../translate/responsesSchema.js';
 import type { UpstreamEvent, UpstreamItem } from '../../translate/upstreamEvents.js';
-import type { UpstreamStream } from './upstreamStream.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
+import { BatchedUpstreamStream } from './batchedUpstreamStream.js';
 
 /**
  * One Responses WebSocket to the Codex backend (contract §0): `response.create` frames out, one Responses event
@@ -165,11 +165,7 @@ export class ResponsesSocket {
 }
 
 /** One response's events on a socket, as the upstream stream the translator reads. */
-export class WsResponseStream implements UpstreamStream {
-  private onBatch: ((events: UpstreamEvent[]) => void) | null = null;
-  private onEnd: ((err: Error | null) => void) | null = null;
-  private waiting: UpstreamEvent[] = [];
-  private ended: { err: Error | null } | null = null;
+export class WsResponseStream extends BatchedUpstreamStream {
   /** The terminal event arrived: the connection is free whatever the consumer does next. */
   private done = false;
   private readonly output: UpstreamItem[] = [];
@@ -184,7 +180,9 @@ export class WsResponseStream implements UpstreamStream {
   constructor(
     private readonly socket: ResponsesSocket,
     private readonly request: ResponsesRequest,
-  ) {}
+  ) {
+    super();
+  }
 
   push(ev: UpstreamEvent & Record<string, unknown>): void {
     if (this.ended) return;
@@ -208,35 +206,9 @@ export class WsResponseStream implements UpstreamStream {
         completed ? { request: this.request, responseId: this.responseId!, output: this.output } : null,
       );
     }
-    if (this.onBatch) this.onBatch([ev]);
-    else {
-      this.waiting.push(ev);
-      if (!terminal) this.socket.pause();
-    }
+    // After the terminal event the socket already serves the next request: waiting must not pause it.
+    this.deliver([ev], !terminal);
     if (terminal) this.end(null);
-  }
-
-  end(err: Error | null): void {
-    if (this.ended) return;
-    this.ended = { err };
-    if (this.onEnd && !this.waiting.length) this.onEnd(err);
-  }
-
-  consume(onBatch: (events: UpstreamEvent[]) => void, onEnd: (err: Error | null) => void): void {
-    this.onBatch = onBatch;
-    this.onEnd = onEnd;
-    if (this.waiting.length) {
-      const events = this.waiting;
-      this.waiting = [];
-      onBatch(events);
-    }
-    if (this.ended) onEnd(this.ended.err);
-    else this.socket.resume();
-  }
-
-  detach(): void {
-    this.onBatch = null;
-    this.onEnd = null;
   }
 
   pause(): void {

@@ -5,8 +5,8 @@ import { createParser, type EventSourceParser } from 'eventsource-parser';
 import { redactText } from '../../core/redact.js';
 import { parseUpstreamEvent } from '../../translate/parseUpstreamEvent.js';
 import type { UpstreamEvent } from '../../translate/upstreamEvents.js';
+import { BatchedUpstreamStream } from './batchedUpstreamStream.js';
 import type { Cancellation } from './cancellation.js';
-import type { UpstreamStream } from './upstreamStream.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 
 /**
@@ -94,18 +94,15 @@ export async function readErrorBody(res: IncomingMessage, timeoutMs: number, cap
  * one client write per read rather than per event). Without a consumer (between opening and streaming) batches
  * wait and the socket is paused.
  */
-export class UpstreamEventSource implements UpstreamStream {
-  private onBatch: ((events: UpstreamEvent[]) => void) | null = null;
-  private onEnd: ((err: Error | null) => void) | null = null;
-  private waiting: UpstreamEvent[] = [];
+export class UpstreamEventSource extends BatchedUpstreamStream {
   private batch: UpstreamEvent[] = [];
   private chunks: Buffer[] = [];
   private scheduled = false;
-  private ended: { err: Error | null } | null = null;
   private readonly decoder = new StringDecoder('utf8');
   private readonly parser: EventSourceParser;
 
   constructor(private readonly res: IncomingMessage) {
+    super();
     this.parser = createParser({
       onEvent: (msg) => {
         const ev = parseUpstreamEvent(msg.event, msg.data);
@@ -118,9 +115,9 @@ export class UpstreamEventSource implements UpstreamStream {
       this.scheduled = true;
       queueMicrotask(this.drain);
     });
-    res.on('end', () => this.finish(null));
-    res.on('error', (err) => this.finish(err));
-    res.on('close', () => this.finish(res.complete ? null : new Error('the upstream connection closed mid-response')));
+    res.on('end', () => this.end(null));
+    res.on('error', (err) => this.end(err));
+    res.on('close', () => this.end(res.complete ? null : new Error('the upstream connection closed mid-response')));
   }
 
   /** Handles what the last socket read brought. Runs before `end` is acted on, so no event is left behind. */
@@ -133,37 +130,13 @@ export class UpstreamEventSource implements UpstreamStream {
     if (!this.batch.length) return;
     const events = this.batch;
     this.batch = [];
-    if (this.onBatch) this.onBatch(events);
-    else {
-      this.waiting.push(...events);
-      this.res.pause();
-    }
+    this.deliver(events);
   };
 
-  private finish(err: Error | null): void {
+  override end(err: Error | null): void {
     if (this.ended) return;
     this.drain();
-    this.ended = { err };
-    if (this.onEnd && !this.waiting.length) this.onEnd(err);
-  }
-
-  /** Delivers batches (first whatever waited) until the end; `onEnd` gets the transport error, if any. */
-  consume(onBatch: (events: UpstreamEvent[]) => void, onEnd: (err: Error | null) => void): void {
-    this.onBatch = onBatch;
-    this.onEnd = onEnd;
-    if (this.waiting.length) {
-      const events = this.waiting;
-      this.waiting = [];
-      onBatch(events);
-    }
-    if (this.ended) onEnd(this.ended.err);
-    else this.res.resume();
-  }
-
-  /** Stop delivering; later batches wait for the next `consume`. */
-  detach(): void {
-    this.onBatch = null;
-    this.onEnd = null;
+    super.end(err);
   }
 
   pause(): void {
