@@ -110,14 +110,25 @@ function readVersion(path: string, env: Env): Promise<string> {
 
 const cache = new Map<string, Promise<CodexBinary>>();
 
+/** The codex binary `env` selects, as a cache key: its path and file stamp (an upgrade changes it). Throws if none. */
+export function codexBinaryKey(env: Env = process.env): string {
+  const path = locate(env);
+  const st = statSync(path);
+  return `${path}\0${st.size}\0${st.mtimeMs}`;
+}
+
+/** The version of a binary seen before (the daemon keeps it on disk): `codex --version` need not run again. */
+export function seedCodexVersion(key: string, version: string): void {
+  if (!cache.has(key)) cache.set(key, Promise.resolve({ path: key.slice(0, key.indexOf('\0')), version }));
+}
+
 /**
  * Finds codex and checks its version. The version is cached per binary (path and file stamp), so an upgrade
  * is noticed; failures are not cached, so installing codex fixes a running daemon without a restart.
  */
 export async function resolveCodexBinary(env: Env = process.env): Promise<CodexBinary> {
-  const path = locate(env);
-  const st = statSync(path);
-  const key = `${path}\0${st.size}\0${st.mtimeMs}`;
+  const key = codexBinaryKey(env);
+  const path = key.slice(0, key.indexOf('\0'));
   let pending = cache.get(key);
   if (!pending) {
     pending = readVersion(path, env).then((version) => ({ path, version }));

@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  codexBinaryKey,
   compareVersions,
   MIN_CODEX_VERSION,
   parseCodexVersion,
   resolveCodexBinary,
+  seedCodexVersion,
 } from '../../src/codex/codexBinary.js';
 import { codexEnv } from '../../src/codex/codexEnv.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
@@ -32,6 +34,18 @@ describe('resolveCodexBinary', () => {
   it('finds CCBRIDGE_CODEX_BIN and reads its version', async () => {
     const bin = await resolveCodexBinary({ PATH: process.env.PATH, CCBRIDGE_CODEX_BIN: FAKE_CODEX });
     expect(bin).toEqual({ path: FAKE_CODEX, version: '0.169.0' });
+  });
+
+  it('takes a remembered version for the same binary without running it, and asks a changed one again', async () => {
+    const dir = emptyDir();
+    const bin = join(dir, 'codex');
+    writeFileSync(bin, '#!/bin/sh\necho "codex-cli 0.170.0"\n');
+    chmodSync(bin, 0o755);
+    const env = { PATH: process.env.PATH, CCBRIDGE_CODEX_BIN: bin };
+    seedCodexVersion(codexBinaryKey(env), '0.171.0');
+    expect(await resolveCodexBinary(env)).toEqual({ path: bin, version: '0.171.0' });
+    writeFileSync(bin, '#!/bin/sh\necho "codex-cli 0.172.0"\n# upgraded\n');
+    expect(await resolveCodexBinary(env)).toEqual({ path: bin, version: '0.172.0' });
   });
 
   it('finds `codex` on PATH when CCBRIDGE_CODEX_BIN is unset', async () => {

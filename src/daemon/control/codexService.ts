@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBundledModels } from '../../codex/bundledModels.js';
 import { CodexControl } from '../../codex/codexControl.js';
 import { codexEnv } from '../../codex/codexEnv.js';
 import { ModelCatalog } from '../../codex/modelCatalog.js';
-import { MIN_CODEX_VERSION } from '../../codex/codexBinary.js';
+import { codexBinaryKey, MIN_CODEX_VERSION, seedCodexVersion } from '../../codex/codexBinary.js';
 import { isTerminal } from '../../codex/loginSessions.js';
 import type { CodexModel } from '../../shared/schemas/codexModel.js';
 import type { Credentials, CredentialsRequest } from '../../codex/tokenKeeper.js';
@@ -131,10 +131,25 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     await control.close();
   });
 
+  // The version seen last time for this very binary answers at once: the bridge waits for the version before
+  // its first request, and `codex --version` costs a process start.
+  const versionFile = join(daemon.paths.dataDir, 'codex-version.json');
+  let remembered = false;
+  try {
+    const key = codexBinaryKey(env);
+    const seen = JSON.parse(readFileSync(versionFile, 'utf8')) as { key?: unknown; version?: unknown };
+    if (seen.key === key && typeof seen.version === 'string') {
+      seedCodexVersion(key, seen.version);
+      remembered = true;
+    }
+  } catch {
+    // no codex, or nothing remembered yet
+  }
   let version: string | null = null;
   const probed = control.binary().then(
     (bin) => {
       version = bin.version;
+      if (!remembered) rememberVersion(versionFile, env, bin.version);
     },
     (err: unknown) => {
       daemon.log({ level: 'warn', category: 'system', message: errorMessage(err) });
@@ -172,6 +187,14 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     versionKnown: (maxMs) => Promise.race([probed, new Promise<void>((resolve) => setTimeout(resolve, maxMs).unref())]),
     markNeedsLogin,
   };
+}
+
+function rememberVersion(file: string, env: Record<string, string | undefined>, version: string): void {
+  try {
+    writeFileSync(file, JSON.stringify({ key: codexBinaryKey(env), version }), { mode: 0o600 });
+  } catch {
+    // next start asks codex again
+  }
 }
 
 /** A private CODEX_HOME for codex runs that belong to no account (the bundled catalogue). */
