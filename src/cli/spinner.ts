@@ -27,3 +27,21 @@ export function spinner(stream: NodeJS.WriteStream = process.stderr): Spinner {
     },
   };
 }
+
+/** How long a wait goes unremarked: anything longer gets a spinner. */
+export const SPIN_AFTER_MS = 300;
+
+/**
+ * Runs `work` and, when it takes longer than SPIN_AFTER_MS, shows `text` with a spinner on stderr (a terminal
+ * only) until it settles, so no wait is silent.
+ */
+export async function withSpinner<T>(text: string, work: () => Promise<T>): Promise<T> {
+  const spin = spinner();
+  const timer = setTimeout(() => spin.update(text), SPIN_AFTER_MS);
+  try {
+    return await work();
+  } finally {
+    clearTimeout(timer);
+    spin.stop();
+  }
+}

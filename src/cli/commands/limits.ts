@@ -5,6 +5,7 @@ import type { AccountView, StateView } from '../../shared/schemas/api.js';
 import { EXIT_OUT_OF_QUOTA } from '../../shared/errors.js';
 import { accountProblem } from '../accountReadiness.js';
 import { buildLimitsReport, formatLimitsReport } from '../limitsReport.js';
+import { withSpinner } from '../spinner.js';
 import { emit } from '../output.js';
 import { requireAccountView } from './accountLookup.js';
 import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
@@ -73,7 +74,7 @@ export function limitsCommand(): Command {
         const named = ref ? requireAccountView(state, ref) : null;
         const problem = named && accountProblem(named, { quota: false });
         if (problem) throw problem;
-        await refresh(client, state, only);
+        await withSpinner('reading the limits through codex', () => refresh(client, state, only));
         state = await getState(client);
         // Refreshed and still out of quota: the numbers are shown, and the exit status says it (4).
         const fresh = named && state.accounts.find((a) => a.id === named.id);

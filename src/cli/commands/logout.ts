@@ -11,7 +11,7 @@ export function logoutCommand(): Command {
       )
       .argument('<account>', 'account id or name'),
   ).action(async (ref: string, opts: JsonOption) => {
-    const { account } = await withDaemon((c) => c.call(controlApi.logout(ref)));
+    const { account } = await withDaemon((c) => c.call(controlApi.logout(ref)), 'signing out through codex');
     emit(account, opts, (a) => `logged out ${a.name}`);
   });
 }

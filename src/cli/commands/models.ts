@@ -37,7 +37,7 @@ export function modelsCommand(): Command {
       if (problem) throw problem;
       const { models } = await c.call(controlApi.models(account.id));
       return { account: account.name, preferred: account.model, models };
-    });
+    }, 'asking codex for the model list');
     emit(data, opts, (d) => formatModels(d.account, d.preferred, d.models));
   });
 }

@@ -31,7 +31,10 @@ export function rmCommand(): Command {
         throw new CcbridgeError('aborted', 'nothing removed');
       }
     }
-    const { removed } = await withDaemon((c) => c.call(controlApi.removeAccount(ref)));
+    const { removed } = await withDaemon(
+      (c) => c.call(controlApi.removeAccount(ref)),
+      'signing out and removing the account',
+    );
     emit(removed, opts, (a) => `removed account ${a.name} (${a.id})`);
   });
 }

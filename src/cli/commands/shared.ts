@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { controlApi } from '../../client/controlApi.js';
 import { connectDaemon, type DaemonClient } from '../../client/daemonClient.js';
+import { withSpinner } from '../spinner.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
 
 export interface JsonOption {
@@ -9,10 +10,13 @@ export interface JsonOption {
 
 export const addJsonOption = (cmd: Command): Command => cmd.option('--json', 'print machine-readable JSON');
 
-/** Runs an action against a running daemon, starting it first when needed. */
-export async function withDaemon<T>(fn: (client: DaemonClient) => Promise<T>): Promise<T> {
-  const client = await connectDaemon();
-  return fn(client);
+/**
+ * Runs an action against a running daemon, starting it first when needed. Starting it, and the action when
+ * `what` names it (not for actions that draw on the terminal themselves), show a spinner past ~300 ms.
+ */
+export async function withDaemon<T>(fn: (client: DaemonClient) => Promise<T>, what?: string): Promise<T> {
+  const client = await withSpinner('starting the ccbridge daemon', () => connectDaemon());
+  return what ? withSpinner(what, () => fn(client)) : fn(client);
 }
 
 export const encodeRef = (ref: string) => encodeURIComponent(ref);

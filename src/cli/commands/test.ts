@@ -40,7 +40,7 @@ export function testCommand(): Command {
     const result = await withDaemon(async (client) => {
       const target = account ?? actingAccount(await getState(client), 'to test').id;
       return client.call(controlApi.testAccount(target));
-    });
+    }, 'testing the account: codex, login, token, one request upstream');
     emit(result, opts, describe);
     throwIfFailed(result.steps, 'account_test_failed', `test of ${result.account.name}`, {
       exitCode: result.problem ? PROBLEM_EXIT[result.problem] : 1,

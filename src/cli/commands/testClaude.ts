@@ -18,7 +18,7 @@ export async function runClaudeTest(opts: {
   // The settings file this shell's Claude Code reads, as `ccbridge claude` checks it too.
   const settingsPath = requestedSettingsPath(undefined);
   const body = { ...(opts.account ? { account: opts.account } : {}), ...(settingsPath ? { settingsPath } : {}) };
-  const result = await withDaemon((c) => c.call(controlApi.testIntegration(body)));
+  const result = await withDaemon((c) => c.call(controlApi.testIntegration(body)), 'running a Claude Code round trip');
   emit(result, { json: opts.json ?? false }, describe);
   throwIfFailed(result.steps, 'claude_test_failed', 'Claude Code round trip');
   return result;
