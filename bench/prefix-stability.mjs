@@ -16,8 +16,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { benchBridgeApp, compileBridge, src, TOKEN } from './benchBridge.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -26,28 +27,16 @@ const opt = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const SESSION_FIXTURE = join(root, 'test/fixtures/claude-code/session.json');
-const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 /** The request headers that decide the upstream thread (sessionKey.ts, messagesRoute.ts). */
 const KEPT_HEADERS = ['x-claude-code-session-id', 'x-claude-code-agent-id', 'anthropic-beta', 'user-agent'];
 
-async function compile(outdir) {
-  const { build } = await import('esbuild');
-  const entry = join(outdir, 'entry.ts');
-  const src = (p) => JSON.stringify(join(root, p));
-  writeFileSync(
-    entry,
-    [
-      `export { createBridgeApp } from ${src('src/daemon/bridge/createBridgeApp.ts')};`,
-      `export { startFakeCodexBackend, sse, frame } from ${src('test/fakes/codexBackend.ts')};`,
-      `export { prefixStability, upstreamBodies } from ${src('test/helpers/prefixStability.ts')};`,
-      `export { BUILTIN_MODELS } from ${src('src/translate/codexModels.ts')};`,
-      `export { createAdaptorServer } from '@hono/node-server';`,
-    ].join('\n'),
+/** The bridge and the fake backend, with the prefix measurement of test/helpers/prefixStability.ts. */
+const compile = (outdir) =>
+  compileBridge(
+    outdir,
+    [`export { prefixStability, upstreamBodies } from ${src('test/helpers/prefixStability.ts')};`],
+    { splitting: true },
   );
-  const { benchOptions } = await import('../esbuild.config.mjs');
-  await build(benchOptions({ bundle: entry }, outdir, { splitting: true }));
-  return import(pathToFileURL(join(outdir, 'bundle.mjs')).href);
-}
 
 // ---------- record: the real claude against the bridge and a scripted backend ----------
 
@@ -94,26 +83,7 @@ async function record(out) {
   const m = await compile(dir);
   const fake = await m.startFakeCodexBackend();
   scriptBackend(m, fake);
-  const app = m.createBridgeApp(
-    {
-      version: '0.1.0-bench',
-      token: () => TOKEN,
-      upstreamUrl: fake.url,
-      codexVersion: () => '0.169.0',
-      installationId: () => 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4',
-      health: () => ({}),
-      route: () => ({
-        kind: 'route',
-        candidates: [{ accountId: 'acct1', accountName: 'work', model: null, fastMode: false }],
-      }),
-      credentials: async () => ({ accessToken: 'bench-access', chatgptAccountId: 'acct-bench' }),
-      models: () => null,
-      settings: () => ({ opusModel: null, sonnetModel: null, haikuModel: null, corsOrigin: null }),
-      onUpstreamHeaders: () => {},
-      onOutcome: () => {},
-    },
-    { hostInfo: { osType: 'Debian', osVersion: '12.0.0', arch: 'x86_64', terminal: 'xterm' } },
-  );
+  const app = benchBridgeApp(m, fake.url);
   const requests = [];
   const server = m.createAdaptorServer({
     fetch: async (req) => {

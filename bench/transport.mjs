@@ -12,10 +12,11 @@
 // Both for gpt-5.5 (tools as the `tools` field, re-sent in every frame as codex does) and for the catalogue's
 // default gpt-6.1-sol (responses-lite: tools in an `additional_tools` input item, so a continued frame omits them).
 // Usage: node bench/transport.mjs [--turns 50] [--runs 5] [--model gpt-5.5] [--json]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { benchBridgeApp, compileBridge, TOKEN } from './benchBridge.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -26,36 +27,7 @@ const opt = (name, dflt) => {
 const TURNS = opt('turns', 50);
 const RUNS = opt('runs', 5);
 const MODELS = args.includes('--model') ? [args[args.indexOf('--model') + 1]] : ['gpt-5.5', 'gpt-6.1-sol'];
-const TOKEN = 'bench-token-0123456789abcdef0123456789abcdef';
 const SESSION = '7b1c9a52-5d1e-4c8e-9a61-2f0d3c4b5a69';
-
-async function compile(outdir) {
-  const { build } = await import('esbuild');
-  const entry = join(outdir, 'entry.ts');
-  const src = (p) => JSON.stringify(join(root, p));
-  writeFileSync(
-    entry,
-    [
-      `export { createBridgeApp } from ${src('src/daemon/bridge/createBridgeApp.ts')};`,
-      `export { startFakeCodexBackend, sse } from ${src('test/fakes/codexBackend.ts')};`,
-      `export { BUILTIN_MODELS } from ${src('src/translate/codexModels.ts')};`,
-      `export { createAdaptorServer } from '@hono/node-server';`,
-    ].join('\n'),
-  );
-  await build({
-    entryPoints: { bundle: entry },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    nodePaths: [join(root, 'node_modules')],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  return import(pathToFileURL(join(outdir, 'bundle.mjs')).href);
-}
 
 /** A ≈1.5 KB tool result that differs per turn, like a file listing. */
 const toolOutput = (turn) =>
@@ -86,26 +58,7 @@ function catalogue(m, model) {
 }
 
 async function startBridge(m, fake, transport, model) {
-  const app = m.createBridgeApp(
-    {
-      version: '0.1.0-bench',
-      token: () => TOKEN,
-      upstreamUrl: fake.url,
-      codexVersion: () => '0.169.0',
-      installationId: () => 'd318b0ab-7ffb-4aad-ae6e-91986d4207f4',
-      health: () => ({}),
-      route: () => ({
-        kind: 'route',
-        candidates: [{ accountId: 'acct1', accountName: 'work', model: null, fastMode: false }],
-      }),
-      credentials: async () => ({ accessToken: 'bench-access', chatgptAccountId: 'acct-bench' }),
-      models: () => catalogue(m, model),
-      settings: () => ({ opusModel: null, sonnetModel: null, haikuModel: null, corsOrigin: null, transport }),
-      onUpstreamHeaders: () => {},
-      onOutcome: () => {},
-    },
-    { hostInfo: { osType: 'Debian', osVersion: '12.0.0', arch: 'x86_64', terminal: 'xterm' } },
-  );
+  const app = benchBridgeApp(m, fake.url, { models: () => catalogue(m, model), settings: { transport } });
   const server = m.createAdaptorServer({ fetch: app.fetch });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${server.address().port}/anthropic/v1/messages` };
@@ -258,7 +211,7 @@ function print({ model, bytes, ttfd }) {
 
 const dir = mkdtempSync(join(tmpdir(), 'ccb-transport-'));
 try {
-  const m = await compile(dir);
+  const m = await compileBridge(dir);
   const results = [];
   for (const model of MODELS) results.push(await measure(m, model));
   if (args.includes('--json'))
