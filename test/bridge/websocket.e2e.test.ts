@@ -51,6 +51,17 @@ const tools: Anthropic.Tool[] = [
   { name: 'Bash', description: 'Run a command', input_schema: { type: 'object', properties: { command: {} } } },
 ];
 
+/** The second turn of a conversation whose first answer `first` called Bash: the call's result. */
+const toolResultTurn = (first: Anthropic.Message): Anthropic.MessageCreateParamsNonStreaming => ({
+  ...base,
+  tools,
+  messages: [
+    { role: 'user', content: 'list' },
+    { role: 'assistant', content: first.content },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_b1', content: 'a\nb' }] },
+  ],
+});
+
 /** Two turns of one conversation: a Bash call, then the answer after its result. */
 async function toolRoundTrip(c: Anthropic = client): Promise<Anthropic.Message> {
   h.backend.script(
@@ -61,15 +72,7 @@ async function toolRoundTrip(c: Anthropic = client): Promise<Anthropic.Message> 
     .stream({ ...base, tools, messages: [{ role: 'user', content: 'list' }] })
     .finalMessage();
   expect(first.stop_reason).toBe('tool_use');
-  return c.messages.create({
-    ...base,
-    tools,
-    messages: [
-      { role: 'user', content: 'list' },
-      { role: 'assistant', content: first.content },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_b1', content: 'a\nb' }] },
-    ],
-  });
+  return c.messages.create(toolResultTurn(first));
 }
 
 describe('WebSocket transport', () => {
@@ -153,15 +156,7 @@ describe('WebSocket transport', () => {
     const first = await client.messages.create({ ...base, tools, messages: [{ role: 'user', content: 'list' }] });
     h.backend.forgetResponses();
     h.backend.script({ kind: 'sse', events: sse.response([sse.message('two files')]) });
-    const second = await client.messages.create({
-      ...base,
-      tools,
-      messages: [
-        { role: 'user', content: 'list' },
-        { role: 'assistant', content: first.content },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_b1', content: 'a\nb' }] },
-      ],
-    });
+    const second = await client.messages.create(toolResultTurn(first));
     expect(second.content).toEqual([{ type: 'text', text: 'two files', citations: null }]);
     // The rejected continuation is not recorded as a frame (the fake refused it); the retry carries everything.
     const last = h.backend.frames.at(-1)!;
