@@ -71,7 +71,10 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
     await ok(h, ['connect', 'tab'], { env: { BROWSER: browser } });
     await until(() => existsSync(opened));
     expect(readFileSync(opened, 'utf8')).toMatch(/^https:\/\/auth\.openai\.com\/oauth\/authorize\?/);
-    const dev = await ok(h, ['connect', 'tab', '--device-auth', '--no-browser'], { env: { BROWSER: browser } });
+    // Connected now: signing in again takes --force.
+    const dev = await ok(h, ['connect', 'tab', '--device-auth', '--no-browser', '--force'], {
+      env: { BROWSER: browser },
+    });
     expect(dev).toContain('open https://auth.openai.com/codex/device on any device and enter the code');
     expect(dev).toContain('FAKE-CODE1');
     expect(readFileSync(opened, 'utf8').trim().split('\n')).toHaveLength(1);
@@ -105,6 +108,30 @@ describe('ccbridge connect / logout / test (built binary, fake codex)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^ccbridge: login for slow timed out .*run `ccbridge connect slow` again\n$/);
     expect(isAlive(calls(homeOf(id), 'login-start')[0]!.pid)).toBe(false);
+  });
+
+  it('one login owner: a connected account needs --force; a stale open login is cancelled and said so', async () => {
+    const connected = await run(h, ['connect', 'work', '--no-browser']);
+    expect(connected.code).toBe(1);
+    expect(connected.stderr).toBe(
+      'ccbridge: work is already connected as user@example.com (pro); `ccbridge login work --force` signs in again\n',
+    );
+    expect((await run(h, ['login', 'work', '--force', '--no-browser'])).code).toBe(0);
+
+    // A browser login left open (its terminal closed): nobody will finish it.
+    const id = await add('left');
+    setBehaviour(homeOf(id), { loginDelayMs: 60_000 });
+    const client = new DaemonClient(resolvePaths(h.env));
+    const { session: stale } = await client.call(controlApi.connect(id, 'browser'));
+    await until(async () => (await state()).loginSessions.some((s) => s.id === stale.id && s.state === 'waiting'));
+    setBehaviour(homeOf(id), {});
+    const r = await run(h, ['connect', 'left', '--device-auth', '--no-browser']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^ccbridge: cancelled the earlier browser login for left \(started .*\)/);
+    expect(r.stdout).toMatch(/enter the code/);
+    expect(r.stdout).not.toContain('--device-auth` instead');
+    expect((await client.call(controlApi.loginSession(stale.id))).session.state).toBe('cancelled');
+    await ok(h, ['rm', 'left', '--yes']);
   });
 
   it('a failed login exits 1 with codex’s reason', async () => {

@@ -7,12 +7,16 @@ import type { DaemonClient } from '../../client/daemonClient.js';
 import { canOpenBrowser, openBrowser } from '../../client/openBrowser.js';
 import { emit } from '../output.js';
 import { spinner } from '../spinner.js';
+import { requireAccountView } from './accountLookup.js';
 import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
 
 interface ConnectOptions extends JsonOption {
   deviceAuth?: boolean;
   browser: boolean;
+  force?: boolean;
 }
+
+const SIGNED_IN = ['connected', 'expiring', 'expired'];
 
 const POLL_MS = 250;
 
@@ -90,11 +94,30 @@ export function connectCommand(): Command {
       .description('sign an account in to ChatGPT through codex (browser login, or --device-auth for a one-time code)')
       .argument('<account>', 'account id or name')
       .option('--device-auth', 'sign in with a one-time code on any device (for remote or headless machines)')
-      .option('--no-browser', 'print the sign-in link without opening a browser'),
+      .option('--no-browser', 'print the sign-in link without opening a browser')
+      .option('--force', 'sign in again although the account is connected'),
   ).action(async (ref: string, opts: ConnectOptions) => {
     await withDaemon(async (client) => {
       const kind = opts.deviceAuth ? 'device' : 'browser';
-      const { session } = await client.call(controlApi.connect(ref, kind));
+      const before = requireAccountView(await getState(client), ref);
+      if (SIGNED_IN.includes(before.auth.state) && !opts.force) {
+        const who = [before.auth.email, before.auth.planType && `(${before.auth.planType})`].filter(Boolean).join(' ');
+        throw new CcbridgeError(
+          'already_connected',
+          `${before.name} is already connected${who ? ` as ${who}` : ''}; \`ccbridge login ${before.name} --force\` signs in again`,
+        );
+      }
+      // A login this account still has open (a closed terminal, Esc in the TUI) has no one watching it: this one
+      // replaces it rather than silently joining it.
+      for (const stale of (await getState(client)).loginSessions) {
+        if (stale.accountId !== before.id || ['succeeded', 'failed', 'cancelled', 'timed_out'].includes(stale.state))
+          continue;
+        await client.call(controlApi.cancelLogin(stale.id));
+        process.stderr.write(
+          `ccbridge: cancelled the earlier ${stale.kind === 'device' ? 'device-code' : 'browser'} login for ${before.name} (started ${stale.startedAt}, nobody was finishing it)\n`,
+        );
+      }
+      const { session } = await client.call(controlApi.connect(before.id, kind));
       const nameOf = async () => (await getState(client)).accounts.find((a) => a.id === session.accountId);
       const name = (await nameOf())?.name ?? ref;
       const final = await follow(client, session, name, opts);
