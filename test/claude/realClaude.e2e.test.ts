@@ -1,19 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_CODEX } from '../codex/codexTestKit.js';
-import {
-  frame,
-  RATE_LIMIT_HEADERS,
-  sse,
-  startFakeCodexBackend,
-  type FakeCodexBackend,
-  type RecordedRequest,
-} from '../fakes/codexBackend.js';
-import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
+import { frame, RATE_LIMIT_HEADERS, sse, type FakeCodexBackend, type RecordedRequest } from '../fakes/codexBackend.js';
 import { peerBin } from '../peers/testPeers.mjs';
-import { makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
+import { ok, okJson, run, type TestHome } from '../helpers/cli.js';
+import { addConnectedAccount, realClaudeHome } from './realClaudeHome.js';
 import type { UpstreamEvent } from '../../src/translate/upstreamEvents.js';
 
 // The real Claude Code CLI (2.1.332) run by `ccbridge claude`, through the built daemon's bridge, against the
@@ -39,27 +29,10 @@ function reply(res: ServerResponse, events: UpstreamEvent[]): void {
 }
 
 beforeAll(async () => {
-  backend = await startFakeCodexBackend();
-  h = await makeHome({
-    CCBRIDGE_CODEX_BIN: FAKE_CODEX,
-    CCBRIDGE_UPSTREAM_URL: backend.url,
-    CCBRIDGE_CLAUDE_BIN: CLAUDE,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    CLAUDE_CODE_MAX_RETRIES: '2',
-    DISABLE_AUTOUPDATER: '1',
-  });
-  mkdirSync(h.env.HOME!, { recursive: true });
-  const { id } = await okJson(h, ['add', 'work', '--model', 'gpt-5.4']);
-  writeAuthJson(
-    join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'),
-    makeTokens({ chatgptAccountId: 'acct-work', email: 'work@example.com' }),
-  );
+  ({ h, backend } = await realClaudeHome(CLAUDE));
+  await addConnectedAccount(h, 'work', 'gpt-5.4', { chatgptAccountId: 'acct-work', email: 'work@example.com' });
   // A second, connected account that is neither active nor default: only a pin sends requests to it.
-  const personal = await okJson(h, ['add', 'personal', '--model', 'gpt-5.5']);
-  writeAuthJson(
-    join(h.env.CCBRIDGE_HOME!, 'accounts', personal.id, 'codex-home'),
-    makeTokens({ chatgptAccountId: 'acct-personal', email: 'me@example.com' }),
-  );
+  await addConnectedAccount(h, 'personal', 'gpt-5.5', { chatgptAccountId: 'acct-personal', email: 'me@example.com' });
 }, 60_000);
 
 afterAll(async () => {

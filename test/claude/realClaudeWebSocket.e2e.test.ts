@@ -1,18 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_CODEX } from '../codex/codexTestKit.js';
 import {
   sse,
-  startFakeCodexBackend,
   usageLimitBody,
   type FakeCodexBackend,
   type FrameItem,
   type RecordedRequest,
 } from '../fakes/codexBackend.js';
-import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, run, ROOT, type TestHome } from '../helpers/cli.js';
+import { ok, okJson, run, ROOT, type TestHome } from '../helpers/cli.js';
+import { addConnectedAccount, realClaudeHome } from './realClaudeHome.js';
 
 // The built daemon with its default transport (`auto`: the Responses WebSocket) against the fake backend's
 // WebSocket side: the real Claude Code CLI over several turns, the official SDK, and codex's fallback to HTTP.
@@ -33,23 +30,9 @@ const lastUserText = (r: RecordedRequest) =>
   );
 
 beforeAll(async () => {
-  backend = await startFakeCodexBackend();
-  h = await makeHome({
-    CCBRIDGE_CODEX_BIN: FAKE_CODEX,
-    CCBRIDGE_UPSTREAM_URL: backend.url,
-    CCBRIDGE_CLAUDE_BIN: CLAUDE,
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    CLAUDE_CODE_MAX_RETRIES: '2',
-    DISABLE_AUTOUPDATER: '1',
-  });
-  mkdirSync(h.env.HOME!, { recursive: true });
-  for (const name of ['work', 'spare']) {
-    const { id } = await okJson(h, ['add', name, '--model', 'gpt-5.5']);
-    writeAuthJson(
-      join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'),
-      makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }),
-    );
-  }
+  ({ h, backend } = await realClaudeHome(CLAUDE));
+  for (const name of ['work', 'spare'])
+    await addConnectedAccount(h, name, 'gpt-5.5', { chatgptAccountId: `acct-${name}`, email: `${name}@example.com` });
   await ok(h, ['use', 'work']);
   const token = (await ok(h, ['token'])).trim();
   sdk = new Anthropic({
