@@ -35,8 +35,7 @@ export function serviceEnvironment(env: Env): Record<string, string> {
       key === 'XDG_DATA_HOME' ||
       key === 'CLAUDE_SETTINGS_PATH' ||
       key === 'PATH' ||
-      key === 'MALLOC_ARENA_MAX' ||
-      key === 'NODE_OPTIONS'
+      key === 'MALLOC_ARENA_MAX'
     )
       pinned[key] = value;
   }

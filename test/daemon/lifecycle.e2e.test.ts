@@ -31,10 +31,9 @@ describe('daemon lifecycle', () => {
     const again = await okJson(h, ['start']);
     expect(again).toMatchObject({ started: false, pid: started.pid });
 
-    // Started with two malloc arenas and small V8 semi-spaces (lower RSS after traffic) unless the user set their own.
+    // Started with two malloc arenas (lower idle RSS after traffic) unless the user set their own.
     const environ = readFileSync(`/proc/${started.pid}/environ`, 'utf8').split('\0');
     expect(environ).toContain('MALLOC_ARENA_MAX=2');
-    expect(environ).toContain('NODE_OPTIONS=--max-semi-space-size=2');
 
     const status = await okJson(h, ['status']);
     expect(status).toMatchObject({ running: true, pid: started.pid, version: expect.any(String), activeAccount: null });

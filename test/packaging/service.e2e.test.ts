@@ -32,7 +32,6 @@ describe('unit file', () => {
     expect(unit).toContain('Environment="CCBRIDGE_HOME=/data/100%%"');
     expect(unit).toContain('Environment="PATH=/usr/bin"');
     expect(unit).toContain('Environment="MALLOC_ARENA_MAX=2"');
-    expect(unit).toContain('Environment="NODE_OPTIONS=--max-semi-space-size=2"');
     expect(unit).not.toContain('SECRET');
     expect(unit).not.toContain('XDG_DATA_HOME');
   });
