@@ -148,3 +148,12 @@ export async function apiError(p: Promise<unknown>): Promise<APIError> {
   expect(err).toBeInstanceOf(APIError);
   return err as APIError;
 }
+
+/** A client that goes away mid-answer: streams `params` and aborts at the first text it reads. */
+export async function abortAtFirstText(client: Anthropic, params: Anthropic.MessageStreamParams): Promise<void> {
+  const stream = client.messages.stream(params);
+  stream.on('error', () => {}); // the abort rejects the stream, as it should
+  stream.finalMessage().catch(() => {});
+  await new Promise<void>((resolve) => stream.on('text', () => resolve()));
+  stream.abort();
+}

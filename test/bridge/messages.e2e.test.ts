@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REQUEST_ENCODING } from '../../src/translate/requestEncoding.js';
 import { ResponsesRequestSchema } from '../../src/translate/responsesSchema.js';
 import { frame, RATE_LIMIT_HEADERS, sse } from '../fakes/codexBackend.js';
-import { startBridge, TOKEN, type BridgeHarness } from './harness.js';
+import { abortAtFirstText, startBridge, TOKEN, type BridgeHarness } from './harness.js';
 import { until } from '../helpers/until.js';
 
 // The bridge app on a real HTTP server, the fake Codex backend behind it, the official SDK in front.
@@ -391,11 +391,7 @@ describe('streaming robustness', () => {
       events: sse.response([sse.message(Array.from({ length: 200 }, (_, i) => `t${i} `))]),
       eventDelayMs: 20,
     });
-    const stream = h.client.messages.stream({ ...base, messages: [{ role: 'user', content: 'long' }] });
-    stream.on('error', () => {}); // the abort rejects the stream, as it should
-    stream.finalMessage().catch(() => {});
-    await new Promise<void>((resolve) => stream.on('text', () => resolve()));
-    stream.abort();
+    await abortAtFirstText(h.client, { ...base, messages: [{ role: 'user', content: 'long' }] });
     await until(() => h.backend.requests[0]?.aborted === true);
     await until(() => h.outcomes.length === 1);
     expect(h.outcomes[0]).toMatchObject({ errorKind: 'client_abort' });

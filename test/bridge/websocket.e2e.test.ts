@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UpstreamFailure } from '../../src/translate/upstreamErrors.js';
 import { sse, usageLimitBody } from '../fakes/codexBackend.js';
-import { startBridge, TOKEN, type BridgeHarness } from './harness.js';
+import { abortAtFirstText, startBridge, TOKEN, type BridgeHarness } from './harness.js';
 import { until } from '../helpers/until.js';
 
 // The Responses WebSocket transport through the bridge on a real HTTP server, the official SDK in front and the
@@ -244,11 +244,7 @@ describe('WebSocket transport', () => {
       events: sse.response([sse.message(Array.from({ length: 50 }, (_, i) => `w${i} `))]),
       eventDelayMs: 20,
     });
-    const stream = client.messages.stream({ ...base, messages: [{ role: 'user', content: 'long' }] });
-    stream.on('error', () => {});
-    stream.finalMessage().catch(() => {});
-    await new Promise<void>((resolve) => stream.on('text', () => resolve()));
-    stream.abort();
+    await abortAtFirstText(client, { ...base, messages: [{ role: 'user', content: 'long' }] });
     await until(() => h.backend.frames[0]?.aborted === true);
     await until(() => h.outcomes.length === 1);
     expect(h.outcomes[0]).toMatchObject({ errorKind: 'client_abort' });
