@@ -3,7 +3,7 @@ import { requireAccount } from '../../core/accounts.js';
 import { notFound } from '../../shared/errors.js';
 import { ConnectBodySchema } from '../../shared/schemas/api.js';
 import type { Daemon } from '../daemon.js';
-import { runAccountTest } from '../control/codexAccountTest.js';
+import { runAccountTest } from '../control/runAccountTest.js';
 import type { CodexService } from '../control/codexService.js';
 import { readBody } from './http.js';
 
