@@ -64,7 +64,7 @@ describe('dashboard at 80×24', () => {
       ┃     spare        disabled      -     default      off~ -          -          ┃
       ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
       ┌─ Limits · personal ──────────────────────────────────────────────────────────┐
-      │ me@example.org · plus · updated 20m 0s ago via app-server                    │
+      │ out of quota until 12:13 (13m 0s) · me@example.org · plus · updated 20m 0s … │
       │ codex      5h     ████████████████████████████████ 100% resets in 13m 05s    │
       │            weekly ███████████████████████░░░░░░░░░  71% resets in 2d 00h     │
       │            ! limit reached (rate_limit_reached)                              │

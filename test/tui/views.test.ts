@@ -115,6 +115,13 @@ describe('limitsLines', () => {
     expect(lineText(limitsLines(work, NOW + 10_000, 76)[1]!)).toContain('resets in 2h 04m 59s');
   });
 
+  it('says "out of quota until …" for an exhausted account, as the CLI does', () => {
+    const lines = text(limitsLines(personal, NOW, 100));
+    expect(lines[0]).toBe(
+      'out of quota until 12:13 (13m 0s) · me@example.org · plus · updated 20m 0s ago via app-server',
+    );
+  });
+
   it('shows a forecast under its window and banked reset credits', () => {
     const racing = {
       ...work,
@@ -136,7 +143,7 @@ describe('limitsLines', () => {
 
   it('warns about stale data and reached limits', () => {
     expect(text(limitsLines(personal, NOW, 60))).toEqual([
-      'me@example.org · plus · updated 20m 0s ago via app-server',
+      'out of quota until 12:13 (13m 0s) · me@example.org · plus · updated 20m 0s ago via app-server',
       'codex      5h     ███████████████████████ 100% in 13m 05s',
       '           weekly ████████████████░░░░░░░  71% in 2d 00h',
       '           ! limit reached (rate_limit_reached)',
@@ -187,6 +194,9 @@ describe('statusLine', () => {
       '● live  http://127.0.0.1:9000  ★ work  fast off',
     );
     expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 45))).toBe('● live  http://127.0.0.1:9000  ★ work');
+    // Connected, but every account out of quota: no green "live".
+    const stuck = statusLine(makeView({ routeAccountId: null }), { status: 'live' }, NOW, 80);
+    expect(stuck[0]).toMatchObject({ text: '● live · no account can serve', tone: 'error' });
   });
 
   it('shows where requests go when failover moved them off the active account', () => {

@@ -4,6 +4,7 @@ import {
   formatDuration,
   formatForecast,
   formatPercent,
+  formatResetTime,
   formatWindowName,
 } from '../../shared/format.js';
 import type { AccountView } from '../../shared/schemas/api.js';
@@ -44,7 +45,14 @@ function summaryLine(account: AccountView, now: number): Line {
   const limits = account.limits;
   const parts = [account.auth.email ?? 'not connected', account.auth.planType ?? limits?.planType ?? null];
   if (limits) parts.push(`updated ${formatDuration(now - Date.parse(limits.fetchedAt))} ago via ${limits.source}`);
-  return [seg(parts.filter(Boolean).join(' · '), 'muted')];
+  const summary = seg(parts.filter(Boolean).join(' · '), 'muted');
+  // What the router knows leads the pane, worded as `ccbridge limits` words it.
+  const { health } = account;
+  if (health.state === 'ok') return [summary];
+  const until = health.until
+    ? ` until ${formatResetTime(Date.parse(health.until), now)} (${formatDuration(Math.max(0, Date.parse(health.until) - now))})`
+    : '';
+  return [seg(`${health.state === 'exhausted' ? 'out of quota' : 'cooling down'}${until} · `, 'error', true), summary];
 }
 
 function bucketLines(

@@ -22,8 +22,11 @@ function connectionBadge(connection: Connection, now: number): { text: string; t
  * important first.
  */
 export function statusLine(view: StateView | null, connection: Connection, now: number, width: number): Line {
-  const badge = connectionBadge(connection, now);
-  if (!view) return [seg(badge.text, badge.tone)];
+  const connected = connectionBadge(connection, now);
+  if (!view) return [seg(connected.text, connected.tone)];
+  // Connected, but no request can go anywhere (every account out of quota, say): not a green "live".
+  const stuck = connection.status === 'live' && view.accounts.length > 0 && !view.routeAccountId;
+  const badge = stuck ? { text: '● live · no account can serve', tone: 'error' as const } : connected;
   const active = view.activeAccountId ? accountById(view, view.activeAccountId) : null;
   const route = view.routeAccountId ? accountById(view, view.routeAccountId) : null;
   // When failover moved requests off the active account, say where they go now.
