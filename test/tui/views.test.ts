@@ -160,6 +160,20 @@ describe('limitsLines', () => {
 describe('eventsPage', () => {
   const events = Array.from({ length: 10 }, (_, i) => event(i + 1, { category: i % 2 ? 'proxy' : 'account' }));
 
+  it("never cuts a request's status, tokens or latency, even at 80 columns", () => {
+    const request = event(1, {
+      category: 'proxy',
+      level: 'warn',
+      message: `work: ccbridge-opus → ${'gpt-5.5-a-very-long-model-name-'.repeat(3)} 429 usage_limit: The usage limit has been reached (12345 in, 0 out, 840 ms)`,
+      data: { status: 429, inputTokens: 12345, outputTokens: 0, durationMs: 840 },
+    });
+    const [line] = eventsPage([request], 'all', 0, 78, 1).lines.map(lineText);
+    expect(line!.length).toBeLessThanOrEqual(78);
+    expect(line).toMatch(
+      /^\d\d:\d\d:\d\d warn  proxy {7}work: ccbridge-opus → gpt.*… 429 · 12k→0 tok · 840 ms$/,
+    );
+  });
+
   it('shows the newest events at the bottom', () => {
     const page = eventsPage(events, 'all', 0, 76, 3);
     expect(page.lines.map(lineText)).toEqual([

@@ -1,4 +1,4 @@
-import { formatClock } from '../../shared/format.js';
+import { formatClock, formatCount } from '../../shared/format.js';
 import type { CcbEvent } from '../../shared/schemas/events.js';
 import { filterEvents } from '../state/selectors.js';
 import type { EventFilter } from '../state/tuiState.js';
@@ -10,6 +10,24 @@ const LEVEL_TONE: Record<CcbEvent['level'], SegmentTone | undefined> = {
   warn: 'warn',
   error: 'error',
 };
+
+/** The "(12 in, 3 out, 840 ms)" a request event's message ends with: shown as facts instead. */
+const REQUEST_TAIL = / \(\d+ in, \d+ out, \d+ ms\)$/;
+
+/** "200 · 12.3k→456 tok · 840 ms" for a request event (category proxy, its numbers in data), else null. */
+function requestFacts(e: CcbEvent): string | null {
+  const d = e.data as
+    | { status?: unknown; inputTokens?: unknown; outputTokens?: unknown; durationMs?: unknown }
+    | undefined;
+  if (e.category !== 'proxy' || !d) return null;
+  const { status, inputTokens, outputTokens, durationMs } = d;
+  if (typeof status !== 'number' || typeof inputTokens !== 'number' || typeof outputTokens !== 'number') return null;
+  const ms =
+    typeof durationMs === 'number'
+      ? ` · ${durationMs < 10_000 ? `${durationMs} ms` : `${(durationMs / 1000).toFixed(1)} s`}`
+      : '';
+  return `${status} · ${formatCount(inputTokens)}→${formatCount(outputTokens)} tok${ms}`;
+}
 
 export interface EventsPage {
   lines: Line[];
@@ -35,17 +53,28 @@ export function eventsPage(
   const end = matching.length - newer;
   const start = Math.max(0, end - lines);
   const category = width >= 70 ? 11 : 7;
+  // clock, level, category and the spaces between them
+  const head = 9 + 5 + 1 + category + 1;
   return {
-    lines: matching
-      .slice(start, end)
-      .map((e) => [
+    lines: matching.slice(start, end).map((e) => {
+      const facts = requestFacts(e);
+      const message = oneLine(facts ? e.message.replace(REQUEST_TAIL, '') : e.message);
+      return [
         seg(formatClock(e.time) + ' ', 'muted'),
         cell(e.level, 5, LEVEL_TONE[e.level]),
         seg(' '),
         cell(e.category, category, 'accent'),
         seg(' '),
-        seg(oneLine(e.message), LEVEL_TONE[e.level]),
-      ]),
+        // A request's status, tokens and latency are pinned right: a long model or error text is what gets cut.
+        ...(facts
+          ? [
+              cell(message, Math.max(0, width - head - facts.length - 1), LEVEL_TONE[e.level]),
+              seg(' '),
+              seg(facts, LEVEL_TONE[e.level]),
+            ]
+          : [seg(message, LEVEL_TONE[e.level])]),
+      ];
+    }),
     older: start,
     newer,
   };
