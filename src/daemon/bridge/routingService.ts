@@ -29,9 +29,9 @@ export interface RoutingService {
 }
 
 /** How the router should see a login: the token keeper refreshes expiring and expired tokens itself. */
-function routerAuth(daemon: Daemon, account: Account): RouterAccount['auth'] {
+function routerAuth(codex: Pick<CodexService, 'routingAuth'>, account: Account): RouterAccount['auth'] {
   if (account.needsLogin) return 'needs-login';
-  const state = daemon.providers.auth(account).state;
+  const state = codex.routingAuth(account);
   return state === 'not-connected' || state === 'needs-login' ? state : 'ok';
 }
 
@@ -43,7 +43,7 @@ function routerAuth(daemon: Daemon, account: Account): RouterAccount['auth'] {
 export function startRouting(
   daemon: Daemon,
   limits: LimitsKeeper,
-  codex: Pick<CodexService, 'markNeedsLogin'>,
+  codex: Pick<CodexService, 'markNeedsLogin' | 'routingAuth'>,
   now: () => number = Date.now,
 ): RoutingService {
   const health = new AccountHealthBook();
@@ -69,7 +69,7 @@ export function startRouting(
       id: a.id,
       name: a.name,
       enabled: a.enabled,
-      auth: routerAuth(daemon, a),
+      auth: routerAuth(codex, a),
       ...marks(a.id),
     }));
 

@@ -12,6 +12,7 @@ import { errorMessage } from '../../shared/errors.js';
 import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 import type { AuthStatus, LoginSession } from '../../shared/schemas/auth.js';
 import type { EventInput } from '../../shared/schemas/events.js';
+import type { Account } from '../../shared/schemas/state.js';
 import type { Daemon } from '../daemon.js';
 
 const REMOVAL_LOGOUT_MS = 15_000;
@@ -39,6 +40,12 @@ export interface CodexService {
   versionKnown(maxMs: number): Promise<void>;
   /** The account's login is past fixing by a refresh: needs-login (out of rotation) until codex writes a new one. */
   markNeedsLogin(accountId: string, message: string): void;
+  /**
+   * The login state the router goes by. It asks for every account on every request, so auth.json is looked at once
+   * a second at most (the account a request goes to is read afresh by the token keeper; logins and logouts done
+   * through the daemon are seen at once). Commands and the state view read afresh.
+   */
+  routingAuth(account: Account): AuthStatus['state'];
 }
 
 /**
@@ -71,10 +78,7 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     },
   });
 
-  // The router asks for every account on every request: auth.json is looked at once a second at most (the account a
-  // request goes to is read afresh by the token keeper; logins and logouts done here are seen at once).
-  daemon.providers.auth = (account) =>
-    control.authStatus(account.id, { needsLogin: account.needsLogin, maxAgeMs: AUTH_MAX_AGE_MS });
+  daemon.providers.auth = (account) => control.authStatus(account.id, { needsLogin: account.needsLogin });
   daemon.providers.loginSessions = () => control.logins.list();
   daemon.providers.models = (id) => catalog.available(id);
 
@@ -186,6 +190,8 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     models: (id) => catalog.available(id),
     versionKnown: (maxMs) => Promise.race([probed, new Promise<void>((resolve) => setTimeout(resolve, maxMs).unref())]),
     markNeedsLogin,
+    routingAuth: (account) =>
+      control.authStatus(account.id, { needsLogin: account.needsLogin, maxAgeMs: AUTH_MAX_AGE_MS }).state,
   };
 }
 
