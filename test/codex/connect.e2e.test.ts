@@ -7,7 +7,7 @@ import { resolvePaths } from '../../src/shared/paths.js';
 import { ModelListResponseSchema } from '../../src/shared/schemas/api.js';
 import { startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, run, spawnCli, type TestHome } from '../helpers/cli.js';
+import { makeHome, ok, okJson, run, signIn, spawnCli, type TestHome } from '../helpers/cli.js';
 import { calls, FAKE_CODEX, isAlive, setBehaviour } from './codexTestKit.js';
 import { until } from '../helpers/until.js';
 
@@ -276,7 +276,7 @@ describe('missing codex', () => {
       /codex CLI not found: looked for CCBRIDGE_CODEX_BIN=\/nonexistent\/codex \(not an executable file\)\. Install it with `npm i -g @openai\/codex`/;
     const { id } = (await okJson(m, ['add', 'home'])) as { id: string };
     // Connected, but the access token is within codex's refresh window: the bridge must ask codex.
-    writeAuthJson(join(m.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({}, { accessTtlSec: 60 }));
+    await signIn(m, id, makeTokens({}, { accessTtlSec: 60 }));
     await ok(m, ['use', 'home']);
     for (const args of [
       ['limits', '--refresh'],

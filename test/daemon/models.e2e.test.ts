@@ -1,21 +1,18 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, run, ROOT, type TestHome } from '../helpers/cli.js';
+import { makeTokens } from '../fakes/fakeCodexAuth.mjs';
+import { makeHome, ok, okJson, run, ROOT, signIn, type TestHome } from '../helpers/cli.js';
 
 let h: TestHome;
 beforeAll(async () => {
   h = await makeHome({ CCBRIDGE_CODEX_BIN: resolve(ROOT, 'test/fakes/fakeCodex.mjs') });
-  // `models` acts through the account, so a signed-out one answers exit 3: both are signed in (a codex auth.json).
+  // `models` acts through the account, so a signed-out one answers exit 3: both are signed in.
   for (const args of [
     ['add', 'work', '--model', 'gpt-5.4'],
     ['add', 'spare'],
   ]) {
     const { id, name } = (await okJson(h, args)) as { id: string; name: string };
-    writeAuthJson(
-      join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'),
-      makeTokens({ chatgptAccountId: `acct-${name}` }),
-    );
+    await signIn(h, id, makeTokens({ chatgptAccountId: `acct-${name}` }));
   }
 });
 afterAll(() => h.cleanup());

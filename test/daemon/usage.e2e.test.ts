@@ -12,8 +12,8 @@ import {
   usageLimitBody,
   type FakeCodexBackend,
 } from '../fakes/codexBackend.js';
-import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, type TestHome } from '../helpers/cli.js';
+import { makeTokens } from '../fakes/fakeCodexAuth.mjs';
+import { makeHome, ok, okJson, signIn, type TestHome } from '../helpers/cli.js';
 
 // The usage history through the built daemon: what the fake backend reports per response is what
 // `ccbridge usage` adds up, and it survives a kill -9 of the daemon (written within seconds, atomically).
@@ -43,18 +43,8 @@ beforeAll(async () => {
   h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url });
   for (const name of ['alpha', 'beta'] as const) {
     ids[name] = ((await okJson(h, ['add', name])) as { id: string }).id;
-    writeAuthJson(
-      join(h.env.CCBRIDGE_HOME!, 'accounts', ids[name], 'codex-home'),
-      makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }),
-    );
+    await signIn(h, ids[name], makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }));
   }
-  // The daemon looks at auth.json at most once a second: wait until it sees both logins.
-  const deadline = Date.now() + 10_000;
-  const connected = async () =>
-    ((await okJson(h, ['list'])).accounts as Array<{ auth: { state: string } }>).every(
-      (a) => a.auth.state === 'connected',
-    );
-  while (!(await connected()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 });
 
 afterAll(async () => {

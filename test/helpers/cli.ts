@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { vi } from 'vitest';
+import { type FakeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 
 /** The built bundle: e2e tests always run what users run. `npm test` builds first. */
 export const BIN = resolve(import.meta.dirname, '../../dist/ccbridge.mjs');
@@ -104,6 +106,25 @@ export async function ok(home: TestHome, args: string[], opts?: Parameters<typeo
 
 export async function okJson<T = any>(home: TestHome, args: string[], opts?: Parameters<typeof run>[2]): Promise<T> {
   return JSON.parse(await ok(home, [...args, '--json'], opts)) as T;
+}
+
+/**
+ * Signs an account in as a codex login would (its auth.json) and waits until the running daemon sees it: the daemon
+ * looks at auth.json files at most once a second, so a command right after the write could still see no login.
+ */
+export async function signIn(home: TestHome, accountId: string, tokens: FakeTokens): Promise<void> {
+  writeAuthJson(join(home.env.CCBRIDGE_HOME!, 'accounts', accountId, 'codex-home'), tokens);
+  await vi.waitFor(
+    async () => {
+      const { accounts } = (await okJson(home, ['list'])) as {
+        accounts: Array<{ id: string; auth: { state: string } }>;
+      };
+      // Any signed-in state: a token near or past its expiry is still a login (codex refreshes it).
+      if (accounts.find((a) => a.id === accountId)?.auth.state === 'not-connected')
+        throw new Error(`${accountId}: not yet`);
+    },
+    { timeout: 10_000, interval: 100 },
+  );
 }
 
 export function daemonPid(home: TestHome): number | null {
