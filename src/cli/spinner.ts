@@ -35,8 +35,12 @@ export const SPIN_AFTER_MS = 300;
  * Runs `work` and, when it takes longer than SPIN_AFTER_MS, shows `text` with a spinner on stderr (a terminal
  * only) until it settles, so no wait is silent.
  */
-export async function withSpinner<T>(text: string, work: () => Promise<T>): Promise<T> {
-  const spin = spinner();
+export async function withSpinner<T>(
+  text: string,
+  work: () => Promise<T>,
+  stream: NodeJS.WriteStream = process.stderr,
+): Promise<T> {
+  const spin = spinner(stream);
   const timer = setTimeout(() => spin.update(text), SPIN_AFTER_MS);
   try {
     return await work();

@@ -7,6 +7,7 @@ import { startFakeCodexBackend, usageLimitBody, type FakeCodexBackend } from '..
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeTestTls } from '../fakes/tlsCert.js';
 import { freePort, makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
+import { until } from '../helpers/until.js';
 
 // `ccbridge test` tells the truth, and commands acting through an account exit 3 (sign in) / 4 (out of quota).
 // Real codex (control plane against a fake ChatGPT), the fake Codex backend upstream.
@@ -21,6 +22,14 @@ async function addSignedIn(home: TestHome, name: string): Promise<void> {
   const codexHome = join(home.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home');
   writeFileSync(join(codexHome, 'config.toml'), `chatgpt_base_url = "${chatgpt.chatgptBaseUrl}"\n`);
   writeAuthJson(codexHome, makeTokens({ chatgptAccountId: `acct-${name}` }));
+  // A running daemon sees the new auth.json through its watcher.
+  if ((await run(home, ['status'])).code === 0)
+    await until(
+      async () =>
+        (await okJson(home, ['list'])).accounts.find((a: { id: string }) => a.id === id).auth.state === 'connected',
+      10_000,
+      `${name} signed in`,
+    );
 }
 
 const env = (upstream: string) => ({

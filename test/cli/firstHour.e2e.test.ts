@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { examplesHelp } from '../../src/cli/examples.js';
 import { REAL_CODEX } from '../codex/codexTestKit.js';
-import { BIN, makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
+import { makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
 
 // What a new user meets in the first hour, on the built binary.
 
@@ -64,24 +63,4 @@ describe('first hour', () => {
     expect(usage.code).toBe(2);
     expect(JSON.parse(usage.stderr)).toEqual({ error: { code: 'usage', message: "unknown option '--bogus'" } });
   });
-
-  it.skipIf(spawnSync('sh', ['-c', 'command -v script']).status !== 0)(
-    'no silent wait: on a terminal, starting the daemon shows a spinner',
-    async () => {
-      const fresh = await makeHome();
-      try {
-        // `script` gives the CLI a pseudo-terminal, as a user's shell would.
-        const r = spawnSync('script', ['-qefc', `"${process.execPath}" "${BIN}" list`, '/dev/null'], {
-          env: fresh.env,
-          encoding: 'utf8',
-          timeout: 20_000,
-        });
-        expect(r.status, r.stdout).toBe(0);
-        expect(r.stdout).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] starting the ccbridge daemon/);
-        expect(r.stdout).toContain('no accounts yet');
-      } finally {
-        await fresh.cleanup();
-      }
-    },
-  );
 });
