@@ -1,16 +1,14 @@
-import type { Command, CommanderError } from 'commander';
-import { CcbridgeError, errorMessage } from '../shared/errors.js';
-import { VERSION } from '../shared/version.js';
-import { redactText } from '../core/redact.js';
-import { escapeControl } from '../shared/escapeControl.js';
-import { describeZodError, isZodError } from '../shared/zodMessage.js';
+import type { Command } from 'commander';
+
+declare const __CCBRIDGE_VERSION__: string | undefined;
 
 /** The one exit point: every failure becomes one stderr line and an exit code (1 failure, 2 usage). */
 async function main(argv: string[]): Promise<void> {
   const args = argv.slice(2);
   // Scripts probe `--version` more than anything; answering before commander loads halves its cost.
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    process.stdout.write(`${VERSION}\n`);
+    // The define itself, not shared/version.ts: importing that would add a chunk load to the hottest path.
+    process.stdout.write(`${typeof __CCBRIDGE_VERSION__ === 'string' ? __CCBRIDGE_VERSION__ : '0.0.0-dev'}\n`);
     return;
   }
   // Claude Code runs the statusline every few seconds: no commander, no daemon client, one file read.
@@ -19,6 +17,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${await runStatusLine()}\n`);
     return;
   }
+  const errors = import('./cliErrors.js');
   try {
     // The daemon process runs what the daemon needs only: not commander and the whole CLI program.
     const daemon = foregroundDaemon(args);
@@ -29,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
     }
     const { buildProgram } = await import('./program.js');
     const program = await buildProgram(argv);
+    const { printError } = await errors;
     const override = (cmd: Command): void => {
       cmd.exitOverride();
       // commander's own usage errors take the same one-line form as every other error.
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<void> {
     override(program);
     await program.parseAsync(argv);
   } catch (err) {
-    process.exitCode = exitCodeFor(err);
+    process.exitCode = (await errors).exitCodeFor(err);
   }
 }
 
@@ -60,40 +60,6 @@ function foregroundDaemon(args: string[]): { resetState: boolean; banner: boolea
   if (args[0] !== 'start' || !(flags.has('--foreground') || flags.has('-f'))) return null;
   for (const f of flags) if (!['--foreground', '-f', '--reset-state', '--json'].includes(f)) return null;
   return { resetState: flags.has('--reset-state'), banner: !flags.has('--json') };
-}
-
-const isCommanderError = (err: unknown): err is CommanderError =>
-  err instanceof Error &&
-  typeof (err as Partial<CommanderError>).code === 'string' &&
-  (err as CommanderError).code.startsWith('commander.');
-
-function exitCodeFor(err: unknown): number {
-  if (isCommanderError(err)) {
-    // commander already printed help, the version, or its usage error.
-    return err.exitCode === 0 ? 0 : 2;
-  }
-  if (err instanceof CcbridgeError) {
-    printError(err.message, err.code);
-    return err.exitCode;
-  }
-  if (isZodError(err)) {
-    printError(describeZodError(err), 'usage');
-    return 2;
-  }
-  printError(errorMessage(err), 'error');
-  return 1;
-}
-
-/** Under `--json` an error is JSON on stderr too, for scripts that parse what they run. */
-const jsonErrors = process.argv.slice(2).includes('--json');
-
-/**
- * One stderr line: `ccbridge: <message>`, or `{"error":{"code","message"}}` under --json. A foreground daemon fails
- * through here too: what it prints is redacted like its log.
- */
-function printError(message: string, code: string): void {
-  const text = escapeControl(redactText(message));
-  process.stderr.write(jsonErrors ? `${JSON.stringify({ error: { code, message: text } })}\n` : `ccbridge: ${text}\n`);
 }
 
 // EPIPE (e.g. `ccbridge list | head -1`) is not an error worth a stack trace.
