@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   followUp,
   nextFastOverride,
@@ -7,7 +7,7 @@ import {
   textFor,
   type ControlOp,
 } from '../../src/tui/actions/controlOps.js';
-import { createOpRunner } from '../../src/tui/actions/opRunner.js';
+import { createOpRunner, NOTICE_TTL_MS } from '../../src/tui/actions/opRunner.js';
 import type { TuiAction } from '../../src/tui/state/tuiReducer.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
 import { work as workView } from './fixtures.js';
@@ -164,6 +164,25 @@ describe('createOpRunner', () => {
       },
       { type: 'setMode', mode: { kind: 'normal' }, ifCurrent: 'models' },
     ]);
+  });
+
+  it('a success expires from the result line after a while; an error stays', async () => {
+    vi.useFakeTimers();
+    try {
+      const { dispatched, run } = setup(() => ({ account: { ...workView, id: 'tm42', name: 'team' } }));
+      await run({ op: 'add', name: 'team' });
+      expect(dispatched.some((a) => a.type === 'expireNotice')).toBe(false);
+      vi.advanceTimersByTime(NOTICE_TTL_MS);
+      expect(dispatched.at(-1)).toEqual({ type: 'expireNotice', id: 1 });
+      const failing = setup(() => {
+        throw new Error('nope');
+      });
+      await failing.run({ op: 'add', name: 'team' });
+      vi.advanceTimersByTime(NOTICE_TTL_MS * 2);
+      expect(failing.dispatched.some((a) => a.type === 'expireNotice')).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('numbers notices so overlapping ops can be told apart', async () => {

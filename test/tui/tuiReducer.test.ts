@@ -208,6 +208,9 @@ describe('tuiReducer: modes and prompts', () => {
     const s = reduce(live, { type: 'notify', notice: { id: 1, tone: 'ok', text: 'done' } });
     expect(s.notice).toEqual({ id: 1, tone: 'ok', text: 'done' });
     expect(reduce(s, { type: 'clearNotice' }).notice).toBeNull();
+    // Expiry clears only the notice it was set for, not a newer one.
+    expect(reduce(s, { type: 'expireNotice', id: 1 }).notice).toBeNull();
+    expect(reduce(s, { type: 'expireNotice', id: 0 }).notice).toEqual({ id: 1, tone: 'ok', text: 'done' });
   });
 });
 

@@ -5,6 +5,9 @@ import { afterFailure, followUp, requestFor, resultText, textFor, type ControlOp
 
 export type RunOp = (op: ControlOp) => Promise<void>;
 
+/** How long a success stays in the result line; errors stay until the next key (esc) or result. */
+export const NOTICE_TTL_MS = 5_000;
+
 /**
  * Runs ops without ever blocking input: each one shows "…" in the result line at once, then its
  * outcome or the daemon's error. Several may be in flight; the line shows the latest news.
@@ -19,6 +22,7 @@ export function createOpRunner(client: ControlTransport, dispatch: (action: TuiA
       const response = await callControl(client, requestFor(op));
       const actions = followUp(op, response);
       dispatch({ type: 'notify', notice: { id, tone: 'ok', text: resultText(op, response) } });
+      setTimeout(() => dispatch({ type: 'expireNotice', id }), NOTICE_TTL_MS).unref();
       for (const action of actions) dispatch(action);
     } catch (err) {
       dispatch({ type: 'notify', notice: { id, tone: 'error', text: `${text.failed}: ${errorMessage(err)}` } });

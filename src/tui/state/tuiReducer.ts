@@ -32,7 +32,9 @@ export type TuiAction =
   | { type: 'modelsLoaded'; accountId: string; choices: ModelChoice[] }
   | { type: 'moveModelChoice'; delta: number }
   | { type: 'notify'; notice: Notice }
-  | { type: 'clearNotice' };
+  | { type: 'clearNotice' }
+  /** A result line that has been read: cleared unless a newer one replaced it. */
+  | { type: 'expireNotice'; id: number };
 
 const NORMAL: Mode = { kind: 'normal' };
 
@@ -131,6 +133,8 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
       return { ...state, notice: action.notice };
     case 'clearNotice':
       return state.notice ? { ...state, notice: null } : state;
+    case 'expireNotice':
+      return state.notice?.id === action.id ? { ...state, notice: null } : state;
   }
 }
 
