@@ -169,9 +169,7 @@ describe('eventsPage', () => {
     });
     const [line] = eventsPage([request], 'all', 0, 78, 1).lines.map(lineText);
     expect(line!.length).toBeLessThanOrEqual(78);
-    expect(line).toMatch(
-      /^\d\d:\d\d:\d\d warn  proxy {7}work: ccbridge-opus → gpt.*… 429 · 12k→0 tok · 840 ms$/,
-    );
+    expect(line).toMatch(/^\d\d:\d\d:\d\d warn {2}proxy {7}work: ccbridge-opus → gpt.*… 429 · 12k→0 tok · 840 ms$/);
   });
 
   it('shows the newest events at the bottom', () => {
