@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchOptions } from '../esbuild.config.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(root, 'dist/ccbridge.mjs');
@@ -11,18 +12,7 @@ export const FAKE_CODEX = join(root, 'test/fakes/fakeCodex.mjs');
 /** test/fakes/codexBackend.ts as an ES module in `outdir`; resolves with its path. */
 export async function compileBackend(outdir) {
   const { build } = await import('esbuild');
-  await build({
-    entryPoints: { backend: join(root, 'test/fakes/codexBackend.ts') },
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    nodePaths: [join(root, 'node_modules')],
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  await build(benchOptions({ backend: join(root, 'test/fakes/codexBackend.ts') }, outdir));
   return join(outdir, 'backend.mjs');
 }
 

@@ -10,6 +10,7 @@ import {
   formatWindowName,
   truncate,
 } from '../shared/format.js';
+import { wrapWords } from './output.js';
 
 /** What `ccbridge limits` shows, per account and bucket: the `--json` shape and the input of the human view. */
 export interface LimitsReport {
@@ -141,20 +142,7 @@ function accountHeading(a: LimitsReportAccount, now: number, width: number): str
   const inline = [a.name, ...tags, stale].join(' · ');
   return inline.length <= width
     ? [inline]
-    : [[a.name, ...tags, 'stale'].join(' · '), ...wrap(stale, width - 2).map((l) => `  ${l}`)];
-}
-
-/** Word wrap (a long read error is worth reading whole). */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return line ? [...lines, line] : lines;
+    : [[a.name, ...tags, 'stale'].join(' · '), ...wrapWords(stale, width - 2).map((l) => `  ${l}`)];
 }
 
 function healthLine(a: LimitsReportAccount, now: number): string | null {
