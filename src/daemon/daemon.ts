@@ -119,6 +119,11 @@ export class Daemon {
     return `http://${host}:${this.bridge.port}`;
   }
 
+  /** What Claude Code's ANTHROPIC_BASE_URL is; cheap, unlike view() (which maps every account). */
+  bridgeBaseUrl(): string {
+    return `${this.bridgeUrl()}/anthropic`;
+  }
+
   /** Asked for every account on every request (auth status): built once per account. */
   accountHome(accountId: string): string {
     let home = this.#homes.get(accountId);
@@ -163,7 +168,7 @@ export class Daemon {
         host: this.bridge.host,
         port: this.bridge.port,
         url: this.bridgeUrl(),
-        baseUrl: `${this.bridgeUrl()}/anthropic`,
+        baseUrl: this.bridgeBaseUrl(),
       },
       settings: state.settings,
       activeAccountId: state.activeAccountId,

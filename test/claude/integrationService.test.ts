@@ -20,7 +20,6 @@ import {
 } from '../../src/daemon/integration/integrationService.js';
 import { StateStore } from '../../src/core/stateStore.js';
 import type { EventInput } from '../../src/shared/schemas/events.js';
-import type { StateView } from '../../src/shared/schemas/api.js';
 import type { CodexModel } from '../../src/shared/schemas/codexModel.js';
 import type { Daemon } from '../../src/daemon/daemon.js';
 
@@ -54,10 +53,8 @@ beforeEach(() => {
       events.push(e);
       return { ...e, id: events.length, time: '', accountId: null };
     },
-    view() {
-      return {
-        bridge: { baseUrl: `http://127.0.0.1:${this.port}/anthropic`, url: `http://127.0.0.1:${this.port}` },
-      } as StateView;
+    bridgeBaseUrl() {
+      return `http://127.0.0.1:${this.port}/anthropic`;
     },
     ensureToken() {
       return this.token;

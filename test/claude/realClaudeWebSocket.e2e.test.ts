@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { peerBin } from '../peers/testPeers.mjs';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,13 +8,13 @@ import {
   type FrameItem,
   type RecordedRequest,
 } from '../fakes/codexBackend.js';
-import { ok, okJson, run, ROOT, type TestHome } from '../helpers/cli.js';
+import { ok, okJson, run, type TestHome } from '../helpers/cli.js';
 import { addConnectedAccount, realClaudeHome } from './realClaudeHome.js';
 
 // The built daemon with its default transport (`auto`: the Responses WebSocket) against the fake backend's
 // WebSocket side: the real Claude Code CLI over several turns, the official SDK, and codex's fallback to HTTP.
 
-const CLAUDE = resolve(ROOT, 'node_modules/.bin/claude');
+const CLAUDE = peerBin('claude');
 let h: TestHome;
 let backend: FakeCodexBackend;
 let sdk: Anthropic;

@@ -1,4 +1,4 @@
-import { utimesSync, writeFileSync } from 'node:fs';
+import { rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeJwtPayload, identityFromIdToken, readAuthFile } from '../../src/codex/authFile.js';
@@ -102,5 +102,23 @@ describe('auth.json reading', () => {
       planType: null,
       chatgptAccountId: 'fallback',
     });
+  });
+});
+
+describe('readAuthFile with maxAgeMs', () => {
+  // The router looks at every account on every request: within maxAgeMs it must not touch the file system
+  // (500 accounts used to cost a stat each per request), yet a change shows up once the age has passed.
+  it('answers from memory within the age, and sees a change after it', async () => {
+    const home = sandbox.addAccount('aged');
+    writeAuthJson(home, makeTokens({ email: 'first@example.com' }));
+    const first = readAuthFile(home, { maxAgeMs: 200 });
+    expect(first.kind).toBe('ok');
+    rmSync(join(home, 'auth.json'));
+    expect(readAuthFile(home, { maxAgeMs: 200 })).toBe(first); // no stat: the removal is not seen yet
+    expect(readAuthFile(home).kind).toBe('missing'); // without an age every read stats
+    writeAuthJson(home, makeTokens({ email: 'second@example.com' }));
+    await new Promise((r) => setTimeout(r, 250));
+    const later = readAuthFile(home, { maxAgeMs: 200 });
+    expect(later.kind === 'ok' && identityFromIdToken(later.auth.tokens!.id_token).email).toBe('second@example.com');
   });
 });

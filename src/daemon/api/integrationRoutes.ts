@@ -25,7 +25,7 @@ export function integrationRoutes(daemon: Daemon, processEnv: NodeJS.ProcessEnv 
     const { account, settingsPath } = await readBody(c, IntegrationTestBodySchema);
     const preview = previewIntegration(daemon, processEnv, { account, settingsPath });
     const result = await claudeRoundTrip({
-      bridgeUrl: daemon.view().bridge.url,
+      bridgeUrl: daemon.bridgeUrl(),
       env: preview.env,
       settingsFile: { path: preview.path, status: preview.status },
     });

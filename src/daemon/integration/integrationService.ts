@@ -21,7 +21,8 @@ import { usableContextWindow } from '../../translate/codexModels.js';
 import { resolutionContext, resolveModel } from '../../translate/resolveModel.js';
 
 /** What the integration needs from the daemon. */
-export type IntegrationHost = Pick<Daemon, 'store' | 'log' | 'view' | 'ensureToken' | 'providers'>;
+// No `view()`: auto-apply runs on every state change, and the view maps every account.
+export type IntegrationHost = Pick<Daemon, 'store' | 'log' | 'bridgeBaseUrl' | 'ensureToken' | 'providers'>;
 type Env = Record<string, string | undefined>;
 type Trigger = 'apply' | 'remove' | 'auto';
 
@@ -49,7 +50,7 @@ export function integrationEnv(
   const state = host.store.get();
   const account = accountRef ? requireAccount(state, accountRef) : null;
   const env = buildClaudeEnv({
-    baseUrl: host.view().bridge.baseUrl,
+    baseUrl: host.bridgeBaseUrl(),
     token: host.ensureToken(),
     settings: state.settings,
     accountId: account?.id ?? null,
