@@ -1,15 +1,8 @@
 import { CcbridgeError, EXIT_NEEDS_LOGIN, EXIT_OUT_OF_QUOTA } from '../shared/errors.js';
-import { formatDuration, formatResetTime } from '../shared/format.js';
+import { formatDuration, formatResetTime, untilText } from '../shared/format.js';
 import type { AccountView, StateView } from '../shared/schemas/api.js';
 
 const signedOut = (a: AccountView) => a.auth.state === 'not-connected' || a.auth.state === 'needs-login';
-
-/** "until 16:40 (2h 5m)", or '' when the reset time is unknown. */
-export function untilText(iso: string | null, now = Date.now()): string {
-  if (!iso) return '';
-  const at = Date.parse(iso);
-  return ` until ${formatResetTime(at, now)} (${formatDuration(Math.max(0, at - now))})`;
-}
 
 export function needsLoginError(a: AccountView): CcbridgeError {
   const what = a.auth.state === 'needs-login' ? 'must sign in again' : 'is not signed in';

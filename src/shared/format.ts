@@ -140,3 +140,10 @@ export function joinFitting(parts: Array<{ text: string; priority: number }>, wi
   }
   return truncate(kept.map((p) => p.text).join(separator), width);
 }
+
+/** "until 16:40 (2h 5m)", or '' when the reset time is unknown. */
+export function untilText(iso: string | null, now = Date.now()): string {
+  if (!iso) return '';
+  const at = Date.parse(iso);
+  return ` until ${formatResetTime(at, now)} (${formatDuration(Math.max(0, at - now))})`;
+}

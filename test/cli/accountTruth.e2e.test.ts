@@ -92,8 +92,9 @@ describe('ccbridge test tells the truth', () => {
     expect(second.code).toBe(4);
     const result = JSON.parse(second.stdout);
     expect(result.problem).toBe('out_of_quota');
-    expect(result.steps.find((s: { name: string }) => s.name === 'quota').detail).toContain(
-      new Date(resetsAt * 1000).toISOString().slice(0, 16),
+    // In local time, as `limits` and `list` say it (TZ=UTC in the tests).
+    expect(result.steps.find((s: { name: string }) => s.name === 'quota').detail).toMatch(
+      new RegExp(`^out of quota until ${new Date(resetsAt * 1000).toISOString().slice(11, 16)} \\(\\d+m \\d+s\\)`),
     );
 
     // Every account out of quota (the other is not signed in): nobody is told to "add an account".

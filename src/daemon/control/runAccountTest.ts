@@ -1,5 +1,6 @@
 import { PIN_HEADER, TIER_ALIASES } from '../../shared/bridgeNames.js';
 import { errorMessage } from '../../shared/errors.js';
+import { untilText } from '../../shared/format.js';
 import { runSteps, type StepCheck } from '../../shared/runSteps.js';
 import type { AccountTestResult, AccountView } from '../../shared/schemas/api.js';
 import type { Account } from '../../shared/schemas/state.js';
@@ -90,11 +91,9 @@ export async function runAccountTest(
       step(async () => {
         const h = ctx.health;
         if (h?.state === 'exhausted')
-          throw new StepProblem(
-            'out_of_quota',
-            `out of quota${h.until ? ` until ${h.until}` : ''}${h.reason ? ` (${h.reason})` : ''}`,
-          );
-        if (h?.state === 'cooldown') return { status: 'warn', detail: `cooling down until ${h.until}: ${h.reason}` };
+          throw new StepProblem('out_of_quota', `out of quota${untilText(h.until)}${h.reason ? `: ${h.reason}` : ''}`);
+        if (h?.state === 'cooldown')
+          return { status: 'warn', detail: `cooling down${untilText(h.until)}: ${h.reason}` };
         return { detail: 'not out of quota as far as ccbridge knows' };
       }),
     ],
