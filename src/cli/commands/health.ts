@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { CcbridgeError, errorMessage } from '../../shared/errors.js';
 import { emit, keyValues } from '../output.js';
-import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
 export function healthCommand(): Command {
   return addJsonOption(new Command('health').description("call the bridge's GET /health")).action(
-    async (opts: JsonOption) => {
+    async (_opts: unknown, cmd: Command) => {
+      const opts = parseOptions(cmd, JsonOptionSchema);
       const state = await withDaemon(getState);
       const url = `${state.bridge.url}/health`;
       let body: Record<string, unknown>;

@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { formatResetTime } from '../../shared/format.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
 import { type ColumnFit, emit, fittedTable, outputWidth } from '../output.js';
-import { addJsonOption, authLabel, fastLabel, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, authLabel, fastLabel, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
 /** Which columns give way first on a narrow terminal: the id (in --json), then email, plan, model. */
 const FITS: Record<string, ColumnFit> = {
@@ -41,7 +42,8 @@ export function formatAccountList(state: StateView, width = Infinity, now = Date
 export function listCommand(): Command {
   return addJsonOption(
     new Command('list').alias('ls').description('list accounts with their state, model and fast mode'),
-  ).action(async (opts: JsonOption) => {
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, JsonOptionSchema);
     const state = await withDaemon(getState);
     // JSON is the account list alone; the whole daemon state is under `status --json` (`.state`).
     if (opts.json) emit({ accounts: state.accounts }, opts, () => '');

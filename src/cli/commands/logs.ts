@@ -1,8 +1,8 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { closeSync, existsSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import * as z from 'zod';
 import { resolvePaths } from '../../shared/paths.js';
-import { optionParser } from '../optionParser.js';
+import { optionValue, parseOptions } from '../optionParser.js';
 import { escapeControlKeepLines } from '../../shared/escapeControl.js';
 
 function readRange(file: string, from: number, to: number): string {
@@ -32,14 +32,18 @@ export function tailLines(file: string, n: number): string {
   return lines.slice(-n).join('\n');
 }
 
-const lineCount = optionParser(z.coerce.number().int().min(0), 'must be a whole number');
+const LogsOptionsSchema = z.object({
+  lines: optionValue(z.coerce.number().int().min(0), 'must be a whole number'),
+  follow: z.boolean().optional(),
+});
 
 export function logsCommand(): Command {
   return new Command('logs')
     .description('show the daemon log')
-    .option('-n, --lines <n>', 'number of lines', lineCount, 50)
+    .addOption(new Option('-n, --lines <n>', 'number of lines').default(50))
     .option('-f, --follow', 'keep printing new lines')
-    .action(async (opts: { lines: number; follow?: boolean }) => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const opts = parseOptions(cmd, LogsOptionsSchema);
       const { logFile } = resolvePaths();
       if (!existsSync(logFile)) {
         process.stderr.write(`no daemon log yet at ${logFile} (a foreground daemon logs to its terminal)\n`);

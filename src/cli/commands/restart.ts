@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import { DaemonClient, startDaemon } from '../../client/daemonClient.js';
 import { emit } from '../output.js';
-import { addJsonOption, getState, type JsonOption } from './shared.js';
+import { addJsonOption, getState, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 import { stopDaemon } from './stop.js';
 
 export function restartCommand(): Command {
   return addJsonOption(new Command('restart').description('stop the daemon if it runs, then start it')).action(
-    async (opts: JsonOption) => {
+    async (_opts: unknown, cmd: Command) => {
+      const opts = parseOptions(cmd, JsonOptionSchema);
       const client = new DaemonClient();
       const oldPid = await stopDaemon(client);
       await startDaemon(client);

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
+import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import { connectDaemon, type DaemonClient } from '../../client/daemonClient.js';
 import { withSpinner } from '../spinner.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
 
-export interface JsonOption {
-  json?: boolean;
-}
+/** `--json`, the option most commands take; a command with more extends this schema. */
+export const JsonOptionSchema = z.object({ json: z.boolean().optional() });
+export type JsonOption = z.infer<typeof JsonOptionSchema>;
 
 export const addJsonOption = (cmd: Command): Command => cmd.option('--json', 'print machine-readable JSON');
 

@@ -4,7 +4,8 @@ import { controlApi } from '../../client/controlApi.js';
 import { DaemonClient } from '../../client/daemonClient.js';
 import { emit, keyValues, outputWidth } from '../output.js';
 import { formatDuration } from '../../shared/format.js';
-import { addJsonOption, type JsonOption } from './shared.js';
+import { addJsonOption, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 import type { StateView } from '../../shared/schemas/api.js';
 import type { StateFile } from '../../shared/schemas/state.js';
 
@@ -76,7 +77,8 @@ export function statusCommand(): Command {
     new Command('status').description(
       'is the daemon running? pid, uptime, version, socket, bridge URL, accounts (exit 1 when not running)',
     ),
-  ).action(async (opts: JsonOption) => {
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, JsonOptionSchema);
     const client = new DaemonClient();
     const running = await client.isRunning();
     const data = running ? onlineStatus(await client.call(controlApi.state())) : offlineStatus(client);

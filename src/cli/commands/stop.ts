@@ -5,7 +5,8 @@ import { DaemonClient, DaemonDownError } from '../../client/daemonClient.js';
 import { isAlive } from '../../daemon/daemonLock.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import { emit } from '../output.js';
-import { addJsonOption, type JsonOption } from './shared.js';
+import { addJsonOption, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 
 /** Asks the daemon to stop gracefully and waits for its process to exit. Returns its pid, or null if none ran. */
@@ -57,7 +58,8 @@ function leadsGroup(pid: number): boolean {
 export function stopCommand(): Command {
   return addJsonOption(
     new Command('stop').description('stop the daemon gracefully (in-flight requests finish first)'),
-  ).action(async (opts: JsonOption) => {
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, JsonOptionSchema);
     const pid = await stopDaemon(new DaemonClient());
     emit({ stopped: pid !== null, pid }, opts, (d) =>
       d.stopped ? `ccbridge daemon stopped (pid ${d.pid})` : 'ccbridge daemon was not running',

@@ -1,24 +1,23 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
-import { optionParser } from '../optionParser.js';
+import { optionValue, parseOptions } from '../optionParser.js';
 import { emit } from '../output.js';
 import { formatUsageReport, usageJson } from '../usageReport.js';
-import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, JsonOptionSchema, withDaemon } from './shared.js';
 
-interface UsageOptions extends JsonOption {
-  days: number;
-}
-
-const parseDays = optionParser(z.coerce.number().int().min(1).max(90), 'a whole number of days, 1 to 90');
+const UsageOptionsSchema = JsonOptionSchema.extend({
+  days: optionValue(z.coerce.number().int().min(1).max(90), 'a whole number of days, 1 to 90'),
+});
 
 export function usageCommand(): Command {
   return addJsonOption(
     new Command('usage')
       .description('Requests and tokens per day and account (cache hit rate, errors, failovers), with a chart')
       .argument('[account]', 'only this account (name or id; also one removed since)')
-      .option('--days <n>', 'how many days back, today included (1-90)', parseDays, 7),
-  ).action(async (ref: string | undefined, opts: UsageOptions) => {
+      .addOption(new Option('--days <n>', 'how many days back, today included (1-90)').default(7)),
+  ).action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, UsageOptionsSchema);
     await withDaemon(async (client) => {
       const report = await client.call(controlApi.usage({ days: opts.days, account: ref }));
       const plain = Boolean(process.env.NO_COLOR) || process.env.TERM === 'dumb';
