@@ -78,10 +78,17 @@ export const EXAMPLES: Record<string, Array<[string, string]>> = {
   version: [['ccbridge version', 'print the version']],
 };
 
+/** Help fits an 80-column terminal: examples whose comments would run past it put each comment above its command. */
+const HELP_WIDTH = 80;
+
 /** "Examples:" lines, commands aligned, for commander's `addHelpText('after', …)`. */
 export function examplesHelp(name: string): string | null {
   const examples = EXAMPLES[name];
   if (!examples) return null;
   const width = Math.max(...examples.map(([cmd]) => cmd.length));
-  return ['', 'Examples:', ...examples.map(([cmd, what]) => `  ${cmd.padEnd(width)}  # ${what}`)].join('\n');
+  const inline = examples.map(([cmd, what]) => `  ${cmd.padEnd(width)}  # ${what}`);
+  const lines = inline.every((l) => l.length <= HELP_WIDTH)
+    ? inline
+    : examples.map(([cmd, what]) => `  # ${what}\n  ${cmd}`);
+  return ['', 'Examples:', ...lines].join('\n');
 }

@@ -17,7 +17,8 @@ Install (directories are created when missing):
     mkdir -p ~/.config/fish/completions
     ccbridge completion fish > ~/.config/fish/completions/ccbridge.fish
 
-Account and model names complete live from the state file; the daemon need not run.`;
+Account and model names complete live from the state file; the daemon need not
+run.`;
 
 export function completionCommand(): Command {
   return new Command('completion')
