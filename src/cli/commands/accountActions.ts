@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { controlApi, type ControlRequest } from '../../client/controlApi.js';
 import type { AccountResponseSchema, AccountView, StateView } from '../../shared/schemas/api.js';
 import { emit } from '../output.js';
-import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
 /**
  * `use`, `default`, `enable`, `disable` and `rename` differ only in the request they send and the
@@ -20,7 +21,7 @@ function accountAction(
   for (const [arg, desc] of extraArgs) cmd.argument(arg, desc);
   return addJsonOption(cmd).action(async (ref: string, ...rest: unknown[]) => {
     const extra = rest.slice(0, extraArgs.length) as string[];
-    const opts = rest[extraArgs.length] as JsonOption;
+    const opts = parseOptions(cmd, JsonOptionSchema);
     const { account, state } = await withDaemon(async (c) => {
       const { account } = await c.call(request(ref, extra));
       return { account, state: await getState(c) };

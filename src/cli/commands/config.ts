@@ -1,4 +1,5 @@
 import { Argument, Command } from 'commander';
+import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import type { SettingKey, Settings } from '../../shared/schemas/settings.js';
 import { usageError } from '../../shared/errors.js';
@@ -6,7 +7,8 @@ import { resolvePaths } from '../../shared/paths.js';
 import { emit, table } from '../output.js';
 import { actingAccount } from '../accountReadiness.js';
 import { requireListedModel } from '../modelCheck.js';
-import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
 // The settings table needs zod; it is loaded only when `config` runs, keeping other commands fast.
 const settingsModule = () => import('../../shared/schemas/settings.js');
@@ -41,6 +43,8 @@ const MODEL_KEYS: string[] = ['opusModel', 'sonnetModel', 'haikuModel', 'subagen
 
 const show = (v: unknown) => (v === null ? 'null' : String(v));
 
+const ConfigOptionsSchema = JsonOptionSchema.extend({ force: z.boolean().optional() });
+
 export function configCommand(): Command {
   return addJsonOption(
     new Command('config')
@@ -54,8 +58,10 @@ export function configCommand(): Command {
       action: 'list' | 'get' | 'set',
       key: string | undefined,
       value: string | undefined,
-      opts: JsonOption & { force?: boolean },
+      _opts: unknown,
+      cmd: Command,
     ) => {
+      const opts = parseOptions(cmd, ConfigOptionsSchema);
       const { SETTING_KEYS, coerceSettingValue, describeSettingValues } = await settingsModule();
       if (action === 'list') {
         const { settings } = await withDaemon((c) => c.call(controlApi.settings()));

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
-import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
 export function logoutCommand(): Command {
   return addJsonOption(
@@ -10,7 +11,8 @@ export function logoutCommand(): Command {
         'sign an account out of ChatGPT through codex (revokes its tokens; the account stays, `connect` signs in again)',
       )
       .argument('<account>', 'account id or name'),
-  ).action(async (ref: string, opts: JsonOption) => {
+  ).action(async (ref: string, _opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, JsonOptionSchema);
     const { account } = await withDaemon((c) => c.call(controlApi.logout(ref)), 'signing out through codex');
     emit(account, opts, (a) => `logged out ${a.name}`);
   });

@@ -1,9 +1,13 @@
 import { Command } from 'commander';
+import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
-import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 import { requireAccountView } from './accountLookup.js';
 import { requireListedModel } from '../modelCheck.js';
+
+const ModelOptionsSchema = JsonOptionSchema.extend({ force: z.boolean().optional() });
 
 export function modelCommand(): Command {
   return addJsonOption(
@@ -12,7 +16,8 @@ export function modelCommand(): Command {
       .argument('<account>', 'account id or name')
       .argument('[model]', 'model slug, e.g. gpt-5.5')
       .option('--force', "set a model the account's model list does not have"),
-  ).action(async (ref: string, model: string | undefined, opts: JsonOption & { force?: boolean }) => {
+  ).action(async (ref: string, model: string | undefined, _opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, ModelOptionsSchema);
     const account = await withDaemon(async (c) => {
       const current = requireAccountView(await getState(c), ref);
       if (model === undefined) return current;

@@ -5,7 +5,8 @@ import { supportsPriorityTier } from '../../translate/codexModels.js';
 import { accountProblem, actingAccount } from '../accountReadiness.js';
 import { emit, table } from '../output.js';
 import { requireAccountView } from './accountLookup.js';
-import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
 export function formatModels(account: string, preferred: string | null, models: CodexModel[]): string {
   if (!models.length) return `${account}: codex lists no models`;
@@ -28,7 +29,8 @@ export function modelsCommand(): Command {
     new Command('models')
       .description("models an account can use (from codex's model list); default: the account requests go to")
       .argument('[account]', 'account id or name'),
-  ).action(async (ref: string | undefined, opts: JsonOption) => {
+  ).action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, JsonOptionSchema);
     const data = await withDaemon(async (c) => {
       const state = await getState(c);
       // The model list costs no quota: an account out of quota can still be asked.

@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import * as z from 'zod';
 import { createInterface } from 'node:readline/promises';
 import { CcbridgeError } from '../../shared/errors.js';
 import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
-import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -14,6 +16,8 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
+const RmOptionsSchema = JsonOptionSchema.extend({ yes: z.boolean().optional() });
+
 export function rmCommand(): Command {
   return addJsonOption(
     new Command('rm')
@@ -21,7 +25,8 @@ export function rmCommand(): Command {
       .description('remove an account: logs it out and deletes its isolated home')
       .argument('<account>', 'account id or name')
       .option('-y, --yes', 'do not ask for confirmation'),
-  ).action(async (ref: string, opts: JsonOption & { yes?: boolean }) => {
+  ).action(async (ref: string, _opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, RmOptionsSchema);
     if (!opts.yes) {
       if (!process.stdin.isTTY)
         throw new CcbridgeError('confirm_needed', `removing ${ref} deletes its login; pass --yes to confirm`, {
