@@ -1,16 +1,18 @@
 import { Command } from 'commander';
+import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import { requestedSettingsPath } from '../../claude/settingsPath.js';
 import type { ApplyResult } from '../../shared/schemas/integration.js';
 import { emit } from '../output.js';
-import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
-interface ApplyClaudeOptions extends JsonOption {
-  settings?: string;
-  dryRun?: boolean;
-  remove?: boolean;
-  statusline?: boolean;
-}
+const ApplyClaudeOptionsSchema = JsonOptionSchema.extend({
+  settings: z.string().optional(),
+  dryRun: z.boolean().optional(),
+  remove: z.boolean().optional(),
+  statusline: z.boolean().optional(),
+});
 
 const STATUS_LINE_WORDS: Record<NonNullable<ApplyResult['statusLine']>, string> = {
   added: 'statusLine set to `ccbridge statusline`',
@@ -62,7 +64,8 @@ export function applyClaudeCommand(): Command {
       .option('--dry-run', 'print the diff and change nothing')
       .option('--remove', "take ccbridge's env keys (and its statusLine) out again")
       .option('--statusline', 'also show quota in Claude Code: statusLine `ccbridge statusline`, unless you have one'),
-  ).action(async (opts: ApplyClaudeOptions) => {
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, ApplyClaudeOptionsSchema);
     // Removal defaults to where ccbridge last wrote, which the daemon remembers.
     const settingsPath = opts.remove ? requestedSettingsPath(opts.settings, {}) : requestedSettingsPath(opts.settings);
     const body = {

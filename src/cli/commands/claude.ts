@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import * as z from 'zod';
 import { launchClaude } from '../../claude/launchClaude.js';
 import { overriddenKeys } from '../../claude/settingsMerge.js';
 import { requestedSettingsPath } from '../../claude/settingsPath.js';
@@ -7,6 +8,7 @@ import { accountProblem, noRouteError } from '../accountReadiness.js';
 import { requireAccountView } from './accountLookup.js';
 import { fetchIntegration } from './env.js';
 import { getState, withDaemon } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
 function readIfExists(path: string): string | null {
   try {
@@ -15,6 +17,8 @@ function readIfExists(path: string): string | null {
     return null;
   }
 }
+
+const ClaudeOptionsSchema = z.object({ account: z.string().optional() });
 
 export function claudeCommand(): Command {
   return (
@@ -30,7 +34,8 @@ export function claudeCommand(): Command {
       .allowUnknownOption()
       .allowExcessArguments()
       .passThroughOptions()
-      .action(async (args: string[], opts: { account?: string }) => {
+      .action(async (args: string[], _opts: unknown, cmd: Command) => {
+        const opts = parseOptions(cmd, ClaudeOptionsSchema);
         // Refuse before Claude Code starts when no request could go anywhere (exit 3: sign in, 4: out of quota).
         const state = await withDaemon(getState);
         if (opts.account) {

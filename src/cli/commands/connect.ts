@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import type { AccountView } from '../../shared/schemas/api.js';
@@ -8,13 +9,15 @@ import { canOpenBrowser, openBrowser } from '../../client/openBrowser.js';
 import { emit } from '../output.js';
 import { spinner } from '../spinner.js';
 import { requireAccountView } from './accountLookup.js';
-import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
-interface ConnectOptions extends JsonOption {
-  deviceAuth?: boolean;
-  browser: boolean;
-  force?: boolean;
-}
+const ConnectOptionsSchema = JsonOptionSchema.extend({
+  deviceAuth: z.boolean().optional(),
+  browser: z.boolean(),
+  force: z.boolean().optional(),
+});
+type ConnectOptions = z.infer<typeof ConnectOptionsSchema>;
 
 const SIGNED_IN = ['connected', 'expiring', 'expired'];
 
@@ -96,7 +99,8 @@ export function connectCommand(): Command {
       .option('--device-auth', 'sign in with a one-time code on any device (for remote or headless machines)')
       .option('--no-browser', 'print the sign-in link without opening a browser')
       .option('--force', 'sign in again although the account is connected'),
-  ).action(async (ref: string, opts: ConnectOptions) => {
+  ).action(async (ref: string, _opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, ConnectOptionsSchema);
     await withDaemon(async (client) => {
       const kind = opts.deviceAuth ? 'device' : 'browser';
       const before = requireAccountView(await getState(client), ref);

@@ -1,14 +1,16 @@
 import { Command, Option } from 'commander';
+import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import { SHELLS, formatExports, type Shell } from '../../claude/shellExports.js';
 import type { IntegrationPreview } from '../../shared/schemas/integration.js';
 import { emit } from '../output.js';
-import { addJsonOption, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
-interface EnvOptions extends JsonOption {
-  shell: Shell;
-  account?: string;
-}
+const EnvOptionsSchema = JsonOptionSchema.extend({
+  shell: z.custom<Shell>((v) => (SHELLS as readonly unknown[]).includes(v), `one of ${SHELLS.join(', ')}`),
+  account: z.string().optional(),
+});
 
 /** `GET /api/integration`, pinned to an account when asked. */
 export function fetchIntegration(query: {
@@ -24,7 +26,8 @@ export function envCommand(): Command {
       .description('print export lines that point Claude Code at the bridge: eval "$(ccbridge env)"')
       .addOption(new Option('--shell <shell>', 'syntax of the lines').choices(SHELLS).default('sh'))
       .option('--account <account>', "pin this shell's Claude Code requests to one account"),
-  ).action(async (opts: EnvOptions) => {
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, EnvOptionsSchema);
     const { env } = await fetchIntegration({ account: opts.account });
     emit(env, opts, (e) => formatExports(e, opts.shell));
   });

@@ -1,13 +1,13 @@
 import { Argument, Command, Option } from 'commander';
+import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import type { StateView } from '../../shared/schemas/api.js';
 import { usageError } from '../../shared/errors.js';
 import { emit, table } from '../output.js';
-import { addJsonOption, fastLabel, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, fastLabel, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
-interface FastOptions extends JsonOption {
-  account?: string;
-}
+const FastOptionsSchema = JsonOptionSchema.extend({ account: z.string().optional() });
 
 function fastSummary(state: StateView) {
   return {
@@ -29,7 +29,8 @@ export function fastCommand(): Command {
       )
       .addArgument(new Argument('[mode]', 'on | off (| inherit with --account)').choices(['on', 'off', 'inherit']))
       .addOption(new Option('-a, --account <account>', 'set the override of one account instead of the global mode')),
-  ).action(async (mode: 'on' | 'off' | 'inherit' | undefined, opts: FastOptions) => {
+  ).action(async (mode: 'on' | 'off' | 'inherit' | undefined, _opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, FastOptionsSchema);
     if (mode === 'inherit' && !opts.account)
       throw usageError('usage', '`inherit` only applies with --account <account>');
     const state = await withDaemon(async (c) => {

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import type { DaemonClient } from '../../client/daemonClient.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
@@ -8,12 +9,11 @@ import { buildLimitsReport, formatLimitsReport } from '../limitsReport.js';
 import { withSpinner } from '../spinner.js';
 import { emit } from '../output.js';
 import { requireAccountView } from './accountLookup.js';
-import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
-interface LimitsOptions extends JsonOption {
-  refresh?: boolean;
-  watch?: boolean;
-}
+const LimitsOptionsSchema = JsonOptionSchema.extend({ refresh: z.boolean().optional(), watch: z.boolean().optional() });
+type LimitsOptions = z.infer<typeof LimitsOptionsSchema>;
 
 /** Accounts codex can read limits for: enabled and logged in (an expired token is refreshed by codex). */
 const readable = (a: AccountView) => a.enabled && ['connected', 'expiring', 'expired'].includes(a.auth.state);
@@ -66,7 +66,8 @@ export function limitsCommand(): Command {
       .argument('[account]', 'only this account (name or id)')
       .option('--refresh', 'read the limits through codex now instead of showing the last known numbers')
       .option('--watch', 'keep the view open and update it live (Ctrl-C ends)'),
-  ).action(async (ref: string | undefined, opts: LimitsOptions) => {
+  ).action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, LimitsOptionsSchema);
     await withDaemon(async (client) => {
       let state = await getState(client);
       const only = ref ? new Set([requireAccountView(state, ref).id]) : undefined;

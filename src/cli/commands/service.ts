@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import * as z from 'zod';
 import { existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CcbridgeError } from '../../shared/errors.js';
@@ -13,15 +14,17 @@ import {
 } from '../../service/systemctl.js';
 import { DaemonClient } from '../../client/daemonClient.js';
 import { emit, keyValues } from '../output.js';
-import { addJsonOption, getState, type JsonOption } from './shared.js';
+import { addJsonOption, getState, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 import { stopDaemon } from './stop.js';
 import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 
-interface ServiceOptions extends JsonOption {
-  unitDir?: string;
-  dryRun?: boolean;
-  print?: boolean;
-}
+const ServiceOptionsSchema = JsonOptionSchema.extend({
+  unitDir: z.string().optional(),
+  dryRun: z.boolean().optional(),
+  print: z.boolean().optional(),
+});
+type ServiceOptions = z.infer<typeof ServiceOptionsSchema>;
 
 const INSTALL_STEPS = ['daemon-reload', `enable ${UNIT_NAME}`, `restart ${UNIT_NAME}`];
 
@@ -74,7 +77,8 @@ function installCommand(): Command {
         .option('--dry-run', 'show the unit and the systemctl commands; change nothing')
         .option('--print', 'print only the unit file (for another supervisor or a system-wide unit)'),
     ),
-  ).action(async (opts: ServiceOptions) => {
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, ServiceOptionsSchema);
     const unit = currentUnit();
     const path = unitPath(opts);
     if (opts.print) {
@@ -129,7 +133,8 @@ function uninstallCommand(): Command {
         .description('stop and disable the service and remove its unit file')
         .option('--dry-run', 'show what would be done; change nothing'),
     ),
-  ).action((opts: ServiceOptions) => {
+  ).action((_opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, ServiceOptionsSchema);
     const path = unitPath(opts);
     const installed = existsSync(path);
     const commands = [`systemctl --user disable --now ${UNIT_NAME}`, `rm ${path}`, 'systemctl --user daemon-reload'];
@@ -162,7 +167,8 @@ function statusCommand(): Command {
     withUnitDir(
       new Command('status').description('is the unit installed, enabled and active? (exit 1 without systemd)'),
     ),
-  ).action(async (opts: ServiceOptions) => {
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, ServiceOptionsSchema);
     const path = unitPath(opts);
     const problem = userSystemdProblem();
     const client = new DaemonClient();

@@ -7,7 +7,6 @@ import type { AccountView, StateView } from '../../shared/schemas/api.js';
 
 /** `--json`, the option most commands take; a command with more extends this schema. */
 export const JsonOptionSchema = z.object({ json: z.boolean().optional() });
-export type JsonOption = z.infer<typeof JsonOptionSchema>;
 
 export const addJsonOption = (cmd: Command): Command => cmd.option('--json', 'print machine-readable JSON');
 

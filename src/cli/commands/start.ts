@@ -1,12 +1,14 @@
 import { Command } from 'commander';
+import * as z from 'zod';
 import { DaemonClient, startDaemon } from '../../client/daemonClient.js';
 import { emit, keyValues } from '../output.js';
-import { addJsonOption, getState, type JsonOption } from './shared.js';
+import { addJsonOption, getState, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
-interface StartOptions extends JsonOption {
-  foreground?: boolean;
-  resetState?: boolean;
-}
+const StartOptionsSchema = JsonOptionSchema.extend({
+  foreground: z.boolean().optional(),
+  resetState: z.boolean().optional(),
+});
 
 export function startCommand(): Command {
   return addJsonOption(
@@ -14,7 +16,8 @@ export function startCommand(): Command {
       .description('start the daemon (detached; --foreground keeps it in this terminal)')
       .option('-f, --foreground', 'run in this terminal (what `npm start` and the systemd unit use)')
       .option('--reset-state', 'move an unreadable state.json aside and start with a fresh one'),
-  ).action(async (opts: StartOptions) => {
+  ).action(async (_opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, StartOptionsSchema);
     if (opts.foreground) {
       const { runDaemon } = await import('../../daemon/runDaemon.js');
       await runDaemon({ resetState: opts.resetState ?? false, banner: !opts.json });

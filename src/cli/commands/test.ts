@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import { EXIT_NEEDS_LOGIN, EXIT_OUT_OF_QUOTA } from '../../shared/errors.js';
 import { actingAccount } from '../accountReadiness.js';
@@ -6,16 +7,14 @@ import type { AccountTestResult } from '../../shared/schemas/api.js';
 import { emit } from '../output.js';
 import { formatSteps, throwIfFailed } from '../stepReport.js';
 import { runClaudeTest } from './testClaude.js';
-import { addJsonOption, getState, withDaemon, type JsonOption } from './shared.js';
+import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
+import { parseOptions } from '../optionParser.js';
 
 const PROBLEM_EXIT = { needs_login: EXIT_NEEDS_LOGIN, out_of_quota: EXIT_OUT_OF_QUOTA } as const;
 
 const describe = (r: AccountTestResult) => formatSteps(`account ${r.account.name} (${r.account.id})`, r.steps);
 
-interface TestOptions extends JsonOption {
-  claude?: boolean;
-  account?: string;
-}
+const TestOptionsSchema = JsonOptionSchema.extend({ claude: z.boolean().optional(), account: z.string().optional() });
 
 /**
  * `ccbridge test [account]`: codex binary, auth, token freshness and one tiny upstream request for the account
@@ -31,7 +30,8 @@ export function testCommand(): Command {
       .argument('[account]', 'account id or name (default: the account requests go to now)')
       .option('--claude', 'test the Claude Code integration through the bridge instead')
       .option('--account <account>', 'same as the [account] argument'),
-  ).action(async (ref: string | undefined, opts: TestOptions) => {
+  ).action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
+    const opts = parseOptions(cmd, TestOptionsSchema);
     const account = ref ?? opts.account;
     if (opts.claude) {
       await runClaudeTest({ account, json: opts.json });
