@@ -10,7 +10,7 @@ import { requireListedModel } from '../modelCheck.js';
 import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
 import { parseOptions } from '../optionParser.js';
 
-// The settings table needs zod; it is loaded only when `config` runs, keeping other commands fast.
+// The settings table is big; it is loaded only when `config` runs, keeping help and completion fast.
 const settingsModule = () => import('../../shared/schemas/settings.js');
 
 function requireKey(SETTING_KEYS: SettingKey[], key: string | undefined): SettingKey {
