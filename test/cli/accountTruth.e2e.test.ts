@@ -81,7 +81,8 @@ describe('ccbridge test tells the truth', () => {
   });
 
   it('an account out of quota: the real request says so with its reset time (exit 4), then every command does', async () => {
-    const resetsAt = Math.floor(Date.now() / 1000) + 3600;
+    // 50 minutes away, so the countdown reads "Nm Ns" however the seconds round (an hour flips to "1h 0m").
+    const resetsAt = Math.floor(Date.now() / 1000) + 3000;
     backend.script({ kind: 'json', status: 429, body: usageLimitBody(resetsAt) });
     const first = await run(h, ['test', 'work']);
     expect(first.code).toBe(4);
