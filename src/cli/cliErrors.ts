@@ -2,7 +2,7 @@ import type { CommanderError } from 'commander';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
 import { redactText } from '../core/redact.js';
 import { escapeControl } from '../shared/escapeControl.js';
-import { describeZodError, isZodError } from '../shared/zodMessage.js';
+import { describeZodError, isZodError } from '../shared/describeZodError.js';
 
 // Loaded by main only once a command runs (or fails): `--version` and the statusline never pay for it.
 

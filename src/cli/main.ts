@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<void> {
       await runDaemon(daemon);
       return;
     }
-    const { buildProgram } = await import('./program.js');
+    const { buildProgram } = await import('./buildProgram.js');
     const program = await buildProgram(argv);
     const { printError } = await errors;
     const override = (cmd: Command): void => {

@@ -23,7 +23,7 @@ import {
 } from '../shared/schemas/integration.js';
 import type { SettingsPatch } from '../shared/schemas/settings.js';
 import { UsageReportSchema } from '../shared/schemas/usage.js';
-import { describeZodError } from '../shared/zodMessage.js';
+import { describeZodError } from '../shared/describeZodError.js';
 
 export type ControlMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

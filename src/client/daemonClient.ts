@@ -7,7 +7,7 @@ import { DAEMON_LOG_MAX_BYTES, MAX_SOCKET_PATH, resolvePaths, type Paths } from 
 import { ensurePrivateDir } from '../core/fsSecure.js';
 import type { ApiError } from '../shared/schemas/api.js';
 import { VERSION } from '../shared/version.js';
-import { daemonProcessEnv } from '../shared/daemonEnv.js';
+import { daemonProcessEnv } from '../shared/daemonProcessEnv.js';
 import { ALREADY_RUNNING_EXIT } from '../daemon/daemonLock.js';
 import { callControl, controlApi, type ControlRequest } from './controlApi.js';
 import { ccbridgeEnv } from '../shared/schemas/ccbridgeEnv.js';

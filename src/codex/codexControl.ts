@@ -14,10 +14,10 @@ import type { CodexModel } from '../shared/schemas/codexModel.js';
 import { AppServerPool, type AppServerPoolOptions } from './appServerPool.js';
 import { forgetAuthFile, readAuthFile } from './authFile.js';
 import { authStatusFrom } from './authStatus.js';
-import { watchAuthStatus } from './authWatcher.js';
+import { watchAuthStatus } from './watchAuthStatus.js';
 import { resolveCodexBinary, type CodexBinary } from './codexBinary.js';
-import { runCodexLogout } from './codexLogout.js';
-import { LoginSessionManager } from './loginSessions.js';
+import { runCodexLogout } from './runCodexLogout.js';
+import { LoginSessionManager } from './loginSessionManager.js';
 import { TokenKeeper, type Credentials, type CredentialsRequest } from './tokenKeeper.js';
 
 export interface CodexControlOptions extends AppServerPoolOptions {

@@ -5,8 +5,8 @@ import * as z from 'zod';
 import { CcbridgeError, errorMessage } from '../shared/errors.js';
 import { STATE_SCHEMA_VERSION, StateFileSchema, type StateFile } from '../shared/schemas/state.js';
 import { ensurePrivateDir } from './fsSecure.js';
-import { migrateState } from './stateMigrations.js';
-import { describeZodError } from '../shared/zodMessage.js';
+import { migrateState } from './migrateState.js';
+import { describeZodError } from '../shared/describeZodError.js';
 
 type Listener = (state: StateFile) => void;
 

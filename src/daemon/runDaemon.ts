@@ -10,16 +10,16 @@ import { VERSION } from '../shared/version.js';
 import { createControlApp } from './api/createControlApp.js';
 import { Daemon, ensureDataDirs } from './daemon.js';
 import { acquireDaemonLock } from './daemonLock.js';
-import { assertSocketPathFits, listenControlSocket } from './api/controlSocket.js';
-import { listenBridge } from './bridge/bridgeListener.js';
-import { trackInflight } from './bridge/inflight.js';
-import { startAutoApply } from './integration/autoApply.js';
+import { assertSocketPathFits, listenControlSocket } from './api/listenControlSocket.js';
+import { listenBridge } from './bridge/listenBridge.js';
+import { trackInflight } from './bridge/trackInflight.js';
+import { startAutoApply } from './integration/startAutoApply.js';
 import { startCodexService } from './control/codexService.js';
-import { startLimitsKeeper } from './control/limitsService.js';
+import { startLimitsKeeper } from './control/startLimitsKeeper.js';
 import { startRouting } from './bridge/routingService.js';
 import { ccbridgeEnv } from '../shared/schemas/ccbridgeEnv.js';
-import { bridgeDeps } from './bridge/bridgeService.js';
-import { startUsageHistory } from './bridge/usageService.js';
+import { createBridgeDeps } from './bridge/createBridgeDeps.js';
+import { startUsageHistory } from './bridge/startUsageHistory.js';
 import { startStatusLineWriter } from './integration/statusLineWriter.js';
 import { createBridgeApp } from './bridge/createBridgeApp.js';
 import { formatLogLine, logLevel, openDaemonLog, shouldLog } from './daemonLogger.js';
@@ -109,7 +109,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
         usage,
       }),
     );
-    const bridgeAppReady = createBridgeApp(bridgeDeps(daemon, codex, limits, routing, { usage, statusLine }), {
+    const bridgeAppReady = createBridgeApp(createBridgeDeps(daemon, codex, limits, routing, { usage, statusLine }), {
       pingIntervalMs: config.CCBRIDGE_PING_MS,
       // Upstream bounds, shortened by the hostile tests (a hung backend must not take minutes there).
       upstreamHeadersMs: config.CCBRIDGE_UPSTREAM_HEADERS_MS,

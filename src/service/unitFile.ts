@@ -1,4 +1,4 @@
-import { daemonProcessEnv } from '../shared/daemonEnv.js';
+import { daemonProcessEnv } from '../shared/daemonProcessEnv.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ALREADY_RUNNING_EXIT } from '../daemon/daemonLock.js';

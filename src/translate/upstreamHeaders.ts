@@ -1,4 +1,4 @@
-import type { ContentEncoding } from './requestEncoding.js';
+import type { ContentEncoding } from './encodeRequestBody.js';
 import type { ResponsesRequest } from './responsesSchema.js';
 import { type ThreadIdentity, windowId } from './sessionKey.js';
 import { SUBAGENT_HEADER_VALUE } from './turnMetadata.js';
@@ -73,7 +73,7 @@ export function upstreamHeaders(i: UpstreamHeaderInput): Record<string, string> 
 }
 
 /**
- * The HTTP request's headers for a body sent with `encoding` (requestEncoding.ts): `content-encoding` goes where
+ * The HTTP request's headers for a body sent with `encoding` (encodeRequestBody.ts): `content-encoding` goes where
  * codex puts it, right before `content-type`. Over WebSocket frames are never compressed this way.
  */
 export function withContentEncoding(

@@ -15,7 +15,7 @@ import { accountById, latestLoginSession, selectedAccount } from './state/select
 import type { TuiState } from './state/tuiState.js';
 import type { Theme } from './theme.js';
 import { innerLines, planLayout, type Layout } from './view/layout.js';
-import { limitsLines } from './view/limitsView.js';
+import { limitsLines } from './view/limitsLines.js';
 
 /** The screen: status line, accounts, the lower panes (or an overlay panel), footer. Exactly rows × columns. */
 export function Dashboard() {

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { RunOp } from './actions/opRunner.js';
+import type { RunOp } from './actions/createOpRunner.js';
 import type { TuiAction } from './state/tuiReducer.js';
 import type { TuiState } from './state/tuiState.js';
 import type { Theme } from './theme.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BUILTIN_MODELS } from '../../src/translate/codexModels.js';
 import { encodeReasoningSignature } from '../../src/translate/reasoningSignature.js';
-import { REQUEST_ENCODING } from '../../src/translate/requestEncoding.js';
+import { REQUEST_ENCODING } from '../../src/translate/encodeRequestBody.js';
 import type { RecordedRequest } from '../fakes/codexBackend.js';
 import { DEFAULT_CANDIDATE, startBridge, TOKEN, type BridgeHarness } from './harness.js';
 

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIError } from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { REQUEST_ENCODING } from '../../src/translate/requestEncoding.js';
+import { REQUEST_ENCODING } from '../../src/translate/encodeRequestBody.js';
 import { ResponsesRequestSchema } from '../../src/translate/responsesSchema.js';
 import { frame, RATE_LIMIT_HEADERS, sse } from '../fakes/codexBackend.js';
 import { abortAtFirstText, startBridge, TOKEN, type BridgeHarness } from './harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/program.js';
+import { buildProgram } from '../../src/cli/buildProgram.js';
 import { examplesHelp } from '../../src/cli/examples.js';
 import { REAL_CODEX } from '../codex/codexTestKit.js';
 import { makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';

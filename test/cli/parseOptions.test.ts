@@ -1,7 +1,7 @@
 import { Command, type CommanderError, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { optionValue, parseOptions } from '../../src/cli/optionParser.js';
+import { optionValue, parseOptions } from '../../src/cli/parseOptions.js';
 
 const Schema = z.object({
   days: optionValue(z.coerce.number().int().min(1).max(90), 'a whole number of days, 1 to 90'),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateStore } from '../../src/core/stateStore.js';
-import { migrateState } from '../../src/core/stateMigrations.js';
+import { migrateState } from '../../src/core/migrateState.js';
 
 const dirs: string[] = [];
 const tmp = () => {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listenControlSocket } from '../../src/daemon/api/controlSocket.js';
+import { listenControlSocket } from '../../src/daemon/api/listenControlSocket.js';
 import { ensurePrivateDir } from '../../src/core/fsSecure.js';
 
 // Where the daemon puts its control socket it must never touch what is not its own: a shared 1777 directory

@@ -1,6 +1,6 @@
 import { Argument, Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/program.js';
+import { buildProgram } from '../../src/cli/buildProgram.js';
 import { completeWords, formatCompletion, type CompletionSource } from '../../src/cli/complete/completeWords.js';
 
 /** Every registered command (the program loads them lazily; tests want them all). */

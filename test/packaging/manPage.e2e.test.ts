@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/program.js';
+import { buildProgram } from '../../src/cli/buildProgram.js';
 import { SETTING_KEYS } from '../../src/shared/schemas/settings.js';
 import { ROOT } from '../helpers/cli.js';
 

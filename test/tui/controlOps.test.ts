@@ -7,7 +7,7 @@ import {
   textFor,
   type ControlOp,
 } from '../../src/tui/actions/controlOps.js';
-import { createOpRunner, NOTICE_TTL_MS } from '../../src/tui/actions/opRunner.js';
+import { createOpRunner, NOTICE_TTL_MS } from '../../src/tui/actions/createOpRunner.js';
 import type { TuiAction } from '../../src/tui/state/tuiReducer.js';
 import { CcbridgeError } from '../../src/shared/errors.js';
 import { work as workView } from './fixtures.js';

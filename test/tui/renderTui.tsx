@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { CcbridgeError } from '../../src/shared/errors.js';
 import type { StateView } from '../../src/shared/schemas/api.js';
 import type { CcbEvent } from '../../src/shared/schemas/events.js';
-import type { FeedClient } from '../../src/tui/daemonFeed.js';
+import type { FeedClient } from '../../src/tui/followDaemon.js';
 import { TuiRoot } from '../../src/tui/TuiRoot.js';
 import type { Size } from '../../src/tui/view/layout.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { accountColumns, accountLines, visibleWindow } from '../../src/tui/view/accountsView.js';
-import { eventsPage } from '../../src/tui/view/eventsView.js';
+import { accountColumns, accountLines, visibleWindow } from '../../src/tui/view/accountColumns.js';
+import { eventsPage } from '../../src/tui/view/eventsPage.js';
 import { planLayout } from '../../src/tui/view/layout.js';
-import { limitsLines } from '../../src/tui/view/limitsView.js';
+import { limitsLines } from '../../src/tui/view/limitsLines.js';
 import { fitLine, lineText, oneLine, seg } from '../../src/tui/view/line.js';
 import { helpLines, loginLines, modelLines } from '../../src/tui/view/panelsView.js';
 import { footerLine, statusLine } from '../../src/tui/view/statusView.js';

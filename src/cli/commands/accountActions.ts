@@ -3,7 +3,7 @@ import { controlApi, type ControlRequest } from '../../client/controlApi.js';
 import type { AccountResponseSchema, AccountView, StateView } from '../../shared/schemas/api.js';
 import { emit } from '../output.js';
 import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 /**
  * `use`, `default`, `enable`, `disable` and `rename` differ only in the request they send and the

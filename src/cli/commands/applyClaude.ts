@@ -5,7 +5,7 @@ import { requestedSettingsPath } from '../../claude/settingsPath.js';
 import type { ApplyResult } from '../../shared/schemas/integration.js';
 import { emit } from '../output.js';
 import { addJsonOption, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 const ApplyClaudeOptionsSchema = JsonOptionSchema.extend({
   settings: z.string().optional(),

@@ -5,10 +5,10 @@ import { launchClaude } from '../../claude/launchClaude.js';
 import { overriddenKeys } from '../../claude/settingsMerge.js';
 import { requestedSettingsPath } from '../../claude/settingsPath.js';
 import { accountProblem, noRouteError } from '../accountReadiness.js';
-import { requireAccountView } from './accountLookup.js';
+import { requireAccountView } from './requireAccountView.js';
 import { fetchIntegration } from './env.js';
 import { getState, withDaemon } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 function readIfExists(path: string): string | null {
   try {

@@ -6,9 +6,9 @@ import { usageError } from '../../shared/errors.js';
 import { resolvePaths } from '../../shared/paths.js';
 import { emit, table } from '../output.js';
 import { actingAccount } from '../accountReadiness.js';
-import { requireListedModel } from '../modelCheck.js';
+import { requireListedModel } from '../requireListedModel.js';
 import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 // The settings table is big; it is loaded only when `config` runs, keeping help and completion fast.
 const settingsModule = () => import('../../shared/schemas/settings.js');

@@ -8,9 +8,9 @@ import type { DaemonClient } from '../../client/daemonClient.js';
 import { canOpenBrowser, openBrowser } from '../../client/openBrowser.js';
 import { emit } from '../output.js';
 import { spinner } from '../spinner.js';
-import { requireAccountView } from './accountLookup.js';
+import { requireAccountView } from './requireAccountView.js';
 import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 const ConnectOptionsSchema = JsonOptionSchema.extend({
   deviceAuth: z.boolean().optional(),

@@ -5,7 +5,7 @@ import { SHELLS, formatExports, type Shell } from '../../claude/shellExports.js'
 import type { IntegrationPreview } from '../../shared/schemas/integration.js';
 import { emit } from '../output.js';
 import { addJsonOption, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 const EnvOptionsSchema = JsonOptionSchema.extend({
   shell: z.custom<Shell>((v) => (SHELLS as readonly unknown[]).includes(v), `one of ${SHELLS.join(', ')}`),

@@ -5,7 +5,7 @@ import type { StateView } from '../../shared/schemas/api.js';
 import { usageError } from '../../shared/errors.js';
 import { emit, table } from '../output.js';
 import { addJsonOption, fastLabel, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 const FastOptionsSchema = JsonOptionSchema.extend({ account: z.string().optional() });
 

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { CcbridgeError, errorMessage } from '../../shared/errors.js';
 import { emit, keyValues } from '../output.js';
 import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 export function healthCommand(): Command {
   return addJsonOption(new Command('health').description("call the bridge's GET /health")).action(

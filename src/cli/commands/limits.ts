@@ -8,9 +8,9 @@ import { accountProblem } from '../accountReadiness.js';
 import { buildLimitsReport, formatLimitsReport } from '../limitsReport.js';
 import { withSpinner } from '../spinner.js';
 import { emit } from '../output.js';
-import { requireAccountView } from './accountLookup.js';
+import { requireAccountView } from './requireAccountView.js';
 import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 const LimitsOptionsSchema = JsonOptionSchema.extend({ refresh: z.boolean().optional(), watch: z.boolean().optional() });
 type LimitsOptions = z.infer<typeof LimitsOptionsSchema>;

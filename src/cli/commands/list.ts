@@ -3,7 +3,7 @@ import { formatResetTime } from '../../shared/format.js';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
 import { type ColumnFit, emit, fittedTable, outputWidth } from '../output.js';
 import { addJsonOption, authLabel, fastLabel, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 /** Which columns give way first on a narrow terminal: the id (in --json), then email, plan, model. */
 const FITS: Record<string, ColumnFit> = {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
 import { addJsonOption, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 export function logoutCommand(): Command {
   return addJsonOption(

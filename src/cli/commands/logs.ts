@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { closeSync, existsSync, openSync, readSync, statSync, watch, type FSWatcher } from 'node:fs';
 import * as z from 'zod';
 import { resolvePaths } from '../../shared/paths.js';
-import { optionValue, parseOptions } from '../optionParser.js';
+import { optionValue, parseOptions } from '../parseOptions.js';
 import { escapeControlKeepLines } from '../../shared/escapeControl.js';
 
 function readRange(file: string, from: number, to: number): string {

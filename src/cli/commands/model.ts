@@ -3,9 +3,9 @@ import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
 import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
-import { requireAccountView } from './accountLookup.js';
-import { requireListedModel } from '../modelCheck.js';
+import { parseOptions } from '../parseOptions.js';
+import { requireAccountView } from './requireAccountView.js';
+import { requireListedModel } from '../requireListedModel.js';
 
 const ModelOptionsSchema = JsonOptionSchema.extend({ force: z.boolean().optional() });
 

@@ -4,9 +4,9 @@ import type { CodexModel } from '../../shared/schemas/codexModel.js';
 import { supportsPriorityTier } from '../../translate/codexModels.js';
 import { accountProblem, actingAccount } from '../accountReadiness.js';
 import { emit, table } from '../output.js';
-import { requireAccountView } from './accountLookup.js';
+import { requireAccountView } from './requireAccountView.js';
 import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 export function formatModels(account: string, preferred: string | null, models: CodexModel[]): string {
   if (!models.length) return `${account}: codex lists no models`;

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { DaemonClient, startDaemon } from '../../client/daemonClient.js';
 import { emit } from '../output.js';
 import { addJsonOption, getState, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 import { stopDaemon } from './stop.js';
 
 export function restartCommand(): Command {

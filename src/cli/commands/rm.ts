@@ -5,7 +5,7 @@ import { CcbridgeError } from '../../shared/errors.js';
 import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
 import { addJsonOption, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -15,7 +15,7 @@ import {
 import { DaemonClient } from '../../client/daemonClient.js';
 import { emit, keyValues } from '../output.js';
 import { addJsonOption, getState, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 import { stopDaemon } from './stop.js';
 import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { DaemonClient, startDaemon } from '../../client/daemonClient.js';
 import { emit, keyValues } from '../output.js';
 import { addJsonOption, getState, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 const StartOptionsSchema = JsonOptionSchema.extend({
   foreground: z.boolean().optional(),

@@ -5,7 +5,7 @@ import { DaemonClient } from '../../client/daemonClient.js';
 import { emit, keyValues, outputWidth } from '../output.js';
 import { formatDuration } from '../../shared/format.js';
 import { addJsonOption, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 import type { StateView } from '../../shared/schemas/api.js';
 import type { StateFile } from '../../shared/schemas/state.js';
 

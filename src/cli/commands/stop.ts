@@ -6,7 +6,7 @@ import { isAlive } from '../../daemon/daemonLock.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import { emit } from '../output.js';
 import { addJsonOption, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 
 /** Asks the daemon to stop gracefully and waits for its process to exit. Returns its pid, or null if none ran. */

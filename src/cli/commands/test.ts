@@ -6,9 +6,9 @@ import { actingAccount } from '../accountReadiness.js';
 import type { AccountTestResult } from '../../shared/schemas/api.js';
 import { emit } from '../output.js';
 import { formatSteps, throwIfFailed } from '../stepReport.js';
-import { runClaudeTest } from './testClaude.js';
+import { runClaudeTest } from './runClaudeTest.js';
 import { addJsonOption, getState, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 const PROBLEM_EXIT = { needs_login: EXIT_NEEDS_LOGIN, out_of_quota: EXIT_OUT_OF_QUOTA } as const;
 

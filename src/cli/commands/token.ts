@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
 import { emit } from '../output.js';
 import { addJsonOption, withDaemon, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 const TokenOptionsSchema = JsonOptionSchema.extend({ rotate: z.boolean().optional() });
 

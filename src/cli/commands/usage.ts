@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import * as z from 'zod';
 import { controlApi } from '../../client/controlApi.js';
-import { optionValue, parseOptions } from '../optionParser.js';
+import { optionValue, parseOptions } from '../parseOptions.js';
 import { emit } from '../output.js';
 import { formatUsageReport, usageJson } from '../usageReport.js';
 import { addJsonOption, JsonOptionSchema, withDaemon } from './shared.js';

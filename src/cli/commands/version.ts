@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../../shared/version.js';
 import { emit } from '../output.js';
 import { addJsonOption, JsonOptionSchema } from './shared.js';
-import { parseOptions } from '../optionParser.js';
+import { parseOptions } from '../parseOptions.js';
 
 /** `ccbridge version`, as `--version` (no daemon needed). */
 export function versionCommand(): Command {

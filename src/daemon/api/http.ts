@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import * as z from 'zod';
 import { CcbridgeError } from '../../shared/errors.js';
-import { describeZodError } from '../../shared/zodMessage.js';
+import { describeZodError } from '../../shared/describeZodError.js';
 import type { ApiError } from '../../shared/schemas/api.js';
 
 /** Parses a JSON body with its zod schema; bad JSON and bad fields become 400s naming the problem. */

@@ -8,7 +8,7 @@ import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { countTokensRoute } from './countTokensRoute.js';
 import { healthRoute } from './healthRoute.js';
 import { HttpResponsesTransport } from './httpResponsesTransport.js';
-import { detectHostInfo } from './hostInfo.js';
+import { detectHostInfo } from './detectHostInfo.js';
 import { messagesRoute } from './messagesRoute.js';
 import { modelsRoute } from './modelsRoute.js';
 import { UPSTREAM_IDLE_LIMIT_MS } from './pumpSse.js';

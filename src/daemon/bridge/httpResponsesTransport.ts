@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { encodeRequestBody } from '../../translate/requestEncoding.js';
+import { encodeRequestBody } from '../../translate/encodeRequestBody.js';
 import { classifyHttpFailure, classifyUnexpectedAnswer, upstreamTimeout } from '../../translate/upstreamErrors.js';
 import { withContentEncoding } from '../../translate/upstreamHeaders.js';
 import { awaitFirstOutput, unreachable, type OpenResult } from './awaitFirstOutput.js';
@@ -9,7 +9,7 @@ import type { UpstreamTransport } from './upstreamTransport.js';
 
 /**
  * `POST {upstream}/responses` with an SSE answer: a non-200 status is the failure, the body the event stream.
- * The body goes zstd-compressed where Node can (requestEncoding.ts), as codex sends it.
+ * The body goes zstd-compressed where Node can (encodeRequestBody.ts), as codex sends it.
  */
 export class HttpResponsesTransport implements ResponsesTransport {
   constructor(

@@ -12,7 +12,7 @@ import { StickySessions } from '../../core/stickySessions.js';
 import { activeBucket, usageLimitExhaustion } from '../../limits/exhaustion.js';
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { Account, StateFile } from '../../shared/schemas/state.js';
-import { AccountHealthBook, COOLDOWN_MS } from './accountHealth.js';
+import { AccountHealthBook, COOLDOWN_MS } from './accountHealthBook.js';
 import type { RouteResult } from './bridgeDeps.js';
 import type { CodexService } from '../control/codexService.js';
 import type { Daemon } from '../daemon.js';

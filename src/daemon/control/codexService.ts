@@ -5,7 +5,7 @@ import { CodexControl } from '../../codex/codexControl.js';
 import { codexEnv } from '../../codex/codexEnv.js';
 import { ModelCatalog } from '../../codex/modelCatalog.js';
 import { codexBinaryKey, MIN_CODEX_VERSION, seedCodexVersion } from '../../codex/codexBinary.js';
-import { isTerminal } from '../../codex/loginSessions.js';
+import { isTerminal } from '../../codex/loginSessionManager.js';
 import type { CodexModel } from '../../shared/schemas/codexModel.js';
 import type { Credentials, CredentialsRequest } from '../../codex/tokenKeeper.js';
 import { errorMessage } from '../../shared/errors.js';

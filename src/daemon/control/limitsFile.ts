@@ -6,7 +6,7 @@ import {
   type LimitsSnapshot,
 } from '../../shared/schemas/limits.js';
 import { errorMessage } from '../../shared/errors.js';
-import { describeZodError } from '../../shared/zodMessage.js';
+import { describeZodError } from '../../shared/describeZodError.js';
 
 /**
  * The last limits snapshot and usage-limit mark per account on disk (0600: plan and usage are nobody else's

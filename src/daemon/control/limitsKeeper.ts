@@ -1,7 +1,7 @@
 import type { RateLimitSnapshot, RateLimitsReadResult } from '../../codex/appServerProtocol.js';
 import { limitsFromAppServer, mergeRateLimitsUpdate } from '../../codex/limitsFromAppServer.js';
 import type { Exhaustion } from '../../limits/exhaustion.js';
-import { addSample, forecastExhaustion, type UsageSample } from '../../limits/forecast.js';
+import { addSample, forecastExhaustion, type UsageSample } from '../../limits/forecastExhaustion.js';
 import { limitsStaleness } from '../../limits/limitsStaleness.js';
 import { mergeLimits, withReadError } from '../../limits/mergeLimits.js';
 import { parseLimitHeaders, type HeaderSource } from '../../limits/parseLimitHeaders.js';

@@ -10,7 +10,7 @@ import type {
   SettingsFileStatus,
 } from '../../shared/schemas/integration.js';
 import type { StateFile } from '../../shared/schemas/state.js';
-import { buildClaudeEnv } from '../../claude/claudeEnv.js';
+import { buildClaudeEnv } from '../../claude/buildClaudeEnv.js';
 import { readSettingsFile, writeSettingsFile } from '../../claude/settingsFile.js';
 import { parseSettings, planSettings, type SettingsChange, type SettingsPlan } from '../../claude/settingsMerge.js';
 import { defaultSettingsPath } from '../../claude/settingsPath.js';

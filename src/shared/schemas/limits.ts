@@ -43,7 +43,7 @@ export const LimitsSnapshotSchema = z.object({
 });
 export type LimitsSnapshot = z.infer<typeof LimitsSnapshotSchema>;
 
-/** When one window runs out at the current pace (`src/limits/forecast.ts`); only windows with a forecast are listed. */
+/** When one window runs out at the current pace (`src/limits/forecastExhaustion.ts`); only windows with a forecast are listed. */
 export const WindowForecastSchema = z.object({
   limitId: z.string(),
   slot: z.enum(['primary', 'secondary']),

@@ -3,10 +3,10 @@ import type { LoginSession } from '../../shared/schemas/auth.js';
 import type { CcbEvent } from '../../shared/schemas/events.js';
 import type { EventFilter, ModelChoice } from '../state/tuiState.js';
 import type { Theme } from '../theme.js';
-import { accountLines } from '../view/accountsView.js';
-import { eventsPage } from '../view/eventsView.js';
+import { accountLines } from '../view/accountColumns.js';
+import { eventsPage } from '../view/eventsPage.js';
 import { innerLines, innerWidth, type Box } from '../view/layout.js';
-import { limitsLines } from '../view/limitsView.js';
+import { limitsLines } from '../view/limitsLines.js';
 import { connectLines, helpLines, loginLines, modelLines } from '../view/panelsView.js';
 import { Pane } from './Pane.js';
 

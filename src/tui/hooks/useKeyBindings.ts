@@ -1,6 +1,6 @@
 import { useInput, type Key } from 'ink';
 import { useTuiActions } from '../contexts.js';
-import { intentsForKey, type KeyContext } from '../input/keymap.js';
+import { intentsForKey, type KeyContext } from '../input/intentsForKey.js';
 
 /** Routes every key press through the pure key map and carries out what it asks for. */
 export function useKeyBindings(ctx: KeyContext): void {

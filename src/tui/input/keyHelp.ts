@@ -1,4 +1,4 @@
-/** The key bindings as the help overlay lists them (the key map in keymap.ts implements them). */
+/** The key bindings as the help overlay lists them (the key map in intentsForKey.ts implements them). */
 export const KEY_HELP: ReadonlyArray<{ keys: string; does: string }> = [
   { keys: '↑ ↓  j k', does: 'select (events: scroll)' },
   { keys: 'enter  u', does: 'use: route requests to it' },

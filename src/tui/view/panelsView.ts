@@ -3,7 +3,7 @@ import type { LoginSession } from '../../shared/schemas/auth.js';
 import { KEY_HELP, LEGEND } from '../input/keyHelp.js';
 import { isLoginFinished } from '../state/selectors.js';
 import type { ModelChoice } from '../state/tuiState.js';
-import { visibleWindow } from './accountsView.js';
+import { visibleWindow } from './accountColumns.js';
 import { cell, oneLine, seg, textLength, type Line } from './line.js';
 
 /** The help overlay: two columns of key bindings when there is room, then the legend. */

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { parseJsonObject } from '../../../translate/parseMessagesRequest.js';
 import { onResponseDone, readRequestBody } from '../clientIo.js';
-import { releaseMemorySoon } from '../releaseMemory.js';
+import { releaseMemorySoon } from '../releaseMemorySoon.js';
 
 /** Bodies above this are parsed in steps with a turn of the event loop between them. */
 const LARGE_BODY_CHARS = 1024 * 1024;

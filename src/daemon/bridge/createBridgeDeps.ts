@@ -1,6 +1,6 @@
 import { limitHeadersSignature } from '../../limits/parseLimitHeaders.js';
 import { VERSION } from '../../shared/version.js';
-import { codexInstallationId } from '../../codex/installationId.js';
+import { codexInstallationId } from '../../codex/codexInstallationId.js';
 import type { BridgeDeps, ProxyOutcome } from './bridgeDeps.js';
 import { createUpstreamTransport } from './upstreamTransport.js';
 import type { CodexService } from '../control/codexService.js';
@@ -16,7 +16,7 @@ const LIMIT_HEADERS_CONFIRM_MS = 30_000;
 const DEFAULT_UPSTREAM = 'https://chatgpt.com/backend-api/codex';
 
 /** The daemon's side of the bridge: routing, credentials, models, settings, and accounting of every request. */
-export function bridgeDeps(
+export function createBridgeDeps(
   daemon: Daemon,
   codex: CodexService,
   limits: LimitsKeeper,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addSample, forecastExhaustion, type UsageSample } from '../../src/limits/forecast.js';
+import { addSample, forecastExhaustion, type UsageSample } from '../../src/limits/forecastExhaustion.js';
 
 const T0 = Date.parse('2025-01-01T12:00:00Z');
 const MIN = 60_000;

@@ -1,6 +1,6 @@
 import type { Key } from 'ink';
 import { describe, expect, it } from 'vitest';
-import { intentsForKey, type Intent } from '../../src/tui/input/keymap.js';
+import { intentsForKey, type Intent } from '../../src/tui/input/intentsForKey.js';
 import { tuiReducer, type TuiAction } from '../../src/tui/state/tuiReducer.js';
 import { initialTuiState, type Mode, type TuiState } from '../../src/tui/state/tuiState.js';
 import { makeView, NOW } from './fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { followDaemon, reconnectDelay, wakeableSleep, type FeedClient } from '../../src/tui/daemonFeed.js';
+import { followDaemon, reconnectDelay, wakeableSleep, type FeedClient } from '../../src/tui/followDaemon.js';
 import type { TuiAction } from '../../src/tui/state/tuiReducer.js';
 import { DaemonDownError } from '../../src/client/daemonClient.js';
 import { event, makeView } from './fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildClaudeEnv } from '../../src/claude/claudeEnv.js';
+import { buildClaudeEnv } from '../../src/claude/buildClaudeEnv.js';
 import { TIER_ALIASES } from '../../src/shared/bridgeNames.js';
 
 const noTiers = { opusModel: null, sonnetModel: null, haikuModel: null, subagentModel: null };

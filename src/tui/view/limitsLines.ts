@@ -9,7 +9,7 @@ import {
 } from '../../shared/format.js';
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { LimitBucket, LimitWindow, WindowForecast } from '../../shared/schemas/limits.js';
-import { usageTone } from './accountsView.js';
+import { usageTone } from './accountColumns.js';
 import { cell, oneLine, seg, type Line } from './line.js';
 
 const LABEL = 10;
