@@ -122,12 +122,15 @@ describe('WebSocket connection lifecycle', () => {
   });
 
   it('a response that sends nothing within the headers limit is a timeout, and its connection goes', async () => {
+    const started = Date.now();
     const t = transport();
     backend.script({ kind: 'hang' });
     const c = call(BODY, 200);
     const opened = await t.open(c, c.headers({ accessToken: 't', chatgptAccountId: null }));
     expect(opened.ok).toBe(false);
     expect(!opened.ok && opened.failure.error.errorType).toBe('timeout_error');
+    // At the headers limit (200 ms), not at the 5 s idle limit.
+    expect(Date.now() - started).toBeLessThan(2500);
     expect(backend.frames).toHaveLength(1);
     await until(() => backend.closedSockets.includes(backend.frames[0]!.connection));
   });

@@ -105,9 +105,11 @@ export class WsResponsesTransport implements ResponsesTransport {
       }
       sent.stream.onHeaders = (h) => call.onHeaders(h);
       call.cancel.onCancel(() => sent.stream.abort());
-      // The WebSocket's "no response headers": not one frame back within the limit ends the attempt.
+      // The WebSocket's "no response headers": not one frame back within the limit ends the attempt. Closing the
+      // socket ends the stream while its reader is attached (abort() would detach it first, leaving the reader to
+      // the much longer idle limit).
       const silent = setTimeout(() => {
-        if (!sent.stream.started) sent.stream.abort();
+        if (!sent.stream.started) socket.close();
       }, call.headersTimeoutMs);
       const result = await awaitFirstOutput(sent.stream, { url: this.url, ...call });
       clearTimeout(silent);
