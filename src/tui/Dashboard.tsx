@@ -11,15 +11,16 @@ import {
 } from './components/panes.js';
 import { Footer, StatusBar, TooSmall } from './components/bars.js';
 import { useKeyBindings } from './hooks/useKeyBindings.js';
-import { accountById, latestLoginSession, selectedAccount } from './state/selectors.js';
+import type { LoginSession } from '../shared/schemas/auth.js';
+import { accountById, latestLoginSession, loginUrl, selectedAccount } from './state/selectors.js';
 import type { TuiState } from './state/tuiState.js';
 import type { Theme } from './theme.js';
-import { innerLines, planLayout, type Layout } from './view/layout.js';
+import { innerLines, physicalRows, planLayout, type Layout } from './view/layout.js';
 import { limitsLines } from './view/limitsLines.js';
 
 /** The screen: status line, accounts, the lower panes (or an overlay panel), footer. Exactly rows × columns. */
 export function Dashboard() {
-  const { state, now, size, theme } = useTuiState();
+  const { state, now, size, theme, links } = useTuiState();
   const selected = selectedAccount(state);
   const layout = planLayout(
     size,
@@ -36,8 +37,14 @@ export function Dashboard() {
     );
   }
   const { view, mode, connection, notice } = state;
+  // A login URL longer than a row is soft-wrapped by the terminal into rows Ink does not count (LoginPanel
+  // leaves them room). The screen keeps exactly `rows` Ink lines, so Ink still repaints it whole, by
+  // starting with as many blank lines as the wrap adds: writing past the bottom scrolls them off the top.
+  const url = shownLoginUrl(state);
+  const wrapRows = url ? physicalRows(url, size.columns) - 1 : 0;
   return (
     <Box flexDirection="column" width={size.columns} height={size.rows}>
+      {wrapRows > 0 ? <Box height={wrapRows} flexShrink={0} /> : null}
       <StatusBar view={view} connection={connection} now={now} width={size.columns} theme={theme} />
       {mode.kind === 'help' ? (
         <HelpPanel box={{ width: size.columns, height: layout.accounts.height + layout.lower.height }} theme={theme} />
@@ -50,7 +57,7 @@ export function Dashboard() {
             focused={state.pane === 'accounts'}
             theme={theme}
           />
-          <LowerArea state={state} now={now} layout={layout} theme={theme} />
+          <LowerArea state={state} now={now} layout={layout} theme={theme} links={links} />
         </>
       )}
       <Footer view={view} mode={mode} notice={notice} connection={connection} width={size.columns} theme={theme} />
@@ -59,7 +66,19 @@ export function Dashboard() {
 }
 
 /** Limits and events, or the panel of the interaction under way (connect, login, model). */
-function LowerArea({ state, now, layout, theme }: { state: TuiState; now: number; layout: Layout; theme: Theme }) {
+function LowerArea({
+  state,
+  now,
+  layout,
+  theme,
+  links,
+}: {
+  state: TuiState;
+  now: number;
+  layout: Layout;
+  theme: Theme;
+  links: boolean;
+}) {
   const { mode, view } = state;
   const account = 'accountId' in mode ? accountById(view, mode.accountId) : null;
   if (account && mode.kind === 'connect') return <ConnectPanel account={account} box={layout.lower} theme={theme} />;
@@ -67,8 +86,10 @@ function LowerArea({ state, now, layout, theme }: { state: TuiState; now: number
     return (
       <LoginPanel
         account={account}
-        session={latestLoginSession(view, account.id) ?? mode.session}
+        session={shownLoginSession(state)}
         box={layout.lower}
+        columns={layout.lower.width}
+        links={links}
         theme={theme}
       />
     );
@@ -95,4 +116,15 @@ function LowerArea({ state, now, layout, theme }: { state: TuiState; now: number
       />
     </Box>
   );
+}
+
+/** The session the login panel shows: the daemon's newest for the account, else the one the TUI started. */
+function shownLoginSession(state: TuiState): LoginSession | null {
+  const mode = state.mode;
+  if (mode.kind !== 'login' || !accountById(state.view, mode.accountId)) return null;
+  return latestLoginSession(state.view, mode.accountId) ?? mode.session;
+}
+
+function shownLoginUrl(state: TuiState): string | null {
+  return loginUrl(shownLoginSession(state));
 }

@@ -1,4 +1,4 @@
-import { useApp } from 'ink';
+import { useApp, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { canOpenBrowser, openBrowser } from '../client/openBrowser.js';
 import { errorMessage } from '../shared/errors.js';
@@ -10,6 +10,7 @@ import { useNow } from './hooks/useNow.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
 import { latestLoginSession } from './state/selectors.js';
 import { createTuiStore, type TuiStore } from './state/tuiStore.js';
+import { supportsHyperlinks } from './supportsHyperlinks.js';
 import { themeFor } from './theme.js';
 import type { Size } from './view/layout.js';
 
@@ -19,7 +20,7 @@ export interface TuiRootProps {
   startDaemon: () => Promise<void>;
   /** Pins the size (tests); otherwise the terminal's, following resizes. */
   size?: Size;
-  /** For NO_COLOR; defaults to process.env. */
+  /** For NO_COLOR and hyperlink support; defaults to process.env. */
   env?: Record<string, string | undefined>;
   /** Opens a URL in a browser; false when this machine has none. Defaults to the CLI's opener. */
   openUrl?: (url: string) => boolean;
@@ -43,6 +44,8 @@ export function TuiRoot({
   const now = useNow();
   const size = useTerminalSize(fixedSize);
   const theme = useMemo(() => themeFor(env), [env]);
+  const { stdout } = useStdout();
+  const links = useMemo(() => supportsHyperlinks(env, stdout.isTTY === true), [env, stdout]);
   const retry = useMemo(() => wakeableSleep(), []);
   const { exit } = useApp();
 
@@ -103,7 +106,7 @@ export function TuiRoot({
     autoOpened.current.add(session.id);
     actions.openUrl(session.authUrl);
   }, [state.mode, state.view, actions]);
-  const value = useMemo<TuiStateValue>(() => ({ state, now, size, theme }), [state, now, size, theme]);
+  const value = useMemo<TuiStateValue>(() => ({ state, now, size, theme, links }), [state, now, size, theme, links]);
 
   return (
     <TuiActionsContext.Provider value={actions}>

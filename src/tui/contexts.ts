@@ -5,12 +5,14 @@ import type { TuiState } from './state/tuiState.js';
 import type { Theme } from './theme.js';
 import type { Size } from './view/layout.js';
 
-/** What the panes render from: the reducer's state plus the clock, the terminal size and the theme. */
+/** What the panes render from: the reducer's state plus the clock, the terminal size and its abilities. */
 export interface TuiStateValue {
   state: TuiState;
   now: number;
   size: Size;
   theme: Theme;
+  /** The terminal shows OSC 8 hyperlinks. */
+  links: boolean;
 }
 
 /** Everything a key can make happen. */

@@ -300,12 +300,13 @@ describe('login, events and connection', () => {
       }),
     );
     await settle();
+    // The device page on a line of its own under the panel: nothing but the URL to copy.
     expect(lines(tui.screen(), 7)).toMatchInlineSnapshot(`
       "┏━ Login · personal ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
       ┃ Login for personal · device code                                             ┃
       ┃ state: waiting for you to finish signing in…                                 ┃
       ┃                                                                              ┃
-      ┃ 1. open  https://auth.openai.com/codex/device                                ┃
+      ┃ 1. open  the URL under this box, on any device                               ┃
       ┃ 2. enter WXYZ-4321                                                           ┃
       ┃                                                                              ┃
       ┃ esc close (the login keeps running) · o open in browser · x cancel           ┃
@@ -315,8 +316,8 @@ describe('login, events and connection', () => {
       ┃                                                                              ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
-      ┃                                                                              ┃
       ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛
+      https://auth.openai.com/codex/device
       ✓ login started for personal"
     `);
     daemon.pushState(
@@ -327,6 +328,38 @@ describe('login, events and connection', () => {
     expect(tui.screen()).toContain('signed in as me@example.org');
     await tui.press(KEYS.escape);
     expect(tui.screen()).toContain('Limits · personal');
+  });
+
+  const longUrl =
+    'https://auth.openai.com/oauth/authorize?response_type=code&client_id=app_EMoamEEZ73f0CkXaXp7hrann' +
+    '&redirect_uri=http%3A%2F%2Flocalhost%3A1455%2Fauth%2Fcallback&scope=openid+profile+email+offline_access' +
+    '&code_challenge=Zs3k0lJm1Jq9xW7u6c5bM4nV2aQ8pR0tY1eU3iO5gH7&code_challenge_method=S256&state=Qm9ydGVk';
+
+  it('shows a long sign-in URL as one line of its own that the terminal wraps, the screen still fitting', async () => {
+    const waiting = session({ kind: 'browser', state: 'waiting', authUrl: longUrl });
+    const tui = await renderTui(fakeDaemon(makeView({ loginSessions: [waiting] })));
+    await tui.press('j', 'c');
+    // One frame line holds the whole URL and nothing else (no border, no padding to copy along).
+    const frame = (tui.lastFrame() ?? '').split('\n');
+    expect(frame).toContain(longUrl);
+    expect(frame).toHaveLength(24);
+    expect(frame.join('\n')).not.toContain('\u001b]8;;');
+    // On the 80×24 terminal: status line on top, the panel, the URL over four rows, the footer at the bottom.
+    const screen = tui.terminal();
+    expect(screen).toHaveLength(24);
+    expect(screen[0]).toMatch(/^● live {2}http:\/\/127\.0\.0\.1:9000/);
+    expect(screen.slice(18, 23).join('')).toBe(`┗${'━'.repeat(78)}┛${longUrl}`);
+    expect(screen[23]).toMatch(/^↑↓ select/);
+  });
+
+  it('makes the sign-in URL an OSC 8 link where the terminal supports them', async () => {
+    const waiting = session({ kind: 'browser', state: 'waiting', authUrl: longUrl });
+    const tui = await renderTui(fakeDaemon(makeView({ loginSessions: [waiting] })), {
+      env: { NO_COLOR: '1', FORCE_HYPERLINK: '1' },
+    });
+    await tui.press('j', 'c');
+    expect((tui.lastFrame() ?? '').split('\n')).toContain(`\u001b]8;;${longUrl}\u0007${longUrl}\u001b]8;;\u0007`);
+    expect(tui.terminal()[0]).toMatch(/^● live/);
   });
 
   it('x in the login panel cancels the running login', async () => {

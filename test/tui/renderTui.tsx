@@ -119,6 +119,29 @@ export async function renderTui(
         .map((l) => l.trimEnd())
         .join('\n');
     },
+    /**
+     * What an 80-column terminal shows of the frame: OSC 8 links drawn as their text, a line longer than
+     * the terminal soft-wrapped onto the next rows, and whatever that pushes past the bottom scrolled off
+     * the top.
+     */
+    terminal(): string[] {
+      const rows = (app.lastFrame() ?? '')
+        .replace(/\u001b\]8;;[^\u0007]*\u0007/g, '')
+        .split('\n')
+        .flatMap((line) => {
+          const chars = [...line];
+          const out: string[] = [];
+          for (let i = 0; i < Math.max(1, chars.length); i += size.columns)
+            out.push(
+              chars
+                .slice(i, i + size.columns)
+                .join('')
+                .trimEnd(),
+            );
+          return out;
+        });
+      return rows.slice(-size.rows);
+    },
     /** The bottom line: prompt, question, result or key hints. */
     footer(): string {
       return this.screen().split('\n').at(-1) ?? '';

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { StateView } from '../../src/shared/schemas/api.js';
@@ -109,6 +109,36 @@ describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () 
     await waitForScreen((s) => s.startsWith('● live'), 'live again after s', 10_000);
     expect((await okJson<StateView>(home, ['list'])).accounts.find((a) => a.isActive)?.name).toBe('personal');
 
+    tmux('send-keys', '-t', 'ccb', 'q');
+    await waitForScreen((s) => s === '(no tmux session)' || !s.includes('Accounts'), 'the TUI to quit');
+  }, 30_000);
+
+  it('shows the sign-in URL of a browser login as one line the terminal wraps, under a whole screen', async () => {
+    const { accounts } = await okJson<StateView>(home, ['list']);
+    const work = accounts.find((a) => a.name === 'work')!;
+    // The login waits for the user, as a real one does, so the URL stays up.
+    writeFileSync(
+      join(home.env.CCBRIDGE_HOME!, 'accounts', work.id, 'codex-home', 'fake-codex.json'),
+      JSON.stringify({ login: 'hang' }),
+    );
+    tmux('new-session', '-d', '-s', 'ccb', '-x', '80', '-y', '24', process.execPath, BIN, 'tui');
+    await waitForScreen((s) => s.startsWith('● live') && s.includes('personal'), 'the live dashboard');
+    tmux('send-keys', '-t', 'ccb', 'g', 'c', 'b');
+    const shown = await waitForScreen((s) => s.includes('Open the URL under this box'), 'the login panel');
+    // The terminal's rows: status line still on top, footer at the bottom, the URL in between.
+    const rows = shown.split('\n');
+    expect(rows).toHaveLength(24);
+    expect(rows[0]).toMatch(/^● live/);
+    expect(rows[23]).toMatch(/^\S/);
+    // Joined where the terminal wrapped them: the URL is one line holding nothing else, so it copies whole.
+    const joined = screen(['-J']).split('\n');
+    const url = joined.find((l) => l.startsWith('https://'))?.trimEnd() ?? '';
+    expect(url).toMatch(/^https:\/\/auth\.openai\.com\/oauth\/authorize\?\S+&originator=codex_cli_rs$/);
+    expect(url.length).toBeGreaterThan(160);
+    tmux('send-keys', '-t', 'ccb', 'x');
+    await waitForScreen((s) => s.includes('state: cancelled'), 'the cancelled login');
+    tmux('send-keys', '-t', 'ccb', 'Escape');
+    await waitForScreen((s) => s.includes('Limits · work'), 'the panel closed');
     tmux('send-keys', '-t', 'ccb', 'q');
     await waitForScreen((s) => s === '(no tmux session)' || !s.includes('Accounts'), 'the TUI to quit');
   }, 30_000);

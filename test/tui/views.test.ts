@@ -6,7 +6,7 @@ import { limitsLines } from '../../src/tui/view/limitsLines.js';
 import { fitLine, lineText, oneLine, seg } from '../../src/tui/view/line.js';
 import { helpLines, loginLines, modelLines } from '../../src/tui/view/panelsView.js';
 import { footerLine, statusLine } from '../../src/tui/view/statusView.js';
-import { accountState, fastBadge, shortAndLongWindows } from '../../src/tui/state/selectors.js';
+import { accountState, fastBadge, loginUrl, shortAndLongWindows } from '../../src/tui/state/selectors.js';
 import { themeFor } from '../../src/tui/theme.js';
 import type { LoginSession } from '../../src/shared/schemas/auth.js';
 import { account, event, makeView, NOW, personal, spare, work } from './fixtures.js';
@@ -284,10 +284,13 @@ describe('panels', () => {
     error: null,
   };
 
-  it('wraps the login URL instead of cutting it', () => {
-    const lines = loginLines(work, session, 50).map(lineText);
-    expect(lines.filter((l) => l.startsWith('https') || l.startsWith('x')).join('')).toBe(session.authUrl);
+  it('leaves the sign-in URL out of the panel (it goes on a line of its own) and points to it', () => {
+    const lines = loginLines(work, session).map(lineText);
+    expect(lines.join('\n')).not.toContain('https');
     expect(lines).toContain('state: waiting for you to finish signing in…');
+    expect(lines).toContain('Open the URL under this box in a browser on this machine (o opens it)');
+    expect(loginUrl(session)).toBe(session.authUrl);
+    expect(loginUrl({ ...session, state: 'succeeded' })).toBeNull();
   });
 
   it('shows the device code and where to enter it', () => {
@@ -298,9 +301,10 @@ describe('panels', () => {
       verificationUrl: 'https://auth.openai.com/codex/device',
       userCode: 'ABCD-1234',
     };
-    const lines = loginLines(work, device, 76).map(lineText);
-    expect(lines).toContain('1. open  https://auth.openai.com/codex/device');
+    const lines = loginLines(work, device).map(lineText);
+    expect(lines).toContain('1. open  the URL under this box, on any device');
     expect(lines).toContain('2. enter ABCD-1234');
+    expect(loginUrl(device)).toBe('https://auth.openai.com/codex/device');
   });
 
   it('lists models with the current one marked and the choice highlighted', () => {

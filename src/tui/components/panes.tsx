@@ -1,14 +1,17 @@
+import { Box as InkBox } from 'ink';
 import type { AccountView, StateView } from '../../shared/schemas/api.js';
 import type { LoginSession } from '../../shared/schemas/auth.js';
 import type { CcbEvent } from '../../shared/schemas/events.js';
+import { loginUrl } from '../state/selectors.js';
 import type { EventFilter, ModelChoice } from '../state/tuiState.js';
 import type { Theme } from '../theme.js';
 import { accountLines } from '../view/accountColumns.js';
 import { eventsPage } from '../view/eventsPage.js';
-import { innerLines, innerWidth, type Box } from '../view/layout.js';
+import { innerLines, innerWidth, physicalRows, type Box } from '../view/layout.js';
 import { limitsLines } from '../view/limitsLines.js';
 import { connectLines, helpLines, loginLines, modelLines } from '../view/panelsView.js';
 import { Pane } from './Pane.js';
+import { UrlLine } from './UrlLine.js';
 
 /** The dashboard's panes: props in, frame out. The view functions decide the text. */
 
@@ -93,25 +96,41 @@ export function ConnectPanel({ account, box, theme }: { account: AccountView; bo
   return <Pane title={`Connect · ${account.name}`} box={box} focused theme={theme} lines={connectLines(account)} />;
 }
 
+/**
+ * A login under way: the panel, and under it the URL to open on a line of its own (see UrlLine). The URL
+ * takes `physicalRows` terminal rows, so the panel gives up that many; the Dashboard accounts for the rows
+ * the terminal adds when it wraps the URL.
+ */
 export function LoginPanel({
   account,
   session,
   box,
+  columns,
+  links,
   theme,
 }: {
   account: AccountView;
   session: LoginSession | null;
   box: Box;
+  columns: number;
+  links: boolean;
   theme: Theme;
 }) {
+  const url = loginUrl(session);
+  const panel = { width: box.width, height: Math.max(0, box.height - (url ? physicalRows(url, columns) : 0)) };
   return (
-    <Pane
-      title={`Login · ${account.name}`}
-      box={box}
-      focused
-      theme={theme}
-      lines={loginLines(account, session, innerWidth(box))}
-    />
+    <InkBox flexDirection="column" width={box.width}>
+      <InkBox height={panel.height}>
+        <Pane
+          title={`Login · ${account.name}`}
+          box={panel}
+          focused
+          theme={theme}
+          lines={loginLines(account, session)}
+        />
+      </InkBox>
+      {url ? <UrlLine url={url} link={links} color={theme.accent} /> : null}
+    </InkBox>
   );
 }
 

@@ -1,7 +1,7 @@
 import type { Key } from 'ink';
 import { AccountNameSchema } from '../../shared/schemas/state.js';
 import { nextFastOverride, type AccountRef, type ControlOp } from '../actions/controlOps.js';
-import { isLoginFinished, latestLoginSession, selectedAccount } from '../state/selectors.js';
+import { isLoginFinished, latestLoginSession, loginUrl, selectedAccount } from '../state/selectors.js';
 import type { TuiAction } from '../state/tuiReducer.js';
 import type { Mode, PromptMode, TuiState } from '../state/tuiState.js';
 
@@ -52,8 +52,8 @@ export function intentsForKey(state: TuiState, input: string, key: Key, ctx: Key
       if (input === 'x' && account && session && !isLoginFinished(session)) {
         return [run({ op: 'cancelLogin', account, sessionId: session.id })];
       }
-      const url = session?.authUrl ?? session?.verificationUrl;
-      if (input === 'o' && url && session && !isLoginFinished(session)) return [{ type: 'openUrl', url }];
+      const url = loginUrl(session);
+      if (input === 'o' && url) return [{ type: 'openUrl', url }];
       if (key.escape || key.return || input === 'q') return [NORMAL];
       return [];
     }

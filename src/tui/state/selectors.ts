@@ -24,6 +24,12 @@ export function isLoginFinished(session: LoginSession): boolean {
   return FINISHED.has(session.state);
 }
 
+/** The URL a running login needs the user to open (sign-in page or device page), shown on a line of its own. */
+export function loginUrl(session: LoginSession | null): string | null {
+  if (!session || isLoginFinished(session)) return null;
+  return session.verificationUrl ?? session.authUrl ?? null;
+}
+
 /** The newest login session of an account, as the daemon reports it. */
 export function latestLoginSession(view: StateView | null, accountId: string): LoginSession | null {
   const sessions = (view?.loginSessions ?? []).filter((s) => s.accountId === accountId);

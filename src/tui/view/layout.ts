@@ -30,6 +30,10 @@ export const innerLines = (box: Box) => Math.max(0, box.height - 2);
 /** Characters inside a bordered pane of this width (border and one space each side). */
 export const innerWidth = (box: Box) => Math.max(0, box.width - 4);
 
+/** Terminal rows a line of this text takes once the terminal soft-wraps it at `columns`. */
+export const physicalRows = (text: string, columns: number) =>
+  Math.max(1, Math.ceil([...text].length / Math.max(1, columns)));
+
 /**
  * The whole screen is exactly `rows` lines: a status line, the accounts pane, the lower panes and a
  * footer line. Filling the terminal makes Ink repaint the full screen on every frame, so a resize

@@ -1,7 +1,7 @@
 import type { AccountView } from '../../shared/schemas/api.js';
 import type { LoginSession } from '../../shared/schemas/auth.js';
 import { KEY_HELP, LEGEND } from '../input/keyHelp.js';
-import { isLoginFinished } from '../state/selectors.js';
+import { isLoginFinished, loginUrl } from '../state/selectors.js';
 import type { ModelChoice } from '../state/tuiState.js';
 import { visibleWindow } from './accountColumns.js';
 import { cell, oneLine, seg, textLength, type Line } from './line.js';
@@ -50,8 +50,8 @@ const SESSION_STATE: Record<LoginSession['state'], string> = {
   timed_out: 'timed out',
 };
 
-/** A live login session: the URL or device code to use, and how far it got. */
-export function loginLines(account: AccountView, session: LoginSession | null, width: number): Line[] {
+/** A live login session: what to do with the URL (shown under the panel) or device code, and how far it got. */
+export function loginLines(account: AccountView, session: LoginSession | null): Line[] {
   const lines: Line[] = [
     [
       seg(`Login for ${account.name}`, undefined, true),
@@ -67,15 +67,17 @@ export function loginLines(account: AccountView, session: LoginSession | null, w
         : 'error';
   lines.push([seg('state: ', 'muted'), seg(SESSION_STATE[session.state], tone)]);
   if (session.error) lines.push([seg(oneLine(session.error), 'error')]);
+  const url = loginUrl(session);
   if (session.state === 'succeeded') {
     lines.push([seg(`signed in${account.auth.email ? ` as ${account.auth.email}` : ''}`, 'ok')]);
   } else if (session.userCode || session.verificationUrl) {
-    lines.push([], [seg('1. open  ', 'muted'), seg(session.verificationUrl ?? '(waiting for the URL)', 'accent')]);
+    lines.push(
+      [],
+      [seg('1. open  ', 'muted'), seg(url ? 'the URL under this box, on any device' : '(waiting for the URL)')],
+    );
     lines.push([seg('2. enter ', 'muted'), seg(session.userCode ?? '(waiting for the code)', 'accent', true)]);
-  } else if (session.authUrl) {
-    lines.push([], [seg('Sign in with this URL in a browser on this machine (o opens it):', 'muted')]);
-    // Wrapped, never truncated: the whole URL must be copyable.
-    for (const chunk of chunks(session.authUrl, width)) lines.push([seg(chunk, 'accent')]);
+  } else if (url) {
+    lines.push([], [seg('Open the URL under this box in a browser on this machine (o opens it)', 'muted')]);
   }
   lines.push(
     [],
@@ -108,11 +110,4 @@ export function modelLines(account: AccountView, choices: ModelChoice[] | null, 
     ];
   });
   return [...head, ...rows, ...foot];
-}
-
-function chunks(text: string, width: number): string[] {
-  const chars = [...text];
-  const out: string[] = [];
-  for (let i = 0; i < chars.length; i += Math.max(1, width)) out.push(chars.slice(i, i + width).join(''));
-  return out;
 }
