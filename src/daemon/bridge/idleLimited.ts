@@ -1,4 +1,5 @@
 import { upstreamTimeout, type UpstreamFailure } from '../../translate/upstreamErrors.js';
+import { QuietTimer } from './quietTimer.js';
 import type { UpstreamStream } from './upstreamStream.js';
 
 /** The upstream sent nothing for the whole limit. */
@@ -13,7 +14,7 @@ export class UpstreamIdleError extends Error {
 
 /**
  * One silence limit for a whole upstream response, whatever the transport, from its start to its end: one timer,
- * refreshed by every batch, so waiting for the first output and streaming after it share the limit instead of
+ * touched by every batch (a timestamp, not a timer operation: QuietTimer), so waiting for the first output and streaming after it share the limit instead of
  * each starting its own. It stops while the response is paused for a slow client (that is not upstream silence).
  * When it runs out the upstream is dropped and the consumer's `onEnd` gets an UpstreamIdleError.
  */
@@ -28,18 +29,15 @@ export function idleLimited(inner: UpstreamStream, limitMs: number): UpstreamStr
     onEnd = null;
     end?.(expired);
   };
-  let timer: NodeJS.Timeout | null = setTimeout(expire, limitMs);
-  const stop = () => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-  };
+  const timer = new QuietTimer(limitMs, expire);
+  const stop = () => timer.stop();
   return {
     consume(batch, end) {
       if (expired) return end(expired);
       onEnd = end;
       inner.consume(
         (events) => {
-          timer?.refresh();
+          timer.touch();
           batch(events);
         },
         (err) => {
@@ -59,7 +57,7 @@ export function idleLimited(inner: UpstreamStream, limitMs: number): UpstreamStr
       inner.pause();
     },
     resume() {
-      if (!timer && !over && !expired) timer = setTimeout(expire, limitMs);
+      if (!over && !expired) timer.start();
       inner.resume();
     },
     abort() {

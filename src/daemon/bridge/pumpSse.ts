@@ -5,6 +5,7 @@ import type { UpstreamEvent } from '../../translate/upstreamEvents.js';
 import type { Cancellation } from './cancellation.js';
 import type { SseWriter } from './clientIo.js';
 import { UpstreamIdleError } from './idleLimited.js';
+import { QuietTimer } from './quietTimer.js';
 import type { UpstreamStream } from './upstreamStream.js';
 
 export interface TranslateOptions {
@@ -73,18 +74,18 @@ export interface PumpOptions extends Omit<TranslateOptions, 'afterBatch'> {
  * one chunk, the last one together with the end of the response; a full client buffer pauses the upstream.
  */
 export async function pumpSse(o: PumpOptions): Promise<'finished' | 'client_abort'> {
-  const ping = setTimeout(function tick() {
+  const ping = new QuietTimer(o.pingMs, () => {
     if (o.cancel.cancelled) return;
     void o.writer.write(PING_EVENT);
-    ping.refresh();
-  }, o.pingMs);
+    ping.start();
+  });
   const how = await translateUpstream({
     ...o,
     afterBatch: () => {
       if (o.translator.done) return; // the end carries the rest
       const out = o.sink.take();
       if (!out) return;
-      ping.refresh();
+      ping.touch();
       const drained = o.writer.write(out);
       if (drained) {
         o.rest.pause();
@@ -92,7 +93,7 @@ export async function pumpSse(o: PumpOptions): Promise<'finished' | 'client_abor
       }
     },
   });
-  clearTimeout(ping);
+  ping.stop();
   if (how === 'finished') o.writer.end(o.sink.take());
   return how;
 }
