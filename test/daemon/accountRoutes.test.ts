@@ -116,6 +116,22 @@ describe('accounts over the control API', () => {
     });
   });
 
+  it('a body that is not JSON, or has a bad field, is a 400 in the control API error shape', async () => {
+    const send = async (path: string, method: string, body: string) => {
+      const res = await ctl.app.request(path, { method, body, headers: { 'content-type': 'application/json' } });
+      return { status: res.status, body: (await res.json()) as { error: { message: string } } };
+    };
+    expect(await send('/api/accounts', 'POST', '{"name":')).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_json', message: 'request body is not valid JSON', exitCode: 2 } },
+    });
+    const bad = await send('/api/accounts/work', 'PATCH', '{"enabled":"yes"}');
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', exitCode: 2 } } });
+    expect(bad.body.error.message).toMatch(/enabled/);
+    // An empty body is an empty patch, not an error.
+    expect((await send('/api/settings', 'PATCH', '')).status).toBe(200);
+  });
+
   it('token: stable until rotated; 43 chars base64url; never in the event log', async () => {
     const t1 = (await ctl.call(controlApi.token())).token;
     expect(t1).toMatch(/^[A-Za-z0-9_-]{43}$/);

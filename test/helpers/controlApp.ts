@@ -53,6 +53,7 @@ export function inProcessControl() {
   return {
     daemon,
     paths,
+    app,
     call: <S extends Parameters<typeof callControl>[1]['response']>(req: ControlRequest<S>) =>
       callControl(transport, req),
     /** The error a request fails with (the test fails if it succeeds). */

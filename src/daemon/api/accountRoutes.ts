@@ -13,14 +13,15 @@ import {
 import { CreateAccountBodySchema, PatchAccountBodySchema } from '../../shared/schemas/api.js';
 import type { EventInput } from '../../shared/schemas/events.js';
 import type { Daemon } from '../daemon.js';
-import { readBody } from './http.js';
+import { validBody } from '../bridge/middleware/validBody.js';
+import { controlBody } from './http.js';
 
 export function accountRoutes(daemon: Daemon): Hono {
   const app = new Hono();
   const viewOf = (id: string) => daemon.view().accounts.find((a) => a.id === id) ?? null;
 
-  app.post('/', async (c) => {
-    const body = await readBody(c, CreateAccountBodySchema);
+  app.post('/', validBody(controlBody(CreateAccountBodySchema)), (c) => {
+    const body = c.var.body;
     const account = daemon.mutate((s) => {
       const { account, events } = addAccount(s, body);
       return { result: account, events };
@@ -29,8 +30,8 @@ export function accountRoutes(daemon: Daemon): Hono {
     return c.json({ account: viewOf(account.id) }, 201);
   });
 
-  app.patch('/:ref', async (c) => {
-    const body = await readBody(c, PatchAccountBodySchema);
+  app.patch('/:ref', validBody(controlBody(PatchAccountBodySchema)), (c) => {
+    const body = c.var.body;
     const id = daemon.mutate((s) => {
       const id = requireAccount(s, c.req.param('ref')).id;
       const events: EventInput[] = [];

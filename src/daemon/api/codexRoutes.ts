@@ -5,15 +5,16 @@ import { ConnectBodySchema } from '../../shared/schemas/api.js';
 import type { Daemon } from '../daemon.js';
 import { runAccountTest } from '../control/runAccountTest.js';
 import type { CodexService } from '../control/codexService.js';
-import { readBody } from './http.js';
+import { validBody } from '../bridge/middleware/validBody.js';
+import { controlBody } from './http.js';
 
 /** `/api/accounts/:ref/{connect,logout,test,models}`: an account's codex control plane. */
 export function accountCodexRoutes(daemon: Daemon, codex: CodexService): Hono {
   const app = new Hono();
   const viewOf = (id: string) => daemon.view().accounts.find((a) => a.id === id) ?? null;
 
-  app.post('/:ref/connect', async (c) => {
-    const { kind } = await readBody(c, ConnectBodySchema);
+  app.post('/:ref/connect', validBody(controlBody(ConnectBodySchema)), async (c) => {
+    const { kind } = c.var.body;
     const account = requireAccount(daemon.store.get(), c.req.param('ref'));
     await codex.control.binary(); // a missing codex is reported now, not as a failed session later
     daemon.createAccountHome(account.id);

@@ -3,21 +3,30 @@ import * as z from 'zod';
 import { CcbridgeError } from '../../shared/errors.js';
 import { describeZodError } from '../../shared/describeZodError.js';
 import type { ApiError } from '../../shared/schemas/api.js';
+import type { BodyFormat } from '../bridge/middleware/validBody.js';
 
-/** Parses a JSON body with its zod schema; bad JSON and bad fields become 400s naming the problem. */
-export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const text = await c.req.text();
-  let raw: unknown = {};
-  if (text.trim()) {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new CcbridgeError('invalid_json', 'request body is not valid JSON', { exitCode: 2 });
-    }
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new CcbridgeError('invalid_request', describeZodError(parsed.error), { exitCode: 2 });
-  return parsed.data;
+/**
+ * A control-API body for `validBody`: JSON checked by its zod schema (`check` first, for a rule the schema cannot
+ * say); an empty body counts as `{}`. Bad JSON and bad fields are 400s naming the problem (`controlError`'s shape).
+ */
+export function controlBody<S extends z.ZodType>(schema: S, check?: (raw: unknown) => void): BodyFormat<z.infer<S>> {
+  return {
+    read: (c) => c.req.text(),
+    json: (text) => {
+      if (!text.trim()) return {};
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new CcbridgeError('invalid_json', 'request body is not valid JSON', { exitCode: 2 });
+      }
+    },
+    validate: (raw) => {
+      check?.(raw);
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) throw new CcbridgeError('invalid_request', describeZodError(parsed.error), { exitCode: 2 });
+      return parsed.data;
+    },
+  };
 }
 
 /** Shapes every control-API failure as `{error:{code,message}}`. */

@@ -4,7 +4,8 @@ import { applyIntegration, previewIntegration } from '../integration/integration
 import { usageError } from '../../shared/errors.js';
 import { ApplyIntegrationBodySchema, IntegrationTestBodySchema } from '../../shared/schemas/integration.js';
 import type { Daemon } from '../daemon.js';
-import { readBody } from './http.js';
+import { validBody } from '../bridge/middleware/validBody.js';
+import { controlBody } from './http.js';
 
 /** Claude Code integration: preview the env block, write it into settings.json, test a round trip. */
 export function integrationRoutes(daemon: Daemon, processEnv: NodeJS.ProcessEnv = process.env): Hono {
@@ -17,12 +18,12 @@ export function integrationRoutes(daemon: Daemon, processEnv: NodeJS.ProcessEnv 
     return c.json(previewIntegration(daemon, processEnv, { account: c.req.query('account'), settingsPath }));
   });
 
-  app.post('/apply', async (c) =>
-    c.json(applyIntegration(daemon, processEnv, await readBody(c, ApplyIntegrationBodySchema))),
+  app.post('/apply', validBody(controlBody(ApplyIntegrationBodySchema)), (c) =>
+    c.json(applyIntegration(daemon, processEnv, c.var.body)),
   );
 
-  app.post('/test', async (c) => {
-    const { account, settingsPath } = await readBody(c, IntegrationTestBodySchema);
+  app.post('/test', validBody(controlBody(IntegrationTestBodySchema)), async (c) => {
+    const { account, settingsPath } = c.var.body;
     const preview = previewIntegration(daemon, processEnv, { account, settingsPath });
     const result = await claudeRoundTrip({
       bridgeUrl: daemon.bridgeUrl(),

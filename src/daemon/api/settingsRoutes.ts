@@ -2,7 +2,19 @@ import { Hono } from 'hono';
 import { SETTING_KEYS, SettingsPatchSchema, describeSettingValues } from '../../shared/schemas/settings.js';
 import { usageError } from '../../shared/errors.js';
 import type { Daemon } from '../daemon.js';
-import { readBody } from './http.js';
+import { validBody } from '../bridge/middleware/validBody.js';
+import { controlBody } from './http.js';
+
+/** A key the schema would strip silently is more likely a typo the user should hear about. */
+function refuseUnknownKeys(raw: unknown): void {
+  if (!raw || typeof raw !== 'object') return;
+  const unknown = Object.keys(raw).filter((k) => !(SETTING_KEYS as string[]).includes(k));
+  if (unknown.length)
+    throw usageError(
+      'unknown_setting',
+      `unknown setting ${unknown.join(', ')}; valid keys: ${SETTING_KEYS.join(', ')}`,
+    );
+}
 
 export function settingsRoutes(daemon: Daemon): Hono {
   const app = new Hono();
@@ -14,17 +26,8 @@ export function settingsRoutes(daemon: Daemon): Hono {
     }),
   );
 
-  app.patch('/', async (c) => {
-    const raw = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
-    const unknown =
-      raw && typeof raw === 'object' ? Object.keys(raw).filter((k) => !(SETTING_KEYS as string[]).includes(k)) : [];
-    if (unknown.length) {
-      throw usageError(
-        'unknown_setting',
-        `unknown setting ${unknown.join(', ')}; valid keys: ${SETTING_KEYS.join(', ')}`,
-      );
-    }
-    const patch = await readBody(c, SettingsPatchSchema);
+  app.patch('/', validBody(controlBody(SettingsPatchSchema, refuseUnknownKeys)), (c) => {
+    const patch = c.var.body;
     const changed = daemon.mutate((s) => {
       const changed: string[] = [];
       for (const [key, value] of Object.entries(patch) as Array<[keyof typeof patch, never]>) {

@@ -2,6 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { AnthropicApiError } from '../../translate/anthropicError.js';
+import type { MessagesRequest } from '../../translate/anthropicSchema.js';
+import { parseJsonObject, validateMessagesRequest } from '../../translate/parseMessagesRequest.js';
+import type { BodyFormat } from './middleware/validBody.js';
 
 /**
  * The client side of a bridge request. On @hono/node-server (the daemon, the tests' real servers) it works on
@@ -153,3 +156,10 @@ export function openSseWriter(c: Context, headers: Record<string, string>): SseW
     response: c.body(readable, 200, headers),
   };
 }
+
+/** A Messages request body (`/messages`, `/messages/count_tokens`): capped, its errors in Anthropic's shape. */
+export const messagesBody: BodyFormat<MessagesRequest> = {
+  read: (c) => readRequestBody(c),
+  json: parseJsonObject,
+  validate: validateMessagesRequest,
+};

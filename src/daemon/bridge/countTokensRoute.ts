@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
 import { countRequestTokens } from '../../translate/countTokens.js';
-import { validateMessagesRequest } from '../../translate/parseMessagesRequest.js';
 import { resolveModel } from '../../translate/resolveModel.js';
 import { threadIdentity } from '../../translate/sessionKey.js';
 import { translateRequest } from '../../translate/translateRequest.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { defaultCandidate, modelContext } from './modelContext.js';
 import { validBody } from './middleware/validBody.js';
+import { messagesBody } from './clientIo.js';
 
 /**
  * `POST /v1/messages/count_tokens`: the o200k count of what would really be sent upstream. Works without a
@@ -14,7 +14,7 @@ import { validBody } from './middleware/validBody.js';
  */
 export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
   const app = new Hono<BridgeEnv>();
-  app.post('/messages/count_tokens', validBody(validateMessagesRequest), async (c) => {
+  app.post('/messages/count_tokens', validBody(messagesBody), async (c) => {
     const req = c.var.body;
     const candidate = defaultCandidate(rt.deps);
     const model = resolveModel(req.model, modelContext(rt.deps, candidate));

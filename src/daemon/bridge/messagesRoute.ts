@@ -3,7 +3,6 @@ import type { MessagesRequest } from '../../translate/anthropicSchema.js';
 import { DEFAULT_CONTEXT_WINDOW, usesResponsesLite } from '../../translate/codexModels.js';
 import { estimateRequestTokens } from '../../translate/countTokens.js';
 import { MessageAggregator } from '../../translate/messageAggregator.js';
-import { validateMessagesRequest } from '../../translate/parseMessagesRequest.js';
 import { resolveModel, type ResolvedModel } from '../../translate/resolveModel.js';
 import { claudeSessionKey, conversationKey, threadIdentity, type ThreadIdentity } from '../../translate/sessionKey.js';
 import type { AnthropicSink } from '../../translate/anthropicSink.js';
@@ -19,7 +18,7 @@ import { toAnthropicError } from './bridgeErrors.js';
 import { openWithFailover, type Committed } from './openWithFailover.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { Cancellation } from './cancellation.js';
-import { onClientGone, openSseWriter, requestHeader, type SseWriter } from './clientIo.js';
+import { messagesBody, onClientGone, openSseWriter, requestHeader, type SseWriter } from './clientIo.js';
 import { nextTurn, validBody } from './middleware/validBody.js';
 import { modelContext } from './modelContext.js';
 import type { OpenResult } from './awaitFirstOutput.js';
@@ -325,8 +324,6 @@ function recordOutcome(rt: BridgeRuntime): MiddlewareHandler<MessagesEnv> {
 
 export function messagesRoute(rt: BridgeRuntime): Hono<MessagesEnv> {
   const app = new Hono<MessagesEnv>();
-  app.post('/messages', recordOutcome(rt), validBody(validateMessagesRequest), (c) =>
-    handle(rt, c, c.var.outcome, c.var.cancel),
-  );
+  app.post('/messages', recordOutcome(rt), validBody(messagesBody), (c) => handle(rt, c, c.var.outcome, c.var.cancel));
   return app;
 }
