@@ -11,7 +11,7 @@ import { accountHome, type Paths } from '../shared/paths.js';
 import type { CodexModel } from '../shared/schemas/codexModel.js';
 import { VERSION } from '../shared/version.js';
 import { NOT_CONNECTED, type AuthStatus, type LoginSession } from '../shared/schemas/auth.js';
-import type { AccountView, StateView, Stats } from '../shared/schemas/api.js';
+import type { AccountView, StateView, Stats, Traffic } from '../shared/schemas/api.js';
 import type { CcbEvent, EventInput } from '../shared/schemas/events.js';
 import type { Account, StateFile } from '../shared/schemas/state.js';
 
@@ -36,6 +36,10 @@ export interface ViewProviders {
   models(accountId: string): CodexModel[] | null;
   /** Today's requests and tokens (the usage history). */
   stats(): Stats;
+  /** Requests in flight and the last minute's rate (the traffic meter). */
+  traffic(): Traffic;
+  /** The traffic view is changing (requests in flight or in the last minute): live views refresh it every second. */
+  trafficActive(): boolean;
 }
 
 type ChangeListener = () => void;
@@ -56,6 +60,8 @@ export class Daemon {
     loginSessions: () => [],
     models: () => null,
     stats: () => ({ day: localDate(Date.now()), requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 }),
+    traffic: () => ({ inflight: [], inflightCount: 0, lastMinute: { requests: 0, inputTokens: 0, outputTokens: 0 } }),
+    trafficActive: () => false,
   };
   readonly #changeListeners = new Set<ChangeListener>();
   readonly #shutdownHooks: Array<() => Promise<void> | void> = [];
@@ -178,6 +184,7 @@ export class Daemon {
       accounts: state.accounts.map((account) => this.#accountView(state, account)),
       loginSessions: this.providers.loginSessions(),
       stats: this.providers.stats(),
+      traffic: this.providers.traffic(),
     };
   }
 

@@ -19,6 +19,7 @@ import { startLimitsKeeper } from './control/startLimitsKeeper.js';
 import { startRouting } from './bridge/routingService.js';
 import { ccbridgeEnv } from '../shared/schemas/ccbridgeEnv.js';
 import { createBridgeDeps } from './bridge/createBridgeDeps.js';
+import { startTrafficMeter } from './bridge/startTrafficMeter.js';
 import { startUsageHistory } from './bridge/startUsageHistory.js';
 import { startStatusLineWriter } from './integration/statusLineWriter.js';
 import { createBridgeApp } from './bridge/createBridgeApp.js';
@@ -95,6 +96,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const routing = startRouting(daemon, limits, codex);
     const usage = startUsageHistory(daemon);
     const statusLine = startStatusLineWriter(daemon);
+    const traffic = startTrafficMeter(daemon);
 
     let stopping: Promise<void> | null = null;
     let resolveStopped: () => void = () => {};
@@ -109,13 +111,16 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
         usage,
       }),
     );
-    const bridgeAppReady = createBridgeApp(createBridgeDeps(daemon, codex, limits, routing, { usage, statusLine }), {
-      pingIntervalMs: config.CCBRIDGE_PING_MS,
-      // Upstream bounds, shortened by the hostile tests (a hung backend must not take minutes there).
-      upstreamHeadersMs: config.CCBRIDGE_UPSTREAM_HEADERS_MS,
-      upstreamIdleMs: config.CCBRIDGE_UPSTREAM_IDLE_MS,
-      host,
-    });
+    const bridgeAppReady = createBridgeApp(
+      createBridgeDeps(daemon, codex, limits, routing, { usage, statusLine, traffic }),
+      {
+        pingIntervalMs: config.CCBRIDGE_PING_MS,
+        // Upstream bounds, shortened by the hostile tests (a hung backend must not take minutes there).
+        upstreamHeadersMs: config.CCBRIDGE_UPSTREAM_HEADERS_MS,
+        upstreamIdleMs: config.CCBRIDGE_UPSTREAM_IDLE_MS,
+        host,
+      },
+    );
     // The bridge names the installed codex version upstream and on /health: it answers once `codex --version`
     // has (a fraction of a second, bounded), never with the stale minimum.
     void codex.versionKnown(CODEX_VERSION_WAIT_MS).then(() => bridgeApp.ready(bridgeAppReady));

@@ -87,7 +87,7 @@ export class StreamTranslator {
   /** Web searches whose result block waits for the links the answer cites (see webSearchDone). */
   private pendingSearches: string[] = [];
   private readonly stops: StopSequenceMatcher;
-  /** Characters of text and thinking sent, for the usage estimate of a response cut short. */
+  /** Characters of text, thinking and tool input sent, for the usage estimate of a response cut short. */
   private outputChars = 0;
   /** True once message_stop or an error went out. */
   done = false;
@@ -106,6 +106,11 @@ export class StreamTranslator {
     private readonly opts: StreamTranslatorOptions,
   ) {
     this.stops = new StopSequenceMatcher(opts.stopSequences ?? []);
+  }
+
+  /** Output tokens so far, for the live view: upstream's count once it came, else ~4 characters a token. */
+  get outputTokensSoFar(): number {
+    return this.usage?.output_tokens ?? Math.ceil(this.outputChars / 4);
   }
 
   handle(ev: UpstreamEvent): void {
@@ -136,6 +141,7 @@ export class StreamTranslator {
       case 'response.function_call_arguments.delta':
         if (this.open?.kind === 'tool_use' && this.open.key === keyOf(ev) && ev.delta) {
           this.open.sent += ev.delta;
+          this.outputChars += ev.delta.length;
           this.sink.inputJsonDelta(this.open.index, ev.delta);
         }
         return;

@@ -9,7 +9,7 @@ import {
   LoginPanel,
   ModelPanel,
 } from './components/panes.js';
-import { Footer, StatusBar, TooSmall } from './components/bars.js';
+import { Footer, StatusBar, TooSmall, TrafficBar } from './components/bars.js';
 import { useKeyBindings } from './hooks/useKeyBindings.js';
 import type { LoginSession } from '../shared/schemas/auth.js';
 import { accountById, latestLoginSession, loginUrl, selectedAccount } from './state/selectors.js';
@@ -46,6 +46,7 @@ export function Dashboard() {
     <Box flexDirection="column" width={size.columns} height={size.rows}>
       {wrapRows > 0 ? <Box height={wrapRows} flexShrink={0} /> : null}
       <StatusBar view={view} connection={connection} now={now} width={size.columns} theme={theme} />
+      <TrafficBar view={view} width={size.columns} theme={theme} />
       {mode.kind === 'help' ? (
         <HelpPanel box={{ width: size.columns, height: layout.accounts.height + layout.lower.height }} theme={theme} />
       ) : (
@@ -110,6 +111,8 @@ function LowerArea({
         events={state.events}
         filter={state.eventFilter}
         scroll={state.eventScroll}
+        traffic={state.view?.traffic}
+        now={now}
         box={layout.events}
         focused={state.pane === 'events'}
         theme={theme}

@@ -19,7 +19,8 @@ describe('dashboard at 80×24', () => {
   it('renders the main screen', async () => {
     const tui = await renderTui(fakeDaemon(makeView(), { history: sampleEvents }));
     expect(tui.screen()).toMatchInlineSnapshot(`
-      "● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok
+      "● live  http://127.0.0.1:9000  ★ work  fast off
+        0 in flight · 3 req/min · 9.4k tok/min · today 12 req, 35k/1.2k tok
       ┏━ Accounts · failover routing ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
       ┃     NAME         STATE         PLAN  MODEL        FAST 5H         WEEK       ┃
       ┃ ›★◆ work         connected     pro   gpt-5.5      off~ ██░░░  42% █░░░░  12% ┃
@@ -40,7 +41,6 @@ describe('dashboard at 80×24', () => {
       │ 11:58:25 error proxy       upstream 502 from chatgpt.com                     │
       │                                                                              │
       │                                                                              │
-      │                                                                              │
       └──────────────────────────────────────────────────────────────────────────────┘
       ↑↓ select  u use  c connect  a add  m model  f fast  x delete  ? help  q quit"
     `);
@@ -58,7 +58,7 @@ describe('dashboard at 80×24', () => {
   it('shows the limits of the account the selection moves to, with stale and limit warnings', async () => {
     const tui = await renderTui(fakeDaemon(makeView()));
     await tui.press(KEYS.down);
-    expect(lines(tui.screen(), 3, 14)).toMatchInlineSnapshot(`
+    expect(lines(tui.screen(), 4, 15)).toMatchInlineSnapshot(`
       "┃  ★◆ work         connected     pro   gpt-5.5      off~ ██░░░  42% █░░░░  12% ┃
       ┃ ›   personal     exhausted     plus  default      on   █████ 100% ████░  71% ┃
       ┃     spare        disabled      -     default      off~ -          -          ┃
@@ -77,7 +77,8 @@ describe('dashboard at 80×24', () => {
     const tui = await renderTui(fakeDaemon(makeView()));
     await tui.press('?');
     expect(tui.screen()).toMatchInlineSnapshot(`
-      "● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok
+      "● live  http://127.0.0.1:9000  ★ work  fast off
+        0 in flight · 3 req/min · 9.4k tok/min · today 12 req, 35k/1.2k tok
       ┏━ Keys ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
       ┃ ↑ ↓  j k   select (events: scroll)     A          apply Claude Code settings ┃
       ┃ enter  u   use: route requests to it   x          delete (asks first)        ┃
@@ -93,7 +94,6 @@ describe('dashboard at 80×24', () => {
       ┃                                                                              ┃
       ┃ ★ active   ◆ default   fast "on~": inherited from the global setting         ┃
       ┃ press any key to close                                                       ┃
-      ┃                                                                              ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
@@ -235,14 +235,13 @@ describe('keys drive the control API and show the outcome inline', () => {
     });
     const tui = await renderTui(daemon);
     await tui.press('m');
-    expect(lines(tui.screen(), 7)).toMatchInlineSnapshot(`
+    expect(lines(tui.screen(), 8)).toMatchInlineSnapshot(`
       "┏━ Model · work ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
       ┃ Model for work · now gpt-5.5                                                 ┃
       ┃   (default model)                                                            ┃
       ┃ › gpt-5.5  GPT-5.5  (current)                                                ┃
       ┃   gpt-5.4  GPT-5.4                                                           ┃
       ┃ ↑↓ choose · enter set · esc cancel                                           ┃
-      ┃                                                                              ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
@@ -281,7 +280,7 @@ describe('login, events and connection', () => {
     });
     const tui = await renderTui(daemon);
     await tui.press('j', 'c');
-    expect(lines(tui.screen(), 7, 14)).toMatchInlineSnapshot(`
+    expect(lines(tui.screen(), 8, 15)).toMatchInlineSnapshot(`
       "┏━ Connect · personal ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
       ┃ Connect personal to a ChatGPT account:                                       ┃
       ┃                                                                              ┃
@@ -301,7 +300,7 @@ describe('login, events and connection', () => {
     );
     await settle();
     // The device page on a line of its own under the panel: nothing but the URL to copy.
-    expect(lines(tui.screen(), 7)).toMatchInlineSnapshot(`
+    expect(lines(tui.screen(), 8)).toMatchInlineSnapshot(`
       "┏━ Login · personal ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
       ┃ Login for personal · device code                                             ┃
       ┃ state: waiting for you to finish signing in…                                 ┃
@@ -310,7 +309,6 @@ describe('login, events and connection', () => {
       ┃ 2. enter WXYZ-4321                                                           ┃
       ┃                                                                              ┃
       ┃ esc close (the login keeps running) · o open in browser · x cancel           ┃
-      ┃                                                                              ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
@@ -419,12 +417,12 @@ describe('login, events and connection', () => {
     const tui = await renderTui(daemon);
     daemon.pushEvent(event(30, { category: 'oauth', message: 'login for personal succeeded' }));
     await settle();
-    const eventLines = () => lines(tui.screen(), 13, 23);
+    const eventLines = () => lines(tui.screen(), 14, 23);
     expect(eventLines().split('\n').at(-2)).toContain('login for personal succeeded');
     await tui.press(KEYS.tab, KEYS.tab);
-    expect(eventLines()).toMatch(/┏━ Events · all ━+ ↑6 ←→ filter ━┓/);
+    expect(eventLines()).toMatch(/┏━ Events · all ━+ ↑7 ←→ filter ━┓/);
     await tui.press(KEYS.up);
-    expect(eventLines()).toMatch(/↑5 ↓1 newer ←→ filter/);
+    expect(eventLines()).toMatch(/↑6 ↓1 newer ←→ filter/);
     expect(eventLines()).not.toContain('login for personal succeeded');
     await tui.press('G');
     expect(eventLines()).toContain('login for personal succeeded');
@@ -438,9 +436,75 @@ describe('login, events and connection', () => {
       ┃                                                                              ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
-      ┃                                                                              ┃
       ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛"
     `);
+  });
+
+  it('shows requests in flight under the newest events and the rate line, live', async () => {
+    const daemon = fakeDaemon(makeView(), { history: sampleEvents });
+    const tui = await renderTui(daemon);
+    const started = new Date(NOW - 2_000).toISOString();
+    daemon.pushState(
+      makeView({
+        traffic: {
+          inflight: [
+            {
+              requestId: 'r1',
+              accountId: 'wrk1',
+              accountName: 'work',
+              model: 'gpt-5.5',
+              stream: true,
+              startedAt: started,
+              outputTokens: 96,
+            },
+          ],
+          inflightCount: 1,
+          lastMinute: { requests: 4, inputTokens: 48_000, outputTokens: 1_500 },
+        },
+      }),
+    );
+    await settle();
+    await vi.advanceTimersByTimeAsync(3000);
+    await settle();
+    expect(lines(tui.screen(), 0, 2)).toMatchInlineSnapshot(`
+      "● live  http://127.0.0.1:9000  ★ work  fast off
+      ▸ 1 in flight · 4 req/min · 50k tok/min · today 12 req, 35k/1.2k tok"
+    `);
+    expect(lines(tui.screen(), 14, 23)).toMatchInlineSnapshot(`
+      "┌─ Events · all ───────────────────────────────────────────────────────────────┐
+      │ 11:58:21 info  system      daemon 0.1.0 started (pid 4242)                   │
+      │ 11:58:22 info  account     account work added                                │
+      │ 11:58:23 info  proxy       POST /v1/messages → work 200 in 1.2s              │
+      │ 11:58:24 warn  limits      personal: 5h limit at 100%, switching to work     │
+      │ 11:58:25 error proxy       upstream 502 from chatgpt.com                     │
+      │      +5s live  proxy       work: gpt-5.5                      ~96 tok so far │
+      │                                                                              │
+      └──────────────────────────────────────────────────────────────────────────────┘"
+    `);
+    // Finished: the line goes, its proxy event comes, the rate counts it.
+    daemon.pushEvent(
+      event(6, {
+        category: 'proxy',
+        message: 'work: claude-sonnet-4-5 → gpt-5.5 200 (48000 in, 310 out, 5012 ms)',
+        data: { status: 200, inputTokens: 48_000, outputTokens: 310, durationMs: 5012 },
+      }),
+    );
+    daemon.pushState(
+      makeView({
+        traffic: {
+          inflight: [],
+          inflightCount: 0,
+          lastMinute: { requests: 5, inputTokens: 96_000, outputTokens: 1_810 },
+        },
+        stats: { day: '2026-03-01', requests: 13, errors: 0, inputTokens: 82_567, outputTokens: 1_544 },
+      }),
+    );
+    await settle();
+    expect(tui.screen()).not.toContain('tok so far');
+    expect(lines(tui.screen(), 1, 2)).toBe('  0 in flight · 5 req/min · 98k tok/min · today 13 req, 83k/1.5k tok');
+    expect(lines(tui.screen(), 20, 21)).toBe(
+      '│ 11:58:26 info  proxy       work: claude-sonnet-… 200 · 48k→310 tok · 5012 ms │',
+    );
   });
 
   it('shows reconnecting… while the daemon is away and recovers when it is back', async () => {
@@ -487,7 +551,8 @@ describe('other sizes', () => {
       size: { columns: 130, rows: 20 },
     });
     expect(tui.screen()).toMatchInlineSnapshot(`
-      "● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok
+      "● live  http://127.0.0.1:9000  ★ work  fast off
+        0 in flight · 3 req/min · 9.4k tok/min · today 12 req, 35k/1.2k tok
       ┏━ Accounts · failover routing ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
       ┃     NAME                 EMAIL                           STATE         PLAN  MODEL        FAST 5H              WEEK            ┃
       ┃ ›★◆ work                 work@example.com                connected     pro   gpt-5.5      off~ ████░░░░░░  42% █░░░░░░░░░  12% ┃
@@ -500,7 +565,6 @@ describe('other sizes', () => {
       │            weekly ██░░░░░░░░░░░░░░░  12% in 4d 03h     ││ 11:58:23 info  proxy   POST /v1/messages → work 200 in 1.2s          │
       │            credits: 9.99                               ││ 11:58:24 warn  limits  personal: 5h limit at 100%, switching to work │
       │                                                        ││ 11:58:25 error proxy   upstream 502 from chatgpt.com                 │
-      │                                                        ││                                                                      │
       │                                                        ││                                                                      │
       │                                                        ││                                                                      │
       │                                                        ││                                                                      │

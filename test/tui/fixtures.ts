@@ -112,6 +112,7 @@ export function makeView(overrides: Partial<StateView> = {}): StateView {
     accounts: [work, personal, spare],
     loginSessions: [],
     stats: { day: '2026-03-01', requests: 12, errors: 0, inputTokens: 34_567, outputTokens: 1_234 },
+    traffic: { inflight: [], inflightCount: 0, lastMinute: { requests: 3, inputTokens: 9_000, outputTokens: 400 } },
     ...overrides,
   };
 }

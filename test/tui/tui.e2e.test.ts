@@ -1,38 +1,22 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StateView } from '../../src/shared/schemas/api.js';
 import { BIN, daemonPid, makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
+import { TMUX, tmuxPane, type TmuxPane } from '../helpers/tmuxPane.js';
 
 /**
  * The built `ccbridge tui` in a real pseudo-terminal (a detached tmux session of exactly 80×24),
  * against a real daemon on a temp home: keys go in with send-keys, the screen comes back with
  * capture-pane, and the effect is checked through the CLI.
  */
-const TMUX = ['/usr/bin/tmux', '/usr/local/bin/tmux', '/opt/homebrew/bin/tmux'].find((p) => existsSync(p));
-
 describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () => {
   let home: TestHome;
-  let tmux: (...args: string[]) => string;
-  /** The pane's rows (capture-pane ends the last one with a newline). */
-  const screen = (opts: string[] = []) => tmux('capture-pane', '-p', '-t', 'ccb', ...opts).replace(/\n$/, '');
-
-  function waitForScreen(predicate: (text: string) => boolean, what: string, timeoutMs = 5000): Promise<string> {
-    return vi.waitFor(
-      () => {
-        let last: string;
-        try {
-          last = screen();
-        } catch {
-          last = '(no tmux session)';
-        }
-        if (!predicate(last)) throw new Error(`timed out waiting for ${what}; screen was:\n${last}`);
-        return last;
-      },
-      { timeout: timeoutMs, interval: 50 },
-    );
-  }
+  let pane: TmuxPane;
+  const tmux = (...args: string[]) => pane.tmux(...args);
+  const screen = (opts?: string[]) => pane.screen(opts);
+  const waitForScreen = (predicate: (text: string) => boolean, what: string, timeoutMs?: number) =>
+    pane.waitForScreen(predicate, what, timeoutMs);
 
   const rowOf = (text: string, name: string) =>
     text.split('\n').find((l) => new RegExp(`^┃ .{3} ${name} `).test(l)) ?? '';
@@ -41,21 +25,11 @@ describe.skipIf(!TMUX)('ccbridge tui (built binary, real daemon, tmux pty)', () 
     home = await makeHome();
     await ok(home, ['add', 'work']);
     await ok(home, ['add', 'personal']);
-    const sock = join(home.dir, 'tmux.sock');
-    // The tmux server (and so the pane) gets exactly the test home's environment.
-    tmux = (...args) =>
-      execFileSync(TMUX!, ['-S', sock, '-f', '/dev/null', ...args], {
-        env: { ...home.env, TERM: 'xterm-256color' },
-        encoding: 'utf8',
-      });
+    pane = tmuxPane(home);
   });
 
   afterAll(async () => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // Already gone: the session ends when the TUI quits.
-    }
+    pane.kill();
     await home.cleanup();
   });
 

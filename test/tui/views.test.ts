@@ -5,7 +5,9 @@ import { planLayout } from '../../src/tui/view/layout.js';
 import { limitsLines } from '../../src/tui/view/limitsLines.js';
 import { fitLine, lineText, oneLine, seg } from '../../src/tui/view/line.js';
 import { helpLines, loginLines, modelLines } from '../../src/tui/view/panelsView.js';
-import { footerLine, statusLine } from '../../src/tui/view/statusView.js';
+import { footerLine, statusLine, trafficLine } from '../../src/tui/view/statusView.js';
+import { inflightLines } from '../../src/tui/view/inflightLines.js';
+import type { InflightRequest } from '../../src/shared/schemas/api.js';
 import { accountState, fastBadge, loginUrl, shortAndLongWindows } from '../../src/tui/state/selectors.js';
 import { themeFor } from '../../src/tui/theme.js';
 import type { LoginSession } from '../../src/shared/schemas/auth.js';
@@ -195,16 +197,76 @@ describe('eventsPage', () => {
   });
 });
 
-describe('statusLine', () => {
-  it('shows connection, bridge, active account, fast mode and today, all of it at 80 columns', () => {
-    const line = lineText(statusLine(makeView(), { status: 'live' }, NOW, 76));
-    expect(line).toBe('● live  http://127.0.0.1:9000  ★ work  fast off  today 12 req 35k/1.2k tok');
+describe('trafficLine', () => {
+  const traffic = (inflightCount: number) => ({
+    inflight: [],
+    inflightCount,
+    lastMinute: { requests: 14, inputTokens: 120_000, outputTokens: 3_400 },
   });
 
-  it('drops today, then fast mode, when narrower', () => {
-    expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 60))).toBe(
-      '● live  http://127.0.0.1:9000  ★ work  fast off',
+  it("shows in flight, the last minute's rate and today's totals, all of it at 80 columns", () => {
+    const view = makeView({ traffic: traffic(2), stats: { ...makeView().stats, errors: 3 } });
+    expect(lineText(trafficLine(view, 80))).toBe(
+      '▸ 2 in flight · 14 req/min · 123k tok/min · today 12 req, 35k/1.2k tok, 3 failed',
     );
+    expect(trafficLine(view, 80)[1]).toEqual({ text: expect.any(String) }); // busy: not muted
+  });
+
+  it("drops today's totals, then the token rate, when narrow; quiet traffic is muted", () => {
+    const quiet = makeView({ traffic: traffic(0) });
+    expect(lineText(trafficLine(quiet, 60))).toBe('  0 in flight · 14 req/min · 123k tok/min');
+    expect(lineText(trafficLine(quiet, 40))).toBe('  0 in flight · 14 req/min');
+    expect(trafficLine(quiet, 60)[1]).toMatchObject({ tone: 'muted' });
+  });
+
+  it("shows today's totals alone from a daemon without the traffic view", () => {
+    expect(lineText(trafficLine(makeView({ traffic: undefined }), 80))).toBe('  today 12 req, 35k/1.2k tok');
+    expect(trafficLine(null, 80)).toEqual([]);
+  });
+});
+
+describe('inflightLines', () => {
+  const request = (i: number, over: Partial<InflightRequest> = {}): InflightRequest => ({
+    requestId: `r${i}`,
+    accountId: 'wrk1',
+    accountName: 'work',
+    model: 'gpt-5.5',
+    stream: true,
+    startedAt: new Date(NOW - 12_400).toISOString(),
+    outputTokens: 1234,
+    ...over,
+  });
+  const traffic = (inflight: InflightRequest[], inflightCount = inflight.length) => ({
+    inflight,
+    inflightCount,
+    lastMinute: { requests: 0, inputTokens: 0, outputTokens: 0 },
+  });
+
+  it('lines a request up with the events: elapsed, live, proxy, account and model, tokens so far pinned right', () => {
+    const lines = inflightLines(traffic([request(1)]), NOW, 76, 4).map(lineText);
+    expect(lines).toEqual(['    +12s live  proxy       work: gpt-5.5                    ~1.2k tok so far']);
+    expect(lines[0]).toHaveLength(76);
+    // Never cut: a long model name gives way to the tokens.
+    const long = inflightLines(traffic([request(1, { model: 'x'.repeat(80), accountName: null })]), NOW, 76, 4);
+    expect(lineText(long[0]!)).toMatch(/^ {4}\+12s live {2}proxy {7}routing…: x+… ~1\.2k tok so far$/);
+  });
+
+  it('says how many more there are when they do not all fit', () => {
+    const many = traffic([request(1), request(2), request(3)], 30);
+    expect(inflightLines(many, NOW, 76, 3).map(lineText).at(-1)).toBe('▸ 28 more in flight');
+    expect(inflightLines(many, NOW, 76, 1).map(lineText)).toEqual(['▸ 30 in flight']);
+    expect(inflightLines(traffic([]), NOW, 76, 3)).toEqual([]);
+    expect(inflightLines(undefined, NOW, 76, 3)).toEqual([]);
+  });
+});
+
+describe('statusLine', () => {
+  it('shows connection, bridge, active account and fast mode', () => {
+    const line = lineText(statusLine(makeView(), { status: 'live' }, NOW, 80));
+    expect(line).toBe('● live  http://127.0.0.1:9000  ★ work  fast off');
+  });
+
+  it('drops fast mode when narrower', () => {
     expect(lineText(statusLine(makeView(), { status: 'live' }, NOW, 45))).toBe('● live  http://127.0.0.1:9000  ★ work');
     // Connected, but every account out of quota: no green "live".
     const stuck = statusLine(makeView({ routeAccountId: null }), { status: 'live' }, NOW, 80);
@@ -329,7 +391,7 @@ describe('panels', () => {
 });
 
 describe('planLayout', () => {
-  const sum = (l: ReturnType<typeof planLayout>) => 2 + l.accounts.height + l.lower.height;
+  const sum = (l: ReturnType<typeof planLayout>) => 3 + l.accounts.height + l.lower.height;
 
   it('fills exactly the terminal height at any size', () => {
     for (const [columns, rows] of [
@@ -352,7 +414,7 @@ describe('planLayout', () => {
     expect(planLayout({ columns: 80, rows: 24 }, 3, 4)).toMatchObject({
       accounts: { height: 6 },
       limits: { height: 6 },
-      events: { height: 10 },
+      events: { height: 9 },
       sideBySide: false,
     });
     expect(planLayout({ columns: 140, rows: 40 }, 3, 4)).toMatchObject({
@@ -363,7 +425,7 @@ describe('planLayout', () => {
   });
 
   it('caps the accounts pane so the lower panes keep room', () => {
-    expect(planLayout({ columns: 80, rows: 24 }, 50, 4).accounts.height).toBe(11);
+    expect(planLayout({ columns: 80, rows: 24 }, 50, 4).accounts.height).toBe(10);
   });
 
   it('flags terminals below 60×16', () => {

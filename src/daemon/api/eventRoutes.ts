@@ -3,6 +3,8 @@ import { streamSSE } from 'hono/streaming';
 import type { Daemon } from '../daemon.js';
 
 const HEARTBEAT_MS = 15_000;
+/** How often the state goes out while the traffic view changes by itself (elapsed, tokens so far, the rate). */
+const TRAFFIC_MS = 1000;
 
 export function eventRoutes(daemon: Daemon, liveStreams: Set<() => void>): Hono {
   const app = new Hono();
@@ -32,9 +34,17 @@ export function eventRoutes(daemon: Daemon, liveStreams: Set<() => void>): Hono 
       const offEvents = daemon.events.subscribe((e) => send('event', e));
       const offState = daemon.onChange(() => send('state', daemon.view()));
       const heartbeat = setInterval(() => send('ping', {}), HEARTBEAT_MS);
+      // Once more after the traffic went quiet, so the rate seen last is the zero.
+      let wasActive = false;
+      const traffic = setInterval(() => {
+        const active = daemon.providers.trafficActive();
+        if (active || wasActive) send('state', daemon.view());
+        wasActive = active;
+      }, TRAFFIC_MS);
       send('state', daemon.view());
       await done;
       clearInterval(heartbeat);
+      clearInterval(traffic);
       offEvents();
       offState();
       liveStreams.delete(close);

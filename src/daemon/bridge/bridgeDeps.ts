@@ -47,6 +47,14 @@ export interface ProxyOutcome {
   error: string | null;
 }
 
+/** A request while it runs: its outcome so far, and how much output it has streamed. */
+export interface LiveRequest {
+  readonly outcome: ProxyOutcome;
+  /** Epoch ms. */
+  readonly startedAt: number;
+  outputTokensSoFar(): number;
+}
+
 export interface BridgeSettings {
   opusModel: string | null;
   sonnetModel: string | null;
@@ -96,6 +104,8 @@ export interface BridgeDeps {
   onUpstreamHeaders(accountId: string, headers: Readonly<Record<string, string | string[] | undefined>>): void;
   /** Runs `hook` when the daemon stops, after in-flight requests drained (upstream WebSockets close there). */
   onShutdown?(hook: () => void): void;
+  /** A request arrived: the daemon lists it as in flight until its `onOutcome` (same `outcome` object). */
+  onStart?(request: LiveRequest): void;
   /** One per request; the daemon logs the `proxy` event and stats. */
   onOutcome(o: ProxyOutcome): void;
   /** An upstream attempt failed before any byte reached the client; `next` is the account tried after it (null: none). */

@@ -8,6 +8,7 @@ import type { Daemon } from '../daemon.js';
 import type { LimitsKeeper } from '../control/limitsKeeper.js';
 import type { RoutingService } from './routingService.js';
 import type { UsageHistory } from '../../core/usageHistory.js';
+import type { TrafficMeter } from './trafficMeter.js';
 import { ccbridgeEnv } from '../../shared/schemas/ccbridgeEnv.js';
 import type { StatusLineWriter } from '../integration/statusLineWriter.js';
 
@@ -21,7 +22,7 @@ export function createBridgeDeps(
   codex: CodexService,
   limits: LimitsKeeper,
   routing: RoutingService,
-  records: { usage: UsageHistory; statusLine: StatusLineWriter },
+  records: { usage: UsageHistory; statusLine: StatusLineWriter; traffic: TrafficMeter },
   env: Record<string, string | undefined> = process.env,
 ): BridgeDeps {
   const routeName = () => {
@@ -81,7 +82,9 @@ export function createBridgeDeps(
       if (next) records.usage.record(id, nameOf(id), { failovers: 1 });
     },
     onCommitted: (id, sessionKey) => routing.onCommitted(id, sessionKey),
+    onStart: (request) => records.traffic.started(request),
     onOutcome: (o) => {
+      records.traffic.finished(o);
       if (o.accountId)
         records.usage.record(o.accountId, o.accountName ?? nameOf(o.accountId), {
           requests: 1,

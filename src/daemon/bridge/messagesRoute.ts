@@ -197,6 +197,7 @@ async function streamCommitted(
   const { prepared: p, opened } = committed;
   const sink = new SseSink(requestId);
   const translator = translatorFor(p, sink);
+  rec.streamsFrom(translator);
   const how = await pumpSse({
     translator,
     sink,
@@ -281,6 +282,7 @@ async function handle(
   const { prepared: p, opened } = result;
   const sink = new MessageAggregator();
   const translator = translatorFor(p, sink);
+  rec.streamsFrom(translator);
   const how = await translateUpstream({
     translator,
     first: opened.first,
@@ -304,6 +306,7 @@ async function handle(
 function recordOutcome(rt: BridgeRuntime): MiddlewareHandler<MessagesEnv> {
   return async (c, next) => {
     const rec = new OutcomeRecorder(rt.deps, c.get('requestId'));
+    rt.deps.onStart?.(rec);
     const cancel = new Cancellation();
     const unsubscribe = onClientGone(c, () => cancel.cancel());
     c.set('outcome', rec);

@@ -1,11 +1,13 @@
 import { redactText } from '../../core/redact.js';
 import type { AnthropicUsage } from '../../translate/anthropicResponseSchema.js';
-import type { BridgeDeps, ProxyOutcome } from './bridgeDeps.js';
+import type { BridgeDeps, LiveRequest, ProxyOutcome } from './bridgeDeps.js';
 
 /** Collects what one request did and reports it exactly once, whichever way the request ends. */
-export class OutcomeRecorder {
+export class OutcomeRecorder implements LiveRequest {
   private readonly started = performance.now();
   private reported = false;
+  /** The translator of the committed upstream, read only when someone looks at the request in flight. */
+  private output: { readonly outputTokensSoFar: number } | null = null;
   readonly outcome: ProxyOutcome;
 
   constructor(
@@ -29,6 +31,19 @@ export class OutcomeRecorder {
       errorKind: null,
       error: null,
     };
+  }
+
+  get startedAt(): number {
+    return performance.timeOrigin + this.started;
+  }
+
+  /** Where the output streams from, for `outputTokensSoFar`. */
+  streamsFrom(translator: { readonly outputTokensSoFar: number }): void {
+    this.output = translator;
+  }
+
+  outputTokensSoFar(): number {
+    return this.output?.outputTokensSoFar ?? 0;
   }
 
   usage(u: AnthropicUsage | null, reasoningTokens = 0): void {

@@ -40,6 +40,35 @@ export const StatsSchema = z.object({
 });
 export type Stats = z.infer<typeof StatsSchema>;
 
+/** A request the bridge is serving now. */
+export const InflightRequestSchema = z.object({
+  requestId: z.string(),
+  /** Null until routed. */
+  accountId: z.string().nullable(),
+  accountName: z.string().nullable(),
+  /** The upstream model once resolved, else the model the client asked for. */
+  model: z.string().nullable(),
+  stream: z.boolean(),
+  startedAt: z.string(),
+  /** Output tokens so far: estimated from what has streamed, until upstream reports the count. */
+  outputTokens: z.number().int(),
+});
+export type InflightRequest = z.infer<typeof InflightRequestSchema>;
+
+/** The bridge's traffic now: requests in flight and what finished over the last minute. */
+export const TrafficSchema = z.object({
+  /** Oldest first, at most a screenful; `inflightCount` counts them all. */
+  inflight: z.array(InflightRequestSchema),
+  inflightCount: z.number().int(),
+  /** Requests finished in the last 60 s (failed ones included) and their tokens. */
+  lastMinute: z.object({
+    requests: z.number().int(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+  }),
+});
+export type Traffic = z.infer<typeof TrafficSchema>;
+
 export const StateViewSchema = z.object({
   version: z.string(),
   pid: z.number().int(),
@@ -56,7 +85,10 @@ export const StateViewSchema = z.object({
   routeReason: z.string().nullable().optional(),
   accounts: z.array(AccountViewSchema),
   loginSessions: z.array(LoginSessionSchema),
+  /** Today's totals, from the persisted usage history: they survive a daemon restart. */
   stats: StatsSchema,
+  /** Absent from daemons older than the live traffic view. */
+  traffic: TrafficSchema.optional(),
 });
 export type StateView = z.infer<typeof StateViewSchema>;
 

@@ -4,7 +4,7 @@ import type { Connection, Mode, Notice } from '../state/tuiState.js';
 import type { Theme } from '../theme.js';
 import { fitLine, seg } from '../view/line.js';
 import { MIN_SIZE, type Size } from '../view/layout.js';
-import { footerLine, statusLine } from '../view/statusView.js';
+import { footerLine, statusLine, trafficLine } from '../view/statusView.js';
 import { LineText } from './LineText.js';
 
 export function StatusBar(props: {
@@ -20,6 +20,10 @@ export function StatusBar(props: {
       theme={props.theme}
     />
   );
+}
+
+export function TrafficBar(props: { view: StateView | null; width: number; theme: Theme }) {
+  return <LineText line={fitLine(trafficLine(props.view, props.width), props.width)} theme={props.theme} />;
 }
 
 export function Footer(props: {

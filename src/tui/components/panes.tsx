@@ -1,5 +1,5 @@
 import { Box as InkBox } from 'ink';
-import type { AccountView, StateView } from '../../shared/schemas/api.js';
+import type { AccountView, StateView, Traffic } from '../../shared/schemas/api.js';
 import type { LoginSession } from '../../shared/schemas/auth.js';
 import type { CcbEvent } from '../../shared/schemas/events.js';
 import { loginUrl } from '../state/selectors.js';
@@ -7,6 +7,7 @@ import type { EventFilter, ModelChoice } from '../state/tuiState.js';
 import type { Theme } from '../theme.js';
 import { accountLines } from '../view/accountColumns.js';
 import { eventsPage } from '../view/eventsPage.js';
+import { inflightLines } from '../view/inflightLines.js';
 import { innerLines, innerWidth, physicalRows, type Box } from '../view/layout.js';
 import { limitsLines } from '../view/limitsLines.js';
 import { connectLines, helpLines, loginLines, modelLines } from '../view/panelsView.js';
@@ -59,16 +60,20 @@ export function LimitsPane(props: {
   );
 }
 
+/** The event log, with the requests in flight under its newest line (they take at most half the pane). */
 export function EventsPane(props: {
   events: CcbEvent[];
   filter: EventFilter;
   scroll: number;
+  traffic: Traffic | undefined;
+  now: number;
   box: Box;
   focused: boolean;
   theme: Theme;
 }) {
   const { box } = props;
-  const page = eventsPage(props.events, props.filter, props.scroll, innerWidth(box), innerLines(box));
+  const live = inflightLines(props.traffic, props.now, innerWidth(box), Math.max(1, Math.floor(innerLines(box) / 2)));
+  const page = eventsPage(props.events, props.filter, props.scroll, innerWidth(box), innerLines(box) - live.length);
   const note = [
     page.older ? `↑${page.older}` : '',
     page.newer ? `↓${page.newer} newer` : '',
@@ -83,7 +88,7 @@ export function EventsPane(props: {
       box={box}
       focused={props.focused}
       theme={props.theme}
-      lines={page.lines}
+      lines={[...page.lines, ...live]}
     />
   );
 }

@@ -29,6 +29,12 @@ function requestFacts(e: CcbEvent): string | null {
   return `${status} · ${formatCount(inputTokens)}→${formatCount(outputTokens)} tok${ms}`;
 }
 
+/** The category column's width, and where the message starts: after clock, level, category and their spaces. */
+export function eventColumns(width: number): { category: number; head: number } {
+  const category = width >= 70 ? 11 : 7;
+  return { category, head: 9 + 5 + 1 + category + 1 };
+}
+
 export interface EventsPage {
   lines: Line[];
   /** Matching events hidden above (older) and below (newer) the page. */
@@ -52,9 +58,7 @@ export function eventsPage(
   const newer = Math.min(Math.max(0, scroll), Math.max(0, matching.length - lines));
   const end = matching.length - newer;
   const start = Math.max(0, end - lines);
-  const category = width >= 70 ? 11 : 7;
-  // clock, level, category and the spaces between them
-  const head = 9 + 5 + 1 + category + 1;
+  const { category, head } = eventColumns(width);
   return {
     lines: matching.slice(start, end).map((e) => {
       const facts = requestFacts(e);

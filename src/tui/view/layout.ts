@@ -35,14 +35,14 @@ export const physicalRows = (text: string, columns: number) =>
   Math.max(1, Math.ceil([...text].length / Math.max(1, columns)));
 
 /**
- * The whole screen is exactly `rows` lines: a status line, the accounts pane, the lower panes and a
- * footer line. Filling the terminal makes Ink repaint the full screen on every frame, so a resize
+ * The whole screen is exactly `rows` lines: a status line, a traffic line, the accounts pane, the lower
+ * panes and a footer line. Filling the terminal makes Ink repaint the full screen on every frame, so a resize
  * can never leave stale lines behind.
  */
 export function planLayout(size: Size, accountCount: number, limitLines: number): Layout {
   const { columns, rows } = size;
   const tooSmall = columns < MIN_SIZE.columns || rows < MIN_SIZE.rows;
-  const body = Math.max(0, rows - 2);
+  const body = Math.max(0, rows - 3);
   // Header row + one per account, capped so the lower panes keep at least half the body.
   const accountRows = Math.min(Math.max(1, accountCount), Math.max(2, Math.floor(body / 2) - 3));
   const accounts = { width: columns, height: accountRows + 3 };

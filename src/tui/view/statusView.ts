@@ -17,8 +17,8 @@ function connectionBadge(connection: Connection, now: number): { text: string; t
 }
 
 /**
- * The top line: connection, bridge URL, the account requests go to, global fast mode and today's
- * traffic (the routing mode heads the accounts pane). Parts that do not fit are dropped, least
+ * The top line: connection, bridge URL, the account requests go to and global fast mode (the routing
+ * mode heads the accounts pane, traffic has the next line). Parts that do not fit are dropped, least
  * important first.
  */
 export function statusLine(view: StateView | null, connection: Connection, now: number, width: number): Line {
@@ -37,18 +37,41 @@ export function statusLine(view: StateView | null, connection: Connection, now: 
     : route
       ? `→ ${route.name} (default)`
       : 'no account';
-  const s = view.stats;
   const rest = joinFitting(
     [
       { text: view.bridge.url, priority: 1 },
       { text: who, priority: 2 },
       { text: `fast ${view.settings.fastMode ? 'on' : 'off'}`, priority: 3 },
-      { text: `today ${s.requests} req ${formatCount(s.inputTokens)}/${formatCount(s.outputTokens)} tok`, priority: 4 },
     ],
     Math.max(0, width - badge.text.length - 2),
     '  ',
   );
   return [seg(badge.text, badge.tone, true), seg('  '), seg(rest)];
+}
+
+/**
+ * The second line: requests in flight, the rate over the last minute, and today's totals (from the
+ * daemon's usage history, so a restart does not zero them). Today's totals go first when room is short.
+ */
+export function trafficLine(view: StateView | null, width: number): Line {
+  if (!view) return [];
+  const t = view.traffic;
+  const s = view.stats;
+  const rate = t
+    ? [
+        { text: `${t.inflightCount} in flight`, priority: 0 },
+        { text: `${t.lastMinute.requests} req/min`, priority: 1 },
+        { text: `${formatCount(t.lastMinute.inputTokens + t.lastMinute.outputTokens)} tok/min`, priority: 2 },
+      ]
+    : [];
+  const today = `today ${s.requests} req, ${formatCount(s.inputTokens)}/${formatCount(s.outputTokens)} tok`;
+  const text = joinFitting(
+    [...rate, { text: `${today}${s.errors ? `, ${s.errors} failed` : ''}`, priority: 3 }],
+    Math.max(0, width - 2),
+    ' · ',
+  );
+  const busy = (t?.inflightCount ?? 0) > 0;
+  return [seg(busy ? '▸ ' : '  ', 'accent', true), seg(text, busy ? undefined : 'muted')];
 }
 
 const NOTICE_MARK: Record<Notice['tone'], { mark: string; tone: SegmentTone }> = {
