@@ -93,9 +93,11 @@ describe('ccbridge test tells the truth', () => {
     expect(second.code).toBe(4);
     const result = JSON.parse(second.stdout);
     expect(result.problem).toBe('out_of_quota');
-    // In local time, as `limits` and `list` say it (TZ=UTC in the tests).
+    // In local time, as `limits` and `list` say it (TZ=UTC in the tests); after midnight with its weekday.
     expect(result.steps.find((s: { name: string }) => s.name === 'quota').detail).toMatch(
-      new RegExp(`^out of quota until ${new Date(resetsAt * 1000).toISOString().slice(11, 16)} \\(\\d+m \\d+s\\)`),
+      new RegExp(
+        `^out of quota until (\\w{3} )?${new Date(resetsAt * 1000).toISOString().slice(11, 16)} \\(\\d+m \\d+s\\)`,
+      ),
     );
 
     // Every account out of quota (the other is not signed in): nobody is told to "add an account".
@@ -113,7 +115,7 @@ describe('ccbridge test tells the truth', () => {
     // work is out of quota since the test above; spare has quota.
     await addSignedIn(h, 'spare');
     expect(await ok(h, ['use', 'work'])).toMatch(/^work is active, but requests go to spare \(.*work.*\)\n/);
-    expect(await ok(h, ['list'])).toMatch(/work +\S* *exhausted until \d\d:\d\d/);
+    expect(await ok(h, ['list'])).toMatch(/work +\S* *exhausted until (\w{3} )?\d\d:\d\d/);
     expect(await ok(h, ['disable', 'spare'])).toMatch(/^disabled spare; requests now go to no account/);
     const refused = await run(h, ['default', 'spare']);
     expect(refused.code).toBe(1);

@@ -13,7 +13,7 @@ import {
   type FakeCodexBackend,
 } from '../fakes/codexBackend.js';
 import { makeTokens } from '../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, signIn, type TestHome } from '../helpers/cli.js';
+import { makeHome, middayZone, ok, okJson, signIn, type TestHome } from '../helpers/cli.js';
 
 // The usage history through the built daemon: what the fake backend reports per response is what
 // `ccbridge usage` adds up, and it survives a kill -9 of the daemon (written within seconds, atomically).
@@ -40,7 +40,8 @@ const USAGE = {
 
 beforeAll(async () => {
   backend = await startFakeCodexBackend();
-  h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url });
+  // Per-day records: a local noon keeps the test's requests on one date.
+  h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url, TZ: middayZone() });
   for (const name of ['alpha', 'beta'] as const) {
     ids[name] = ((await okJson(h, ['add', name])) as { id: string }).id;
     await signIn(h, ids[name], makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }));

@@ -38,6 +38,16 @@ export function freePort(): Promise<number> {
 }
 
 /**
+ * A fixed-offset zone (for `TZ`) in which it is now about noon, so a test that counts by local day cannot have its
+ * requests straddle a midnight, whenever CI runs it.
+ */
+export function middayZone(now = new Date()): string {
+  const offset = 12 - now.getUTCHours(); // hours east of UTC: -11 … 12
+  // POSIX-style names invert the sign: Etc/GMT-5 is five hours east of UTC.
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
+
+/**
  * A temp CCBRIDGE_HOME with a short socket path and a free bridge port. The inherited env is
  * scrubbed of anything that would reach a real account or the user's own daemon.
  */
