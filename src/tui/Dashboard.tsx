@@ -61,7 +61,15 @@ export function Dashboard() {
           <LowerArea state={state} now={now} layout={layout} theme={theme} links={links} />
         </>
       )}
-      <Footer view={view} mode={mode} notice={notice} connection={connection} width={size.columns} theme={theme} />
+      <Footer
+        view={view}
+        mode={mode}
+        query={state.eventQuery}
+        notice={notice}
+        connection={connection}
+        width={size.columns}
+        theme={theme}
+      />
     </Box>
   );
 }
@@ -110,6 +118,7 @@ function LowerArea({
       <EventsPane
         events={state.events}
         filter={state.eventFilter}
+        query={state.eventQuery}
         scroll={state.eventScroll}
         traffic={state.view?.traffic}
         now={now}

@@ -84,13 +84,13 @@ describe('dashboard at 80×24', () => {
       ┃ enter  u   use: route requests to it   x          delete (asks first)        ┃
       ┃ D          make it the default         tab        next pane, shift+tab back  ┃
       ┃ c          connect: browser or device  ← →        events: filter category    ┃
-      ┃ a          add an account              pgup pgdn  events: page up / down     ┃
-      ┃ r          rename                      g  G       first / last               ┃
-      ┃ e          enable / disable            s          start the daemon if down   ┃
-      ┃ m          pick its model              esc        dismiss message, cancel    ┃
-      ┃ f          fast: on → off → inherit    ?          this help                  ┃
-      ┃ F          global fast mode on / off   q          quit (ctrl+c too)          ┃
-      ┃ l          refresh its limits                                                ┃
+      ┃ a          add an account              /          events: filter by words    ┃
+      ┃ r          rename                      pgup pgdn  events: page up / down     ┃
+      ┃ e          enable / disable            g  G       first / last (G follows)   ┃
+      ┃ m          pick its model              s          start the daemon if down   ┃
+      ┃ f          fast: on → off → inherit    esc        dismiss message, cancel    ┃
+      ┃ F          global fast mode on / off   ?          this help                  ┃
+      ┃ l          refresh its limits          q          quit (ctrl+c too)          ┃
       ┃                                                                              ┃
       ┃ ★ active   ◆ default   fast "on~": inherited from the global setting         ┃
       ┃ press any key to close                                                       ┃
@@ -420,15 +420,20 @@ describe('login, events and connection', () => {
     const eventLines = () => lines(tui.screen(), 14, 23);
     expect(eventLines().split('\n').at(-2)).toContain('login for personal succeeded');
     await tui.press(KEYS.tab, KEYS.tab);
-    expect(eventLines()).toMatch(/┏━ Events · all ━+ ↑7 ←→ filter ━┓/);
+    expect(eventLines()).toMatch(/┏━ Events · all ━+ ↑7 · following · ←→ \/ filter ━┓/);
     await tui.press(KEYS.up);
-    expect(eventLines()).toMatch(/↑6 ↓1 newer ←→ filter/);
+    expect(eventLines()).toMatch(/↑6 · ↓1 newer · G follows · ←→ \/ filter ━┓/);
     expect(eventLines()).not.toContain('login for personal succeeded');
+    // Scrolled up, a new event does not move the page; G goes back to following it.
+    daemon.pushEvent(event(31, { category: 'system', message: 'daemon log rotated' }));
+    await settle();
+    expect(eventLines()).toMatch(/↑6 · ↓2 newer · G follows/);
     await tui.press('G');
     expect(eventLines()).toContain('login for personal succeeded');
+    expect(eventLines()).toContain('daemon log rotated');
     await tui.press(KEYS.right, KEYS.right);
     expect(eventLines()).toMatchInlineSnapshot(`
-      "┏━ Events · account ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ ←→ filter ━┓
+      "┏━ Events · account ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ following · ←→ / filter ━┓
       ┃ 11:58:22 info  account     account work added                                ┃
       ┃                                                                              ┃
       ┃                                                                              ┃
@@ -438,6 +443,39 @@ describe('login, events and connection', () => {
       ┃                                                                              ┃
       ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛"
     `);
+  });
+
+  it('/ filters the events by words in their level, category or text as they are typed', async () => {
+    const history = [
+      ...sampleEvents,
+      event(10, { category: 'proxy', level: 'warn', message: 'work: gpt-5.5 429 usage_limit' }),
+      event(11, { category: 'proxy', message: 'work: gpt-5.5 200' }),
+    ];
+    const tui = await renderTui(fakeDaemon(makeView(), { history }));
+    await tui.press('/', 'w', 'a', 'r', 'n');
+    expect(tui.footer()).toBe('filter events: warn▌  enter keep · esc clear · matches level, category, text');
+    expect(lines(tui.screen(), 14, 23)).toMatchInlineSnapshot(`
+      "┏━ Events · all · "warn" ━━━━━━━━━━━━━━━━━━━━━━━━━━━━ following · ←→ / filter ━┓
+      ┃ 11:58:24 warn  limits      personal: 5h limit at 100%, switching to work     ┃
+      ┃ 11:58:30 warn  proxy       work: gpt-5.5 429 usage_limit                     ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┃                                                                              ┃
+      ┗━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┛"
+    `);
+    await tui.press(' ', 'p', 'r', 'o', 'x', 'y', KEYS.enter);
+    expect(tui.screen()).toMatch(/┏━ Events · all · "warn proxy" ━+ following · ←→ \/ filter ━┓/);
+    expect(lines(tui.screen(), 15, 17)).toMatchInlineSnapshot(`
+      "┃ 11:58:30 warn  proxy       work: gpt-5.5 429 usage_limit                     ┃
+      ┃                                                                              ┃"
+    `);
+    // Kept after enter, while keys are commands again; / and esc clear it.
+    expect(tui.footer()).toMatch(/^↑↓ select/);
+    await tui.press('/', KEYS.escape);
+    expect(tui.screen()).toMatch(/┏━ Events · all ━+/);
+    expect(tui.screen()).toContain('account work added');
   });
 
   it('shows requests in flight under the newest events and the rate line, live', async () => {

@@ -142,6 +142,32 @@ describe('normal mode: navigation depends on the focused pane', () => {
   });
 });
 
+describe('the events filter', () => {
+  const searching = on(live, { kind: 'search' });
+
+  it('/ focuses the events pane and opens the filter prompt, from any pane', () => {
+    expect(actions(press(live, '/'))).toEqual([
+      { type: 'focusPane', pane: 'events' },
+      { type: 'setMode', mode: { kind: 'search' } },
+    ]);
+  });
+
+  it('typing edits the filter, enter keeps it, esc clears it', () => {
+    expect(actions(press(searching, 'w'))).toEqual([{ type: 'editPrompt', edit: { kind: 'insert', text: 'w' } }]);
+    // Command letters are text here.
+    expect(actions(press(searching, 'q'))).toEqual([{ type: 'editPrompt', edit: { kind: 'insert', text: 'q' } }]);
+    expect(actions(press(searching, '', { backspace: true }))).toEqual([
+      { type: 'editPrompt', edit: { kind: 'backspace' } },
+    ]);
+    expect(actions(press(searching, '', { return: true }))).toEqual([{ type: 'setMode', mode: { kind: 'normal' } }]);
+    expect(actions(press(searching, '', { escape: true }))).toEqual([
+      { type: 'clearEventQuery' },
+      { type: 'setMode', mode: { kind: 'normal' } },
+    ]);
+    expect(press(searching, '', { upArrow: true })).toEqual([]);
+  });
+});
+
 describe('prompts', () => {
   const adding = on(live, { kind: 'add', value: 'team', error: null });
 

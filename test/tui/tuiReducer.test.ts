@@ -147,6 +147,24 @@ describe('tuiReducer: events', () => {
     expect(reduce(following, { type: 'eventsReceived', events: ten.slice(8) }).eventScroll).toBe(0);
   });
 
+  it('a filter query narrows what scrolls and what holds a scrolled page, and a new query follows again', () => {
+    const s = reduce(
+      live,
+      { type: 'eventsReceived', events: ten },
+      { type: 'setMode', mode: { kind: 'search' } },
+      ...[...'number 1'].map((text): TuiAction => ({ type: 'editPrompt', edit: { kind: 'insert', text } })),
+    );
+    expect(s.eventQuery).toBe('number 1');
+    // "number 1" and "number 10" match: one line to scroll with one visible.
+    expect(reduce(s, { type: 'scrollEvents', delta: 100, visible: 1 }).eventScroll).toBe(1);
+    const scrolled = reduce(s, { type: 'scrollEvents', delta: 1, visible: 1 });
+    const more = reduce(scrolled, { type: 'eventsReceived', events: [event(11), event(12)] });
+    expect(more.eventScroll).toBe(3); // event number 11 and 12 match too
+    const edited = reduce(more, { type: 'editPrompt', edit: { kind: 'backspace' } });
+    expect(edited).toMatchObject({ eventQuery: 'number ', eventScroll: 0 });
+    expect(reduce(edited, { type: 'clearEventQuery' })).toMatchObject({ eventQuery: '', eventScroll: 0 });
+  });
+
   it('replaces the buffer with history after a reconnect but keeps live events that raced ahead', () => {
     const before = reduce(live, { type: 'eventsReceived', events: [event(1), event(2), event(50)] });
     const s = reduce(before, { type: 'historyReceived', events: [event(40), event(41)] });

@@ -8,7 +8,8 @@ import { helpLines, loginLines, modelLines } from '../../src/tui/view/panelsView
 import { footerLine, statusLine, trafficLine } from '../../src/tui/view/statusView.js';
 import { inflightLines } from '../../src/tui/view/inflightLines.js';
 import type { InflightRequest } from '../../src/shared/schemas/api.js';
-import { accountState, fastBadge, loginUrl, shortAndLongWindows } from '../../src/tui/state/selectors.js';
+import { accountState, fastBadge, filterEvents, loginUrl, shortAndLongWindows } from '../../src/tui/state/selectors.js';
+import type { EventFilter } from '../../src/tui/state/tuiState.js';
 import { themeFor } from '../../src/tui/theme.js';
 import type { LoginSession } from '../../src/shared/schemas/auth.js';
 import { account, event, makeView, NOW, personal, spare, work } from './fixtures.js';
@@ -169,13 +170,13 @@ describe('eventsPage', () => {
       message: `work: ccbridge-opus → ${'gpt-5.5-a-very-long-model-name-'.repeat(3)} 429 usage_limit: The usage limit has been reached (12345 in, 0 out, 840 ms)`,
       data: { status: 429, inputTokens: 12345, outputTokens: 0, durationMs: 840 },
     });
-    const [line] = eventsPage([request], 'all', 0, 78, 1).lines.map(lineText);
+    const [line] = eventsPage([request], 'all', '', 0, 78, 1).lines.map(lineText);
     expect(line!.length).toBeLessThanOrEqual(78);
     expect(line).toMatch(/^\d\d:\d\d:\d\d warn {2}proxy {7}work: ccbridge-opus → gpt.*… 429 · 12k→0 tok · 840 ms$/);
   });
 
   it('shows the newest events at the bottom', () => {
-    const page = eventsPage(events, 'all', 0, 76, 3);
+    const page = eventsPage(events, 'all', '', 0, 76, 3);
     expect(page.lines.map(lineText)).toEqual([
       '11:58:28 info  proxy       event number 8',
       '11:58:29 info  account     event number 9',
@@ -185,15 +186,32 @@ describe('eventsPage', () => {
   });
 
   it('scrolls up, clamped to the oldest page', () => {
-    expect(eventsPage(events, 'all', 2, 76, 3)).toMatchObject({ older: 5, newer: 2 });
-    expect(eventsPage(events, 'all', 99, 76, 3)).toMatchObject({ older: 0, newer: 7 });
+    expect(eventsPage(events, 'all', '', 2, 76, 3)).toMatchObject({ older: 5, newer: 2 });
+    expect(eventsPage(events, 'all', '', 99, 76, 3)).toMatchObject({ older: 0, newer: 7 });
   });
 
   it('filters by category', () => {
-    const page = eventsPage(events, 'proxy', 0, 76, 10);
+    const page = eventsPage(events, 'proxy', '', 0, 76, 10);
     expect(page.lines).toHaveLength(5);
     expect(page.lines.every((l) => lineText(l).includes('proxy'))).toBe(true);
-    expect(eventsPage(events, 'oauth', 0, 76, 10).lines.map(lineText)).toEqual(['no oauth events yet']);
+    expect(eventsPage(events, 'oauth', '', 0, 76, 10).lines.map(lineText)).toEqual(['no oauth events yet']);
+  });
+
+  it('keeps the events holding every word of the query in their level, category or text, in any case', () => {
+    const mixed = [
+      event(1, { category: 'proxy', level: 'warn', message: 'work: gpt-5.5 429 usage_limit' }),
+      event(2, { category: 'proxy', message: 'work: gpt-5.5 200' }),
+      event(3, { category: 'limits', level: 'warn', message: 'personal: 5h limit at 100%' }),
+      event(4, { category: 'oauth', level: 'error', message: 'login for Work failed' }),
+    ];
+    const ids = (query: string, filter: EventFilter = 'all') => filterEvents(mixed, filter, query).map((e) => e.id);
+    expect(ids('warn')).toEqual([1, 3]);
+    expect(ids('PROXY')).toEqual([1, 2]);
+    expect(ids('warn proxy')).toEqual([1]);
+    expect(ids('work')).toEqual([1, 2, 4]);
+    expect(ids('  ')).toEqual([1, 2, 3, 4]);
+    expect(ids('work', 'oauth')).toEqual([4]);
+    expect(eventsPage(mixed, 'all', 'nothing', 0, 76, 10).lines.map(lineText)).toEqual(['no events match "nothing"']);
   });
 });
 
@@ -292,7 +310,7 @@ describe('statusLine', () => {
 });
 
 describe('footerLine', () => {
-  const base = { view: makeView(), notice: null, connection: { status: 'live' as const }, width: 80 };
+  const base = { view: makeView(), query: '', notice: null, connection: { status: 'live' as const }, width: 80 };
 
   it('shows the prompt with its cursor, hint or error', () => {
     expect(lineText(footerLine({ ...base, mode: { kind: 'add', value: 'te', error: null } }))).toBe(
@@ -301,6 +319,12 @@ describe('footerLine', () => {
     expect(
       lineText(footerLine({ ...base, mode: { kind: 'rename', accountId: 'wrk1', value: 'job', error: 'bad' } })),
     ).toBe('rename work to: job▌  bad');
+  });
+
+  it('shows the events filter while / edits it', () => {
+    expect(lineText(footerLine({ ...base, query: 'warn pro', mode: { kind: 'search' } }))).toBe(
+      'filter events: warn pro▌  enter keep · esc clear · matches level, category, text',
+    );
   });
 
   it('asks before deleting', () => {

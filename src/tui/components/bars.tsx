@@ -29,6 +29,7 @@ export function TrafficBar(props: { view: StateView | null; width: number; theme
 export function Footer(props: {
   view: StateView | null;
   mode: Mode;
+  query: string;
   notice: Notice | null;
   connection: Connection;
   width: number;

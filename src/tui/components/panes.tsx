@@ -60,10 +60,14 @@ export function LimitsPane(props: {
   );
 }
 
-/** The event log, with the requests in flight under its newest line (they take at most half the pane). */
+/**
+ * The event log, with the requests in flight under its newest line (they take at most half the pane).
+ * Scrolled up, it holds still and says how many newer events wait; at the bottom it follows new ones.
+ */
 export function EventsPane(props: {
   events: CcbEvent[];
   filter: EventFilter;
+  query: string;
   scroll: number;
   traffic: Traffic | undefined;
   now: number;
@@ -71,22 +75,30 @@ export function EventsPane(props: {
   focused: boolean;
   theme: Theme;
 }) {
-  const { box } = props;
+  const { box, focused } = props;
   const live = inflightLines(props.traffic, props.now, innerWidth(box), Math.max(1, Math.floor(innerLines(box) / 2)));
-  const page = eventsPage(props.events, props.filter, props.scroll, innerWidth(box), innerLines(box) - live.length);
+  const page = eventsPage(
+    props.events,
+    props.filter,
+    props.query,
+    props.scroll,
+    innerWidth(box),
+    innerLines(box) - live.length,
+  );
   const note = [
     page.older ? `↑${page.older}` : '',
-    page.newer ? `↓${page.newer} newer` : '',
-    props.focused ? '←→ filter' : '',
+    page.newer ? `↓${page.newer} newer · G follows` : focused ? 'following' : '',
+    focused ? '←→ / filter' : '',
   ]
     .filter(Boolean)
-    .join(' ');
+    .join(' · ');
+  const query = props.query.trim();
   return (
     <Pane
-      title={`Events · ${props.filter}`}
+      title={`Events · ${props.filter}${query ? ` · "${query}"` : ''}`}
       note={note || undefined}
       box={box}
-      focused={props.focused}
+      focused={focused}
       theme={props.theme}
       lines={[...page.lines, ...live]}
     />

@@ -29,7 +29,7 @@ export function useKeyBindings(ctx: KeyContext): void {
   useInput((input, key) => {
     // Keys typed faster than a read arrive as one string; outside a text prompt each is its own command.
     const mode = actions.getState().mode.kind;
-    if (input.length > 1 && mode !== 'add' && mode !== 'rename' && isPlainText(key)) {
+    if (input.length > 1 && mode !== 'add' && mode !== 'rename' && mode !== 'search' && isPlainText(key)) {
       for (const ch of input) handle(ch, key);
     } else {
       handle(input, key);

@@ -34,6 +34,8 @@ export function intentsForKey(state: TuiState, input: string, key: Key, ctx: Key
     case 'add':
     case 'rename':
       return promptKey(state, state.mode, input, key);
+    case 'search':
+      return searchKey(input, key);
     case 'confirmDelete': {
       const account = refOf(state, state.mode.accountId);
       if (account && (input === 'y' || input === 'Y')) return [NORMAL, run({ op: 'remove', account })];
@@ -78,6 +80,8 @@ function normalKey(state: TuiState, input: string, key: Key, ctx: KeyContext): I
   if (input === '?') return [setMode({ kind: 'help' })];
   if (key.tab) return [dispatch({ type: 'cycleFocus', step: key.shift ? -1 : 1 })];
   if (input === 's' && state.connection.status === 'reconnecting') return [{ type: 'startDaemon' }];
+  // The filter applies to the events pane, so typing one brings it into focus.
+  if (input === '/') return [dispatch({ type: 'focusPane', pane: 'events' }), setMode({ kind: 'search' })];
 
   const nav = navigation(state, input, key, ctx);
   if (nav) return [nav];
@@ -155,9 +159,22 @@ function navigation(state: TuiState, input: string, key: Key, ctx: KeyContext): 
   return null;
 }
 
+/** `/`: the events filter is edited as typed; enter keeps it, esc clears it. */
+function searchKey(input: string, key: Key): Intent[] {
+  if (key.escape) return [dispatch({ type: 'clearEventQuery' }), NORMAL];
+  if (key.return) return [NORMAL];
+  return typing(input, key);
+}
+
+/** Typing into a prompt: backspace deletes, text is inserted, other keys do nothing. */
+function typing(input: string, key: Key): Intent[] {
+  if (key.backspace || key.delete) return [dispatch({ type: 'editPrompt', edit: { kind: 'backspace' } })];
+  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return [];
+  return input ? [dispatch({ type: 'editPrompt', edit: { kind: 'insert', text: input } })] : [];
+}
+
 function promptKey(state: TuiState, mode: PromptMode, input: string, key: Key): Intent[] {
   if (key.escape) return [NORMAL];
-  if (key.backspace || key.delete) return [dispatch({ type: 'editPrompt', edit: { kind: 'backspace' } })];
   if (key.return) {
     const name = AccountNameSchema.safeParse(mode.value);
     if (!name.success)
@@ -167,8 +184,7 @@ function promptKey(state: TuiState, mode: PromptMode, input: string, key: Key): 
     if (!account || account.name === name.data) return [NORMAL];
     return [NORMAL, run({ op: 'rename', account, name: name.data })];
   }
-  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return [];
-  return input ? [dispatch({ type: 'editPrompt', edit: { kind: 'insert', text: input } })] : [];
+  return typing(input, key);
 }
 
 function refOf(state: TuiState, accountId: string): AccountRef | null {

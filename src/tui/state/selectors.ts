@@ -14,8 +14,23 @@ export function accountById(view: StateView | null, id: string): AccountView | n
   return view?.accounts.find((a) => a.id === id) ?? null;
 }
 
-export function filterEvents(events: readonly CcbEvent[], filter: EventFilter): CcbEvent[] {
-  return filter === 'all' ? [...events] : events.filter((e) => e.category === filter);
+/**
+ * The events the pane shows: of the chosen category, and holding every word of `query` in their level,
+ * category or text, in any case ("warn proxy 429" finds the warnings among requests that got a 429).
+ */
+export function filterEvents(events: readonly CcbEvent[], filter: EventFilter, query = ''): CcbEvent[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (filter === 'all' && !words.length) return [...events];
+  return events.filter(
+    (e) =>
+      (filter === 'all' || e.category === filter) &&
+      (!words.length || words.every((w) => `${e.level} ${e.category} ${e.message}`.toLowerCase().includes(w))),
+  );
+}
+
+/** The events the pane shows for the state's category and query. */
+export function shownEvents(state: TuiState, events: readonly CcbEvent[] = state.events): CcbEvent[] {
+  return filterEvents(events, state.eventFilter, state.eventQuery);
 }
 
 const FINISHED: ReadonlySet<LoginSession['state']> = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']);

@@ -1,11 +1,12 @@
 import type { StateView } from '../../shared/schemas/api.js';
 import type { CcbEvent } from '../../shared/schemas/events.js';
-import { filterEvents } from './selectors.js';
+import { shownEvents } from './selectors.js';
 import {
   EVENT_BUFFER,
   EVENT_FILTERS,
   PANES,
   type Mode,
+  type Pane,
   type ModelChoice,
   type Notice,
   type TuiState,
@@ -22,7 +23,9 @@ export type TuiAction =
   | { type: 'moveSelection'; delta: number }
   | { type: 'selectAccount'; accountId: string }
   | { type: 'cycleFocus'; step: 1 | -1 }
+  | { type: 'focusPane'; pane: Pane }
   | { type: 'cycleEventFilter'; step: 1 | -1 }
+  | { type: 'clearEventQuery' }
   /** Positive scrolls towards older events; `visible` is how many lines the pane shows. */
   | { type: 'scrollEvents'; delta: number; visible: number }
   /** `ifCurrent`: only when the current mode is of that kind (answers that arrive late must not clobber a newer mode). */
@@ -85,6 +88,8 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
       const i = PANES.indexOf(state.pane);
       return { ...state, pane: PANES[(i + action.step + PANES.length) % PANES.length]! };
     }
+    case 'focusPane':
+      return { ...state, pane: action.pane };
     case 'cycleEventFilter': {
       const i = EVENT_FILTERS.indexOf(state.eventFilter);
       return {
@@ -93,8 +98,10 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
         eventScroll: 0,
       };
     }
+    case 'clearEventQuery':
+      return { ...state, eventQuery: '', eventScroll: 0 };
     case 'scrollEvents': {
-      const max = Math.max(0, filterEvents(state.events, state.eventFilter).length - action.visible);
+      const max = Math.max(0, shownEvents(state).length - action.visible);
       return { ...state, eventScroll: clamp(state.eventScroll + action.delta, 0, max) };
     }
     case 'setMode':
@@ -102,12 +109,12 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
       return { ...state, mode: action.mode };
     case 'editPrompt': {
       const mode = state.mode;
+      if (mode.kind === 'search') {
+        // A new filter shows its newest matches: back to following.
+        return { ...state, eventQuery: edited(state.eventQuery, action.edit), eventScroll: 0 };
+      }
       if (mode.kind !== 'add' && mode.kind !== 'rename') return state;
-      const value =
-        action.edit.kind === 'insert'
-          ? mode.value + printable(action.edit.text)
-          : [...mode.value].slice(0, -1).join('');
-      return { ...state, mode: { ...mode, value, error: null } };
+      return { ...state, mode: { ...mode, value: edited(mode.value, action.edit), error: null } };
     }
     case 'promptError': {
       const mode = state.mode;
@@ -138,9 +145,11 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
   }
 }
 
-/** Pasted text may carry newlines or escape sequences; a name prompt keeps only printable characters. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, '');
+/** Pasted text may carry newlines or escape sequences; a prompt keeps only printable characters. */
+function edited(value: string, edit: PromptEdit): string {
+  return edit.kind === 'insert'
+    ? value + edit.text.replace(/[\u0000-\u001f\u007f]/g, '')
+    : [...value].slice(0, -1).join('');
 }
 
 function receiveView(state: TuiState, view: StateView): TuiState {
@@ -164,6 +173,6 @@ function receiveEvents(state: TuiState, incoming: CcbEvent[]): TuiState {
   if (!fresh.length) return state;
   const events = [...state.events, ...fresh].sort((a, b) => a.id - b.id).slice(-EVENT_BUFFER);
   // While scrolled up, hold the lines in place instead of letting new events push them.
-  const eventScroll = state.eventScroll ? state.eventScroll + filterEvents(fresh, state.eventFilter).length : 0;
+  const eventScroll = state.eventScroll ? state.eventScroll + shownEvents(state, fresh).length : 0;
   return { ...state, events, eventScroll };
 }

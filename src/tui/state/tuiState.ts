@@ -30,6 +30,8 @@ export type Mode =
   | { kind: 'help' }
   | { kind: 'add'; value: string; error: string | null }
   | { kind: 'rename'; accountId: string; value: string; error: string | null }
+  /** `/`: typing edits the events filter (`eventQuery`) live. */
+  | { kind: 'search' }
   | { kind: 'confirmDelete'; accountId: string }
   | { kind: 'connect'; accountId: string }
   /** `autoOpen`: this TUI started the browser login, so it opens the sign-in URL once the session has it. */
@@ -53,6 +55,8 @@ export interface TuiState {
   pane: Pane;
   selectedId: string | null;
   eventFilter: EventFilter;
+  /** Words every shown event has in its level, category or text (any case); empty shows all. */
+  eventQuery: string;
   /** Lines scrolled up from the newest event; 0 follows the stream. */
   eventScroll: number;
   mode: Mode;
@@ -66,6 +70,7 @@ export const initialTuiState: TuiState = {
   pane: 'accounts',
   selectedId: null,
   eventFilter: 'all',
+  eventQuery: '',
   eventScroll: 0,
   mode: { kind: 'normal' },
   notice: null,

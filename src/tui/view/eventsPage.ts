@@ -46,13 +46,15 @@ export interface EventsPage {
 export function eventsPage(
   events: readonly CcbEvent[],
   filter: EventFilter,
+  query: string,
   scroll: number,
   width: number,
   lines: number,
 ): EventsPage {
-  const matching = filterEvents(events, filter);
+  const matching = filterEvents(events, filter, query);
   if (!matching.length) {
-    const empty = filter === 'all' ? 'no events yet' : `no ${filter} events yet`;
+    const kind = filter === 'all' ? 'events' : `${filter} events`;
+    const empty = query.trim() ? `no ${kind} match "${query.trim()}"` : `no ${kind} yet`;
     return { lines: [[seg(empty, 'muted')]], older: 0, newer: 0 };
   }
   const newer = Math.min(Math.max(0, scroll), Math.max(0, matching.length - lines));

@@ -84,6 +84,8 @@ const NOTICE_MARK: Record<Notice['tone'], { mark: string; tone: SegmentTone }> =
 export function footerLine(args: {
   view: StateView | null;
   mode: Mode;
+  /** The events filter, shown while `/` edits it. */
+  query: string;
   notice: Notice | null;
   connection: Connection;
   width: number;
@@ -94,6 +96,14 @@ export function footerLine(args: {
       mode.kind === 'add' ? 'new account name: ' : `rename ${accountById(view, mode.accountId)?.name ?? ''} to: `;
     const hint = mode.error ? `  ${mode.error}` : `  enter ${mode.kind === 'add' ? 'add' : 'rename'} · esc cancel`;
     return [seg(label, 'accent', true), seg(mode.value), seg('▌', 'accent'), seg(hint, mode.error ? 'error' : 'muted')];
+  }
+  if (mode.kind === 'search') {
+    return [
+      seg('filter events: ', 'accent', true),
+      seg(args.query),
+      seg('▌', 'accent'),
+      seg('  enter keep · esc clear · matches level, category, text', 'muted'),
+    ];
   }
   if (mode.kind === 'confirmDelete') {
     const name = accountById(view, mode.accountId)?.name ?? 'this account';
