@@ -1,29 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveRequest, ProxyOutcome } from '../../src/daemon/bridge/bridgeDeps.js';
+import type { ProxyOutcome } from '../../src/daemon/bridge/bridgeDeps.js';
+import { OutcomeRecorder } from '../../src/daemon/bridge/outcomeRecorder.js';
 import { TrafficMeter } from '../../src/daemon/bridge/trafficMeter.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 
-function live(id: string, tokens: { out: number }, over: Partial<ProxyOutcome> = {}): LiveRequest {
-  const outcome: ProxyOutcome = {
-    requestId: id,
-    accountId: 'wrk1',
-    accountName: 'work',
-    sessionKey: null,
-    requestedModel: 'claude-sonnet-4-5',
-    model: null,
-    stream: true,
-    status: 200,
-    inputTokens: 0,
-    cachedTokens: 0,
-    outputTokens: 0,
-    reasoningTokens: 0,
-    durationMs: 0,
-    errorKind: null,
-    error: null,
-    ...over,
-  };
-  return { outcome, startedAt: T0, outputTokensSoFar: () => tokens.out };
+/** A request as the bridge tracks it, its tokens so far read off `tokens` (the translator's place). */
+function live(id: string, tokens: { out: number }, over: Partial<ProxyOutcome> = {}): OutcomeRecorder {
+  const rec = new OutcomeRecorder({ onOutcome: () => {} }, id);
+  Object.assign(
+    rec.outcome,
+    { accountId: 'wrk1', accountName: 'work', requestedModel: 'claude-sonnet-4-5', stream: true },
+    over,
+  );
+  rec.streamsFrom({
+    get outputTokensSoFar() {
+      return tokens.out;
+    },
+  });
+  return rec;
 }
 
 describe('TrafficMeter', () => {
@@ -45,7 +40,7 @@ describe('TrafficMeter', () => {
           accountName: 'work',
           model: 'gpt-5.5',
           stream: true,
-          startedAt: '2026-03-01T12:00:00.000Z',
+          startedAt: new Date(a.startedAt).toISOString(),
           outputTokens: 42,
         },
         expect.objectContaining({ requestId: 'b', accountName: null, model: 'claude-sonnet-4-5' }),
