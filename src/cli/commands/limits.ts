@@ -32,11 +32,16 @@ async function watch(client: DaemonClient, only: ReadonlySet<string> | undefined
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let last: StateView | null = null;
+  let printed = '';
   const render = () => {
     if (!last) return;
     const report = buildLimitsReport(last, only);
-    if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-    else
+    if (opts.json) {
+      // The daemon also pushes states for changes outside the limits (traffic, every second while busy).
+      const line = JSON.stringify(report);
+      if (line !== printed) process.stdout.write(`${line}\n`);
+      printed = line;
+    } else
       process.stdout.write(
         `${process.stdout.isTTY ? '\x1b[H\x1b[2J' : ''}${formatLimitsReport(report, Date.now(), width())}\n`,
       );
