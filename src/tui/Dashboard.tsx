@@ -11,8 +11,7 @@ import {
 } from './components/panes.js';
 import { Footer, StatusBar, TooSmall, TrafficBar } from './components/bars.js';
 import { useKeyBindings } from './hooks/useKeyBindings.js';
-import type { LoginSession } from '../shared/schemas/auth.js';
-import { accountById, latestLoginSession, loginUrl, selectedAccount } from './state/selectors.js';
+import { accountById, loginUrl, selectedAccount, shownLoginSession } from './state/selectors.js';
 import type { TuiState } from './state/tuiState.js';
 import type { Theme } from './theme.js';
 import { innerLines, physicalRows, planLayout, type Layout } from './view/layout.js';
@@ -40,7 +39,7 @@ export function Dashboard() {
   // A login URL longer than a row is soft-wrapped by the terminal into rows Ink does not count (LoginPanel
   // leaves them room). The screen keeps exactly `rows` Ink lines, so Ink still repaints it whole, by
   // starting with as many blank lines as the wrap adds: writing past the bottom scrolls them off the top.
-  const url = shownLoginUrl(state);
+  const url = loginUrl(shownLoginSession(state));
   const wrapRows = url ? physicalRows(url, size.columns) - 1 : 0;
   return (
     <Box flexDirection="column" width={size.columns} height={size.rows}>
@@ -128,15 +127,4 @@ function LowerArea({
       />
     </Box>
   );
-}
-
-/** The session the login panel shows: the daemon's newest for the account, else the one the TUI started. */
-function shownLoginSession(state: TuiState): LoginSession | null {
-  const mode = state.mode;
-  if (mode.kind !== 'login' || !accountById(state.view, mode.accountId)) return null;
-  return latestLoginSession(state.view, mode.accountId) ?? mode.session;
-}
-
-function shownLoginUrl(state: TuiState): string | null {
-  return loginUrl(shownLoginSession(state));
 }

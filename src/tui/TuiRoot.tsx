@@ -8,7 +8,7 @@ import { followDaemon, wakeableSleep, type FeedClient } from './followDaemon.js'
 import { Dashboard } from './Dashboard.js';
 import { useNow } from './hooks/useNow.js';
 import { useTerminalSize } from './hooks/useTerminalSize.js';
-import { latestLoginSession } from './state/selectors.js';
+import { shownLoginSession } from './state/selectors.js';
 import { createTuiStore, type TuiStore } from './state/tuiStore.js';
 import { supportsHyperlinks } from './supportsHyperlinks.js';
 import { themeFor } from './theme.js';
@@ -95,7 +95,7 @@ export function TuiRoot({
   useEffect(() => {
     const mode = state.mode;
     if (mode.kind !== 'login' || !mode.autoOpen) return;
-    const session = latestLoginSession(state.view, mode.accountId) ?? mode.session;
+    const session = shownLoginSession(state);
     if (
       session?.kind !== 'browser' ||
       session.state !== 'waiting' ||
@@ -105,7 +105,7 @@ export function TuiRoot({
       return;
     autoOpened.current.add(session.id);
     actions.openUrl(session.authUrl);
-  }, [state.mode, state.view, actions]);
+  }, [state, actions]);
   const value = useMemo<TuiStateValue>(() => ({ state, now, size, theme, links }), [state, now, size, theme, links]);
 
   return (

@@ -1,7 +1,13 @@
 import type { Key } from 'ink';
 import { AccountNameSchema } from '../../shared/schemas/state.js';
 import { nextFastOverride, type AccountRef, type ControlOp } from '../actions/controlOps.js';
-import { isLoginFinished, latestLoginSession, loginUrl, selectedAccount } from '../state/selectors.js';
+import {
+  isLoginFinished,
+  latestLoginSession,
+  loginUrl,
+  selectedAccount,
+  shownLoginSession,
+} from '../state/selectors.js';
 import type { TuiAction } from '../state/tuiReducer.js';
 import type { Mode, PromptMode, TuiState } from '../state/tuiState.js';
 
@@ -50,7 +56,7 @@ export function intentsForKey(state: TuiState, input: string, key: Key, ctx: Key
     }
     case 'login': {
       const account = refOf(state, state.mode.accountId);
-      const session = latestLoginSession(state.view, state.mode.accountId) ?? state.mode.session;
+      const session = shownLoginSession(state);
       if (input === 'x' && account && session && !isLoginFinished(session)) {
         return [run({ op: 'cancelLogin', account, sessionId: session.id })];
       }

@@ -54,6 +54,13 @@ export function latestLoginSession(view: StateView | null, accountId: string): L
   );
 }
 
+/** The session the login panel shows: the daemon's newest for the account, else the one this TUI started. */
+export function shownLoginSession(state: TuiState): LoginSession | null {
+  const mode = state.mode;
+  if (mode.kind !== 'login' || !accountById(state.view, mode.accountId)) return null;
+  return latestLoginSession(state.view, mode.accountId) ?? mode.session;
+}
+
 export type Tone = 'ok' | 'warn' | 'error' | 'muted';
 
 /** The one-word state of an account row, most urgent first. */
