@@ -377,6 +377,10 @@ describe('panels', () => {
     expect(lines).toContain('Open the URL under this box in a browser on this machine (o opens it)');
     expect(loginUrl(session)).toBe(session.authUrl);
     expect(loginUrl({ ...session, state: 'succeeded' })).toBeNull();
+    // Shown raw and handed to the browser opener: nothing that could end the link or move the cursor.
+    expect(loginUrl({ ...session, authUrl: 'https://a.example/x?\u001b]8;;\u0007y z\n' })).toBe(
+      'https://a.example/x?]8;;yz',
+    );
   });
 
   it('shows the device code and where to enter it', () => {

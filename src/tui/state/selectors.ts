@@ -42,7 +42,9 @@ export function isLoginFinished(session: LoginSession): boolean {
 /** The URL a running login needs the user to open (sign-in page or device page), shown on a line of its own. */
 export function loginUrl(session: LoginSession | null): string | null {
   if (!session || isLoginFinished(session)) return null;
-  return session.verificationUrl ?? session.authUrl ?? null;
+  const url = session.verificationUrl ?? session.authUrl;
+  // From the daemon, shown raw and opened: no control characters or spaces in it.
+  return url ? url.replace(/[\u0000-\u0020\u007f-\u009f]/g, '') : null;
 }
 
 /** The newest login session of an account, as the daemon reports it. */
