@@ -52,7 +52,7 @@ export async function startBridge(
     pingIntervalMs?: number;
     upstreamIdleMs?: number;
     upstreamHeadersMs?: number;
-    hooks?: Pick<BridgeDeps, 'onAttemptFailed' | 'onCommitted'>;
+    hooks?: Pick<BridgeDeps, 'onAttemptFailed' | 'onCommitted' | 'onStart'>;
   } = {},
 ): Promise<BridgeHarness> {
   const backend = await startFakeCodexBackend();
