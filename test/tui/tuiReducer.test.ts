@@ -22,7 +22,20 @@ describe('tuiReducer: connection and state', () => {
       { type: 'disconnected', reason: 'not running', at: 3000 },
     );
     expect(down.connection).toEqual({ status: 'reconnecting', reason: 'not running', since: 1000 });
-    expect(down.view).toBe(live.view);
+    // The last state stays on screen, all but its live traffic.
+    expect(down.view).toEqual({ ...live.view, traffic: undefined });
+  });
+
+  it("forgets the live traffic when the daemon goes away, keeping today's totals", () => {
+    const busy = reduce(initialTuiState, {
+      type: 'stateReceived',
+      view: makeView({
+        traffic: { inflight: [], inflightCount: 2, lastMinute: { requests: 1, inputTokens: 1, outputTokens: 1 } },
+      }),
+    });
+    const down = reduce(busy, { type: 'disconnected', reason: 'gone', at: 1 });
+    expect(down.view?.traffic).toBeUndefined();
+    expect(down.view?.stats).toEqual(busy.view?.stats);
   });
 
   it('drops the result line when the daemon goes away, but not ones that came during the outage', () => {

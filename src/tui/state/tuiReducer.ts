@@ -62,11 +62,13 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
     case 'disconnected': {
       // Keep when the outage began, so the status line can say how long it lasts; show the latest reason.
       // A result line from before the outage would hide it, so it goes.
+      // Live traffic is over with the daemon that served it: no request stays "in flight" on screen.
       const prev = state.connection;
       const already = prev.status === 'reconnecting';
       return {
         ...state,
         connection: { status: 'reconnecting', reason: action.reason, since: already ? prev.since : action.at },
+        view: state.view?.traffic ? { ...state.view, traffic: undefined } : state.view,
         notice: already ? state.notice : null,
       };
     }
