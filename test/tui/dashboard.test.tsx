@@ -158,6 +158,16 @@ describe('keys drive the control API and show the outcome inline', () => {
     expect(daemon.requests).toEqual([{ method: 'POST', path: '/api/accounts/prs2/activate' }]);
   });
 
+  it('in one read, text after a prompt key goes into the prompt and an Enter still ends it', async () => {
+    const daemon = fakeDaemon(makeView(), { routes: { 'POST /api/accounts': () => ({ account: work }) } });
+    const tui = await renderTui(daemon);
+    await tui.press('/warn\r');
+    expect(tui.screen()).toMatch(/┏━ Events · all · "warn" ━+/);
+    expect(tui.footer()).toMatch(/^↑↓ select/);
+    await tui.press('ateam\r');
+    expect(daemon.requests).toEqual([{ method: 'POST', path: '/api/accounts', body: { name: 'team' } }]);
+  });
+
   it("shows the daemon's error inline and keeps running", async () => {
     const daemon = fakeDaemon(makeView(), {
       routes: {

@@ -35,7 +35,7 @@ describe.skipIf(!TMUX)('ccbridge tui live traffic (built binary, real daemon, tm
     await backend.close();
   });
 
-  it('shows the request in flight with its tokens so far, then the rate, and today after a restart', async () => {
+  it('shows the request in flight with its tokens so far, the rate, today after a restart, and finds its event', async () => {
     pane.tmux('new-session', '-d', '-s', 'ccb', '-x', '80', '-y', '24', process.execPath, BIN, 'tui');
     await pane.waitForScreen((s) => /^ {2}0 in flight · 0 req\/min/m.test(s), 'the quiet traffic line');
 
@@ -73,6 +73,13 @@ describe.skipIf(!TMUX)('ccbridge tui live traffic (built binary, real daemon, tm
     expect(after.split('\n')[1]).toBe('  0 in flight · 0 req/min · 0 tok/min · today 1 req, 120/30 tok');
     const { state } = await okJson<{ state: StateView }>(home, ['status']);
     expect(state.stats).toMatchObject({ requests: 1, inputTokens: 120, outputTokens: 30 });
+
+    // The request's event is found again among the new daemon's with / (words in level, category or text).
+    pane.tmux('send-keys', '-t', 'ccb', '/', 'p', 'r', 'o', 'x', 'y', ' ', '2', '0', '0', 'Enter');
+    const found = await pane.waitForScreen((s) => s.includes('Events · all · "proxy 200"'), 'the filtered events');
+    const rows = found.split('\n').filter((l) => /^[│┃] \d\d:\d\d:\d\d /.test(l));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/ info {2}proxy {7}work: gpt-5\.5 → \S+ 200 · 120→30 tok/);
 
     pane.tmux('send-keys', '-t', 'ccb', 'q');
     await pane.waitForScreen((s) => s === '(no tmux session)' || !s.includes('Accounts'), 'the TUI to quit');
