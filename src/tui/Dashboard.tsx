@@ -64,6 +64,7 @@ export function Dashboard() {
         view={view}
         mode={mode}
         query={state.eventQuery}
+        pane={state.pane}
         notice={notice}
         connection={connection}
         width={size.columns}

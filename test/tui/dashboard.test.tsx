@@ -163,7 +163,7 @@ describe('keys drive the control API and show the outcome inline', () => {
     const tui = await renderTui(daemon);
     await tui.press('/warn\r');
     expect(tui.screen()).toMatch(/┏━ Events · all · "warn" ━+/);
-    expect(tui.footer()).toMatch(/^↑↓ select/);
+    expect(tui.footer()).toMatch(/^↑↓ scroll/);
     await tui.press('ateam\r');
     expect(daemon.requests).toEqual([{ method: 'POST', path: '/api/accounts', body: { name: 'team' } }]);
   });
@@ -481,8 +481,8 @@ describe('login, events and connection', () => {
       "┃ 11:58:30 warn  proxy       work: gpt-5.5 429 usage_limit                     ┃
       ┃                                                                              ┃"
     `);
-    // Kept after enter, while keys are commands again; / and esc clear it.
-    expect(tui.footer()).toMatch(/^↑↓ select/);
+    // Kept after enter, while keys are commands again (the events pane's); / and esc clear it.
+    expect(tui.footer()).toBe('↑↓ scroll  G follow  / filter  ←→ category  tab pane  ? help  q quit');
     await tui.press('/', KEYS.escape);
     expect(tui.screen()).toMatch(/┏━ Events · all ━+/);
     expect(tui.screen()).toContain('account work added');

@@ -310,7 +310,14 @@ describe('statusLine', () => {
 });
 
 describe('footerLine', () => {
-  const base = { view: makeView(), query: '', notice: null, connection: { status: 'live' as const }, width: 80 };
+  const base = {
+    view: makeView(),
+    query: '',
+    pane: 'accounts' as const,
+    notice: null,
+    connection: { status: 'live' as const },
+    width: 80,
+  };
 
   it('shows the prompt with its cursor, hint or error', () => {
     expect(lineText(footerLine({ ...base, mode: { kind: 'add', value: 'te', error: null } }))).toBe(
@@ -341,6 +348,10 @@ describe('footerLine', () => {
     ).toBe('✗ could not x: boom');
     expect(lineText(footerLine({ ...base, mode: { kind: 'normal' } }))).toBe(
       '↑↓ select  u use  c connect  a add  m model  f fast  x delete  ? help  q quit',
+    );
+    // The events pane's own keys when it has the focus.
+    expect(lineText(footerLine({ ...base, pane: 'events', mode: { kind: 'normal' } }))).toBe(
+      '↑↓ scroll  G follow  / filter  ←→ category  tab pane  ? help  q quit',
     );
   });
 

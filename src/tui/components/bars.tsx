@@ -1,6 +1,6 @@
 import { Box } from 'ink';
 import type { StateView } from '../../shared/schemas/api.js';
-import type { Connection, Mode, Notice } from '../state/tuiState.js';
+import type { Connection, Mode, Notice, Pane } from '../state/tuiState.js';
 import type { Theme } from '../theme.js';
 import { fitLine, seg } from '../view/line.js';
 import { MIN_SIZE, type Size } from '../view/layout.js';
@@ -30,6 +30,7 @@ export function Footer(props: {
   view: StateView | null;
   mode: Mode;
   query: string;
+  pane: Pane;
   notice: Notice | null;
   connection: Connection;
   width: number;

@@ -26,7 +26,7 @@ export const KEY_HELP: ReadonlyArray<{ keys: string; does: string }> = [
 
 export const LEGEND = '★ active   ◆ default   fast "on~": inherited from the global setting';
 
-/** The few keys the footer shows when nothing else needs the line. */
+/** The few keys the footer shows when nothing else needs the line (the events pane has its own). */
 export const FOOTER_HINTS: ReadonlyArray<{ text: string; priority: number }> = [
   { text: '↑↓ select', priority: 2 },
   { text: 'u use', priority: 1 },
@@ -36,6 +36,18 @@ export const FOOTER_HINTS: ReadonlyArray<{ text: string; priority: number }> = [
   { text: 'f fast', priority: 7 },
   { text: 'x delete', priority: 5 },
   { text: 'tab pane', priority: 8 },
+  { text: '? help', priority: 0 },
+  { text: 'q quit', priority: 0 },
+];
+
+/** The footer's keys while the events pane has the focus. */
+export const EVENTS_FOOTER_HINTS: ReadonlyArray<{ text: string; priority: number }> = [
+  { text: '↑↓ scroll', priority: 1 },
+  { text: 'G follow', priority: 2 },
+  { text: '/ filter', priority: 1 },
+  { text: '←→ category', priority: 3 },
+  { text: 'pgup pgdn page', priority: 6 },
+  { text: 'tab pane', priority: 5 },
   { text: '? help', priority: 0 },
   { text: 'q quit', priority: 0 },
 ];

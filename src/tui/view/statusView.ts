@@ -1,8 +1,8 @@
 import { formatCount, formatDuration, joinFitting } from '../../shared/format.js';
 import type { StateView } from '../../shared/schemas/api.js';
-import { FOOTER_HINTS } from '../input/keyHelp.js';
+import { EVENTS_FOOTER_HINTS, FOOTER_HINTS } from '../input/keyHelp.js';
 import { accountById } from '../state/selectors.js';
-import type { Connection, Mode, Notice } from '../state/tuiState.js';
+import type { Connection, Mode, Notice, Pane } from '../state/tuiState.js';
 import { oneLine, seg, type Line, type SegmentTone } from './line.js';
 
 function connectionBadge(connection: Connection, now: number): { text: string; tone: SegmentTone } {
@@ -86,11 +86,13 @@ export function footerLine(args: {
   mode: Mode;
   /** The events filter, shown while `/` edits it. */
   query: string;
+  /** The focused pane: its keys are the hints. */
+  pane: Pane;
   notice: Notice | null;
   connection: Connection;
   width: number;
 }): Line {
-  const { view, mode, notice, connection, width } = args;
+  const { view, mode, notice, connection, width, pane } = args;
   if (mode.kind === 'add' || mode.kind === 'rename') {
     const label =
       mode.kind === 'add' ? 'new account name: ' : `rename ${accountById(view, mode.accountId)?.name ?? ''} to: `;
@@ -120,5 +122,5 @@ export function footerLine(args: {
       seg(oneLine(connection.reason), 'muted'),
     ];
   }
-  return [seg(joinFitting([...FOOTER_HINTS], width, '  '), 'muted')];
+  return [seg(joinFitting([...(pane === 'events' ? EVENTS_FOOTER_HINTS : FOOTER_HINTS)], width, '  '), 'muted')];
 }
