@@ -185,9 +185,14 @@ type FetchHandler = (req: Request, env: unknown) => Response | Promise<Response>
 function lateApp(): { fetch: FetchHandler; ready(app: { fetch: FetchHandler }): void } {
   let handOver: (app: { fetch: FetchHandler }) => void = () => {};
   const app = new Promise<{ fetch: FetchHandler }>((resolve) => (handOver = resolve));
+  // Once the app is there, calls go straight to it: awaiting the settled promise cost every request an async hop.
+  let current: FetchHandler | null = null;
   return {
-    fetch: async (req, env) => (await app).fetch(req, env),
-    ready: (ready) => handOver(ready),
+    fetch: (req, env) => (current ? current(req, env) : app.then((a) => a.fetch(req, env))),
+    ready: (ready) => {
+      current = (req, env) => ready.fetch(req, env);
+      handOver(ready);
+    },
   };
 }
 
