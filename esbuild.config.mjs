@@ -51,7 +51,8 @@ export const bundlePlugins = [
  */
 export const bundleOptions = {
   absWorkingDir: root,
-  entryPoints: { ccbridge: 'src/cli/main.ts' },
+  // The daemon's large-request worker (offloadRequest.ts) loads dist/requestWorker.mjs, sharing the chunks.
+  entryPoints: { ccbridge: 'src/cli/main.ts', requestWorker: 'src/daemon/bridge/requestWorker.ts' },
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   splitting: true,

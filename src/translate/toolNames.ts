@@ -31,6 +31,8 @@ export interface ToolNameMap {
   toUpstream(name: string): string;
   /** Original name for an upstream name; unknown names come back unchanged. */
   fromUpstream(name: string): string;
+  /** Upstream name → original, for the names that had to change: the map as data (it crosses threads). */
+  readonly renamed: ReadonlyMap<string, string>;
 }
 
 /** Builds the per-request map from every tool name the request mentions (tools and history). */
@@ -40,8 +42,14 @@ export function buildToolNameMap(names: Iterable<string>): ToolNameMap {
     const short = shortToolName(name);
     if (short !== name) back.set(short, name);
   }
+  return toolNameMapOf(back);
+}
+
+/** The map again from its `renamed` entries (a request translated on another thread). */
+export function toolNameMapOf(renamed: ReadonlyMap<string, string>): ToolNameMap {
   return {
     toUpstream: shortToolName,
-    fromUpstream: (name) => back.get(name) ?? name,
+    fromUpstream: (name) => renamed.get(name) ?? name,
+    renamed,
   };
 }

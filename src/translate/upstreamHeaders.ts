@@ -28,14 +28,17 @@ export function codexUserAgent(codexVersion: string, host: HostInfo): string {
   return `${ORIGINATOR}/${codexVersion} (${host.osType} ${host.osVersion}; ${host.arch}) ${host.terminal}`;
 }
 
+/** What the headers repeat of a translated body (all a large request's worker sends back of the body itself). */
+export type BodyHead = Pick<ResponsesRequest, 'model' | 'service_tier' | 'client_metadata'>;
+
 export interface UpstreamHeaderInput {
   accessToken: string;
   chatgptAccountId: string | null;
   codexVersion: string;
   userAgent: string;
   thread: ThreadIdentity;
-  /** The translated body: model, tier and turn metadata are sent again as headers, as codex does. */
-  body: ResponsesRequest;
+  /** Of the translated body: model, tier and turn metadata are sent again as headers, as codex does. */
+  body: BodyHead;
   /** The model is `use_responses_lite` in the catalogue. */
   responsesLite: boolean;
 }

@@ -1,3 +1,4 @@
+import { encodeRequestBodySync } from '../../src/translate/encodeRequestBody.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenResult } from '../../src/daemon/bridge/awaitFirstOutput.js';
 import { Cancellation } from '../../src/daemon/bridge/cancellation.js';
@@ -52,7 +53,7 @@ const BODY = {
   client_metadata: {},
 } as unknown as ResponsesRequest;
 
-function call(body: ResponsesRequest = BODY, headersTimeoutMs = 5000): ResponsesCall {
+function call(body: ResponsesCall['body'] = BODY, headersTimeoutMs = 5000): ResponsesCall {
   return {
     accountId: 'acct1',
     sessionless: false,
@@ -109,6 +110,15 @@ describe('WebSocket connection lifecycle', () => {
     await ask(t, call(big as ResponsesRequest));
     expect(backend.frames).toHaveLength(0);
     expect(backend.requests.map((r) => r.method)).toEqual(['POST']);
+  });
+
+  it('a body already encoded off the event loop (a large request) goes over HTTP, sent as it is', async () => {
+    const t = transport();
+    const encoded = encodeRequestBodySync(JSON.stringify(BODY), null);
+    await ask(t, call(encoded));
+    expect(backend.upgrades).toHaveLength(0);
+    expect(backend.requests.map((r) => r.method)).toEqual(['POST']);
+    expect(backend.requests[0]!.body).toEqual(BODY);
   });
 
   it('a graceful stop closes free connections and sends later requests over HTTP', async () => {

@@ -11,7 +11,7 @@ import type { BodyFormat } from '../bridge/middleware/validBody.js';
  */
 export function controlBody<S extends z.ZodType>(schema: S, check?: (raw: unknown) => void): BodyFormat<z.infer<S>> {
   return {
-    read: (c) => c.req.text(),
+    read: async (c) => Buffer.from(await c.req.arrayBuffer()),
     json: (text) => {
       if (!text.trim()) return {};
       try {

@@ -43,12 +43,22 @@ function tooLarge(limit: number): AnthropicApiError {
   );
 }
 
-/** Node request body, event-driven (an async iterator per request showed in the profile). */
-function collectNode(incoming: IncomingMessage, limit: number): Promise<string> {
+/**
+ * Node request body, event-driven (an async iterator per request showed in the profile). A declared length gets
+ * its buffer up front, filled chunk by chunk: joining a 27 MB body's chunks at the end was one more copy that held
+ * the event loop (and the buffer is the body's own memory, which can move to a worker uncopied).
+ */
+function collectNode(incoming: IncomingMessage, limit: number, declared: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
+    const whole = declared > 64 * 1024 && declared <= limit ? Buffer.allocUnsafeSlow(declared) : null;
     let size = 0;
     const onData = (chunk: Buffer) => {
+      if (whole) {
+        // Node's HTTP parser passes no more than the declared length.
+        size += chunk.copy(whole, size);
+        return;
+      }
       size += chunk.byteLength;
       if (size <= limit) return void parts.push(chunk);
       incoming.off('data', onData);
@@ -56,12 +66,12 @@ function collectNode(incoming: IncomingMessage, limit: number): Promise<string> 
       reject(tooLarge(limit));
     };
     incoming.on('data', onData);
-    incoming.once('end', () => resolve(Buffer.concat(parts, size).toString('utf8')));
+    incoming.once('end', () => resolve(whole ? whole.subarray(0, size) : Buffer.concat(parts, size)));
     incoming.once('error', reject);
   });
 }
 
-async function collectWeb(body: ReadableStream<Uint8Array>, limit: number): Promise<string> {
+async function collectWeb(body: ReadableStream<Uint8Array>, limit: number): Promise<Buffer> {
   const parts: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
@@ -72,15 +82,16 @@ async function collectWeb(body: ReadableStream<Uint8Array>, limit: number): Prom
     }
     parts.push(chunk);
   }
-  return Buffer.concat(parts, size).toString('utf8');
+  return Buffer.concat(parts, size);
 }
 
-/** The body as text, refusing more than `limit` bytes by Content-Length and by the bytes actually streamed. */
-export async function readRequestBody(c: Context, limit = MAX_BODY_BYTES): Promise<string> {
-  if (Number(requestHeader(c, 'content-length')) > limit) throw tooLarge(limit);
+/** The body's bytes, refusing more than `limit` by Content-Length and by the bytes actually streamed. */
+export async function readRequestBytes(c: Context, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(requestHeader(c, 'content-length'));
+  if (declared > limit) throw tooLarge(limit);
   const node = nodeBindings(c);
-  if (node) return collectNode(node.incoming, limit);
-  return c.req.raw.body ? collectWeb(c.req.raw.body, limit) : '';
+  if (node) return collectNode(node.incoming, limit, declared);
+  return c.req.raw.body ? collectWeb(c.req.raw.body, limit) : Buffer.alloc(0);
 }
 
 /** Calls `fn` once the response is over, complete or not (on Node; a web Response has no such moment). */
@@ -159,7 +170,7 @@ export function openSseWriter(c: Context, headers: Record<string, string>): SseW
 
 /** A Messages request body (`/messages`, `/messages/count_tokens`): capped, its errors in Anthropic's shape. */
 export const messagesBody: BodyFormat<MessagesRequest> = {
-  read: (c) => readRequestBody(c),
+  read: (c) => readRequestBytes(c),
   json: parseJsonObject,
   validate: validateMessagesRequest,
 };

@@ -21,7 +21,8 @@ export class HttpResponsesTransport implements ResponsesTransport {
   async open(call: ResponsesCall, headers: Record<string, string>): Promise<OpenResult> {
     let res: IncomingMessage;
     try {
-      const { bytes, contentEncoding } = await encodeRequestBody(JSON.stringify(call.body));
+      const { bytes, contentEncoding } =
+        'bytes' in call.body ? call.body : await encodeRequestBody(JSON.stringify(call.body));
       res = await postUpstream(
         this.url,
         this.network,

@@ -4,12 +4,17 @@ import { DEFAULT_CONTEXT_WINDOW, usesResponsesLite } from '../../translate/codex
 import { estimateRequestTokens } from '../../translate/countTokens.js';
 import { MessageAggregator } from '../../translate/messageAggregator.js';
 import { resolveModel, type ResolvedModel } from '../../translate/resolveModel.js';
-import { claudeSessionKey, conversationKey, threadIdentity, type ThreadIdentity } from '../../translate/sessionKey.js';
+import type { EncodedBody } from '../../translate/encodeRequestBody.js';
+import type { ThinkingOutput } from '../../translate/reasoningEffort.js';
+import { requestFacts, type RequestFacts } from '../../translate/requestFacts.js';
+import type { ResponsesRequest } from '../../translate/responsesSchema.js';
+import { threadIdentity, type ThreadIdentity } from '../../translate/sessionKey.js';
+import { toolNameMapOf, type ToolNameMap } from '../../translate/toolNames.js';
 import type { AnthropicSink } from '../../translate/anthropicSink.js';
 import { SseSink } from '../../translate/sseSink.js';
 import { StreamTranslator } from '../../translate/streamTranslator.js';
-import { translateRequest, type TranslatedRequest } from '../../translate/translateRequest.js';
-import { upstreamHeaders } from '../../translate/upstreamHeaders.js';
+import { translateRequest, type TranslateContext } from '../../translate/translateRequest.js';
+import { type BodyHead, upstreamHeaders } from '../../translate/upstreamHeaders.js';
 import type { FailureContext, UpstreamFailure } from '../../translate/upstreamErrors.js';
 import { AnthropicApiError, anthropicErrorEvent } from '../../translate/anthropicError.js';
 import { PIN_HEADER } from '../../shared/bridgeNames.js';
@@ -18,32 +23,89 @@ import { toAnthropicError } from './bridgeErrors.js';
 import { openWithFailover, type Committed } from './openWithFailover.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { Cancellation } from './cancellation.js';
-import { messagesBody, onClientGone, openSseWriter, requestHeader, type SseWriter } from './clientIo.js';
-import { nextTurn, validBody } from './middleware/validBody.js';
+import {
+  messagesBody,
+  onClientGone,
+  onResponseDone,
+  openSseWriter,
+  requestHeader,
+  type SseWriter,
+} from './clientIo.js';
+import { type BodyFormat, nextTurn, validBody } from './middleware/validBody.js';
+import { OFF_THREAD_BYTES, offloadRequest, type OffloadedRequest } from './offloadRequest.js';
 import { modelContext } from './modelContext.js';
 import type { OpenResult } from './awaitFirstOutput.js';
 import { accountAuth, ResponsesClient } from './responsesClient.js';
 import { OutcomeRecorder } from './outcomeRecorder.js';
 import { pumpSse, translateUpstream, writePingsUntil } from './pumpSse.js';
 
+/** A request translated for one account: what goes upstream, and what the stream translator needs. */
+interface Translation {
+  /** The translated body, or (a large request) its bytes, encoded on the worker. */
+  body: ResponsesRequest | EncodedBody;
+  head: BodyHead;
+  toolNames: ToolNameMap;
+  thinking: ThinkingOutput;
+  promptTokens: () => number;
+}
+
+/** The request as the route works with it, whichever thread parsed it. */
+interface ParsedRequest {
+  facts: RequestFacts;
+  /** Translating it for one account (failover asks again for the next). */
+  translate(ctx: TranslateContext): Promise<Translation>;
+}
+
+/** A request parsed by validBody here; a large one (a few MB) is translated in a turn of its own. */
+function parsedHere(req: MessagesRequest, c: Context<MessagesEnv>): ParsedRequest {
+  const large = c.var.largeBody;
+  return {
+    facts: requestFacts(req, requestHeader(c, 'x-claude-code-session-id')),
+    async translate(ctx) {
+      if (large) await nextTurn();
+      const { body, toolNames, thinking } = translateRequest(req, ctx);
+      if (large) await nextTurn(); // encoding the translated body is the next long step
+      return { body, head: body, toolNames, thinking, promptTokens: () => estimateRequestTokens(body) };
+    },
+  };
+}
+
+/** A request parsed, and translated for each account, on the worker (offloadRequest.ts). */
+function parsedElsewhere(off: OffloadedRequest): ParsedRequest {
+  return {
+    facts: off.facts,
+    async translate(ctx) {
+      const t = await off.encode(ctx);
+      return {
+        body: t.encoded,
+        head: t.head,
+        toolNames: toolNameMapOf(t.renamedTools),
+        thinking: t.thinking,
+        promptTokens: () => t.promptTokens,
+      };
+    },
+  };
+}
+
+/** A Messages request is a loose object (unknown fields pass): only an offloaded one has `encode` as a method. */
+const isOffloaded = (b: MessagesRequest | OffloadedRequest): b is OffloadedRequest => typeof b.encode === 'function';
+
 /** The request as parsed and routed: everything that does not depend on the account. */
 interface Routed {
-  req: MessagesRequest;
-  sessionKey: string | null;
+  parsed: ParsedRequest;
+  facts: RequestFacts;
   pinnedAccount: string | null;
   thread: ThreadIdentity;
   candidates: RouteCandidate[];
-  /** Translating and encoding it get turns of their own, so other requests run in between. */
-  large: boolean;
 }
 
 /** The request made ready for one candidate account (models and signatures are per account). */
 interface Prepared {
-  req: MessagesRequest;
+  facts: RequestFacts;
   candidate: RouteCandidate;
   model: ResolvedModel;
   thread: ThreadIdentity;
-  translated: TranslatedRequest;
+  translated: Translation;
   failure: FailureContext;
   /** The client named no session: the thread id is derived from the conversation's start (conversationKey). */
   sessionless: boolean;
@@ -51,7 +113,7 @@ interface Prepared {
 
 type MessagesEnv = {
   Variables: BridgeEnv['Variables'] & {
-    body: MessagesRequest;
+    body: MessagesRequest | OffloadedRequest;
     largeBody: boolean;
     outcome: OutcomeRecorder;
     cancel: Cancellation;
@@ -59,13 +121,14 @@ type MessagesEnv = {
 };
 
 async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRecorder): Promise<Routed> {
-  const req = c.var.body;
-  rec.outcome.requestedModel = req.model;
-  rec.outcome.stream = req.stream === true;
-  const sessionKey = claudeSessionKey(requestHeader(c, 'x-claude-code-session-id'), req.metadata?.user_id);
-  rec.outcome.sessionKey = sessionKey;
+  const body = c.var.body;
+  const parsed = isOffloaded(body) ? parsedElsewhere(body) : parsedHere(body, c);
+  const { facts } = parsed;
+  rec.outcome.requestedModel = facts.model;
+  rec.outcome.stream = facts.stream;
+  rec.outcome.sessionKey = facts.sessionKey;
   const pinnedAccount = requestHeader(c, PIN_HEADER) ?? null;
-  const routed = rt.deps.route({ sessionKey, pinnedAccount });
+  const routed = rt.deps.route({ sessionKey: facts.sessionKey, pinnedAccount });
   if (routed.kind === 'refused') {
     rec.fail(routed.reason === 'no_account' ? 'no_account' : 'other', routed.error.message, routed.error.status);
     throw routed.error;
@@ -80,9 +143,8 @@ async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRec
     throw error;
   }
   // A subagent is its own upstream thread of the session; routing stays by session, so it shares the account.
-  const session = sessionKey ?? conversationKey(req.system, req.messages[0]);
-  const thread = threadIdentity(session, requestHeader(c, 'x-claude-code-agent-id'));
-  return { req, sessionKey, pinnedAccount, thread, candidates, large: c.var.largeBody };
+  const thread = threadIdentity(facts.session, requestHeader(c, 'x-claude-code-agent-id'));
+  return { parsed, facts, pinnedAccount, thread, candidates };
 }
 
 async function prepare(
@@ -91,29 +153,26 @@ async function prepare(
   candidate: RouteCandidate,
   rec: OutcomeRecorder,
 ): Promise<Prepared> {
-  const { req, thread } = r;
+  const { facts, thread } = r;
   rec.outcome.accountId = candidate.accountId;
   rec.outcome.accountName = candidate.accountName;
-  const model = resolveModel(req.model, modelContext(rt.deps, candidate));
+  const model = resolveModel(facts.model, modelContext(rt.deps, candidate));
   rec.outcome.model = model.slug;
-  const installationId = rt.deps.installationId(candidate.accountId);
-  if (r.large) await nextTurn();
-  const translated = translateRequest(req, {
+  const translated = await r.parsed.translate({
     model,
     accountId: candidate.accountId,
     fastMode: candidate.fastMode,
     thread,
-    installationId,
+    installationId: rt.deps.installationId(candidate.accountId),
   });
   const failure: FailureContext = {
     now: Date.now(),
     accountName: candidate.accountName,
     model: model.slug,
     contextWindow: model.info?.contextWindow ?? DEFAULT_CONTEXT_WINDOW,
-    promptTokens: () => estimateRequestTokens(translated.body),
+    promptTokens: translated.promptTokens,
   };
-  if (r.large) await nextTurn(); // encoding the translated body is the next long step
-  return { req, candidate, model, thread, translated, failure, sessionless: r.sessionKey === null };
+  return { facts, candidate, model, thread, translated, failure, sessionless: facts.sessionKey === null };
 }
 
 /** Opens the upstream for one candidate with its own credentials, over the daemon's transport. */
@@ -129,7 +188,7 @@ function open(rt: BridgeRuntime, p: Prepared, cancel: Cancellation): Promise<Ope
         codexVersion: rt.deps.codexVersion(),
         userAgent: rt.userAgent(),
         thread: p.thread,
-        body: p.translated.body,
+        body: p.translated.head,
         responsesLite: usesResponsesLite(p.model.info),
       }),
     body: p.translated.body,
@@ -160,13 +219,13 @@ async function openRouted(
     },
     {
       onAttemptFailed: (accountId, failure, next) => rt.deps.onAttemptFailed?.(accountId, failure, next),
-      onCommitted: (accountId) => rt.deps.onCommitted?.(accountId, r.sessionKey),
+      onCommitted: (accountId) => rt.deps.onCommitted?.(accountId, r.facts.sessionKey),
     },
   );
   if (result.ok) return result;
   let error = result.failure.error;
   if (result.failure.kind === 'usage_limit') {
-    const now = rt.deps.route({ sessionKey: r.sessionKey, pinnedAccount: r.pinnedAccount });
+    const now = rt.deps.route({ sessionKey: r.facts.sessionKey, pinnedAccount: r.pinnedAccount });
     if (now.kind === 'refused') error = now.error;
   }
   return { ok: false, error, failure: result.failure };
@@ -174,11 +233,11 @@ async function openRouted(
 
 function translatorFor(p: Prepared, sink: AnthropicSink): StreamTranslator {
   return new StreamTranslator(sink, {
-    model: p.req.model,
+    model: p.facts.model,
     accountId: p.candidate.accountId,
     toolNames: p.translated.toolNames,
     thinking: p.translated.thinking,
-    stopSequences: p.req.stop_sequences ?? [],
+    stopSequences: p.facts.stopSequences,
     failure: p.failure,
   });
 }
@@ -259,7 +318,7 @@ async function handle(
   const routed = await route(rt, c, rec);
   const attempts = openRouted(rt, routed, rec, cancel);
 
-  if (routed.req.stream === true) {
+  if (routed.facts.stream) {
     // Quiet past the ping interval: commit 200 and ping while the attempts (and any failover) go on.
     let timer: NodeJS.Timeout | undefined;
     const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(resolve, rt.pingMs, 'quiet')));
@@ -325,8 +384,23 @@ function recordOutcome(rt: BridgeRuntime): MiddlewareHandler<MessagesEnv> {
   };
 }
 
+/** Messages bodies, the large ones parsed and translated on the worker. */
+const offloadingLarge: BodyFormat<MessagesRequest, OffloadedRequest> = {
+  ...messagesBody,
+  offload: {
+    minBytes: OFF_THREAD_BYTES,
+    take: async (bytes, c) => {
+      const off = await offloadRequest(bytes, requestHeader(c, 'x-claude-code-session-id') ?? null);
+      onResponseDone(c, off.release);
+      return off;
+    },
+  },
+};
+
 export function messagesRoute(rt: BridgeRuntime): Hono<MessagesEnv> {
   const app = new Hono<MessagesEnv>();
-  app.post('/messages', recordOutcome(rt), validBody(messagesBody), (c) => handle(rt, c, c.var.outcome, c.var.cancel));
+  app.post('/messages', recordOutcome(rt), validBody(offloadingLarge), (c) =>
+    handle(rt, c, c.var.outcome, c.var.cancel),
+  );
   return app;
 }

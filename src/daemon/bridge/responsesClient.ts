@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FailureContext, UpstreamFailure } from '../../translate/upstreamErrors.js';
+import type { EncodedBody } from '../../translate/encodeRequestBody.js';
 import type { ResponsesRequest } from '../../translate/responsesSchema.js';
 import { CcbridgeError } from '../../shared/errors.js';
 import type { OpenResult } from './awaitFirstOutput.js';
@@ -35,7 +36,8 @@ export interface ResponsesCall {
   sessionless: boolean;
   /** The upstream headers for these credentials. */
   headers(creds: UpstreamCredentials): Record<string, string>;
-  body: ResponsesRequest;
+  /** The request, or (a large one, offloadRequest.ts) its bytes, already encoded for HTTP. */
+  body: ResponsesRequest | EncodedBody;
   cancel: Cancellation;
   /** Time allowed until the response starts (HTTP: its status and headers). */
   headersTimeoutMs: number;

@@ -78,10 +78,12 @@ export class WsResponsesTransport implements ResponsesTransport {
       setting === 'http' ||
       this.closing ||
       (setting !== 'websocket' && (this.refusedUntil > this.now() || this.httpThreads.has(thread)));
-    if (viaHttp) return this.http.open(call, headers);
+    const { body } = call;
+    // A large request's bytes, made off the event loop (offloadRequest.ts), go over HTTP.
+    if (viaHttp || 'bytes' in body) return this.http.open(call, headers);
 
     // Per-request headers (the responses-lite marker) ride in each frame, not on the shared connection.
-    const ws = websocketRequest(headers, call.body);
+    const ws = websocketRequest(headers, body);
     let retried = false;
     for (;;) {
       const got = await this.acquire(thread, ws.handshake, call);

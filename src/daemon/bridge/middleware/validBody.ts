@@ -3,39 +3,52 @@ import { onResponseDone } from '../clientIo.js';
 import { releaseMemorySoon } from '../releaseMemorySoon.js';
 
 /** Bodies above this are parsed in steps with a turn of the event loop between them. */
-const LARGE_BODY_CHARS = 1024 * 1024;
+const LARGE_BODY_BYTES = 1024 * 1024;
 
 /** Lets other requests run before the next step of a large one. */
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** How a plane reads its request bodies; each step throws that plane's own error (its status and JSON shape). */
-export interface BodyFormat<T> {
-  /** The body as text (size-capped where the plane caps it). */
-  read(c: Context): Promise<string>;
+export interface BodyFormat<T, Off = never> {
+  /** The body's bytes (size-capped where the plane caps it). */
+  read(c: Context): Promise<Buffer>;
   /** JSON text → a value: bad JSON is a 400. */
   json(text: string): unknown;
   /** The value → the route's typed body (a zod schema's parse): a bad field is a 400 naming it. */
   validate(raw: unknown): T;
+  /**
+   * Bodies of `minBytes` or more go whole to `take` instead (another thread parses them), which gives the route
+   * what it needs of them in place of the parsed body.
+   */
+  offload?: { minBytes: number; take(bytes: Buffer, c: Context): Promise<Off> };
 }
 
 /**
  * Reads, parses and validates the JSON body once, before the route: the route gets the typed result as
- * `c.var.body` (and whether it was large as `c.var.largeBody`), so every route with a body declares its schema once, in its middleware list. A large body (the
- * bridge's 30 MB requests) is read, parsed and validated as separate turns of the event loop, so it does not hold
- * every other client for the sum of the three; once its response is over, the memory its copies took is given back.
+ * `c.var.body` (and whether it was large as `c.var.largeBody`), so every route with a body declares its schema
+ * once, in its middleware list. A large body parsed here (the bridge's requests of a few MB) is read, parsed and
+ * validated as separate turns of the event loop, so it does not hold every other client for the sum of the three;
+ * once its response is over, the memory its copies took is given back.
  */
-export function validBody<T>(format: BodyFormat<T>): MiddlewareHandler<{ Variables: { body: T; largeBody: boolean } }> {
+export function validBody<T, Off = never>(
+  format: BodyFormat<T, Off>,
+): MiddlewareHandler<{ Variables: { body: T | Off; largeBody: boolean } }> {
   return async (c, next) => {
-    const text = await format.read(c);
-    const large = text.length > LARGE_BODY_CHARS;
+    const bytes = await format.read(c);
+    const large = bytes.length > LARGE_BODY_BYTES;
+    c.set('largeBody', large);
+    if (format.offload && bytes.length >= format.offload.minBytes) {
+      // Parsed elsewhere: this heap never holds its copies.
+      c.set('body', await format.offload.take(bytes, c));
+      return next();
+    }
     if (large) {
       onResponseDone(c, releaseMemorySoon);
       await nextTurn();
     }
-    const raw = format.json(text);
+    const raw = format.json(bytes.toString('utf8'));
     if (large) await nextTurn();
     c.set('body', format.validate(raw));
-    c.set('largeBody', large);
     await next();
   };
 }
