@@ -88,6 +88,13 @@ function spawnRole(r, extra) {
   return new Promise((resolve) => child.once('message', (m) => resolve({ child, ...m })));
 }
 
+/** CPU time (user + system) the process has used so far, in ms. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
 function rssMB(pid) {
   const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb) / 1024;
@@ -212,20 +219,29 @@ async function oneRun(backendBundle, quick) {
 
     // Added p50 at c=1 and c=64. The three alternate in short rounds (direct, floor, daemon, direct, …) so a load
     // burst from elsewhere on the machine hits both sides alike; each round gives its own added p50s and ratio, and
-    // the table shows their median and spread over all rounds of all runs.
+    // the table shows their median and spread over all rounds of all runs. The proxies' own CPU time per request
+    // (from /proc, what the machine's load barely moves) says what the latency ratio under concurrency follows.
+    const pids = { floor: floorProc.child.pid, daemon: pid };
     for (const c of [1, 64]) {
       const total = quick ? Math.max(40, c * 4) : Math.max(1200, c * 48);
       const rounds = quick ? 2 : 8;
+      const per = Math.ceil(total / rounds);
       figures[`rounds${c}`] = [];
+      figures[`cpu${c}`] = [];
       for (let i = 0; i < rounds; i++) {
         const p50 = {};
+        const cpu = {};
         for (const [name, t] of [
           ['direct', direct],
           ['floor', floor],
           ['daemon', daemon],
-        ])
-          p50[name] = median(await load(t, c, Math.ceil(total / rounds)));
+        ]) {
+          const before = pids[name] && cpuMs(pids[name]);
+          p50[name] = median(await load(t, c, per));
+          if (pids[name]) cpu[name] = (cpuMs(pids[name]) - before) / per;
+        }
         figures[`rounds${c}`].push({ floor: p50.floor - p50.direct, daemon: p50.daemon - p50.direct });
+        figures[`cpu${c}`].push(cpu);
       }
     }
 
@@ -280,6 +296,7 @@ async function main() {
     ['first request after start, added ms', 'coldFloor', 'coldDaemon', 'ms', 'daemon ≤ +100 ms'],
     ['added p50 @1 (warm), ms', 'rounds1', null, 'ratio', '≤ 2×'],
     ['added p50 @64, ms', 'rounds64', null, 'ratio', '≤ 1.5×'],
+    ['proxy CPU per request @64, ms', 'cpu64', null, 'ratio', ''],
     ['20k-delta stream, events/s', 'rateFloor', 'rateDaemon', 'ratio', '≥ 0.9×'],
     ['idle RSS, MB', 'rssIdleFloor', 'rssIdleDaemon', 'mb', 'daemon < 60 MB'],
     ['RSS 10 s after the 20k streams, MB', 'rssAfterFloor', 'rssAfterDaemon', 'mb', 'daemon < 65 MB'],
