@@ -138,9 +138,17 @@ export function readAuthFile(home: string, opts: { maxAgeMs?: number } = {}): Au
   return read;
 }
 
+let forgotten = 0;
+
 /** The next read of this home's auth.json stats it whatever `maxAgeMs` says (ccbridge itself changed the login). */
 export function forgetAuthFile(home: string): void {
   cache.delete(home);
+  forgotten++;
+}
+
+/** Goes up with every `forgetAuthFile`: a login ccbridge changed, which what was worked out from logins must see. */
+export function authFilesForgotten(): number {
+  return forgotten;
 }
 
 export interface TokenFacts {

@@ -95,7 +95,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const limits = startLimitsKeeper(daemon, codex, () => liveStreams.size > 0);
     const routing = startRouting(daemon, limits, codex);
     const usage = startUsageHistory(daemon);
-    const statusLine = startStatusLineWriter(daemon);
+    const statusLine = startStatusLineWriter(daemon, limits);
     const traffic = startTrafficMeter(daemon);
 
     let stopping: Promise<void> | null = null;

@@ -15,6 +15,8 @@ const NONE: HealthMarks = { cooldownUntil: null, cooldownReason: null };
 
 export class AccountHealthBook {
   readonly #marks = new Map<string, HealthMarks>();
+  /** Goes up with every change: what was worked out from the marks (the routing) is stale once it moved. */
+  version = 0;
 
   get(accountId: string): HealthMarks {
     return this.#marks.get(accountId) ?? NONE;
@@ -22,10 +24,13 @@ export class AccountHealthBook {
 
   markCooldown(accountId: string, until: number, reason: string): void {
     this.#marks.set(accountId, { cooldownUntil: until, cooldownReason: reason });
+    this.version++;
   }
 
   /** A request went through (whatever kept the account out is over), or the account is gone. True when there was a mark. */
   clear(accountId: string): boolean {
-    return this.#marks.delete(accountId);
+    if (!this.#marks.delete(accountId)) return false;
+    this.version++;
+    return true;
   }
 }

@@ -3,6 +3,7 @@ import type { UpstreamFailure } from '../../translate/upstreamErrors.js';
 import { effectiveFastMode, findAccount } from '../../core/accounts.js';
 import {
   accountAvailability,
+  DRAIN_MOVE_BEFORE_MS,
   routeRequest,
   type RouteDecision,
   type RouterAccount,
@@ -14,7 +15,8 @@ import type { AccountView } from '../../shared/schemas/api.js';
 import type { Account, StateFile } from '../../shared/schemas/state.js';
 import { AccountHealthBook, COOLDOWN_MS } from './accountHealthBook.js';
 import type { RouteResult } from './bridgeDeps.js';
-import type { CodexService } from '../control/codexService.js';
+import { authFilesForgotten } from '../../codex/authFile.js';
+import { ROUTING_AUTH_MAX_AGE_MS, type CodexService } from '../control/codexService.js';
 import type { Daemon } from '../daemon.js';
 import type { LimitsKeeper } from '../control/limitsKeeper.js';
 
@@ -33,6 +35,37 @@ function routerAuth(codex: Pick<CodexService, 'routingAuth'>, account: Account):
   if (account.needsLogin) return 'needs-login';
   const state = codex.routingAuth(account);
   return state === 'not-connected' || state === 'needs-login' ? state : 'ok';
+}
+
+/**
+ * Everything the router reads, gathered once, and the decisions made from it. Gathering it visits every account
+ * (its login, limits, forecasts and marks), so it is done again only when something it was made from moved:
+ * the state, the limits keeper, the health book, a login ccbridge changed, or the clock reaching a moment at which
+ * an account's availability flips by itself. Logins changed behind ccbridge's back are looked at again after
+ * ROUTING_AUTH_MAX_AGE_MS, as before. A request then costs a lookup, whatever the number of accounts.
+ */
+interface RouteBook {
+  state: StateFile;
+  limitsVersion: number;
+  healthVersion: number;
+  authVersion: number;
+  validUntil: number;
+  accounts: RouterAccount[];
+  /** Decisions (and their candidates) by sticky account, for requests that pin none. */
+  routes: Map<string | null, { decision: RouteDecision; result: RouteResult }>;
+}
+
+/** The first moment after `now` at which an account's availability changes without anything happening. */
+function nextFlip(accounts: readonly RouterAccount[], mode: StateFile['settings']['routing'], now: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const a of accounts) {
+    const state = accountAvailability(a, now);
+    if (state.state === 'exhausted' || state.state === 'cooldown') next = Math.min(next, state.until);
+    // drain moves sessions off an account once its forecast exhaustion is near.
+    const leaves = a.exhaustsAt != null ? a.exhaustsAt - DRAIN_MOVE_BEFORE_MS : null;
+    if (mode === 'drain' && leaves !== null && leaves > now) next = Math.min(next, leaves);
+  }
+  return next;
 }
 
 /**
@@ -73,16 +106,90 @@ export function startRouting(
       ...marks(a.id),
     }));
 
-  const decide = (state: StateFile, stickyAccountId: string | null, pinnedAccountId: string | null): RouteDecision =>
+  let cached: RouteBook | null = null;
+  const book = (): RouteBook => {
+    const state = daemon.store.get();
+    const t = now();
+    if (
+      cached &&
+      cached.state === state &&
+      cached.limitsVersion === limits.version &&
+      cached.healthVersion === health.version &&
+      cached.authVersion === authFilesForgotten() &&
+      t < cached.validUntil
+    )
+      return cached;
+    // The versions are read before the accounts: a change while gathering makes the next request gather again.
+    const versions = {
+      limitsVersion: limits.version,
+      healthVersion: health.version,
+      authVersion: authFilesForgotten(),
+    };
+    const accounts = routerAccounts(state);
+    const validUntil = Math.min(t + ROUTING_AUTH_MAX_AGE_MS, nextFlip(accounts, state.settings.routing, t));
+    cached = { state, ...versions, validUntil, accounts, routes: new Map() };
+    return cached;
+  };
+
+  const decide = (
+    b: Pick<RouteBook, 'state' | 'accounts'>,
+    stickyAccountId: string | null,
+    pinnedAccountId: string | null,
+  ): RouteDecision =>
     routeRequest({
-      mode: state.settings.routing,
-      accounts: routerAccounts(state),
-      activeAccountId: state.activeAccountId,
-      defaultAccountId: state.defaultAccountId,
+      mode: b.state.settings.routing,
+      accounts: b.accounts,
+      activeAccountId: b.state.activeAccountId,
+      defaultAccountId: b.state.defaultAccountId,
       stickyAccountId,
       pinnedAccountId,
       now: now(),
     });
+
+  /** The candidates in the bridge's terms: names, models, fast mode. */
+  const routeResult = (state: StateFile, decision: RouteDecision): RouteResult => {
+    if (decision.kind === 'refused') {
+      // A 4xx: Claude Code retries a 5xx ten times and calls it temporary; this needs the user (`ccbridge use`/`connect`).
+      if (decision.reason === 'no_account')
+        return {
+          kind: 'refused',
+          reason: 'no_account',
+          error: new AnthropicApiError('authentication_error', decision.message),
+        };
+      return {
+        kind: 'refused',
+        reason: 'exhausted',
+        error: new AnthropicApiError('rate_limit_error', decision.message, {
+          headers: { 'retry-after': String(decision.retryAfterSeconds), 'x-should-retry': 'false' },
+        }),
+      };
+    }
+    const byId = new Map(state.accounts.map((a) => [a.id, a]));
+    const candidates = decision.candidates.map((id) => {
+      const account = byId.get(id)!;
+      return {
+        accountId: id,
+        accountName: account.name,
+        model: account.model,
+        fastMode: effectiveFastMode(state, account).value,
+      };
+    });
+    return { kind: 'route', candidates };
+  };
+
+  /**
+   * The decision for requests that pin no account, from the book. A refusal is made afresh each time: its
+   * retry-after counts down (it costs a pass over the book's accounts, not a gathering).
+   */
+  const routeFor = (stickyAccountId: string | null): { decision: RouteDecision; result: RouteResult } => {
+    const b = book();
+    const known = b.routes.get(stickyAccountId);
+    if (known) return known;
+    const decision = decide(b, stickyAccountId, null);
+    const made = { decision, result: routeResult(b.state, decision) };
+    if (decision.kind === 'route') b.routes.set(stickyAccountId, made);
+    return made;
+  };
 
   const nameOf = (state: StateFile, id: string) => state.accounts.find((a) => a.id === id)?.name ?? id;
 
@@ -126,12 +233,17 @@ export function startRouting(
       return { state: a.state, until: new Date(a.until).toISOString(), reason: a.reason };
     return { state: 'ok', until: null, reason: null };
   };
+  // The view asks about the state it holds: the store's current one in practice, which the book is made from.
+  const viewDecision = (state: StateFile) =>
+    state === daemon.store.get()
+      ? routeFor(null).decision
+      : decide({ state, accounts: routerAccounts(state) }, null, null);
   daemon.providers.routeAccountId = (state) => {
-    const d = decide(state, null, null);
+    const d = viewDecision(state);
     return d.kind === 'route' ? (d.candidates[0] ?? null) : null;
   };
   daemon.providers.routeReason = (state) => {
-    const d = decide(state, null, null);
+    const d = viewDecision(state);
     if (d.kind === 'refused') return d.message;
     return d.switched?.why ?? null;
   };
@@ -144,10 +256,11 @@ export function startRouting(
   return {
     health,
     route({ sessionKey, pinnedAccount }) {
-      const state = daemon.store.get();
-      let pinnedId: string | null = null;
+      const stickyId = sticky.get(sessionKey, now());
       if (pinnedAccount) {
-        const pinned = findAccount(state, pinnedAccount);
+        // Pinned requests (`ccbridge test`) are rare: they go to the router each time.
+        const b = book();
+        const pinned = findAccount(b.state, pinnedAccount);
         if (!pinned)
           return {
             kind: 'refused',
@@ -157,38 +270,14 @@ export function startRouting(
               `no account "${pinnedAccount}" (pinned by this session); see \`ccbridge list\``,
             ),
           };
-        pinnedId = pinned.id;
+        const decision = decide(b, stickyId, pinned.id);
+        announce(b.state, stickyId && sessionKey ? sessionKey : '*', decision);
+        return routeResult(b.state, decision);
       }
-      const stickyId = sticky.get(sessionKey, now());
-      const decision = decide(state, stickyId, pinnedId);
+      const { decision, result } = routeFor(stickyId);
       // A session that has an account of its own moves alone; every other request follows the global route.
-      announce(state, stickyId && sessionKey ? sessionKey : '*', decision);
-      if (decision.kind === 'refused') {
-        // A 4xx: Claude Code retries a 5xx ten times and calls it temporary; this needs the user (`ccbridge use`/`connect`).
-        if (decision.reason === 'no_account')
-          return {
-            kind: 'refused',
-            reason: 'no_account',
-            error: new AnthropicApiError('authentication_error', decision.message),
-          };
-        return {
-          kind: 'refused',
-          reason: 'exhausted',
-          error: new AnthropicApiError('rate_limit_error', decision.message, {
-            headers: { 'retry-after': String(decision.retryAfterSeconds), 'x-should-retry': 'false' },
-          }),
-        };
-      }
-      const candidates = decision.candidates.map((id) => {
-        const account = state.accounts.find((a) => a.id === id)!;
-        return {
-          accountId: id,
-          accountName: account.name,
-          model: account.model,
-          fastMode: effectiveFastMode(state, account).value,
-        };
-      });
-      return { kind: 'route', candidates };
+      announce(daemon.store.get(), stickyId && sessionKey ? sessionKey : '*', decision);
+      return result;
     },
 
     onAttemptFailed(accountId, failure, next) {

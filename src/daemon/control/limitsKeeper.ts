@@ -50,6 +50,7 @@ export class LimitsKeeper {
   /** Recent used-percent readings per account and window (`limitId/slot`), for the forecasts. Memory only. */
   readonly #samples = new Map<string, Map<string, UsageSample[]>>();
   #timer: NodeJS.Timeout | null = null;
+  #version = 0;
   #persistTimer: NodeJS.Timeout | null = null;
   #ticking = false;
 
@@ -68,6 +69,14 @@ export class LimitsKeeper {
     this.#exhausted = saved.exhausted;
   }
 
+  /**
+   * Goes up with every change of snapshots, marks or samples: what was worked out from them (the routing) is stale
+   * once it moved.
+   */
+  get version(): number {
+    return this.#version;
+  }
+
   /** The account's last usage-limit mark while its reset is still ahead. */
   exhaustion(accountId: string): Exhaustion | null {
     const mark = this.#exhausted.get(accountId);
@@ -77,12 +86,14 @@ export class LimitsKeeper {
   /** The upstream answered 429 `usage_limit_reached`: out of rotation until `mark.until`. The caller announces it. */
   markExhausted(accountId: string, mark: Exhaustion): void {
     this.#exhausted.set(accountId, mark);
+    this.#version++;
     this.#schedulePersist();
   }
 
   /** The account served a request: any usage-limit mark is over. True when there was one. */
   clearExhausted(accountId: string): boolean {
     if (!this.#exhausted.delete(accountId)) return false;
+    this.#version++;
     this.#schedulePersist();
     return true;
   }
@@ -137,6 +148,7 @@ export class LimitsKeeper {
   #sample(accountId: string, buckets: readonly LimitBucket[]): void {
     let series = this.#samples.get(accountId);
     if (!series) this.#samples.set(accountId, (series = new Map()));
+    this.#version++;
     const at = this.#now();
     for (const b of buckets) {
       for (const slot of ['primary', 'secondary'] as const) {
@@ -207,6 +219,7 @@ export class LimitsKeeper {
     this.#samples.delete(accountId);
     this.#exhausted.delete(accountId);
     this.#lastRead.delete(accountId);
+    this.#version++;
     this.#schedulePersist();
   }
 
@@ -218,6 +231,7 @@ export class LimitsKeeper {
 
   #set(accountId: string, snapshot: LimitsSnapshot): void {
     this.#snapshots.set(accountId, snapshot);
+    this.#version++;
     this.#opts.changed();
     this.#schedulePersist();
   }

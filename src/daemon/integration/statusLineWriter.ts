@@ -2,8 +2,9 @@ import { chmod, rename, rm, writeFile } from 'node:fs/promises';
 import { activeBucket } from '../../limits/exhaustion.js';
 import { BUILTIN_MODELS } from '../../translate/codexModels.js';
 import { accountDefaultModel } from '../../translate/resolveModel.js';
-import type { AccountView } from '../../shared/schemas/api.js';
-import type { LimitWindow } from '../../shared/schemas/limits.js';
+import { limitsStaleness } from '../../limits/limitsStaleness.js';
+import type { LimitsSnapshot, LimitWindow } from '../../shared/schemas/limits.js';
+import type { Account } from '../../shared/schemas/state.js';
 import {
   statusLineFile,
   type StatusLineAccount,
@@ -11,6 +12,7 @@ import {
   type StatusLineSnapshot,
   type StatusLineWindow,
 } from '../../shared/statusLineSnapshot.js';
+import type { LimitsKeeper } from '../control/limitsKeeper.js';
 import type { Daemon } from '../daemon.js';
 
 /** Bursts of changes (every response updates limits) become one write per this long. */
@@ -27,8 +29,8 @@ const toWindow = (w: LimitWindow | null | undefined): StatusLineWindow | null =>
   w ? { usedPercent: w.usedPercent, resetsAt: w.resetsAt === null ? null : w.resetsAt * 1000 } : null;
 
 /** The 5-hour and weekly windows of the active bucket, by length when codex names it, else by slot. */
-function statusAccount(a: AccountView, model: string): StatusLineAccount {
-  const bucket = activeBucket(a.limits);
+function statusAccount(a: Account, limits: LimitsSnapshot | null, model: string, now: number): StatusLineAccount {
+  const bucket = activeBucket(limits);
   const windows = [bucket?.primary, bucket?.secondary].filter((w): w is LimitWindow => !!w);
   const byLength = (minutes: number) => windows.find((w) => w.windowMinutes === minutes);
   return {
@@ -37,40 +39,52 @@ function statusAccount(a: AccountView, model: string): StatusLineAccount {
     model,
     fiveHour: toWindow(byLength(300) ?? bucket?.primary),
     weekly: toWindow(byLength(10080) ?? bucket?.secondary),
-    stale: a.limits?.stale ?? false,
+    stale: limits ? limitsStaleness(limits, now).stale : false,
   };
 }
 
 /**
  * Keeps `<data>/run/statusline.json` (0600) in step with the daemon: accounts, their 5-hour and weekly
  * windows, where requests go, and which account serves each recent Claude Code session. Written after
- * changes settle, to a temp file renamed over the old one; removed when the daemon stops.
+ * changes settle (every response is one), to a temp file renamed over the old one, and only when its content
+ * changed; removed when the daemon stops. It reads only what it writes: not the state view, which asks every
+ * account's login and forecasts.
  */
-export function startStatusLineWriter(daemon: Daemon): StatusLineWriter {
+export function startStatusLineWriter(daemon: Daemon, limits: Pick<LimitsKeeper, 'get'>): StatusLineWriter {
   const file = statusLineFile(daemon.paths);
   const sessions = new Map<string, StatusLineSession>();
   let timer: NodeJS.Timeout | null = null;
   let writing: Promise<void> = Promise.resolve();
+  let written = '';
 
   const snapshot = (): StatusLineSnapshot => {
-    const view = daemon.view();
+    const state = daemon.store.get();
+    const now = Date.now();
     return {
       version: 1,
       pid: process.pid,
-      routeAccountId: view.routeAccountId,
+      routeAccountId: daemon.providers.routeAccountId(state),
       // The model a request of a new session gets: the account's preference, else its catalogue's default.
-      accounts: view.accounts.map((a) =>
-        statusAccount(a, accountDefaultModel(a.model, daemon.providers.models(a.id) ?? BUILTIN_MODELS)),
+      accounts: state.accounts.map((a) =>
+        statusAccount(
+          a,
+          limits.get(a.id),
+          accountDefaultModel(a.model, daemon.providers.models(a.id) ?? BUILTIN_MODELS),
+          now,
+        ),
       ),
       sessions: Object.fromEntries(sessions),
     };
   };
   const write = async () => {
+    const text = JSON.stringify(snapshot());
+    if (text === written) return;
     const tmp = `${file}.${process.pid}.tmp`;
     try {
-      await writeFile(tmp, JSON.stringify(snapshot()), { mode: 0o600 });
+      await writeFile(tmp, text, { mode: 0o600 });
       await chmod(tmp, 0o600);
       await rename(tmp, file);
+      written = text;
     } catch (err) {
       daemon.log({ level: 'debug', category: 'system', message: `could not write ${file}: ${(err as Error).message}` });
     }
