@@ -61,7 +61,6 @@ const waiting = new Map<number, { resolve: (a: WorkerAnswer) => void; reject: (e
 
 function startWorker(url: URL): Worker {
   const w = new Worker(url);
-  w.unref();
   w.on('message', (a: WorkerAnswer) => {
     const call = waiting.get(a.id);
     waiting.delete(a.id);
@@ -76,6 +75,8 @@ function startWorker(url: URL): Worker {
   };
   w.on('error', gone);
   w.on('exit', (code) => gone(new Error(`the request worker stopped (exit code ${code})`)));
+  // The daemon must be able to exit with the worker alive; after the listeners, which would hold it again.
+  w.unref();
   return w;
 }
 
