@@ -1,8 +1,10 @@
-// What the daemon benchmarks share: the fake Codex backend compiled for plain node, a free loopback port, and
-// the environment of a throwaway daemon (temp CCBRIDGE_HOME, the fake codex, the fake backend upstream).
+// What the daemon benchmarks share: the fake Codex backend compiled for plain node (or forked and answering), a
+// free loopback port, percentiles, and the environment of a throwaway daemon (temp CCBRIDGE_HOME, the fake codex,
+// the fake backend upstream).
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchOptions } from '../esbuild.config.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,4 +39,38 @@ export function daemonEnv(dir, port, upstreamUrl) {
     CCBRIDGE_CODEX_BIN: FAKE_CODEX,
     CCBRIDGE_UPSTREAM_URL: upstreamUrl,
   };
+}
+
+/** The p-th percentile of `xs` (nearest rank). */
+export function percentile(xs, p) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? 0;
+}
+
+/**
+ * The fake backend in a process of its own (its parsing of large bodies must not weigh on the process that
+ * measures), answering every request with one short streamed message. Resolves with its url and `stop()`.
+ */
+export async function forkFakeBackend(dir) {
+  const child = fork(fileURLToPath(import.meta.url), ['--fake-backend', await compileBackend(dir)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const { url } = await new Promise((resolve) => child.once('message', resolve));
+  return { url, stop: () => child.disconnect() };
+}
+
+if (process.argv[2] === '--fake-backend') {
+  const mod = await import(pathToFileURL(process.argv[3]).href);
+  const backend = await mod.startFakeCodexBackend();
+  const answer = mod.sse
+    .response([mod.sse.message('fine')])
+    .map(mod.frame)
+    .join('');
+  backend.handle((_req, res) => {
+    backend.requests.length = 0; // flat memory however long the bench runs
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(answer);
+  });
+  process.send({ url: backend.url });
+  process.on('disconnect', () => process.exit(0));
 }

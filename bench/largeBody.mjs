@@ -6,14 +6,14 @@
 // translate and serialize). The fake backend runs in its own process and the probe in a thread of its own, so
 // neither the backend's parsing nor the sending of the large body here skews the probe.
 // Usage: node build.mjs && node bench/largeBody.mjs [--rounds=N] [--json]   (the daemon runs on this node)
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BIN, compileBackend, daemonEnv, freePort, root } from './benchDaemon.mjs';
+import { BIN, daemonEnv, forkFakeBackend, freePort, percentile, root } from './benchDaemon.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
@@ -110,33 +110,9 @@ function startProbe(port) {
   };
 }
 
-const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? 0;
-};
-
-async function backendRole() {
-  const mod = await import(pathToFileURL(opt('bundle')).href);
-  const backend = await mod.startFakeCodexBackend();
-  const ok = mod.sse
-    .response([mod.sse.message('fine')])
-    .map(mod.frame)
-    .join('');
-  backend.handle((_req, res) => {
-    backend.requests.length = 0;
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(ok);
-  });
-  process.send({ url: backend.url });
-  process.on('disconnect', () => process.exit(0));
-}
-
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ccb-large-'));
-  const child = fork(fileURLToPath(import.meta.url), ['--role=backend', `--bundle=${await compileBackend(dir)}`], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const backend = await new Promise((resolve) => child.once('message', resolve));
+  const backend = await forkFakeBackend(dir);
   const port = await freePort();
   const env = daemonEnv(dir, port, backend.url);
   const cli = (argv) => execFileSync(process.execPath, [BIN, ...argv], { env, encoding: 'utf8' });
@@ -193,10 +169,9 @@ async function main() {
     }
     await probe?.close();
     agent.destroy();
-    child.disconnect();
+    backend.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (opt('role', '') === 'backend') await backendRole();
-else await main();
+await main();

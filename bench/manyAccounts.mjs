@@ -4,13 +4,13 @@
 // in alternating rounds so other load on the machine weighs on both alike. Reported per daemon: its CPU time
 // (user + system, from /proc/<pid>/stat) per request and the request p50, and the 500:1 ratios.
 // Usage: node build.mjs && node bench/manyAccounts.mjs [--accounts=N] [--routing=failover|balance|drain] [--json]
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BIN, compileBackend, daemonEnv, freePort, root } from './benchDaemon.mjs';
+import { pathToFileURL } from 'node:url';
+import { BIN, daemonEnv, forkFakeBackend, freePort, percentile, root } from './benchDaemon.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
@@ -20,11 +20,6 @@ const ROUNDS = 6;
 const PER_ROUND = 150;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? 0;
-};
-
 /** The process's CPU time (user + system), in clock ticks (10 ms). */
 function cpuTicks(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -42,22 +37,6 @@ async function settled(pid) {
     last = now;
   }
   throw new Error('the daemon did not settle in 3 minutes');
-}
-
-async function backendRole() {
-  const mod = await import(pathToFileURL(opt('bundle')).href);
-  const backend = await mod.startFakeCodexBackend();
-  const ok = mod.sse
-    .response([mod.sse.message('fine')])
-    .map(mod.frame)
-    .join('');
-  backend.handle((_req, res) => {
-    backend.requests.length = 0;
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.end(ok);
-  });
-  process.send({ url: backend.url });
-  process.on('disconnect', () => process.exit(0));
 }
 
 /** A daemon in `dir` with `count` signed-in accounts (seeded while it is down: adding 500 one by one is slow). */
@@ -121,10 +100,7 @@ function ask(d, i) {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'ccb-many-'));
-  const child = fork(fileURLToPath(import.meta.url), ['--role=backend', `--bundle=${await compileBackend(dir)}`], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const backend = await new Promise((resolve) => child.once('message', resolve));
+  const backend = await forkFakeBackend(dir);
   const { makeTokens, writeAuthJson } = await import(pathToFileURL(join(root, 'test/fakes/fakeCodexAuth.mjs')).href);
   const signedIn = makeTokens();
   const tokens = { write: (home) => writeAuthJson(home, signedIn) };
@@ -171,10 +147,9 @@ async function main() {
         // already down
       }
     }
-    child.disconnect();
+    backend.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (opt('role', '') === 'backend') await backendRole();
-else await main();
+await main();
