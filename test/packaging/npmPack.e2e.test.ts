@@ -17,7 +17,7 @@ function npm(args: string[], cwd = ROOT): string {
 }
 
 describe('npm pack', () => {
-  it('ships only the bundle, the launcher, completions, the man page, README, LICENSE and package.json', () => {
+  it('ships only the bundle, its worker, the launcher, completions, the man page, README, LICENSE, package.json', () => {
     const [report] = JSON.parse(npm(['pack', '--dry-run', '--json'])) as Array<{ files: Array<{ path: string }> }>;
     const files = report!.files.map((f) => f.path).sort();
     const allowed = [
@@ -26,6 +26,8 @@ describe('npm pack', () => {
       /^LICENSE$/,
       /^bin\/ccbridge$/,
       /^dist\/ccbridge\.mjs$/,
+      // The daemon's large-request worker thread: its own entry, sharing the chunks.
+      /^dist\/requestWorker\.mjs$/,
       /^dist\/chunks\/[\w-]+\.mjs$/,
       /^completions\/(ccbridge\.bash|_ccbridge|ccbridge\.fish)$/,
       /^man\/ccbridge\.1$/,
@@ -36,6 +38,7 @@ describe('npm pack', () => {
       'LICENSE',
       'bin/ccbridge',
       'dist/ccbridge.mjs',
+      'dist/requestWorker.mjs',
       'completions/ccbridge.bash',
       'completions/_ccbridge',
       'completions/ccbridge.fish',
