@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects: `unit` runs in-process (pure functions, `app.request()`, loopback fakes) and takes
  * seconds; `e2e` is every `*.e2e.test.ts`, the tests that spawn processes (the built binary and
- * daemon, codex or its fake, claude, shells, tmux, npm) and so need `node build.mjs` first.
+ * daemon, codex or its fake, claude, shells, tmux, npm) and so need `node build.mjs` first. They live in
+ * test/unit/ and test/e2e/ (test/hostile/ holds both kinds); the suffix, not the folder, picks the project, so a
+ * process-spawning test can never run as a unit test.
  */
 const E2E = ['test/**/*.e2e.test.ts', 'test/**/*.e2e.test.tsx'];
 

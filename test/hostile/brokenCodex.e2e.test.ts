@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePaths } from '../../src/shared/paths.js';
-import { FAKE_CODEX, setBehaviour } from '../codex/codexTestKit.js';
+import { FAKE_CODEX, setBehaviour } from '../helpers/codexTestKit.js';
 import { until } from '../helpers/until.js';
 import { makeHome, okJson, run, type TestHome } from '../helpers/cli.js';
 

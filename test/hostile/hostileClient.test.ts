@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isLoopbackHost } from '../../src/daemon/bridge/middleware/loopbackHostOnly.js';
 import { nestsDeeperThan } from '../../src/translate/jsonNesting.js';
 import { sse } from '../fakes/codexBackend.js';
-import { startBridge, TOKEN, type BridgeHarness } from '../bridge/harness.js';
+import { startBridge, TOKEN, type BridgeHarness } from '../helpers/bridgeHarness.js';
 
 // A hostile local client or browser against the bridge: rebinding Host names, absurd nesting, oversized bodies.
 

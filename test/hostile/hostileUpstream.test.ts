@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { frame, sse } from '../fakes/codexBackend.js';
-import { startBridge, TOKEN, type BridgeHarness } from '../bridge/harness.js';
+import { startBridge, TOKEN, type BridgeHarness } from '../helpers/bridgeHarness.js';
 import { until } from '../helpers/until.js';
 
 // A hostile or broken upstream against the bridge: hung before its headers, silent after them, a challenge

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_CODEX } from '../codex/codexTestKit.js';
+import { FAKE_CODEX } from '../helpers/codexTestKit.js';
 import { frame, sse, startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { daemonPid, makeHome, ok, okJson, type TestHome } from '../helpers/cli.js';

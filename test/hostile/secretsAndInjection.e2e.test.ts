@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlApi } from '../../src/client/controlApi.js';
 import { DaemonClient } from '../../src/client/daemonClient.js';
 import { resolvePaths } from '../../src/shared/paths.js';
-import { FAKE_CODEX } from '../codex/codexTestKit.js';
+import { FAKE_CODEX } from '../helpers/codexTestKit.js';
 import { frame, sse, startFakeCodexBackend, type FakeCodexBackend } from '../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 import { makeHome, ok, okJson, run, type TestHome } from '../helpers/cli.js';
-import { apiError } from '../bridge/harness.js';
+import { apiError } from '../helpers/bridgeHarness.js';
 import { until } from '../helpers/until.js';
 
 // A hostile upstream against the built daemon: error bodies that echo the account's token back, and text

@@ -1,0 +1,123 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, makeHome, stopAndWait, type TestHome } from '../../helpers/cli.js';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+
+/** npm without network or lifecycle scripts: the bundle is already built by `npm test`. */
+function npm(args: string[], cwd = ROOT): string {
+  return execFileSync('npm', [...args, '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+}
+
+describe('npm pack', () => {
+  it('ships only the bundle, its worker, the launcher, completions, the man page, README, LICENSE, package.json', () => {
+    const [report] = JSON.parse(npm(['pack', '--dry-run', '--json'])) as Array<{ files: Array<{ path: string }> }>;
+    const files = report!.files.map((f) => f.path).sort();
+    const allowed = [
+      /^package\.json$/,
+      /^README\.md$/,
+      /^LICENSE$/,
+      /^bin\/ccbridge$/,
+      /^dist\/ccbridge\.mjs$/,
+      // The daemon's large-request worker thread: its own entry, sharing the chunks.
+      /^dist\/requestWorker\.mjs$/,
+      /^dist\/chunks\/[\w-]+\.mjs$/,
+      /^completions\/(ccbridge\.bash|_ccbridge|ccbridge\.fish)$/,
+      /^man\/ccbridge\.1$/,
+    ];
+    expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
+    for (const needed of [
+      'README.md',
+      'LICENSE',
+      'bin/ccbridge',
+      'dist/ccbridge.mjs',
+      'dist/requestWorker.mjs',
+      'completions/ccbridge.bash',
+      'completions/_ccbridge',
+      'completions/ccbridge.fish',
+      'man/ccbridge.1',
+    ]) {
+      expect(files).toContain(needed);
+    }
+    // Every chunk the build made must travel with the entry that imports it.
+    for (const chunk of readdirSync(join(ROOT, 'dist/chunks')).filter((f) => f.endsWith('.mjs')))
+      expect(files).toContain(`dist/chunks/${chunk}`);
+  });
+});
+
+describe('a global install from the tarball', () => {
+  let tmp: string;
+  let prefix: string;
+  let home: TestHome;
+  const bin = (name: string) => join(prefix, 'bin', name);
+  const runBin = (name: string, args: string[], env: NodeJS.ProcessEnv = home.env) =>
+    execFileSync(bin(name), args, { env, encoding: 'utf8' });
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'ccb-pack-'));
+    prefix = join(tmp, 'prefix');
+    const tgz = npm(['pack', '--pack-destination', tmp]).trim().split('\n').at(-1)!;
+    // No runtime dependencies: the install needs no registry.
+    npm(['install', '--global', '--offline', '--prefix', prefix, join(tmp, tgz)]);
+    home = await makeHome();
+  }, 120_000);
+  afterAll(async () => {
+    await stopAndWait(home);
+    await home.cleanup();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('installs ccbridge and claude-codex-bridge, which print the version', () => {
+    expect(runBin('ccbridge', ['--version']).trim()).toBe(pkg.version);
+    expect(runBin('claude-codex-bridge', ['--version']).trim()).toBe(pkg.version);
+  });
+
+  it('has no runtime dependencies to install', () => {
+    expect(existsSync(join(prefix, 'lib/node_modules', pkg.name, 'node_modules'))).toBe(false);
+  });
+
+  it('links the man page and finds its completion scripts', () => {
+    expect(existsSync(join(prefix, 'share/man/man1/ccbridge.1'))).toBe(true);
+    expect(runBin('ccbridge', ['completion', 'bash'])).toContain('complete -F _ccbridge ccbridge claude-codex-bridge');
+  });
+
+  it('runs the daemon from the installed bundle alone', () => {
+    runBin('ccbridge', ['add', 'work']);
+    const state = JSON.parse(runBin('ccbridge', ['status', '--json'])) as { running: boolean; bridge: string };
+    expect(state).toMatchObject({ running: true, bridge: `http://127.0.0.1:${home.port}/anthropic` });
+    expect(runBin('ccbridge', ['__complete', '--', 'use', ''])).toContain('work');
+  });
+
+  it('keeps data in the XDG data dir, never inside the package', () => {
+    const env = { PATH: process.env.PATH, HOME: join(home.dir, 'xdg-home'), XDG_DATA_HOME: join(home.dir, 'xdg-data') };
+    // `status` reads the state file when no daemon runs (exit 1) and starts nothing.
+    const r = spawnSync(bin('ccbridge'), ['status', '--json'], { env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const status = JSON.parse(r.stdout) as { socket: string };
+    expect(status.socket).toBe(join(home.dir, 'xdg-data', 'ccbridge', 'run', 'ccbridge.sock'));
+    const installed = join(prefix, 'lib/node_modules', pkg.name);
+    expect(readdirSync(installed).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'bin',
+      'completions',
+      'dist',
+      'man',
+      'package.json',
+    ]);
+  });
+
+  it('points the systemd unit at the installed package', () => {
+    const unit = runBin('ccbridge', ['service', 'install', '--print']);
+    expect(unit).toContain(
+      `ExecStart=${process.execPath} ${realpathSync(join(prefix, 'lib/node_modules', pkg.name, 'bin/ccbridge'))} start --foreground\n`,
+    );
+  });
+});
