@@ -13,6 +13,7 @@ import { acquireDaemonLock } from './daemonLock.js';
 import { assertSocketPathFits, listenControlSocket } from './api/listenControlSocket.js';
 import { listenBridge } from './bridge/listenBridge.js';
 import { trackInflight } from './bridge/trackInflight.js';
+import { releaseMemoryWhenIdle } from './releaseMemoryWhenIdle.js';
 import { startAutoApply } from './integration/startAutoApply.js';
 import { startCodexService } from './control/codexService.js';
 import { startLimitsKeeper } from './control/startLimitsKeeper.js';
@@ -32,6 +33,8 @@ export interface RunDaemonOptions {
 }
 
 const CODEX_VERSION_WAIT_MS = 3_000;
+/** How long the bridge stays without a request before the daemon gives memory back (see releaseMemoryWhenIdle). */
+const MEMORY_RELEASE_QUIET_MS = 2_000;
 
 /** Runs the daemon in this process until it is stopped. Resolves when it has shut down. */
 export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
@@ -74,6 +77,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const controlApp = lateApp();
     const bridgeServer = createAdaptorServer({ fetch: bridgeApp.fetch }) as Server;
     const bridgeInflight = trackInflight(bridgeServer);
+    const memory = releaseMemoryWhenIdle(bridgeServer, MEMORY_RELEASE_QUIET_MS);
     const controlServer = createAdaptorServer({ fetch: controlApp.fetch }) as Server;
     const controlInflight = trackInflight(controlServer);
     bridge.port = await listenBridge(bridgeServer, host, port, store.get().settings.portFallback);
@@ -129,6 +133,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const shutdown = (reason: string): Promise<void> => {
       stopping ??= (async () => {
         daemon.log({ level: 'info', category: 'system', message: `daemon stopping (${reason})` });
+        memory.stop();
         for (const close of liveStreams) close();
         const drained = await bridgeInflight.drain(config.CCBRIDGE_STOP_TIMEOUT_MS);
         if (!drained)

@@ -1,0 +1,71 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import v8 from 'node:v8';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reduceHeap, releaseMemoryWhenIdle } from '../../../src/daemon/releaseMemoryWhenIdle.js';
+
+const QUIET_MS = 100;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('releaseMemoryWhenIdle', () => {
+  const servers: http.Server[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+  });
+
+  /** A server whose requests end when `finish` is called; resolves with its url. */
+  async function server(onRequest: (res: http.ServerResponse) => void): Promise<{ s: http.Server; url: string }> {
+    const s = http.createServer((_req, res) => onRequest(res));
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    return { s, url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/` };
+  }
+
+  const get = (url: string) =>
+    new Promise<void>((resolve, reject) =>
+      http.get(url, { agent: false }, (res) => res.resume().on('end', resolve)).on('error', reject),
+    );
+
+  it('releases once after start and once after each burst, never while a request is in flight', async () => {
+    let pending: http.ServerResponse | null = null;
+    const { s, url } = await server((res) => (pending = res));
+    let releases = 0;
+    const memory = releaseMemoryWhenIdle(s, QUIET_MS, () => releases++);
+
+    await sleep(QUIET_MS * 2);
+    expect(releases).toBe(1); // the start is a burst of its own
+    await sleep(QUIET_MS * 2);
+    expect(releases).toBe(1); // nothing happened since
+
+    const answered = get(url);
+    while (!pending) await sleep(5);
+    await sleep(QUIET_MS * 2);
+    expect(releases).toBe(1); // a request in flight holds it
+    (pending as http.ServerResponse).end('ok');
+    await answered;
+    await sleep(QUIET_MS * 3);
+    expect(releases).toBe(2);
+
+    memory.stop();
+    pending = null;
+    const again = get(url);
+    while (!pending) await sleep(5);
+    (pending as http.ServerResponse).end('ok');
+    await again;
+    await sleep(QUIET_MS * 3);
+    expect(releases).toBe(2); // stopped: no more
+  });
+
+  it('reduceHeap gives the young generation back and collects the garbage of a burst', async () => {
+    let keep: unknown[] = [];
+    for (let i = 0; i < 200_000; i++) keep.push({ i, s: `x${i}` });
+    keep = [];
+    const newSpace = () => v8.getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')!.space_size;
+    const before = { used: v8.getHeapStatistics().used_heap_size, young: newSpace() };
+    await reduceHeap();
+    const after = { used: v8.getHeapStatistics().used_heap_size, young: newSpace() };
+    expect(keep).toEqual([]);
+    expect(after.used).toBeLessThan(before.used);
+    expect(after.young).toBeLessThanOrEqual(before.young);
+  });
+});
