@@ -41,6 +41,35 @@ export function daemonEnv(dir, port, upstreamUrl) {
   };
 }
 
+/**
+ * One request to the bridge on `agent`; resolves with status, time and the first 64 KB of the body (an error's
+ * message when it failed), never rejects. `guardMs` bounds a hung answer beyond the daemon's own limits.
+ */
+export function bridgeRequest(
+  port,
+  agent,
+  { method = 'POST', path = '/anthropic/v1/messages', headers = {}, body },
+  guardMs = 60_000,
+) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path, agent, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          if (text.length < 64 * 1024) text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0, text }));
+      },
+    );
+    req.setTimeout(guardMs, () => req.destroy(new Error(`bench guard: no answer in ${guardMs / 1000} s`)));
+    req.on('error', (err) => resolve({ status: 0, ms: performance.now() - t0, text: err.message }));
+    req.end(body);
+  });
+}
+
 /** The p-th percentile of `xs` (nearest rank). */
 export function percentile(xs, p) {
   const s = [...xs].sort((a, b) => a - b);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BIN, daemonEnv, forkFakeBackend, freePort, percentile, root } from './benchDaemon.mjs';
+import { BIN, daemonEnv, forkFakeBackend, freePort, percentile, root, bridgeRequest } from './benchDaemon.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
@@ -22,21 +22,7 @@ const SIZE = 27 * 1024 * 1024;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
-function request(port, { method = 'POST', path = '/anthropic/v1/messages', headers = {}, body }) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
-      },
-    );
-    req.setTimeout(60_000, () => req.destroy(new Error('bench guard: no answer in 60 s')));
-    req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
-    req.end(body);
-  });
-}
+const request = (port, opts) => bridgeRequest(port, agent, opts);
 
 const base = { model: 'gpt-5.5', max_tokens: 50, stream: true };
 

@@ -14,7 +14,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BIN, compileBackend, daemonEnv, freePort, root } from './benchDaemon.mjs';
+import { BIN, compileBackend, daemonEnv, freePort, root, bridgeRequest } from './benchDaemon.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -33,26 +33,7 @@ function rssMB(pid) {
   return Math.round(Number(kb) / 1024);
 }
 
-/** One request; resolves with status, time and body (bounded by the daemon's own limits, plus a guard). */
-function request(port, { method = 'POST', path = '/anthropic/v1/messages', headers = {}, body }) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => {
-          if (text.length < 64 * 1024) text += c;
-        });
-        res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - t0, text }));
-      },
-    );
-    req.setTimeout(30_000, () => req.destroy(new Error('soak guard: no answer in 30 s')));
-    req.on('error', (err) => resolve({ status: 0, ms: performance.now() - t0, text: err.message }));
-    req.end(body);
-  });
-}
+const request = (port, opts) => bridgeRequest(port, agent, opts, 30_000);
 
 const ask = (marker, extra = {}) =>
   JSON.stringify({
