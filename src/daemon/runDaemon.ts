@@ -33,8 +33,8 @@ export interface RunDaemonOptions {
 }
 
 const CODEX_VERSION_WAIT_MS = 3_000;
-/** How long the bridge stays without a request before the daemon gives memory back (see releaseMemoryWhenIdle). */
-const MEMORY_RELEASE_QUIET_MS = 2_000;
+/** When the daemon gives memory back: 2 s without a bridge request, once it grew by 8 MB (see releaseMemoryWhenIdle). */
+const MEMORY_RELEASE = { quietMs: 2_000, minGainBytes: 8 * 1024 * 1024 };
 
 /** Runs the daemon in this process until it is stopped. Resolves when it has shut down. */
 export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
@@ -77,7 +77,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const controlApp = lateApp();
     const bridgeServer = createAdaptorServer({ fetch: bridgeApp.fetch }) as Server;
     const bridgeInflight = trackInflight(bridgeServer);
-    const memory = releaseMemoryWhenIdle(bridgeServer, MEMORY_RELEASE_QUIET_MS);
+    const memory = releaseMemoryWhenIdle(bridgeServer, MEMORY_RELEASE);
     const controlServer = createAdaptorServer({ fetch: controlApp.fetch }) as Server;
     const controlInflight = trackInflight(controlServer);
     bridge.port = await listenBridge(bridgeServer, host, port, store.get().settings.portFallback);

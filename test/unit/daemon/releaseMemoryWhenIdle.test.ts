@@ -30,7 +30,7 @@ describe('releaseMemoryWhenIdle', () => {
     let pending: http.ServerResponse | null = null;
     const { s, url } = await server((res) => (pending = res));
     let releases = 0;
-    const memory = releaseMemoryWhenIdle(s, QUIET_MS, () => releases++);
+    const memory = releaseMemoryWhenIdle(s, { quietMs: QUIET_MS, minGainBytes: 0, release: () => releases++ });
 
     await sleep(QUIET_MS * 2);
     expect(releases).toBe(1); // the start is a burst of its own
@@ -54,6 +54,34 @@ describe('releaseMemoryWhenIdle', () => {
     await again;
     await sleep(QUIET_MS * 3);
     expect(releases).toBe(2); // stopped: no more
+  });
+
+  it('skips a release while the resident set has not grown by minGainBytes since the last one', async () => {
+    const { s, url } = await server((res) => res.end('ok'));
+    let rss = 100;
+    const released: number[] = [];
+    const memory = releaseMemoryWhenIdle(s, {
+      quietMs: QUIET_MS,
+      minGainBytes: 10,
+      rss: () => rss,
+      release: () => {
+        released.push(rss);
+        rss = 60; // what the release gave back
+      },
+    });
+    await sleep(QUIET_MS * 2);
+    expect(released).toEqual([100]); // the first one always runs
+
+    rss = 69; // grew by 9: not worth it
+    await get(url);
+    await sleep(QUIET_MS * 2);
+    expect(released).toEqual([100]);
+
+    rss = 70; // grew by 10
+    await get(url);
+    await sleep(QUIET_MS * 2);
+    expect(released).toEqual([100, 70]);
+    memory.stop();
   });
 
   it('reduceHeap gives the young generation back and collects the garbage of a burst', async () => {
