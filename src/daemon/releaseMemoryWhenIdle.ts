@@ -17,12 +17,14 @@ export interface ReleaseMemoryOptions {
  * `quietMs` after traffic (the start counts as traffic), one memory-reducing collection runs. Measured with
  * bench/bridge.mjs on the built daemon: idle RSS 68.4 → 59.1 MB, RSS 10 s after the 20k-delta streams 118 → 77 MB
  * (what stays is mostly glibc's heap, freed but fragmented); it pauses the idle loop for 20–50 ms.
- * It has a cost afterwards: V8 restarts from a small heap and collects more often for a while (measured: the first
- * request after a quiet gap +0.8 ms; after a release between c=64 bursts, CPU per request +40 % over the next
- * 3000 requests; in bench/bridge.mjs, where only the release after start precedes the latency rounds, the proxy CPU
- * ratio at c=64 went from ~2.0 to ~2.2 of the floor's). So it runs only when the resident set grew by `minGainBytes`
- * since the last release (always the first time): after bursts that grew the heap, not after every request of a
- * steady session.
+ * It has a cost afterwards: V8 restarts from a small heap and sizes the old generation's limit from what is live,
+ * so it collects more often than a fresh process, which defers every old-generation collection until a large
+ * initial limit (in the bench's c=64 rounds a daemon without the release let its old space fill to 32 MB, mostly
+ * garbage, and never collected it). Measured: the first request after a quiet gap +0.8 ms; after a release between
+ * c=64 bursts, CPU per request +40 % over the next 3000 requests; in bench/bridge.mjs, where only the release after
+ * start precedes the latency rounds, the proxy CPU ratio at c=64 ~2.0 → ~2.2 of the floor's. So it runs only when
+ * the resident set grew by `minGainBytes` since the last release (always the first time): after bursts that grew the
+ * heap, not after every request of a steady session.
  */
 export function releaseMemoryWhenIdle(server: Server, opts: ReleaseMemoryOptions): { stop(): void } {
   const { quietMs, minGainBytes, rss = () => process.memoryUsage.rss(), release = reduceHeap } = opts;
