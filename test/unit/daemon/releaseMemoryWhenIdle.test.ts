@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
-import { reduceHeap, releaseMemoryWhenIdle } from '../../../src/daemon/releaseMemoryWhenIdle.js';
+import { reduceHeap } from '../../../src/daemon/reduceHeap.js';
+import { releaseMemoryWhenIdle } from '../../../src/daemon/releaseMemoryWhenIdle.js';
 
 const QUIET_MS = 100;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
