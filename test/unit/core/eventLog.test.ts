@@ -105,4 +105,13 @@ describe('redaction', () => {
     expect(redactText('account work added')).toBe('account work added');
     expect(redactData({ outputTokens: 5, token: 'x' })).toEqual({ outputTokens: 5, token: '[redacted]' });
   });
+
+  it('redacts every secret shape, whatever surrounds it', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl';
+    expect(redactText(`got ${jwt} back`)).toBe('got [redacted] back');
+    expect(redactText('key sk-abcdefghijklmnop1234 used')).toBe('key [redacted] used');
+    expect(redactText('BEARER abcdefghijklmnop1234')).toBe('BEARER [redacted]');
+    expect(redactText('x rt_abcdefghijklmnop1234 y at_abcdefghijklmnop1234')).toBe('x rt[redacted] y at[redacted]');
+    expect(redactText('chat_completion sk-short')).toBe('chat_completion sk-short');
+  });
 });
