@@ -33,7 +33,36 @@ export function openDaemonLog(logFile: string, maxBytes: number): DaemonLogOutpu
     const file = new BatchedAppender(logFile, { maxBytes, rotate: 'copy-truncate' });
     return { write: (line) => file.append(`${line}\n`), close: () => file.close() };
   }
-  return { write: (line) => console.log(line), close: () => {} };
+  return terminalLog();
+}
+
+/**
+ * A terminal or systemd: the lines of one turn of the event loop go out in one `console.log` (a busy daemon logs
+ * a `proxy` line per request; one synchronous write each showed in the profile). Queued lines are written at
+ * exit too, so a crash's last lines are not lost.
+ */
+function terminalLog(): DaemonLogOutput {
+  let queue: string[] = [];
+  let scheduled: NodeJS.Immediate | null = null;
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = null;
+    if (!queue.length) return;
+    const lines = queue.join('\n');
+    queue = [];
+    console.log(lines);
+  };
+  process.on('exit', flush);
+  return {
+    write: (line) => {
+      queue.push(line);
+      scheduled ??= setImmediate(flush);
+    },
+    close: () => {
+      flush();
+      process.off('exit', flush);
+    },
+  };
 }
 
 function stdoutIs(file: string): boolean {
