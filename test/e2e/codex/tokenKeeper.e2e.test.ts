@@ -91,23 +91,6 @@ describe('TokenKeeper', () => {
     expect(onNeedsLogin).not.toHaveBeenCalled();
   });
 
-  it('a valid token read within the last second is used without looking at auth.json again', async () => {
-    const { home, tokens, control } = setup('recent', 3600);
-    await control.credentials('recent');
-    const rewritten = makeTokens({ chatgptAccountId: 'acct-recent' }, { serial: 1 });
-    expect(rewritten.access_token).not.toBe(tokens.access_token);
-    writeAuthJson(home, rewritten);
-    const t0 = Date.now();
-    const now = vi.spyOn(Date, 'now').mockReturnValue(t0 + 500);
-    try {
-      expect((await control.credentials('recent')).accessToken).toBe(tokens.access_token);
-      now.mockReturnValue(t0 + 1500);
-      expect((await control.credentials('recent')).accessToken).toBe(rewritten.access_token);
-    } finally {
-      now.mockRestore();
-    }
-  });
-
   it('an account without a login says how to connect', async () => {
     sandbox.addAccount('none');
     const control = makeControl(sandbox.homeFor);
