@@ -34,9 +34,6 @@ export interface TokenKeeperOptions {
 
 type Tokens = NonNullable<AuthDotJson['tokens']>;
 
-/** How old a read of auth.json may be for a request's token (ROUTING_AUTH_MAX_AGE_MS for the router's view). */
-const RECENT_AUTH_MS = 1000;
-
 /**
  * Hands the bridge a valid access token per account. ccbridge never redeems a refresh token itself (they rotate:
  * two redeemers strand each other); when a token is about to expire, or the upstream rejected it, the account's
@@ -55,15 +52,6 @@ export class TokenKeeper {
   }
 
   async credentials(accountId: string, req: CredentialsRequest = {}): Promise<Credentials> {
-    if (!req.forceRefresh && req.rejectedAccessToken === undefined) {
-      // Every bridged request asks: a valid token read within the last second is used without a stat, the same
-      // age the router accepts for logins. Anything else (no token, one about to expire) is decided afresh.
-      const recent = readAuthFile(this.opts.homeFor(accountId), { maxAgeMs: RECENT_AUTH_MS });
-      if (recent.kind === 'ok' && recent.auth.tokens) {
-        const current = toCredentials(recent.auth.tokens);
-        if (this.fresh(current)) return current;
-      }
-    }
     const tokens = this.tokens(accountId);
     const current = toCredentials(tokens);
     const rotatedMeanwhile = req.rejectedAccessToken !== undefined && req.rejectedAccessToken !== tokens.access_token;
