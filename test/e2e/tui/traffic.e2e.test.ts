@@ -5,7 +5,7 @@ import type { StateView } from '../../../src/shared/schemas/api.js';
 import { FAKE_CODEX } from '../../helpers/codexTestKit.js';
 import { sse, startFakeCodexBackend, type FakeCodexBackend } from '../../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../../fakes/fakeCodexAuth.mjs';
-import { BIN, makeHome, ok, okJson, type TestHome } from '../../helpers/cli.js';
+import { BIN, makeHome, middayZone, ok, okJson, type TestHome } from '../../helpers/cli.js';
 import { TMUX, tmuxPane, type TmuxPane } from '../../helpers/tmuxPane.js';
 
 /**
@@ -21,7 +21,8 @@ describe.skipIf(!TMUX)('ccbridge tui live traffic (built binary, real daemon, tm
 
   beforeAll(async () => {
     backend = await startFakeCodexBackend();
-    home = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url });
+    // Today's totals count by local day: a local noon keeps the test's requests on one date.
+    home = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url, TZ: middayZone() });
     const { id } = await okJson<{ id: string }>(home, ['add', 'work']);
     writeAuthJson(join(home.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'), makeTokens({ chatgptAccountId: 'a' }));
     const token = (await ok(home, ['token'])).trim();
