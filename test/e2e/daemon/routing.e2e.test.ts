@@ -184,6 +184,8 @@ describe('failover before the first byte', () => {
     await ask('s-during').finalMessage();
     expect(served()).toEqual(['alpha', 'beta', 'beta']);
     await new Promise((r) => setTimeout(r, resetS * 1000 + 100 - Date.now()));
+    // The daemon sees the reset on its own clock: bounded, it routes to alpha again.
+    await until(async () => (await state()).routeAccountId === ids.alpha, 5000, 'the route back to alpha');
     answer({});
     await ask('s-after').finalMessage();
     expect(served()).toEqual(['alpha', 'beta', 'beta', 'alpha']);
