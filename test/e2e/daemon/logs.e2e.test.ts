@@ -9,6 +9,8 @@ beforeAll(async () => {
   h = await makeHome();
   await ok(h, ['start']);
   await ok(h, ['add', 'first']);
+  // daemon.log is written in batches: the line of that `add` lands moments after it returns.
+  await until(async () => /account first added/.test(await ok(h, ['logs', '-n', '1'])), 3000, 'the `add` line');
 });
 afterAll(() => h.cleanup());
 
