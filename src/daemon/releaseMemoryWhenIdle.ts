@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { InflightTracker } from './bridge/trackInflight.js';
 import { reduceHeap } from './reduceHeap.js';
 
 export interface ReleaseMemoryOptions {
@@ -27,9 +27,8 @@ export interface ReleaseMemoryOptions {
  * the resident set grew by `minGainBytes` since the last release (always the first time): after bursts that grew the
  * heap, not after every request of a steady session.
  */
-export function releaseMemoryWhenIdle(server: Server, opts: ReleaseMemoryOptions): { stop(): void } {
+export function releaseMemoryWhenIdle(inflight: InflightTracker, opts: ReleaseMemoryOptions): { stop(): void } {
   const { quietMs, minGainBytes, rss = () => process.memoryUsage.rss(), release = reduceHeap } = opts;
-  let inflight = 0;
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let releasedAt = -Infinity; // the resident set after the last release
@@ -46,13 +45,12 @@ export function releaseMemoryWhenIdle(server: Server, opts: ReleaseMemoryOptions
     }, quietMs);
     timer.unref();
   };
-  server.on('request', (_req, res) => {
-    inflight++;
-    if (timer) clearTimeout(timer);
-    timer = null;
-    res.once('close', () => {
-      if (--inflight === 0) arm();
-    });
+  inflight.watch({
+    busy: () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+    idle: arm,
   });
   arm();
   return {

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
+import { trackInflight } from '../../../src/daemon/bridge/trackInflight.js';
 import { reduceHeap } from '../../../src/daemon/reduceHeap.js';
 import { releaseMemoryWhenIdle } from '../../../src/daemon/releaseMemoryWhenIdle.js';
 
@@ -31,7 +32,11 @@ describe('releaseMemoryWhenIdle', () => {
     let pending: http.ServerResponse | null = null;
     const { s, url } = await server((res) => (pending = res));
     let releases = 0;
-    const memory = releaseMemoryWhenIdle(s, { quietMs: QUIET_MS, minGainBytes: 0, release: () => releases++ });
+    const memory = releaseMemoryWhenIdle(trackInflight(s), {
+      quietMs: QUIET_MS,
+      minGainBytes: 0,
+      release: () => releases++,
+    });
 
     await sleep(QUIET_MS * 2);
     expect(releases).toBe(1); // the start is a burst of its own
@@ -61,7 +66,7 @@ describe('releaseMemoryWhenIdle', () => {
     const { s, url } = await server((res) => res.end('ok'));
     let rss = 100;
     const released: number[] = [];
-    const memory = releaseMemoryWhenIdle(s, {
+    const memory = releaseMemoryWhenIdle(trackInflight(s), {
       quietMs: QUIET_MS,
       minGainBytes: 10,
       rss: () => rss,
