@@ -1,9 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, makeHome, stopAndWait, type TestHome } from '../../helpers/cli.js';
+import { until } from '../../helpers/until.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 
@@ -56,6 +58,7 @@ describe('a global install from the tarball', () => {
   let tmp: string;
   let prefix: string;
   let home: TestHome;
+  let tarball: string;
   const bin = (name: string) => join(prefix, 'bin', name);
   const runBin = (name: string, args: string[], env: NodeJS.ProcessEnv = home.env) =>
     execFileSync(bin(name), args, { env, encoding: 'utf8' });
@@ -64,8 +67,9 @@ describe('a global install from the tarball', () => {
     tmp = mkdtempSync(join(tmpdir(), 'ccb-pack-'));
     prefix = join(tmp, 'prefix');
     const tgz = npm(['pack', '--pack-destination', tmp]).trim().split('\n').at(-1)!;
-    // No runtime dependencies: the install needs no registry.
-    npm(['install', '--global', '--offline', '--prefix', prefix, join(tmp, tgz)]);
+    tarball = join(tmp, tgz);
+    // No registry: the one runtime dependency, the optional koffi, comes from npm's cache (`npm ci` put it there).
+    npm(['install', '--global', '--offline', '--prefix', prefix, tarball]);
     home = await makeHome();
   }, 120_000);
   afterAll(async () => {
@@ -79,8 +83,12 @@ describe('a global install from the tarball', () => {
     expect(runBin('claude-codex-bridge', ['--version']).trim()).toBe(pkg.version);
   });
 
-  it('has no runtime dependencies to install', () => {
-    expect(existsSync(join(prefix, 'lib/node_modules', pkg.name, 'node_modules'))).toBe(false);
+  it('installs no runtime dependency but the optional koffi and its prebuilt binary', () => {
+    const deps = join(prefix, 'lib/node_modules', pkg.name, 'node_modules');
+    const names = existsSync(deps)
+      ? readdirSync(deps).flatMap((d) => (d.startsWith('@') ? readdirSync(join(deps, d)).map((n) => `${d}/${n}`) : [d]))
+      : [];
+    expect(names.filter((n) => n !== '.package-lock.json' && !/^(koffi|@koromix\/koffi-[\w-]+)$/.test(n))).toEqual([]);
   });
 
   it('links the man page and finds its completion scripts', () => {
@@ -95,6 +103,36 @@ describe('a global install from the tarball', () => {
     expect(runBin('ccbridge', ['__complete', '--', 'use', ''])).toContain('work');
   });
 
+  it.runIf(process.platform === 'linux')(
+    'gives its freed C heap back through koffi once idle (trimNativeHeap.ts)',
+    async () => {
+      expect(existsSync(join(prefix, 'lib/node_modules', pkg.name, 'node_modules/koffi'))).toBe(true);
+      const { pid } = JSON.parse(runBin('ccbridge', ['status', '--json'])) as { pid: number };
+      // The first release runs 2 s after the start (releaseMemoryWhenIdle.ts) and loads koffi's binary to trim.
+      await until(() => readFileSync(`/proc/${pid}/maps`, 'utf8').includes('koffi.node'), 10_000, 'koffi.node mapped');
+    },
+  );
+
+  it('runs without the optional dependency (no prebuilt binary for the platform, or its install failed)', async () => {
+    const bare = join(tmp, 'bare');
+    npm(['install', '--global', '--offline', '--prefix', bare, tarball]);
+    // npm ignores --omit=optional for a global install: remove it as a failed optional install leaves it.
+    rmSync(join(bare, 'lib/node_modules', pkg.name, 'node_modules'), { recursive: true, force: true });
+    const own = await makeHome();
+    try {
+      const run = (args: string[]) =>
+        execFileSync(join(bare, 'bin/ccbridge'), args, { env: own.env, encoding: 'utf8' });
+      const { pid } = JSON.parse(run(['start', '--json'])) as { pid: number };
+      // Past the first memory release (2 s after the start), which finds no koffi and keeps the C heap.
+      await sleep(2_500);
+      expect(JSON.parse(run(['status', '--json']))).toMatchObject({ running: true, pid });
+      expect(readFileSync(`/proc/${pid}/maps`, 'utf8')).not.toContain('koffi.node');
+    } finally {
+      await stopAndWait(own);
+      await own.cleanup();
+    }
+  });
+
   it('keeps data in the XDG data dir, never inside the package', () => {
     const env = { PATH: process.env.PATH, HOME: join(home.dir, 'xdg-home'), XDG_DATA_HOME: join(home.dir, 'xdg-data') };
     // `status` reads the state file when no daemon runs (exit 1) and starts nothing.
@@ -103,15 +141,11 @@ describe('a global install from the tarball', () => {
     const status = JSON.parse(r.stdout) as { socket: string };
     expect(status.socket).toBe(join(home.dir, 'xdg-data', 'ccbridge', 'run', 'ccbridge.sock'));
     const installed = join(prefix, 'lib/node_modules', pkg.name);
-    expect(readdirSync(installed).sort()).toEqual([
-      'LICENSE',
-      'README.md',
-      'bin',
-      'completions',
-      'dist',
-      'man',
-      'package.json',
-    ]);
+    expect(
+      readdirSync(installed)
+        .filter((f) => f !== 'node_modules')
+        .sort(),
+    ).toEqual(['LICENSE', 'README.md', 'bin', 'completions', 'dist', 'man', 'package.json']);
   });
 
   it('points the systemd unit at the installed package', () => {
