@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reduceHeap } from '../../../src/daemon/reduceHeap.js';
 import { trimNativeHeap } from '../../../src/daemon/trimNativeHeap.js';
@@ -6,9 +7,17 @@ const MB = 1024 * 1024;
 const glibc = Boolean(
   (process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime,
 );
+const koffiMapped = () => readFileSync('/proc/self/maps', 'utf8').includes('koffi.node');
 
-describe('trimNativeHeap', () => {
-  it.runIf(glibc)('gives back the C heap that freed buffers left in holes', async () => {
+// In order: the module's state (koffi loaded or not) carries from one test to the next.
+describe.runIf(glibc)('trimNativeHeap', () => {
+  it('leaves koffi unloaded while the memory outside V8 has not grown', async () => {
+    await reduceHeap();
+    expect(trimNativeHeap()).toBe(false);
+    expect(koffiMapped()).toBe(false);
+  });
+
+  it('gives back the C heap that freed buffers left in holes, once it grew', async () => {
     // 1600 buffers of 60 KB (each its own malloc, under the mmap threshold), every one followed by a small buffer
     // that stays: freeing the large ones leaves holes between live chunks, which free() never returns.
     const pins: Buffer[] = [];
@@ -23,10 +32,11 @@ describe('trimNativeHeap', () => {
     const after = process.memoryUsage.rss();
     expect(large).toEqual([]);
     expect(pins).toHaveLength(1600);
+    expect(koffiMapped()).toBe(true);
     expect((before - after) / MB).toBeGreaterThan(60); // of the ~94 MB held
   });
 
-  it.runIf(glibc)('is available on this Linux with glibc (koffi installed as the optional dependency)', () => {
+  it('trims at every release from then on', () => {
     expect(trimNativeHeap()).toBe(true);
   });
 });
