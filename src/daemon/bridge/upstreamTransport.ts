@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { createRequire } from 'node:module';
+import type { SecureContext } from 'node:tls';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { extraCaFile, hasPemCertificate, proxyFor, proxyLabel, type Env } from '../../translate/upstreamNetwork.js';
@@ -45,7 +46,10 @@ function extraCaContext(env: Env, log: (e: NetworkLogEvent) => void): SecureCont
     return undefined;
   }
   log({ level: 'info', message: `bridge upstream trusts extra CA certificates from ${file.variable}=${file.path}` });
-  return createSecureContext({ ca: [...rootCertificates, pem] });
+  // Required, not imported: an ES import of node:tls reads every export, and `rootCertificates` is a getter
+  // that turns Node's ~140 bundled roots into strings the daemon would keep for good (~0.3 MB).
+  const tls = createRequire(import.meta.url)('node:tls') as typeof import('node:tls');
+  return tls.createSecureContext({ ca: [...tls.rootCertificates, pem] });
 }
 
 /**
