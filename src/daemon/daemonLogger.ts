@@ -37,9 +37,11 @@ export function openDaemonLog(logFile: string, maxBytes: number): DaemonLogOutpu
 }
 
 /**
- * A terminal or systemd: the lines of one turn of the event loop go out in one `console.log` (a busy daemon logs
- * a `proxy` line per request; one synchronous write each showed in the profile). Queued lines are written at
- * exit too, so a crash's last lines are not lost.
+ * A terminal or systemd: the lines of one turn of the event loop go out in one write (a busy daemon logs a
+ * `proxy` line per request; one synchronous write each showed in the profile). Queued lines are written at exit
+ * too, so a crash's last lines are not lost. Straight to stdout, not `console.log`: Node hands every console call
+ * to V8's inspector as well, which keeps the last 1000 messages (up to 10 MB) in memory, process-wide, for a
+ * debugger that may attach; a foreground daemon held ~0.9 MB of old log batches that way.
  */
 function terminalLog(): DaemonLogOutput {
   let queue: string[] = [];
@@ -48,9 +50,9 @@ function terminalLog(): DaemonLogOutput {
     if (scheduled) clearImmediate(scheduled);
     scheduled = null;
     if (!queue.length) return;
-    const lines = queue.join('\n');
+    const lines = `${queue.join('\n')}\n`;
     queue = [];
-    console.log(lines);
+    process.stdout.write(lines);
   };
   process.on('exit', flush);
   return {
