@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
 import { vi } from 'vitest';
 import { type FakeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
 
@@ -116,6 +117,20 @@ export async function ok(home: TestHome, args: string[], opts?: Parameters<typeo
 
 export async function okJson<T = any>(home: TestHome, args: string[], opts?: Parameters<typeof run>[2]): Promise<T> {
   return JSON.parse(await ok(home, [...args, '--json'], opts)) as T;
+}
+
+/**
+ * The official SDK as a client of the home's bridge, as Claude Code is one: the bridge token (`ccbridge token`
+ * starts the daemon when none runs) and no retries, so a failure shows as it happened.
+ */
+export async function bridgeClient(home: TestHome): Promise<Anthropic> {
+  const token = (await ok(home, ['token'])).trim();
+  return new Anthropic({
+    baseURL: `http://127.0.0.1:${home.port}/anthropic`,
+    authToken: token,
+    apiKey: null,
+    maxRetries: 0,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlApi } from '../../../src/client/controlApi.js';
 import { DaemonClient } from '../../../src/client/daemonClient.js';
@@ -8,7 +8,7 @@ import { resolvePaths } from '../../../src/shared/paths.js';
 import { FAKE_CODEX } from '../../helpers/codexTestKit.js';
 import { sse, startFakeCodexBackend, type FakeCodexBackend } from '../../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, type TestHome } from '../../helpers/cli.js';
+import { bridgeClient, makeHome, okJson, type TestHome } from '../../helpers/cli.js';
 import { apiError } from '../../helpers/bridgeHarness.js';
 
 // The bridge inside the built daemon (dist/ccbridge.mjs): fake codex as control plane, the fake Codex backend
@@ -32,13 +32,7 @@ const ask = (content = SECRET_PROMPT) =>
 beforeAll(async () => {
   backend = await startFakeCodexBackend();
   h = await makeHome({ CCBRIDGE_CODEX_BIN: FAKE_CODEX, CCBRIDGE_UPSTREAM_URL: backend.url });
-  const token = (await ok(h, ['token'])).trim();
-  client = new Anthropic({
-    baseURL: `http://127.0.0.1:${h.port}/anthropic`,
-    authToken: token,
-    apiKey: null,
-    maxRetries: 0,
-  });
+  client = await bridgeClient(h);
 });
 
 afterAll(async () => {

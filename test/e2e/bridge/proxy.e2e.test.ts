@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlApi } from '../../../src/client/controlApi.js';
 import { DaemonClient } from '../../../src/client/daemonClient.js';
@@ -9,7 +9,7 @@ import { sse, startFakeCodexBackend, type FakeCodexBackend } from '../../fakes/c
 import { startConnectProxy, type ConnectProxy } from '../../fakes/connectProxy.js';
 import { makeTokens, writeAuthJson } from '../../fakes/fakeCodexAuth.mjs';
 import { makeTestTls, type TestTls } from '../../fakes/tlsCert.js';
-import { makeHome, ok, okJson, type TestHome } from '../../helpers/cli.js';
+import { bridgeClient, makeHome, ok, okJson, type TestHome } from '../../helpers/cli.js';
 import { apiError } from '../../helpers/bridgeHarness.js';
 
 // The built daemon behind a corporate-style network: an https Codex backend signed by a private CA and a
@@ -48,13 +48,7 @@ beforeAll(async () => {
     join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'),
     makeTokens({ chatgptAccountId: 'acct-work' }),
   );
-  const token = (await ok(h, ['token'])).trim();
-  client = new Anthropic({
-    baseURL: `http://127.0.0.1:${h.port}/anthropic`,
-    authToken: token,
-    apiKey: null,
-    maxRetries: 0,
-  });
+  client = await bridgeClient(h);
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { peerBin } from '../../peers/testPeers.mjs';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   sse,
@@ -8,7 +8,7 @@ import {
   type FrameItem,
   type RecordedRequest,
 } from '../../fakes/codexBackend.js';
-import { ok, okJson, run, type TestHome } from '../../helpers/cli.js';
+import { bridgeClient, ok, okJson, run, type TestHome } from '../../helpers/cli.js';
 import { addConnectedAccount, realClaudeHome } from '../../helpers/realClaudeHome.js';
 
 // The built daemon with its default transport (`auto`: the Responses WebSocket) against the fake backend's
@@ -34,13 +34,7 @@ beforeAll(async () => {
   for (const name of ['work', 'spare'])
     await addConnectedAccount(h, name, 'gpt-5.5', { chatgptAccountId: `acct-${name}`, email: `${name}@example.com` });
   await ok(h, ['use', 'work']);
-  const token = (await ok(h, ['token'])).trim();
-  sdk = new Anthropic({
-    baseURL: `http://127.0.0.1:${h.port}/anthropic`,
-    authToken: token,
-    apiKey: null,
-    maxRetries: 0,
-  });
+  sdk = await bridgeClient(h);
 }, 60_000);
 
 afterAll(async () => {

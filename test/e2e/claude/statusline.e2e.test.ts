@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { join } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_CODEX } from '../../helpers/codexTestKit.js';
 import {
@@ -12,7 +11,7 @@ import {
   type FakeCodexBackend,
 } from '../../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, run, type TestHome } from '../../helpers/cli.js';
+import { bridgeClient, makeHome, ok, okJson, run, type TestHome } from '../../helpers/cli.js';
 
 // `ccbridge statusline` as Claude Code runs it: the built binary, the real statusLine stdin captured from
 // Claude Code 2.1.332, the daemon's snapshot file. It must answer about as fast as `ccbridge --version`,
@@ -73,12 +72,7 @@ describe('ccbridge statusline', () => {
           .join(''),
       );
     });
-    const client = new Anthropic({
-      baseURL: `http://127.0.0.1:${h.port}/anthropic`,
-      authToken: (await ok(h, ['token'])).trim(),
-      apiKey: null,
-      maxRetries: 0,
-    });
+    const client = await bridgeClient(h);
     await client.messages.create(
       { model: 'claude-opus-5-5', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] },
       { headers: { 'x-claude-code-session-id': SESSION } },

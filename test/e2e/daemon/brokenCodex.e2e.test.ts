@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calls, FAKE_CODEX, isAlive } from '../../helpers/codexTestKit.js';
 import { until } from '../../helpers/until.js';
 import { startFakeCodexBackend, type FakeCodexBackend } from '../../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, type TestHome } from '../../helpers/cli.js';
+import { bridgeClient, makeHome, ok, okJson, type TestHome } from '../../helpers/cli.js';
 
 // A codex that hangs on everything (app-server handshake and requests, the bundled catalogue) must never delay a
 // bridge request whose account has a valid token (14.6): the model list comes from what the daemon has at hand,
@@ -33,12 +33,7 @@ beforeAll(async () => {
   writeAuthJson(home, makeTokens({ chatgptAccountId: 'acct-work' }));
   await ok(h, ['stop']);
   await ok(h, ['start']);
-  client = new Anthropic({
-    baseURL: `http://127.0.0.1:${h.port}/anthropic`,
-    authToken: (await ok(h, ['token'])).trim(),
-    apiKey: null,
-    maxRetries: 0,
-  });
+  client = await bridgeClient(h);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_CODEX } from '../../helpers/codexTestKit.js';
 import { sse, startFakeCodexBackend, type FakeCodexBackend } from '../../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../../fakes/fakeCodexAuth.mjs';
-import { alive, daemonPid, makeHome, ok, okJson, run, type TestHome } from '../../helpers/cli.js';
+import { alive, bridgeClient, daemonPid, makeHome, okJson, run, type TestHome } from '../../helpers/cli.js';
 
 // `ccbridge stop` stops accepting, lets in-flight bridge requests finish up to a deadline, then exits.
 
@@ -24,13 +24,7 @@ async function setup(extra: NodeJS.ProcessEnv = {}): Promise<void> {
     join(h.env.CCBRIDGE_HOME!, 'accounts', id, 'codex-home'),
     makeTokens({ chatgptAccountId: 'acct-work' }),
   );
-  const token = (await ok(h, ['token'])).trim();
-  client = new Anthropic({
-    baseURL: `http://127.0.0.1:${h.port}/anthropic`,
-    authToken: token,
-    apiKey: null,
-    maxRetries: 0,
-  });
+  client = await bridgeClient(h);
   // A slow answer: 25 text deltas, 100 ms apart.
   backend.script({ kind: 'sse', events: sse.response([sse.message(WORDS)]), eventDelayMs: 100 });
 }

@@ -19,7 +19,7 @@ import {
   type RecordedRequest,
 } from '../../fakes/codexBackend.js';
 import { makeTokens, writeAuthJson } from '../../fakes/fakeCodexAuth.mjs';
-import { makeHome, ok, okJson, spawnCli, type TestHome } from '../../helpers/cli.js';
+import { bridgeClient, makeHome, ok, okJson, spawnCli, type TestHome } from '../../helpers/cli.js';
 
 // Routing and failover through the built daemon: fake codex as control plane, fake Codex backend upstream,
 // the official Anthropic SDK as the client. Accounts are told apart upstream by their ChatGPT-Account-ID.
@@ -99,13 +99,7 @@ beforeAll(async () => {
       makeTokens({ chatgptAccountId: `acct-${name}`, email: `${name}@example.com` }),
     );
   }
-  const token = (await ok(h, ['token'])).trim();
-  client = new Anthropic({
-    baseURL: `http://127.0.0.1:${h.port}/anthropic`,
-    authToken: token,
-    apiKey: null,
-    maxRetries: 0,
-  });
+  client = await bridgeClient(h);
 });
 
 afterAll(async () => {

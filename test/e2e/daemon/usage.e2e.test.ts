@@ -1,7 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_CODEX } from '../../helpers/codexTestKit.js';
 import {
@@ -13,7 +12,7 @@ import {
   type FakeCodexBackend,
 } from '../../fakes/codexBackend.js';
 import { makeTokens } from '../../fakes/fakeCodexAuth.mjs';
-import { makeHome, middayZone, ok, okJson, signIn, type TestHome } from '../../helpers/cli.js';
+import { bridgeClient, makeHome, middayZone, ok, okJson, signIn, type TestHome } from '../../helpers/cli.js';
 
 // The usage history through the built daemon: what the fake backend reports per response is what
 // `ccbridge usage` adds up, and it survives a kill -9 of the daemon (written within seconds, atomically).
@@ -66,12 +65,7 @@ describe('usage history', () => {
       for (const ev of sse.response([sse.message('hi')], { usage: USAGE[who] })) res.write(frame(ev));
       res.end();
     });
-    const client = new Anthropic({
-      baseURL: `http://127.0.0.1:${h.port}/anthropic`,
-      authToken: (await ok(h, ['token'])).trim(),
-      apiKey: null,
-      maxRetries: 0,
-    });
+    const client = await bridgeClient(h);
     const ask = () =>
       client.messages.create({ model: 'ccbridge-sonnet', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
     await ask();
