@@ -100,6 +100,12 @@ export function parseAuthFile(text: string, mtimeMs: number): AuthFileRead {
   return { kind: 'ok', auth: parsed.data, mtimeMs };
 }
 
+/**
+ * How old a read of auth.json the hot paths (routing, a request's token) may go by: a login or refresh done by codex
+ * itself is seen within this, and a request costs no stat.
+ */
+export const AUTH_READ_MAX_AGE_MS = 1000;
+
 /** By account home. */
 const cache = new Map<string, { stamp: string; read: AuthFileRead; checkedAt: number }>();
 const MISSING: AuthFileRead = { kind: 'missing' };

@@ -1,6 +1,6 @@
 import { CcbridgeError } from '../shared/errors.js';
 import type { AccountReadResult } from './appServerProtocol.js';
-import { readAuthFile, tokenFacts, type AuthDotJson } from './authFile.js';
+import { AUTH_READ_MAX_AGE_MS, readAuthFile, tokenFacts, type AuthDotJson } from './authFile.js';
 import { REFRESH_WINDOW_MS } from './authStatus.js';
 
 export interface Credentials {
@@ -52,7 +52,11 @@ export class TokenKeeper {
   }
 
   async credentials(accountId: string, req: CredentialsRequest = {}): Promise<Credentials> {
-    const tokens = this.tokens(accountId);
+    // A request's token may come from a read up to a second old (no stat per request): a token codex replaced is
+    // seen within a second, and a rejected or expiring one is checked against the file itself first.
+    const routine = !req.forceRefresh && req.rejectedAccessToken === undefined;
+    let tokens = this.tokens(accountId, routine ? AUTH_READ_MAX_AGE_MS : 0);
+    if (routine && !this.fresh(toCredentials(tokens))) tokens = this.tokens(accountId, 0);
     const current = toCredentials(tokens);
     const rotatedMeanwhile = req.rejectedAccessToken !== undefined && req.rejectedAccessToken !== tokens.access_token;
     if (rotatedMeanwhile && this.fresh(current)) return current;
@@ -74,8 +78,10 @@ export class TokenKeeper {
     return this.opts.nameFor?.(accountId) ?? accountId;
   }
 
-  private tokens(accountId: string): Tokens {
-    const read = readAuthFile(this.opts.homeFor(accountId));
+  private tokens(accountId: string, maxAgeMs = 0): Tokens {
+    const home = this.opts.homeFor(accountId);
+    let read = readAuthFile(home, { maxAgeMs });
+    if (maxAgeMs && !(read.kind === 'ok' && read.auth.tokens)) read = readAuthFile(home); // a login may just have landed
     const name = this.name(accountId);
     if (read.kind === 'ok' && read.auth.tokens) return read.auth.tokens;
     const why = read.kind === 'invalid' ? `its auth.json is unreadable (${read.error})` : 'it has no ChatGPT login';

@@ -18,4 +18,10 @@ export interface BridgeRuntime {
   headersTimeoutMs: number;
 }
 
-export type BridgeEnv = { Variables: { requestId: string } };
+export type BridgeEnv = {
+  Variables: {
+    requestId: string;
+    /** Middleware prepared response headers (CORS) that an answer written to Node directly must copy. */
+    preparedHeaders?: true;
+  };
+};

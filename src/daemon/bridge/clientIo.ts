@@ -4,6 +4,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { AnthropicApiError } from '../../translate/anthropicError.js';
 import type { MessagesRequest } from '../../translate/anthropicSchema.js';
 import { parseJsonObject, validateMessagesRequest } from '../../translate/parseMessagesRequest.js';
+import type { BridgeEnv } from './bridgeRuntime.js';
 import type { BodyFormat } from './middleware/validBody.js';
 
 /**
@@ -138,13 +139,15 @@ function drained(out: ServerResponse): Promise<void> {
   });
 }
 
-/** Starts a 200 SSE response, with the headers middleware set on the context (`request-id`, CORS) too. */
-export function openSseWriter(c: Context, headers: Record<string, string>): SseWriter {
+/** Starts a 200 SSE response, with its `request-id` and the headers middleware prepared (CORS). */
+export function openSseWriter<E extends BridgeEnv>(c: Context<E>, headers: Record<string, string>): SseWriter {
   const node = nodeBindings(c);
   if (node) {
     const out = node.outgoing;
-    // `newResponse` reads the prepared headers without creating `c.res`, which would replace RESPONSE_ALREADY_SENT.
-    out.writeHead(200, { ...Object.fromEntries(c.newResponse(null).headers), ...headers });
+    // `newResponse` reads the prepared headers without creating `c.res`, which would replace RESPONSE_ALREADY_SENT;
+    // it builds a web Response, so only when there are any.
+    const prepared = c.var.preparedHeaders ? Object.fromEntries(c.newResponse(null).headers) : {};
+    out.writeHead(200, { ...prepared, 'request-id': c.var.requestId, ...headers });
     return {
       // Keep translating while up to BUFFER_LIMIT waits in the socket: waiting for every 16 KB drain
       // would serialize reading the upstream with writing to the client.

@@ -16,7 +16,8 @@ import type { Account, StateFile } from '../../shared/schemas/state.js';
 import { AccountHealthBook, COOLDOWN_MS } from './accountHealthBook.js';
 import type { RouteResult } from './bridgeDeps.js';
 import { authFilesForgotten } from '../../codex/authFile.js';
-import { ROUTING_AUTH_MAX_AGE_MS, type CodexService } from '../control/codexService.js';
+import { AUTH_READ_MAX_AGE_MS } from '../../codex/authFile.js';
+import type { CodexService } from '../control/codexService.js';
 import type { Daemon } from '../daemon.js';
 import type { LimitsKeeper } from '../control/limitsKeeper.js';
 
@@ -42,7 +43,7 @@ function routerAuth(codex: Pick<CodexService, 'routingAuth'>, account: Account):
  * (its login, limits, forecasts and marks), so it is done again only when something it was made from moved:
  * the state, the limits keeper, the health book, a login ccbridge changed, or the clock reaching a moment at which
  * an account's availability flips by itself. Logins changed behind ccbridge's back are looked at again after
- * ROUTING_AUTH_MAX_AGE_MS, as before. A request then costs a lookup, whatever the number of accounts.
+ * AUTH_READ_MAX_AGE_MS, as before. A request then costs a lookup, whatever the number of accounts.
  */
 interface RouteBook {
   state: StateFile;
@@ -126,7 +127,7 @@ export function startRouting(
       authVersion: authFilesForgotten(),
     };
     const accounts = routerAccounts(state);
-    const validUntil = Math.min(t + ROUTING_AUTH_MAX_AGE_MS, nextFlip(accounts, state.settings.routing, t));
+    const validUntil = Math.min(t + AUTH_READ_MAX_AGE_MS, nextFlip(accounts, state.settings.routing, t));
     cached = { state, ...versions, validUntil, accounts, routes: new Map() };
     return cached;
   };

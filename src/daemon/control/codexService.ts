@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBundledModels } from '../../codex/bundledModels.js';
+import { AUTH_READ_MAX_AGE_MS } from '../../codex/authFile.js';
 import { CodexControl } from '../../codex/codexControl.js';
 import { codexEnv } from '../../codex/codexEnv.js';
 import { ModelCatalog } from '../../codex/modelCatalog.js';
@@ -18,8 +19,6 @@ import type { Daemon } from '../daemon.js';
 const REMOVAL_LOGOUT_MS = 15_000;
 /** Bound on every app-server request (a hung codex is killed and replaced after it); overridable for tests. */
 const CODEX_TIMEOUT_MS = 10_000;
-/** How old a login the router may go by (auth.json changed by codex itself is seen within this). */
-export const ROUTING_AUTH_MAX_AGE_MS = 1000;
 /** The bundled catalogue is checked a moment after start, not while the first requests come in. */
 const BUNDLED_CHECK_DELAY_MS = 2_000;
 
@@ -192,7 +191,7 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     versionKnown: (maxMs) => Promise.race([probed, new Promise<void>((resolve) => setTimeout(resolve, maxMs).unref())]),
     markNeedsLogin,
     routingAuth: (account) =>
-      control.authStatus(account.id, { needsLogin: account.needsLogin, maxAgeMs: ROUTING_AUTH_MAX_AGE_MS }).state,
+      control.authStatus(account.id, { needsLogin: account.needsLogin, maxAgeMs: AUTH_READ_MAX_AGE_MS }).state,
   };
 }
 

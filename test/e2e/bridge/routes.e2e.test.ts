@@ -101,7 +101,46 @@ describe('auth and unauthenticated routes', () => {
       body: JSON.stringify({ ...base, stream: true }),
     });
     expect(res.status).toBe(200);
+    expect(res.headers.get('request-id')).toMatch(/^req_[0-9a-f]{32}$/);
     expect(await res.text()).toContain('"text":"in-process"');
+  });
+
+  it('a configured CORS origin gets its headers on every answer, streamed or not; no other origin does', async () => {
+    const origin = 'http://app.example';
+    h.state.settings = { ...h.state.settings, corsOrigin: origin };
+    try {
+      h.backend.fallback = { kind: 'sse', events: sse.response([sse.message('ok')]) };
+      const preflight = await fetch(`${h.origin}/anthropic/v1/messages`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+      for (const stream of [false, true]) {
+        const res = await post(
+          '/anthropic/v1/messages',
+          { ...base, stream },
+          { authorization: `Bearer ${TOKEN}`, origin },
+        );
+        expect(res.status).toBe(200);
+        expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+        expect(res.headers.get('request-id')).toMatch(/^req_/);
+        await res.text();
+      }
+      const refused = await post(
+        '/anthropic/v1/messages',
+        { ...base, stream: true },
+        {
+          authorization: `Bearer ${TOKEN}`,
+          origin: 'http://evil.example',
+        },
+      );
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+      expect(refused.headers.get('request-id')).toMatch(/^req_/);
+      await refused.text();
+    } finally {
+      h.state.settings = { ...h.state.settings, corsOrigin: null };
+    }
   });
 });
 

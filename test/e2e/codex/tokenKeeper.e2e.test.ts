@@ -43,6 +43,30 @@ describe('TokenKeeper', () => {
     expect(read.kind === 'ok' && read.auth.tokens?.access_token).toBe(fresh);
   });
 
+  it('reads auth.json at most once a second for routine requests, and again before refreshing a token', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { home, tokens, control } = setup('cached', 600);
+      expect((await control.credentials('cached')).accessToken).toBe(tokens.access_token);
+      // Another login's tokens land on disk: within the second the last read stands, after it the file does.
+      const next = makeTokens({ chatgptAccountId: 'acct-cached' }, { accessTtlSec: 3600, serial: 1 });
+      writeAuthJson(home, next);
+      vi.advanceTimersByTime(999);
+      expect((await control.credentials('cached')).accessToken).toBe(tokens.access_token);
+      vi.advanceTimersByTime(2);
+      expect((await control.credentials('cached')).accessToken).toBe(next.access_token);
+      // The token read last expires within the refresh window while codex already wrote a newer one: that one is
+      // found in the file, with no refresh.
+      const newer = makeTokens({ chatgptAccountId: 'acct-cached' }, { accessTtlSec: 7200, serial: 2 });
+      writeAuthJson(home, newer);
+      vi.advanceTimersByTime(3600_000 - 60_000);
+      expect((await control.credentials('cached')).accessToken).toBe(newer.access_token);
+      expect(calls(home, 'refresh')).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refreshes a token that expires within 5 minutes', async () => {
     const { home, control } = setup('soon', 120);
     await control.credentials('soon');

@@ -6,7 +6,7 @@ import { addAccount } from '../../../src/core/accounts.js';
 import { EventLog } from '../../../src/core/eventLog.js';
 import { StateStore } from '../../../src/core/stateStore.js';
 import { startRouting, type RoutingService } from '../../../src/daemon/bridge/routingService.js';
-import { ROUTING_AUTH_MAX_AGE_MS } from '../../../src/daemon/control/codexService.js';
+import { AUTH_READ_MAX_AGE_MS } from '../../../src/codex/authFile.js';
 import { LimitsKeeper } from '../../../src/daemon/control/limitsKeeper.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
 import { resolvePaths } from '../../../src/shared/paths.js';
@@ -103,9 +103,9 @@ describe(`routing with ${ACCOUNTS} accounts`, () => {
     expect(first()).toBe(a0);
   });
 
-  it('looks at logins again after ROUTING_AUTH_MAX_AGE_MS, and not before', () => {
+  it('looks at logins again after AUTH_READ_MAX_AGE_MS, and not before', () => {
     first();
-    clock += ROUTING_AUTH_MAX_AGE_MS - 1;
+    clock += AUTH_READ_MAX_AGE_MS - 1;
     first();
     expect(authAsks).toBe(ACCOUNTS);
     clock += 1;

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { MiddlewareHandler } from 'hono';
 
 /**
- * Names every bridge request (`req_…`, Anthropic's shape) and sets its `request-id` response header here, once:
- * JSON answers and errors get it from the context's prepared headers, the streamed answer copies them.
+ * Names every bridge request (`req_…`, Anthropic's shape) and puts its `request-id` header on the answer, once the
+ * answer exists: a header prepared before it costs a web `Headers` object per request, and the streamed answer,
+ * written to Node directly, sets its own (clientIo.ts).
  */
 export function requestId(): MiddlewareHandler<{ Variables: { requestId: string } }> {
   return async (c, next) => {
     const id = `req_${randomUUID().replaceAll('-', '')}`;
     c.set('requestId', id);
-    c.header('request-id', id);
     await next();
+    if (c.res !== RESPONSE_ALREADY_SENT) c.res.headers.set('request-id', id);
   };
 }
