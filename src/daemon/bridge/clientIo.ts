@@ -146,8 +146,8 @@ export function openSseWriter<E extends BridgeEnv>(c: Context<E>, headers: Recor
     const out = node.outgoing;
     // `newResponse` reads the prepared headers without creating `c.res`, which would replace RESPONSE_ALREADY_SENT;
     // it builds a web Response, so only when there are any.
-    const prepared = c.var.preparedHeaders ? Object.fromEntries(c.newResponse(null).headers) : {};
-    out.writeHead(200, { ...prepared, 'request-id': c.var.requestId, ...headers });
+    const prepared = c.get('preparedHeaders') ? Object.fromEntries(c.newResponse(null).headers) : {};
+    out.writeHead(200, { ...prepared, 'request-id': c.get('requestId'), ...headers });
     return {
       // Keep translating while up to BUFFER_LIMIT waits in the socket: waiting for every 16 KB drain
       // would serialize reading the upstream with writing to the client.

@@ -15,7 +15,7 @@ import { messagesBody } from './clientIo.js';
 export function countTokensRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
   const app = new Hono<BridgeEnv>();
   app.post('/messages/count_tokens', validBody(messagesBody), async (c) => {
-    const req = c.var.body;
+    const req = c.get('body');
     const candidate = defaultCandidate(rt.deps);
     const model = resolveModel(req.model, modelContext(rt.deps, candidate));
     // The session only keys the upstream cache, which the count ignores.

@@ -58,7 +58,7 @@ interface ParsedRequest {
 
 /** A request parsed by validBody here; a large one (a few MB) is translated in a turn of its own. */
 function parsedHere(req: MessagesRequest, c: Context<MessagesEnv>): ParsedRequest {
-  const large = c.var.largeBody;
+  const large = c.get('largeBody');
   return {
     facts: requestFacts(req, requestHeader(c, 'x-claude-code-session-id')),
     async translate(ctx) {
@@ -121,7 +121,7 @@ type MessagesEnv = {
 };
 
 async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRecorder): Promise<Routed> {
-  const body = c.var.body;
+  const body = c.get('body');
   const parsed = isOffloaded(body) ? parsedElsewhere(body) : parsedHere(body, c);
   const { facts } = parsed;
   rec.outcome.requestedModel = facts.model;
@@ -400,7 +400,7 @@ const offloadingLarge: BodyFormat<MessagesRequest, OffloadedRequest> = {
 export function messagesRoute(rt: BridgeRuntime): Hono<MessagesEnv> {
   const app = new Hono<MessagesEnv>();
   app.post('/messages', recordOutcome(rt), validBody(offloadingLarge), (c) =>
-    handle(rt, c, c.var.outcome, c.var.cancel),
+    handle(rt, c, c.get('outcome'), c.get('cancel')),
   );
   return app;
 }

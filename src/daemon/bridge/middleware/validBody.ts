@@ -25,8 +25,9 @@ export interface BodyFormat<T, Off = never> {
 
 /**
  * Reads, parses and validates the JSON body once, before the route: the route gets the typed result as
- * `c.var.body` (and whether it was large as `c.var.largeBody`), so every route with a body declares its schema
- * once, in its middleware list. A large body parsed here (the bridge's requests of a few MB) is read, parsed and
+ * `c.get('body')` (and whether it was large as `c.get('largeBody')`), so every route with a body declares its schema
+ * once, in its middleware list. (On the bridge, `c.get`, not `c.var`: hono's `var` copies every variable into a
+ * new object on each read.) A large body parsed here (the bridge's requests of a few MB) is read, parsed and
  * validated as separate turns of the event loop, so it does not hold every other client for the sum of the three;
  * once its response is over, the memory its copies took is given back.
  */
