@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '../../helpers/until.js';
 import { controlApi } from '../../../src/client/controlApi.js';
 import { DaemonClient } from '../../../src/client/daemonClient.js';
+import { AUTH_READ_MAX_AGE_MS } from '../../../src/codex/authFile.js';
 import { resolvePaths } from '../../../src/shared/paths.js';
 import type { UpstreamEvent } from '../../../src/translate/upstreamEvents.js';
 import { FAKE_CODEX } from '../../helpers/codexTestKit.js';
@@ -242,6 +243,8 @@ describe('failover before the first byte', () => {
       makeTokens({ chatgptAccountId: 'acct-alpha', email: 'alpha@example.com' }, { accessTtlSec: -60 }),
     );
     writeFileSync(join(home, 'fake-codex.json'), JSON.stringify({ refresh: 'permanent' }));
+    // The daemon goes by a read of auth.json up to AUTH_READ_MAX_AGE_MS old, and the last test used alpha.
+    await new Promise((r) => setTimeout(r, AUTH_READ_MAX_AGE_MS + 50));
     try {
       answer({ beta: { events: sse.response([sse.message('from beta')]) } });
       expect(await ask().finalText()).toBe('from beta');
