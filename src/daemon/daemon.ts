@@ -143,7 +143,9 @@ export class Daemon {
   }
 
   deleteAccountHome(accountId: string): void {
-    rmSync(dirname(this.accountHome(accountId)), { recursive: true, force: true });
+    // Retries: a file that appears while the tree is removed (a process that wrote there just exited) fails
+    // Node 20's removal with ENOTEMPTY.
+    rmSync(dirname(this.accountHome(accountId)), { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
   }
 
   ensureToken(): string {

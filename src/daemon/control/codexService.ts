@@ -109,10 +109,7 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
     },
   });
 
-  daemon.onAccountRemoval(async (id) => {
-    for (const s of control.logins.list())
-      if (s.accountId === id && !isTerminal(s.state)) await control.logins.cancel(s.id);
-    if (control.authStatus(id).state === 'not-connected') return;
+  const logoutBeforeRemoval = async (id: string) => {
     try {
       await withTimeout(control.logout(id), REMOVAL_LOGOUT_MS);
       daemon.log({
@@ -129,6 +126,13 @@ export function startCodexService(daemon: Daemon, env: Record<string, string | u
         accountId: id,
       });
     }
+  };
+  daemon.onAccountRemoval(async (id) => {
+    for (const s of control.logins.list())
+      if (s.accountId === id && !isTerminal(s.state)) await control.logins.cancel(s.id);
+    if (control.authStatus(id).state !== 'not-connected') await logoutBeforeRemoval(id);
+    // Codex writes into the home while it runs (a new account's model list starts one): it must be gone first.
+    await control.pool.evict(id);
   });
   daemon.onShutdown(async () => {
     stopWatch();
