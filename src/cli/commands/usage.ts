@@ -13,7 +13,7 @@ const UsageOptionsSchema = JsonOptionSchema.extend({
 export function usageCommand(): Command {
   return addJsonOption(
     new Command('usage')
-      .description('Requests and tokens per day and account (cache hit rate, errors, failovers), with a chart')
+      .description('requests and tokens per day and account (cache hit rate, errors, failovers), with a chart')
       .argument('[account]', 'only this account (name or id; also one removed since)')
       .addOption(new Option('--days <n>', 'how many days back, today included (1-90)').default(7)),
   ).action(async (ref: string | undefined, _opts: unknown, cmd: Command) => {
