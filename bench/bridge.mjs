@@ -329,7 +329,11 @@ async function main() {
   if (args.includes('--json')) {
     console.log(
       JSON.stringify(
-        { runs: all, rows: rows.map(({ label, floor, daemon, ratio }) => ({ label, floor, daemon, ratio })) },
+        {
+          node: process.version,
+          runs: all,
+          rows: rows.map(({ label, floor, daemon, ratio }) => ({ label, floor, daemon, ratio })),
+        },
         null,
         2,
       ),
@@ -342,7 +346,7 @@ async function main() {
     return s.length === 1 ? fmt(s[0]) : `${fmt(median(s))} (${fmt(s[0])}–${fmt(s.at(-1))})`;
   };
   console.log(
-    `${runs} run(s); median (min–max) over runs, for the added p50s over all ${all.flatMap((r) => r.rounds1).length} rounds; ratio = daemon / floor in the same run (round)`,
+    `${runs} run(s) on node ${process.version}; median (min–max) over runs, for the added p50s over all ${all.flatMap((r) => r.rounds1).length} rounds; ratio = daemon / floor in the same run (round)`,
   );
   console.log('| | floor (pass-through) | daemon | daemon ÷ floor | target |\n|---|---|---|---|---|');
   for (const r of rows)
