@@ -11,6 +11,8 @@ import { createControlApp } from './api/createControlApp.js';
 import { Daemon, ensureDataDirs } from './daemon.js';
 import { acquireDaemonLock } from './daemonLock.js';
 import { assertSocketPathFits, listenControlSocket } from './api/listenControlSocket.js';
+import { keepControlSocket } from './api/keepControlSocket.js';
+import { errorMessage } from '../shared/errors.js';
 import { listenBridge } from './bridge/listenBridge.js';
 import { trackInflight } from './bridge/trackInflight.js';
 import { releaseMemoryWhenIdle } from './releaseMemoryWhenIdle.js';
@@ -130,9 +132,27 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     void codex.versionKnown(CODEX_VERSION_WAIT_MS).then(() => bridgeApp.ready(bridgeAppReady));
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
 
+    const socketKeeper = keepControlSocket(controlServer, paths.socketPath, {
+      dataDir: paths.dataDir,
+      onRebound: () =>
+        daemon.log({
+          level: 'warn',
+          category: 'system',
+          message: `the control socket ${paths.socketPath} was removed; listening on it again`,
+        }),
+      onReboundFailed: (err) =>
+        daemon.log({
+          level: 'error',
+          category: 'system',
+          message: `the control socket ${paths.socketPath} was removed and cannot be made again: ${errorMessage(err)}`,
+        }),
+      onDataDirGone: () => void shutdown(`its data dir ${paths.dataDir} was removed`),
+    });
+
     const shutdown = (reason: string): Promise<void> => {
       stopping ??= (async () => {
         daemon.log({ level: 'info', category: 'system', message: `daemon stopping (${reason})` });
+        socketKeeper.stop();
         memory.stop();
         for (const close of liveStreams) close();
         const drained = await bridgeInflight.drain(config.CCBRIDGE_STOP_TIMEOUT_MS);

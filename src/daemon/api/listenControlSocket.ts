@@ -1,6 +1,6 @@
 import { chmodSync, lstatSync, unlinkSync, type Stats } from 'node:fs';
 import { connect } from 'node:net';
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import { dirname } from 'node:path';
 import { CcbridgeError } from '../../shared/errors.js';
 import { MAX_SOCKET_PATH } from '../../shared/paths.js';

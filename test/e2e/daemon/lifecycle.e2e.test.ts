@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { alive, daemonPid, makeHome, ok, okJson, run, spawnCli, type TestHome } from '../../helpers/cli.js';
+import { until } from '../../helpers/until.js';
 
 const homes: TestHome[] = [];
 async function home(extra?: NodeJS.ProcessEnv): Promise<TestHome> {
@@ -113,6 +114,22 @@ describe('daemon lifecycle', () => {
     const newPid = daemonPid(h)!;
     expect(newPid).not.toBe(pid);
     expect(alive(newPid)).toBe(true);
+  });
+
+  it('binds its socket again when the file is removed, and stops once its data dir is removed', async () => {
+    const h = await home();
+    const { pid } = await okJson(h, ['start']);
+    const socket = h.env.CCBRIDGE_SOCKET!;
+    // Unreachable at first (every command would wait out its deadline); the daemon looks every 2 s.
+    rmSync(socket);
+    await until(() => existsSync(socket), 10_000, 'the socket made again');
+    expect(await okJson(h, ['status'])).toMatchObject({ running: true, pid });
+    expect(mode(socket)).toBe(0o600);
+    expect(await ok(h, ['logs'])).toContain(`the control socket ${socket} was removed; listening on it again`);
+    // The user removed ccbridge's data: the daemon stops and makes none of it again.
+    rmSync(dataDir(h), { recursive: true, force: true });
+    await until(() => !alive(pid), 10_000, 'the daemon gone');
+    expect(existsSync(dataDir(h))).toBe(false);
   });
 
   it('refuses to start on a corrupt state file and leaves it untouched', async () => {
