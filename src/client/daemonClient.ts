@@ -141,10 +141,37 @@ function apiError(status: number, data: unknown): CcbridgeError {
   });
 }
 
+/** A daemon started in the background, and how it ended once it has. */
+interface Spawned {
+  pid: number | undefined;
+  ended: { code: number | null; at: number } | null;
+}
+
+/** `ccbridge start --foreground`, detached, its output appended to the daemon log. */
+function spawnDaemon(logFile: string, args: string[]): Spawned {
+  const logFd = openSync(logFile, 'a', 0o600);
+  // argv[1] is the script the user ran (bin/ccbridge or dist/ccbridge.mjs); this module may live in a chunk.
+  const child = spawn(process.execPath, [process.argv[1]!, 'start', '--foreground', ...args], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: daemonProcessEnv(process.env),
+  });
+  closeSync(logFd);
+  const spawned: Spawned = { pid: child.pid, ended: null };
+  child.once('exit', (code) => (spawned.ended = { code, at: Date.now() }));
+  child.once('error', () => (spawned.ended = { code: 1, at: Date.now() }));
+  child.unref();
+  return spawned;
+}
+
+/** How long after our daemon found the data dir taken by one that does not answer before it is tried again. */
+const RETRY_AFTER_TAKEN_MS = 1_000;
+
 /**
- * Starts the daemon detached (its output goes to the daemon log) and waits until its socket
- * answers. When another starter wins the race, this one's child exits with ALREADY_RUNNING and
- * we simply wait for the winner. Returns whether this call started it.
+ * Starts the daemon detached (its output goes to the daemon log) and waits until its socket answers. When another
+ * starter wins the race, this one's child exits with ALREADY_RUNNING and we wait for the winner. When the daemon
+ * holding the data dir does not answer (it is stopping, or its data dir was just removed and it is about to), ours
+ * is started again each second until one answers or the deadline passes. Returns whether this call started it.
  */
 export async function startDaemon(client: DaemonClient, args: string[] = []): Promise<boolean> {
   const running = await client.probe();
@@ -157,34 +184,29 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
   if (existsSync(paths.logFile) && statSync(paths.logFile).size > DAEMON_LOG_MAX_BYTES)
     renameSync(paths.logFile, `${paths.logFile}.1`);
   const logStart = existsSync(paths.logFile) ? statSync(paths.logFile).size : 0;
-  const logFd = openSync(paths.logFile, 'a', 0o600);
-  // argv[1] is the script the user ran (bin/ccbridge or dist/ccbridge.mjs); this module may live in a chunk.
-  const child = spawn(process.execPath, [process.argv[1]!, 'start', '--foreground', ...args], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: daemonProcessEnv(process.env),
-  });
-  closeSync(logFd);
-  let exit: { code: number | null } | null = null;
-  child.once('exit', (code) => (exit = { code }));
-  child.once('error', () => (exit = { code: 1 }));
-  child.unref();
+  let daemon = spawnDaemon(paths.logFile, args);
 
   const startDeadlineMs = ccbridgeEnv().CCBRIDGE_START_TIMEOUT_MS;
   const deadline = Date.now() + startDeadlineMs;
   while (Date.now() < deadline) {
     // Whoever answers may be a concurrent starter's daemon; we started it only if it is our child.
     const answer = await client.probe();
-    if (answer) return answer.pid === child.pid;
-    const ended = exit as { code: number | null } | null;
+    if (answer) return answer.pid === daemon.pid;
+    const { ended } = daemon;
     if (ended && ended.code !== ALREADY_RUNNING_EXIT) {
       throw new CcbridgeError('daemon_start_failed', daemonFailure(paths.logFile, logStart));
+    }
+    if (ended && Date.now() - ended.at >= RETRY_AFTER_TAKEN_MS) {
+      ensurePrivateDir(paths.runDir);
+      daemon = spawnDaemon(paths.logFile, args);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new CcbridgeError(
     'daemon_start_timeout',
-    `the daemon did not answer on ${paths.socketPath} within ${startDeadlineMs / 1000}s; see \`ccbridge logs\``,
+    daemon.ended
+      ? `another ccbridge daemon holds ${paths.dataDir} but does not answer on ${paths.socketPath}; stop that process, then try again`
+      : `the daemon did not answer on ${paths.socketPath} within ${startDeadlineMs / 1000}s; see \`ccbridge logs\``,
   );
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { listenControlSocket } from './listenControlSocket.js';
 
@@ -11,7 +11,7 @@ export interface KeepControlSocketOptions {
   onRebound(): void;
   /** Binding it again failed (said once until it works again). */
   onReboundFailed(err: unknown): void;
-  /** The data dir was removed: the daemon should stop. */
+  /** The data dir was removed (or replaced by a new one): the daemon should stop. */
   onDataDirGone(): void;
 }
 
@@ -22,8 +22,8 @@ const INTERVAL_MS = 2_000;
  * A daemon whose control socket file was deleted (a cleanup of its directory, a user's `rm`) runs on and keeps the
  * data dir's lock, yet no command reaches it: each waits out its deadline, and no new daemon can start in its place.
  * So the socket path is looked at every few seconds, and a socket file that is gone is bound again by a listener
- * that hands its connections to `server` (connections already open go on). A data dir that is gone (the user
- * removed ccbridge's data) stops the daemon instead, rather than leave it running on state nobody can see.
+ * that hands its connections to `server` (connections already open go on). A data dir that is gone or made anew
+ * (the user removed ccbridge's data) stops the daemon instead, rather than leave it running on state nobody can see.
  */
 export function keepControlSocket(
   server: Server,
@@ -33,9 +33,11 @@ export function keepControlSocket(
   let rebound: Server | null = null;
   let busy = false;
   let failing = false;
+  const dataDir = identity(opts.dataDir);
   const timer = setInterval(() => {
     if (busy) return;
-    if (!existsSync(opts.dataDir)) {
+    // A data dir made anew (a command run right after the old one was removed creates it) is not this daemon's.
+    if (identity(opts.dataDir) !== dataDir) {
       clearInterval(timer);
       opts.onDataDirGone();
       return;
@@ -66,6 +68,16 @@ export function keepControlSocket(
       rebound?.close();
     },
   };
+}
+
+/** Device and inode of a directory, or null when it is gone. */
+function identity(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return null;
+  }
 }
 
 function exists(path: string): boolean {

@@ -132,6 +132,21 @@ describe('daemon lifecycle', () => {
     expect(existsSync(dataDir(h))).toBe(false);
   });
 
+  it('a command right after the data dir was removed gets a new daemon, not the old one', async () => {
+    const h = await home();
+    await ok(h, ['add', 'work']);
+    const old = daemonPid(h)!;
+    // The default socket lives in the data dir (the tests move it out): both go.
+    rmSync(dataDir(h), { recursive: true, force: true });
+    rmSync(h.env.CCBRIDGE_SOCKET!);
+    // The command makes the data dir anew while the old daemon still holds the lock: that daemon sees a dir that
+    // is not its own and stops, and the command's daemon starts once it is gone.
+    const list = await okJson(h, ['list']);
+    expect(list.accounts).toEqual([]);
+    expect(daemonPid(h)).not.toBe(old);
+    expect(alive(old)).toBe(false);
+  });
+
   it('refuses to start on a corrupt state file and leaves it untouched', async () => {
     const h = await home();
     mkdirSync(dataDir(h), { recursive: true, mode: 0o700 });
