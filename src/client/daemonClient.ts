@@ -147,9 +147,10 @@ interface Spawned {
   ended: { code: number | null; at: number } | null;
 }
 
-/** `ccbridge start --foreground`, detached, its output appended to the daemon log. */
-function spawnDaemon(logFile: string, args: string[]): Spawned {
-  const logFd = openSync(logFile, 'a', 0o600);
+/** `ccbridge start --foreground`, detached, its output appended to the daemon log (its dir made when missing). */
+function spawnDaemon(paths: Paths, args: string[]): Spawned {
+  ensurePrivateDir(paths.runDir);
+  const logFd = openSync(paths.logFile, 'a', 0o600);
   // argv[1] is the script the user ran (bin/ccbridge or dist/ccbridge.mjs); this module may live in a chunk.
   const child = spawn(process.execPath, [process.argv[1]!, 'start', '--foreground', ...args], {
     detached: true,
@@ -180,11 +181,10 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
     return false;
   }
   const { paths } = client;
-  ensurePrivateDir(paths.runDir);
   if (existsSync(paths.logFile) && statSync(paths.logFile).size > DAEMON_LOG_MAX_BYTES)
     renameSync(paths.logFile, `${paths.logFile}.1`);
   const logStart = existsSync(paths.logFile) ? statSync(paths.logFile).size : 0;
-  let daemon = spawnDaemon(paths.logFile, args);
+  let daemon = spawnDaemon(paths, args);
 
   const startDeadlineMs = ccbridgeEnv().CCBRIDGE_START_TIMEOUT_MS;
   const deadline = Date.now() + startDeadlineMs;
@@ -196,10 +196,7 @@ export async function startDaemon(client: DaemonClient, args: string[] = []): Pr
     if (ended && ended.code !== ALREADY_RUNNING_EXIT) {
       throw new CcbridgeError('daemon_start_failed', daemonFailure(paths.logFile, logStart));
     }
-    if (ended && Date.now() - ended.at >= RETRY_AFTER_TAKEN_MS) {
-      ensurePrivateDir(paths.runDir);
-      daemon = spawnDaemon(paths.logFile, args);
-    }
+    if (ended && Date.now() - ended.at >= RETRY_AFTER_TAKEN_MS) daemon = spawnDaemon(paths, args);
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new CcbridgeError(

@@ -52,11 +52,7 @@ export class TokenKeeper {
   }
 
   async credentials(accountId: string, req: CredentialsRequest = {}): Promise<Credentials> {
-    // A request's token may come from a read up to a second old (no stat per request): a token codex replaced is
-    // seen within a second, and a rejected or expiring one is checked against the file itself first.
-    const routine = !req.forceRefresh && req.rejectedAccessToken === undefined;
-    let tokens = this.tokens(accountId, routine ? AUTH_READ_MAX_AGE_MS : 0);
-    if (routine && !this.fresh(toCredentials(tokens))) tokens = this.tokens(accountId, 0);
+    const tokens = this.tokens(accountId, !req.forceRefresh && req.rejectedAccessToken === undefined);
     const current = toCredentials(tokens);
     const rotatedMeanwhile = req.rejectedAccessToken !== undefined && req.rejectedAccessToken !== tokens.access_token;
     if (rotatedMeanwhile && this.fresh(current)) return current;
@@ -78,10 +74,19 @@ export class TokenKeeper {
     return this.opts.nameFor?.(accountId) ?? accountId;
   }
 
-  private tokens(accountId: string, maxAgeMs = 0): Tokens {
+  /**
+   * The account's tokens from auth.json. A routine request may go by a read up to AUTH_READ_MAX_AGE_MS old (no stat
+   * per request; a token codex replaced is seen within that), but only when that read holds a fresh token: a missing
+   * (a login that just landed), expiring or rejected one is checked against the file itself.
+   */
+  private tokens(accountId: string, recentReadWillDo = false): Tokens {
     const home = this.opts.homeFor(accountId);
-    let read = readAuthFile(home, { maxAgeMs });
-    if (maxAgeMs && !(read.kind === 'ok' && read.auth.tokens)) read = readAuthFile(home); // a login may just have landed
+    if (recentReadWillDo) {
+      const recent = readAuthFile(home, { maxAgeMs: AUTH_READ_MAX_AGE_MS });
+      const tokens = recent.kind === 'ok' ? recent.auth.tokens : undefined;
+      if (tokens && this.fresh(toCredentials(tokens))) return tokens;
+    }
+    const read = readAuthFile(home);
     const name = this.name(accountId);
     if (read.kind === 'ok' && read.auth.tokens) return read.auth.tokens;
     const why = read.kind === 'invalid' ? `its auth.json is unreadable (${read.error})` : 'it has no ChatGPT login';

@@ -1,6 +1,6 @@
-import { lstatSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { listenControlSocket } from './listenControlSocket.js';
+import { listenControlSocket, lstatOrNull } from './listenControlSocket.js';
 
 export interface KeepControlSocketOptions {
   /** The daemon's data dir: once it is gone there is nothing left to serve. */
@@ -42,7 +42,7 @@ export function keepControlSocket(
       opts.onDataDirGone();
       return;
     }
-    if (exists(socketPath)) return;
+    if (lstatOrNull(socketPath)) return;
     busy = true;
     const next = createServer((socket) => server.emit('connection', socket));
     listenControlSocket(next, socketPath)
@@ -77,14 +77,5 @@ function identity(path: string): string | null {
     return `${st.dev}:${st.ino}`;
   } catch {
     return null;
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }

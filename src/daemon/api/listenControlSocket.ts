@@ -27,7 +27,7 @@ export function socketAnswers(socketPath: string): Promise<boolean> {
   });
 }
 
-function lstatOrNull(path: string): Stats | null {
+export function lstatOrNull(path: string): Stats | null {
   try {
     return lstatSync(path);
   } catch {
