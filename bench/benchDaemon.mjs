@@ -18,6 +18,13 @@ export async function compileBackend(outdir) {
   return join(outdir, 'backend.mjs');
 }
 
+/** bench/minimalBridge.ts as a runnable ES module in `outdir`; resolves with its path. */
+export async function compileMinimalBridge(outdir) {
+  const { build } = await import('esbuild');
+  await build(benchOptions({ minimalBridge: join(root, 'bench/minimalBridge.ts') }, outdir));
+  return join(outdir, 'minimalBridge.mjs');
+}
+
 /** A loopback port free right now. */
 export function freePort() {
   return new Promise((resolve) => {

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
-// Bridge benchmark of the shipped daemon against the floor of what a Node proxy can do. Three ways to the same fake
+// Bridge benchmark of the shipped daemon against the floor of what a Node proxy can do. Four ways to the same fake
 // Codex backend (test/fakes/codexBackend.ts, each upstream event in its own chunk as a server streaming tokens does):
 //   direct  the client talks to the fake itself;
 //   floor   a bare pass-through proxy: a node:http server piping each request to a keep-alive node:http upstream
 //           and the answer back, no parsing;
+//   minimal the least a bridge must do (bench/minimalBridge.ts): parse, validate and translate the request, parse
+//           and translate the answer, with the daemon's own translation modules and nothing else;
 //   daemon  the real built daemon (`ccbridge start` from dist/, on a temp CCBRIDGE_HOME, the fake codex as control
 //           plane, one account whose token is at hand) serving /anthropic/v1/messages.
 // Figures per run: the first request after start (vs direct), added p50 at c=1 and c=64 after a warm-up of 1000
 // requests at c=1 and 3000 at c=64, the rate of a 20k-delta stream, idle RSS and RSS 10 s after the long streams.
 // Printed next to issue 15's targets as ratios to the floor, over several runs (fresh processes each), the added
-// p50s over every round of them.
+// p50s over every round of them; the minimal bridge's ratio says how much of the daemon's is translation itself.
 // Usage: node build.mjs && node bench/bridge.mjs [--runs=N] [--quick] [--json] [--profile]
 // --profile writes the daemon's CPU profile (*.cpuprofile) into the current directory.
 import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
@@ -18,7 +20,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BIN, compileBackend, daemonEnv, freePort, root } from './benchDaemon.mjs';
+import { BIN, compileBackend, compileMinimalBridge, daemonEnv, freePort, root } from './benchDaemon.mjs';
 
 const args = process.argv.slice(2);
 const role = args.find((a) => a.startsWith('--role='))?.slice(7);
@@ -81,13 +83,14 @@ async function childRole() {
 
 // ---------- the parent: client, orchestration, figures ----------
 
-/** Compiles the fake backend (TypeScript) into a temp ESM bundle. */
-function spawnRole(r, extra) {
-  const child = fork(fileURLToPath(import.meta.url), [`--role=${r}`, ...extra], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+/** Forks `module` (this file with a role, or a compiled bundle); resolves once it reports its URL. */
+function spawnChild(module, argv) {
+  const child = fork(module, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve) => child.once('message', (m) => resolve({ child, ...m })));
 }
+const spawnRole = (r, extra) => spawnChild(fileURLToPath(import.meta.url), [`--role=${r}`, ...extra]);
+const PROXIES = ['floor', 'minimal', 'daemon'];
+const cap = (name) => name[0].toUpperCase() + name.slice(1);
 
 /** CPU time (user + system) the process has used so far, in ms. */
 function cpuMs(pid) {
@@ -167,9 +170,9 @@ async function startDaemon(env) {
   return child.pid;
 }
 
-async function oneRun(backendBundle, quick) {
+async function oneRun(bundles, quick) {
   const dir = mkdtempSync(join(tmpdir(), 'ccb-bench-'));
-  const backend = await spawnRole('backend', [`--bundle=${backendBundle}`]);
+  const backend = await spawnRole('backend', [`--bundle=${bundles.backend}`]);
   const setMode = (mode) => backend.child.send({ mode });
   const port = await freePort();
   const env = daemonEnv(dir, port, backend.url);
@@ -208,27 +211,30 @@ async function oneRun(backendBundle, quick) {
     const floorProc = await spawnRole('floor', [`--upstream=${backend.url}`]);
     const floor = () => post(floorProc.url, directBody, {});
     figures.coldFloor = (await floor()) - directWarm;
+    const minimalProc = await spawnChild(bundles.minimal, [backend.url]);
+    const minimal = () => post(minimalProc.url, bridgedBody, {});
+    figures.coldMinimal = (await minimal()) - directWarm;
     const pid = await startDaemon(env);
     figures.coldDaemon = (await daemon()) - directWarm;
     await sleep(3000); // the background model-list read and the first limits work settle
-    figures.rssIdleFloor = rssMB(floorProc.child.pid);
-    figures.rssIdleDaemon = rssMB(pid);
+    const pids = { floor: floorProc.child.pid, minimal: minimalProc.child.pid, daemon: pid };
+    const targets = { direct, floor, minimal, daemon };
+    for (const name of PROXIES) figures[`rssIdle${cap(name)}`] = rssMB(pids[name]);
 
     // Warm-up to steady state, as a long-running daemon is, at both concurrencies measured: at c=1 for the JIT, at
     // c=64 for what 64 requests at once add (V8 grows its young generation over the first few thousand: measured
     // right after a c=1-only warm-up, CPU per request at c=64 read 0.60 ms for the daemon and 0.26 for the floor,
     // against 0.44 and 0.21 in steady state).
     const warm = quick ? 100 : 1000;
-    for (const t of [direct, floor, daemon]) {
+    for (const t of Object.values(targets)) {
       await load(t, 1, warm);
       await load(t, 64, warm * 3);
     }
 
-    // Added p50 at c=1 and c=64. The three alternate in short rounds (direct, floor, daemon, direct, …) so a load
+    // Added p50 at c=1 and c=64. The four alternate in short rounds (direct, floor, minimal, daemon, direct, …) so a load
     // burst from elsewhere on the machine hits both sides alike; each round gives its own added p50s and ratio, and
     // the table shows their median and spread over all rounds of all runs. The proxies' own CPU time per request
     // (from /proc, what the machine's load barely moves) says what the latency ratio under concurrency follows.
-    const pids = { floor: floorProc.child.pid, daemon: pid };
     for (const c of [1, 64]) {
       const total = quick ? Math.max(40, c * 4) : Math.max(1200, c * 48);
       const rounds = quick ? 2 : 8;
@@ -238,16 +244,12 @@ async function oneRun(backendBundle, quick) {
       for (let i = 0; i < rounds; i++) {
         const p50 = {};
         const cpu = {};
-        for (const [name, t] of [
-          ['direct', direct],
-          ['floor', floor],
-          ['daemon', daemon],
-        ]) {
+        for (const [name, t] of Object.entries(targets)) {
           const before = pids[name] && cpuMs(pids[name]);
           p50[name] = median(await load(t, c, per));
           if (pids[name]) cpu[name] = (cpuMs(pids[name]) - before) / per;
         }
-        figures[`rounds${c}`].push({ floor: p50.floor - p50.direct, daemon: p50.daemon - p50.direct });
+        figures[`rounds${c}`].push(Object.fromEntries(PROXIES.map((name) => [name, p50[name] - p50.direct])));
         figures[`cpu${c}`].push(cpu);
       }
     }
@@ -256,22 +258,15 @@ async function oneRun(backendBundle, quick) {
     setMode('big');
     await sleep(50);
     const reps = quick ? 2 : 7;
-    for (const t of [direct, floor, daemon]) await t();
-    const big = { direct: [], floor: [], daemon: [] };
-    for (let i = 0; i < reps; i++)
-      for (const [name, t] of [
-        ['direct', direct],
-        ['floor', floor],
-        ['daemon', daemon],
-      ])
-        big[name].push(await t());
-    for (const name of ['direct', 'floor', 'daemon'])
-      figures[`rate${name[0].toUpperCase()}${name.slice(1)}`] = (BIG / median(big[name])) * 1000;
+    for (const t of Object.values(targets)) await t();
+    const big = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
+    for (let i = 0; i < reps; i++) for (const [name, t] of Object.entries(targets)) big[name].push(await t());
+    for (const name of Object.keys(targets)) figures[`rate${cap(name)}`] = (BIG / median(big[name])) * 1000;
     setMode('small');
     await sleep(10_000);
-    figures.rssAfterFloor = rssMB(floorProc.child.pid);
-    figures.rssAfterDaemon = rssMB(pid);
+    for (const name of PROXIES) figures[`rssAfter${cap(name)}`] = rssMB(pids[name]);
     floorProc.child.disconnect();
+    minimalProc.child.disconnect();
   } finally {
     try {
       cli(env, ['stop']);
@@ -288,42 +283,35 @@ async function main() {
   const quick = args.includes('--quick');
   const runs = Number(opt('runs', quick ? '1' : '3'));
   const tmp = mkdtempSync(join(tmpdir(), 'ccb-bench-build-'));
-  const bundle = await compileBackend(tmp);
+  const bundles = { backend: await compileBackend(tmp), minimal: await compileMinimalBridge(tmp) };
   const all = [];
   try {
     for (let i = 0; i < runs; i++) {
-      all.push(await oneRun(bundle, quick));
+      all.push(await oneRun(bundles, quick));
       if (!args.includes('--json')) process.stderr.write(`run ${i + 1}/${runs} done\n`);
     }
   } finally {
     agent.destroy();
     rmSync(tmp, { recursive: true, force: true });
   }
+  // Each row: one figure per proxy (per run, or per round for the added p50s and CPU, taken back to back within a
+  // round), and the minimal bridge's and the daemon's ratio to the floor in the same run or round.
   const rows = [
-    ['first request after start, added ms', 'coldFloor', 'coldDaemon', 'ms', 'daemon ≤ +100 ms'],
-    ['added p50 @1 (warm), ms', 'rounds1', null, 'ratio', '≤ 2×'],
-    ['added p50 @64, ms', 'rounds64', null, 'ratio', '≤ 1.5×'],
-    ['proxy CPU per request @64, ms', 'cpu64', null, 'ratio', ''],
-    ['20k-delta stream, events/s', 'rateFloor', 'rateDaemon', 'ratio', '≥ 0.9×'],
-    ['idle RSS, MB', 'rssIdleFloor', 'rssIdleDaemon', 'mb', 'daemon < 60 MB'],
-    ['RSS 10 s after the 20k streams, MB', 'rssAfterFloor', 'rssAfterDaemon', 'mb', 'daemon < 65 MB'],
-  ].map(([label, f, d, kind, target]) => {
-    if (d === null) {
-      // Per round: the ratio is taken within the round, floor and daemon measured back to back.
-      const rounds = all.flatMap((r) => r[f]);
-      return {
-        label,
-        kind,
-        target,
-        floor: rounds.map((r) => r.floor),
-        daemon: rounds.map((r) => r.daemon),
-        ratio: rounds.map((r) => r.daemon / r.floor),
-      };
-    }
-    const floor = all.map((r) => r[f]);
-    const daemon = all.map((r) => r[d]);
-    const ratio = all.map((r) => r[d] / r[f]);
-    return { label, kind, target, floor, daemon, ratio };
+    ['first request after start, added ms', 'cold', 'run', 'ms', 'daemon ≤ +100 ms'],
+    ['added p50 @1 (warm), ms', 'rounds1', 'round', 'ratio', '≤ 2×'],
+    ['added p50 @64, ms', 'rounds64', 'round', 'ratio', '≤ 1.5×'],
+    ['proxy CPU per request @64, ms', 'cpu64', 'round', 'ratio', ''],
+    ['20k-delta stream, events/s', 'rate', 'run', 'ratio', '≥ 0.9×'],
+    ['idle RSS, MB', 'rssIdle', 'run', 'mb', 'daemon < 60 MB'],
+    ['RSS 10 s after the 20k streams, MB', 'rssAfter', 'run', 'mb', 'daemon < 65 MB'],
+  ].map(([label, key, per, kind, target]) => {
+    const samples = per === 'round' ? all.flatMap((r) => r[key]) : all.map((r) => r);
+    const of = (name) => samples.map((x) => (per === 'round' ? x[name] : x[`${key}${cap(name)}`]));
+    const row = { label, kind, target };
+    for (const name of PROXIES) row[name] = of(name);
+    row.minimalRatio = row.minimal.map((v, i) => v / row.floor[i]);
+    row.ratio = row.daemon.map((v, i) => v / row.floor[i]);
+    return row;
   });
   const direct = all.map((r) => r.rateDirect);
   if (args.includes('--json')) {
@@ -332,7 +320,14 @@ async function main() {
         {
           node: process.version,
           runs: all,
-          rows: rows.map(({ label, floor, daemon, ratio }) => ({ label, floor, daemon, ratio })),
+          rows: rows.map(({ label, floor, minimal, daemon, minimalRatio, ratio }) => ({
+            label,
+            floor,
+            minimal,
+            daemon,
+            minimalRatio,
+            ratio,
+          })),
         },
         null,
         2,
@@ -346,12 +341,15 @@ async function main() {
     return s.length === 1 ? fmt(s[0]) : `${fmt(median(s))} (${fmt(s[0])}–${fmt(s.at(-1))})`;
   };
   console.log(
-    `${runs} run(s) on node ${process.version}; median (min–max) over runs, for the added p50s over all ${all.flatMap((r) => r.rounds1).length} rounds; ratio = daemon / floor in the same run (round)`,
+    `${runs} run(s) on node ${process.version}; median (min–max) over runs, for the added p50s over all ${all.flatMap((r) => r.rounds1).length} rounds; ratios to the floor in the same run (round)`,
   );
-  console.log('| | floor (pass-through) | daemon | daemon ÷ floor | target |\n|---|---|---|---|---|');
+  console.log(
+    '| | floor (pass-through) | minimal bridge | daemon | minimal ÷ floor | daemon ÷ floor | target |\n|---|---|---|---|---|---|---|',
+  );
+  const ratioCell = (r, xs) => (r.kind === 'ms' ? '' : spread(xs));
   for (const r of rows)
     console.log(
-      `| ${r.label} | ${spread(r.floor)} | ${spread(r.daemon)} | ${r.kind === 'ms' ? '' : spread(r.ratio)} | ${r.target} |`,
+      `| ${r.label} | ${spread(r.floor)} | ${spread(r.minimal)} | ${spread(r.daemon)} | ${ratioCell(r, r.minimalRatio)} | ${ratioCell(r, r.ratio)} | ${r.target} |`,
     );
   console.log(`direct 20k-delta stream: ${spread(direct)} events/s`);
 }
