@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// A/B of two builds of the daemon at c=64: what one change costs or saves in CPU per request, told apart from the
+// machine's drift. Run one after the other, two builds of the same code differ by ±10 % on a shared two-core
+// machine; side by side on one fake backend (bench/bridge.mjs's), in short alternating rounds, their ratio holds
+// within ±3 %. A side is a dist directory (its `ccbridge.mjs start --foreground` on a temp home, one account whose
+// token is at hand) or `minimal` (bench/minimalBridge.ts). Rounds are short because a daemon quiet for 2 s gives
+// memory back (releaseMemoryWhenIdle.ts) and then runs its next few thousand requests dearer.
+// Usage: node bench/abDaemon.mjs <A> <B> [--rounds=20] [--per=1500]
+//   e.g. git stash && node build.mjs && cp -r dist /tmp/a && git stash pop && node build.mjs &&
+//        node bench/abDaemon.mjs /tmp/a dist
+import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compileBackend, compileMinimalBridge, daemonEnv, freePort, root } from './benchDaemon.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => Number(args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt);
+const [sideA, sideB] = args.filter((a) => !a.startsWith('--'));
+if (!sideA || !sideB) {
+  console.error('usage: node bench/abDaemon.mjs <dist dir | minimal> <dist dir | minimal> [--rounds=N] [--per=N]');
+  process.exit(2);
+}
+const ROUNDS = opt('rounds', 20);
+const PER = opt('per', 1500);
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const body = JSON.stringify({
+  model: 'gpt-5.5',
+  max_tokens: 1024,
+  stream: true,
+  messages: [{ role: 'user', content: 'hi' }],
+});
+
+function post(url, headers) {
+  return new Promise((done, fail) => {
+    const t0 = performance.now();
+    const req = http.request(url, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+    req.on('response', (res) => {
+      res.on('data', () => {});
+      res.on('end', () =>
+        res.statusCode === 200 ? done(performance.now() - t0) : fail(new Error(`HTTP ${res.statusCode}`)),
+      );
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+/** CPU time (user + system) `pid` has used so far, in ms. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/** A side up and answering: its pid, one request, and how to stop it. */
+async function startSide(name, side, dir, upstreamUrl) {
+  if (side === 'minimal') {
+    const child = fork(await compileMinimalBridge(join(dir, name)), [upstreamUrl], { stdio: 'inherit' });
+    const { url } = await new Promise((r) => child.once('message', r));
+    return { pid: child.pid, request: () => post(`${url}/anthropic/v1/messages`, {}), stop: () => child.disconnect() };
+  }
+  const bin = join(resolve(side), 'ccbridge.mjs');
+  const env = daemonEnv(join(dir, name), await freePort(), upstreamUrl);
+  const cli = (argv) => execFileSync(process.execPath, [bin, ...argv], { env, encoding: 'utf8' });
+  const { id } = JSON.parse(cli(['add', 'bench', '--json']));
+  const { makeTokens, writeAuthJson } = await import(pathToFileURL(join(root, 'test/fakes/fakeCodexAuth.mjs')).href);
+  writeAuthJson(join(env.CCBRIDGE_HOME, 'accounts', id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-bench' }));
+  const token = cli(['token']).trim();
+  cli(['stop']);
+  // In the foreground, as bench/bridge.mjs's --profile does: the pid is the daemon's own.
+  const child = spawn(process.execPath, [bin, 'start', '--foreground', '--json'], {
+    env: { ...env, MALLOC_ARENA_MAX: '2' },
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 10_000;
+  while (spawnSync(process.execPath, [bin, 'status'], { env }).status !== 0) {
+    if (Date.now() > deadline) throw new Error(`${side}: the daemon did not start`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const url = `http://127.0.0.1:${env.CCBRIDGE_PORT}/anthropic/v1/messages`;
+  return { pid: child.pid, request: () => post(url, { authorization: `Bearer ${token}` }), stop: () => cli(['stop']) };
+}
+
+async function load(request, c, total) {
+  const times = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: c }, async () => {
+      while (next++ < total) times.push(await request());
+    }),
+  );
+  return times.sort((a, b) => a - b);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+const dir = mkdtempSync(join(tmpdir(), 'ccb-ab-'));
+const backendBundle = await compileBackend(dir);
+const backend = fork(join(root, 'bench/bridge.mjs'), ['--role=backend', `--bundle=${backendBundle}`], {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const { url: upstreamUrl } = await new Promise((r) => backend.once('message', r));
+const sides = [];
+try {
+  sides.push(await startSide('a', sideA, dir, upstreamUrl), await startSide('b', sideB, dir, upstreamUrl));
+  // Warm-up as bench/bridge.mjs's (1000 at c=1, 3000 at c=64 each), in chunks short enough that neither side idles.
+  for (const c of [1, 64])
+    for (let done = 0; done < (c === 1 ? 1000 : 3000); done += 500)
+      for (const s of sides) await load(s.request, c, 500);
+  const rounds = [[], []];
+  for (let i = 0; i < ROUNDS; i++)
+    for (const k of i % 2 ? [1, 0] : [0, 1]) {
+      const before = cpuMs(sides[k].pid);
+      const times = await load(sides[k].request, 64, PER);
+      rounds[k].push({ cpu: (cpuMs(sides[k].pid) - before) / PER, p50: times[PER >> 1] });
+    }
+  const fmt = (xs, d) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
+  console.log(`${ROUNDS} alternating rounds of ${PER} requests at c=64 on node ${process.version}`);
+  console.log('| | CPU per request, ms | p50, ms |\n|---|---|---|');
+  for (const [k, name] of [sideA, sideB].entries())
+    console.log(
+      `| ${k ? 'B' : 'A'} ${name} | ${fmt(
+        rounds[k].map((r) => r.cpu),
+        3,
+      )} | ${fmt(
+        rounds[k].map((r) => r.p50),
+        1,
+      )} |`,
+    );
+  console.log(
+    `B ÷ A CPU per request, per round: ${fmt(
+      rounds[1].map((r, i) => r.cpu / rounds[0][i].cpu),
+      3,
+    )}`,
+  );
+} finally {
+  for (const s of sides) s.stop();
+  backend.disconnect();
+  agent.destroy();
+  rmSync(dir, { recursive: true, force: true });
+}
