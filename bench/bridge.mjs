@@ -274,6 +274,8 @@ async function oneRun(bundles, quick) {
       // already down
     }
     backend.child.disconnect();
+    // The next run's proxies may listen on these ports again: no kept-alive socket may outlive its server.
+    agent.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
   return figures;
