@@ -9,12 +9,22 @@
 //   e.g. git stash && node build.mjs && cp -r dist /tmp/a && git stash pop && node build.mjs &&
 //        node bench/abDaemon.mjs /tmp/a dist
 import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compileBackend, compileMinimalBridge, daemonEnv, freePort, root } from './benchDaemon.mjs';
+import {
+  compileBackend,
+  compileMinimalBridge,
+  cpuMs,
+  daemonEnv,
+  freePort,
+  load,
+  percentile,
+  root,
+  timedPost,
+} from './benchDaemon.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => Number(args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt);
@@ -25,7 +35,6 @@ if (!sideA || !sideB) {
 }
 const ROUNDS = opt('rounds', 20);
 const PER = opt('per', 1500);
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const body = JSON.stringify({
   model: 'gpt-5.5',
@@ -34,30 +43,7 @@ const body = JSON.stringify({
   messages: [{ role: 'user', content: 'hi' }],
 });
 
-function post(url, headers) {
-  return new Promise((done, fail) => {
-    const t0 = performance.now();
-    const req = http.request(url, {
-      method: 'POST',
-      agent,
-      headers: { 'content-type': 'application/json', ...headers },
-    });
-    req.on('response', (res) => {
-      res.on('data', () => {});
-      res.on('end', () =>
-        res.statusCode === 200 ? done(performance.now() - t0) : fail(new Error(`HTTP ${res.statusCode}`)),
-      );
-    });
-    req.on('error', fail);
-    req.end(body);
-  });
-}
-
-/** CPU time (user + system) `pid` has used so far, in ms. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
+const post = (url, headers) => timedPost(agent, url, body, headers);
 
 /** A side up and answering: its pid, one request, and how to stop it. */
 async function startSide(name, side, dir, upstreamUrl) {
@@ -88,18 +74,7 @@ async function startSide(name, side, dir, upstreamUrl) {
   return { pid: child.pid, request: () => post(url, { authorization: `Bearer ${token}` }), stop: () => cli(['stop']) };
 }
 
-async function load(request, c, total) {
-  const times = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: c }, async () => {
-      while (next++ < total) times.push(await request());
-    }),
-  );
-  return times.sort((a, b) => a - b);
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const median = (xs) => percentile(xs, 50);
 
 const dir = mkdtempSync(join(tmpdir(), 'ccb-ab-'));
 const backendBundle = await compileBackend(dir);
@@ -119,7 +94,7 @@ try {
     for (const k of i % 2 ? [1, 0] : [0, 1]) {
       const before = cpuMs(sides[k].pid);
       const times = await load(sides[k].request, 64, PER);
-      rounds[k].push({ cpu: (cpuMs(sides[k].pid) - before) / PER, p50: times[PER >> 1] });
+      rounds[k].push({ cpu: (cpuMs(sides[k].pid) - before) / PER, p50: median(times) });
     }
   const fmt = (xs, d) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
   console.log(`${ROUNDS} alternating rounds of ${PER} requests at c=64 on node ${process.version}`);

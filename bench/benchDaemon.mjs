@@ -1,7 +1,8 @@
 // What the daemon benchmarks share: the fake Codex backend compiled for plain node (or forked and answering), a
-// free loopback port, percentiles, and the environment of a throwaway daemon (temp CCBRIDGE_HOME, the fake codex,
-// the fake backend upstream).
-import { fork } from 'node:child_process';
+// free loopback port, timed requests under load, percentiles, a process's CPU time, and the environment of a
+// throwaway daemon (temp CCBRIDGE_HOME, the fake codex, the fake backend upstream).
+import { fork, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -75,6 +76,49 @@ export function bridgeRequest(
     req.on('error', (err) => resolve({ status: 0, ms: performance.now() - t0, text: err.message }));
     req.end(body);
   });
+}
+
+/** One POST on `agent`; resolves with the total time in ms once the whole answer is read, rejects on a non-200. */
+export function timedPost(agent, url, body, headers) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        res.on('data', () => {});
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(performance.now() - t0)
+            : reject(new Error(`${url}: HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** `total` calls of `request`, `c` at a time; resolves with their times in the order they ended. */
+export async function load(request, c, total) {
+  const times = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      next++;
+      times.push(await request());
+    }
+  };
+  await Promise.all(Array.from({ length: c }, worker));
+  return times;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** CPU time (user + system) process `pid` has used so far, in ms. */
+export function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
 /** The p-th percentile of `xs` (nearest rank). */

@@ -20,7 +20,17 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BIN, compileBackend, compileMinimalBridge, daemonEnv, freePort, root } from './benchDaemon.mjs';
+import {
+  BIN,
+  compileBackend,
+  compileMinimalBridge,
+  cpuMs,
+  daemonEnv,
+  freePort,
+  load,
+  root,
+  timedPost,
+} from './benchDaemon.mjs';
 
 const args = process.argv.slice(2);
 const role = args.find((a) => a.startsWith('--role='))?.slice(7);
@@ -92,13 +102,6 @@ const spawnRole = (r, extra) => spawnChild(fileURLToPath(import.meta.url), [`--r
 const PROXIES = ['floor', 'minimal', 'daemon'];
 const cap = (name) => name[0].toUpperCase() + name.slice(1);
 
-/** CPU time (user + system) the process has used so far, in ms. */
-function cpuMs(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-}
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
-
 function rssMB(pid) {
   const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb) / 1024;
@@ -106,46 +109,12 @@ function rssMB(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-/** One POST; resolves with the total time in ms once the whole answer is read. */
-function post(url, body, headers) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        res.on('data', () => {});
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(performance.now() - t0)
-            : reject(new Error(`${url}: HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = (url, body, headers) => timedPost(agent, url, body, headers);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
-
-/** `total` requests through `target`, `c` at a time; resolves with their times. */
-async function load(target, c, total) {
-  const times = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < total) {
-      next++;
-      times.push(await target());
-    }
-  };
-  await Promise.all(Array.from({ length: c }, worker));
-  return times;
-}
 
 function cli(env, argv) {
   return execFileSync(process.execPath, [BIN, ...argv], { env, encoding: 'utf8' });
