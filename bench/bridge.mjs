@@ -200,10 +200,11 @@ async function oneRun(bundles, quick) {
       await load(t, 64, warm * 3);
     }
 
-    // Added p50 at c=1 and c=64. The four alternate in short rounds (direct, floor, minimal, daemon, direct, …) so a load
-    // burst from elsewhere on the machine hits both sides alike; each round gives its own added p50s and ratio, and
-    // the table shows their median and spread over all rounds of all runs. The proxies' own CPU time per request
-    // (from /proc, what the machine's load barely moves) says what the latency ratio under concurrency follows.
+    // Added p50 at c=1 and c=64. The four alternate in short rounds (direct, floor, minimal, daemon, direct, …) so a
+    // load burst from elsewhere on the machine hits all of them alike; each round gives its own added p50s and
+    // ratios, and the table shows their median and spread over all rounds of all runs. The proxies' own CPU time per
+    // request (from /proc, what the machine's load barely moves) says what the latency ratio under concurrency
+    // follows.
     for (const c of [1, 64]) {
       const total = quick ? Math.max(40, c * 4) : Math.max(1200, c * 48);
       const rounds = quick ? 2 : 8;
@@ -276,7 +277,7 @@ async function main() {
     ['idle RSS, MB', 'rssIdle', 'run', 'mb', 'daemon < 60 MB'],
     ['RSS 10 s after the 20k streams, MB', 'rssAfter', 'run', 'mb', 'daemon < 65 MB'],
   ].map(([label, key, per, kind, target]) => {
-    const samples = per === 'round' ? all.flatMap((r) => r[key]) : all.map((r) => r);
+    const samples = per === 'round' ? all.flatMap((r) => r[key]) : all;
     const of = (name) => samples.map((x) => (per === 'round' ? x[name] : x[`${key}${cap(name)}`]));
     const row = { label, kind, target };
     for (const name of PROXIES) row[name] = of(name);

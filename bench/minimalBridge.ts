@@ -2,9 +2,10 @@
 // and the daemon: read and validate the Messages body, translate it (the daemon's own src/translate modules), send it
 // upstream on a keep-alive agent with codex's headers, parse the SSE answer, translate each upstream socket read and
 // write it as one chunk, pausing the upstream while the client's buffer is full. Nothing else: no bridge token,
-// routing, token store, failover, retries, time limits, pings, events, usage or rate limits. What the daemon costs beyond this is its own overhead; what this costs beyond the
-// floor no bridge written on Node can avoid. Compiled by bench/benchDaemon.mjs; argv: the upstream base URL; it
-// reports its URL over IPC and exits when the parent disconnects.
+// routing, token store, failover, retries, time limits, pings, events, usage or rate limits. What the daemon costs
+// beyond this is its own layers; what this costs beyond the floor is the translation itself. Compiled by
+// bench/benchDaemon.mjs; argv: the upstream base URL; it reports its URL over IPC and exits when the parent
+// disconnects.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
