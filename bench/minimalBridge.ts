@@ -1,10 +1,10 @@
 // The least any Anthropic-to-Codex bridge must do per request, as a bench reference between the pass-through floor
 // and the daemon: read and validate the Messages body, translate it (the daemon's own src/translate modules), send it
-// upstream on a keep-alive agent with codex's headers, parse the SSE answer, translate each upstream socket read and
-// write it as one chunk, pausing the upstream while the client's buffer is full. Nothing else: no bridge token,
-// routing, token store, failover, retries, time limits, pings, events, usage or rate limits. What the daemon costs
-// beyond this is its own layers; what this costs beyond the floor is the translation itself. Compiled by
-// bench/benchDaemon.mjs; argv: the upstream base URL; it reports its URL over IPC and exits when the parent
+// upstream on a keep-alive agent with codex's headers and encoding, parse the SSE answer, translate each upstream
+// socket read and write it as one chunk, pausing the upstream while the client's buffer is full. Nothing else: no
+// bridge token, routing, token store, failover, retries, time limits, pings, events, usage or rate limits. What the
+// daemon costs beyond this is its own layers; what this costs beyond the floor is the translation itself. Compiled
+// by bench/benchDaemon.mjs; argv: the upstream base URL; it reports its URL over IPC and exits when the parent
 // disconnects.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -19,11 +19,18 @@ import { threadIdentity } from '../src/translate/sessionKey.js';
 import { SseSink } from '../src/translate/sseSink.js';
 import { StreamTranslator } from '../src/translate/streamTranslator.js';
 import { translateRequest } from '../src/translate/translateRequest.js';
-import { upstreamHeaders } from '../src/translate/upstreamHeaders.js';
+import { codexUserAgent, upstreamHeaders, withContentEncoding } from '../src/translate/upstreamHeaders.js';
+import { encodeRequestBodySync } from '../src/translate/encodeRequestBody.js';
+import { detectHostInfo } from '../src/daemon/bridge/detectHostInfo.js';
+import { makeTokens } from '../test/fakes/fakeCodexAuth.mjs';
 
 const upstream = new URL(process.argv[2] ?? '');
 const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
 const tiers = { opus: null, sonnet: null, haiku: null };
+// The daemon's account in the bench has the same kind of token, and its User-Agent is made the same way: the same
+// header bytes go upstream.
+const { access_token: accessToken, account_id: chatgptAccountId } = makeTokens({ chatgptAccountId: 'acct-bench' });
+const userAgent = codexUserAgent('0.169.0', detectHostInfo());
 
 function bridge(bytes: Buffer, res: http.ServerResponse): void {
   const req = validateMessagesRequest(parseJsonObject(bytes.toString('utf8')));
@@ -33,15 +40,16 @@ function bridge(bytes: Buffer, res: http.ServerResponse): void {
   const ctx = { model, accountId: 'bench', fastMode: false, thread, installationId: 'bench' };
   const { body, toolNames, thinking } = translateRequest(req, ctx);
   const headers = upstreamHeaders({
-    accessToken: 'bench-token',
-    chatgptAccountId: 'acct-bench',
+    accessToken,
+    chatgptAccountId,
     codexVersion: '0.169.0',
-    userAgent: 'bench',
+    userAgent,
     thread,
     body,
     responsesLite: false,
   });
-  const payload = JSON.stringify(body);
+  // zstd where Node has it, as the daemon sends it (contract §0); the bench's bodies are small, so on this thread.
+  const { bytes: payload, contentEncoding } = encodeRequestBodySync(JSON.stringify(body));
   const out = http.request(
     {
       host: upstream.hostname,
@@ -49,7 +57,7 @@ function bridge(bytes: Buffer, res: http.ServerResponse): void {
       path: `${upstream.pathname}/responses`,
       method: 'POST',
       agent,
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      headers: { ...withContentEncoding(headers, contentEncoding), 'content-length': String(payload.length) },
     },
     (up) => {
       const sink = new SseSink(`req_${randomUUID()}`);
