@@ -7,8 +7,9 @@
 // hand) or `minimal` (bench/minimalBridge.ts). Rounds are short because a daemon quiet for 2 s gives memory back
 // (releaseMemoryWhenIdle.ts) and then runs its next few thousand requests dearer.
 // Usage: node bench/abDaemon.mjs <A> <B> [--rounds=20] [--per=1500]
-//   e.g. git stash && node build.mjs && cp -r dist /tmp/a && git stash pop && node build.mjs &&
-//        node bench/abDaemon.mjs /tmp/a dist
+//   e.g. git stash && node build.mjs && mkdir -p .tmp && cp -r dist .tmp/a && git stash pop && node build.mjs &&
+//        node bench/abDaemon.mjs .tmp/a dist
+//   (a copy inside the repository finds the same node_modules, koffi included, as dist/ does)
 import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
