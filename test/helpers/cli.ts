@@ -77,7 +77,10 @@ export async function makeHome(extra: NodeJS.ProcessEnv = {}): Promise<TestHome>
     },
     async cleanup() {
       await stopAndWait(home);
-      rmSync(dir, { recursive: true, force: true });
+      // Retried, as the test's own removal of a data dir had to be (lifecycle e2e): a process a test started may
+      // still write into the dir for a moment (a codex of a daemon killed after its stop timed out), and Node 20's
+      // removal gives up on a file that appears under it (ENOTEMPTY).
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
   return home;
