@@ -77,13 +77,19 @@ export async function makeHome(extra: NodeJS.ProcessEnv = {}): Promise<TestHome>
     },
     async cleanup() {
       await stopAndWait(home);
-      // Retried, as the test's own removal of a data dir had to be (lifecycle e2e): a process a test started may
-      // still write into the dir for a moment (a codex of a daemon killed after its stop timed out), and Node 20's
-      // removal gives up on a file that appears under it (ENOTEMPTY).
-      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+      removeTree(dir);
     },
   };
   return home;
+}
+
+/**
+ * `rm -rf`, run again if it fails as a user would: a daemon or a codex a test started may still write into the tree
+ * for a moment (a new account's codex, a daemon killed after its stop timed out), and Node 20's removal gives up on a
+ * file that appears under it (ENOTEMPTY).
+ */
+export function removeTree(dir: string): void {
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
 
 export function run(

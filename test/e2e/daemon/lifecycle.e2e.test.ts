@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, daemonPid, makeHome, ok, okJson, run, spawnCli, type TestHome } from '../../helpers/cli.js';
+import { alive, daemonPid, makeHome, ok, okJson, removeTree, run, spawnCli, type TestHome } from '../../helpers/cli.js';
 import { until } from '../../helpers/until.js';
 
 const homes: TestHome[] = [];
@@ -17,13 +17,6 @@ afterEach(async () => {
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 const dataDir = (h: TestHome) => h.env.CCBRIDGE_HOME!;
-/**
- * The user's `rm -rf` of the data dir under a running daemon, run again if it fails as `rm` would be: the daemon or
- * a new account's codex may be writing into the dir meanwhile, and Node 20's removal gives up on a file that
- * appears under it (ENOTEMPTY).
- */
-const removeDataDir = (h: TestHome) =>
-  rmSync(dataDir(h), { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 
 describe('daemon lifecycle', () => {
   it('starts detached, reports status, serves /health, stops gracefully', async () => {
@@ -134,7 +127,7 @@ describe('daemon lifecycle', () => {
     expect(mode(socket)).toBe(0o600);
     expect(await ok(h, ['logs'])).toContain(`the control socket ${socket} was removed; listening on it again`);
     // The user removed ccbridge's data: the daemon stops and makes none of it again.
-    removeDataDir(h);
+    removeTree(dataDir(h));
     await until(() => !alive(pid), 10_000, 'the daemon gone');
     expect(existsSync(dataDir(h))).toBe(false);
   });
@@ -144,7 +137,7 @@ describe('daemon lifecycle', () => {
     await ok(h, ['add', 'work']);
     const old = daemonPid(h)!;
     // The default socket lives in the data dir (the tests move it out): both go.
-    removeDataDir(h);
+    removeTree(dataDir(h));
     rmSync(h.env.CCBRIDGE_SOCKET!);
     // The command makes the data dir anew while the old daemon still holds the lock: that daemon sees a dir that
     // is not its own and stops, and the command's daemon starts once it is gone.
