@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { vi } from 'vitest';
 import { type FakeTokens, writeAuthJson } from '../fakes/fakeCodexAuth.mjs';
+import { until } from './until.js';
 
 /** The built bundle: e2e tests always run what users run. `npm test` builds first. */
 export const BIN = resolve(import.meta.dirname, '../../dist/ccbridge.mjs');
@@ -77,19 +78,26 @@ export async function makeHome(extra: NodeJS.ProcessEnv = {}): Promise<TestHome>
     },
     async cleanup() {
       await stopAndWait(home);
-      removeTree(dir);
+      await removeTree(dir);
     },
   };
   return home;
 }
 
 /**
- * `rm -rf`, run again if it fails as a user would: a daemon or a codex a test started may still write into the tree
- * for a moment (a new account's codex, a daemon killed after its stop timed out), and Node 20's removal gives up on a
- * file that appears under it (ENOTEMPTY).
+ * `rm -rf`, run again until it succeeds (bounded): a codex a test started can go on creating files under the tree
+ * until its daemon stops it (once its data dir is gone, within 2 s: keepControlSocket.ts), and Node 20's removal
+ * gives up on a file that appears under it (ENOTEMPTY). At the deadline the last error is the test's failure.
  */
-export function removeTree(dir: string): void {
-  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+export async function removeTree(dir: string, timeoutMs = 10_000): Promise<void> {
+  await until(
+    () => {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+      return true;
+    },
+    timeoutMs,
+    `${dir} removed`,
+  );
 }
 
 export function run(

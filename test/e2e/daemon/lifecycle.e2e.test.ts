@@ -127,7 +127,7 @@ describe('daemon lifecycle', () => {
     expect(mode(socket)).toBe(0o600);
     expect(await ok(h, ['logs'])).toContain(`the control socket ${socket} was removed; listening on it again`);
     // The user removed ccbridge's data: the daemon stops and makes none of it again.
-    removeTree(dataDir(h));
+    await removeTree(dataDir(h));
     await until(() => !alive(pid), 10_000, 'the daemon gone');
     expect(existsSync(dataDir(h))).toBe(false);
   });
@@ -137,7 +137,7 @@ describe('daemon lifecycle', () => {
     await ok(h, ['add', 'work']);
     const old = daemonPid(h)!;
     // The default socket lives in the data dir (the tests move it out): both go.
-    removeTree(dataDir(h));
+    await removeTree(dataDir(h));
     rmSync(h.env.CCBRIDGE_SOCKET!);
     // The command makes the data dir anew while the old daemon still holds the lock: that daemon sees a dir that
     // is not its own and stops, and the command's daemon starts once it is gone.
