@@ -40,8 +40,8 @@ export class EventLog {
       category: input.category,
       message: escapeControl(redactText(input.message)),
       accountId: input.accountId ?? null,
-      ...(input.data ? { data: redactData(input.data) as Record<string, unknown> } : {}),
     };
+    if (input.data) event.data = redactData(input.data) as Record<string, unknown>;
     this.#file.append(JSON.stringify(event) + '\n');
     this.#recent.push(event);
     if (this.#recent.length > this.#memory) this.#recent.shift();

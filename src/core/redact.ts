@@ -47,14 +47,16 @@ const SECRET_KEY = /token|secret|password|authorization|api[-_]?key/i;
 
 export function redactData(value: unknown): unknown {
   if (typeof value === 'string') return redactText(value);
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(redactData);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      // Counts such as inputTokens are numbers, not secrets.
-      out[k] = SECRET_KEY.test(k) && typeof v === 'string' ? '[redacted]' : redactData(v);
-    }
-    return out;
+  // Logged on every request (the `proxy` event): no entries array, and the key is tested only for strings.
+  const out: Record<string, unknown> = {};
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    const v = (value as Record<string, unknown>)[k];
+    // Counts such as inputTokens are numbers, not secrets.
+    if (typeof v === 'string') out[k] = SECRET_KEY.test(k) ? '[redacted]' : redactText(v);
+    else out[k] = typeof v === 'object' && v !== null ? redactData(v) : v;
   }
-  return value;
+  return out;
 }
