@@ -58,18 +58,47 @@ const PAYLOAD_UNUSED = new Set([
   'response.web_search_call.completed',
 ]);
 
+/**
+ * Every event type the bridge tests for, each held as the string literal itself. A type read off the wire is a new
+ * string each time, and each Set lookup or `switch` case on it hashed or compared its 20-odd characters again: four
+ * or five times per event on its way through (parse, first-output wait, translator), which showed in the profile.
+ * Swapped for the literal once, on arrival, every later test on it compares a pointer.
+ */
+const KNOWN_TYPES = new Map(
+  [
+    ...DELTA_EVENTS,
+    ...PAYLOAD_UNUSED,
+    'response.created',
+    'response.output_item.added',
+    'response.output_item.done',
+    'response.reasoning_summary_part.added',
+    'response.completed',
+    'response.incomplete',
+    'response.failed',
+    'error',
+    'codex.rate_limits',
+  ].map((type) => [type, type]),
+);
+
+/** The literal for a known event type; an unknown one as it came. */
+export function knownEventType(type: string): string {
+  return KNOWN_TYPES.get(type) ?? type;
+}
+
 export function parseUpstreamEvent(eventName: string | undefined, data: string): UpstreamEvent | null {
-  if (eventName) {
-    if (PAYLOAD_UNUSED.has(eventName)) return { type: eventName };
-    if (DELTA_EVENTS.has(eventName)) {
-      const fast = fastDelta(eventName, data);
+  const name = eventName && knownEventType(eventName);
+  if (name) {
+    if (PAYLOAD_UNUSED.has(name)) return { type: name };
+    if (DELTA_EVENTS.has(name)) {
+      const fast = fastDelta(name, data);
       if (fast) return fast;
     }
   }
   try {
     const ev = JSON.parse(data) as UpstreamEvent;
     if (!ev || typeof ev !== 'object') return null;
-    if (!ev.type && eventName) ev.type = eventName;
+    if (!ev.type && name) ev.type = name;
+    else if (typeof ev.type === 'string') ev.type = knownEventType(ev.type);
     return ev;
   } catch {
     return null; // keep-alive comments or `[DONE]`-style sentinels carry no event

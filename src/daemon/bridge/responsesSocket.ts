@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { rateLimitEventHeaders } from '../../limits/rateLimitEventHeaders.js';
 import { type PreviousResponse, responseCreateFrame } from '../../translate/responsesContinuation.js';
 import type { ResponsesRequest } from '../../translate/responsesSchema.js';
+import { knownEventType } from '../../translate/parseUpstreamEvent.js';
 import type { UpstreamEvent, UpstreamItem } from '../../translate/upstreamEvents.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 import { BatchedUpstreamStream } from './batchedUpstreamStream.js';
@@ -59,7 +60,9 @@ export class ResponsesSocket {
       } catch {
         return;
       }
-      if (ev && typeof ev.type === 'string') this.current?.push(ev);
+      if (!ev || typeof ev.type !== 'string') return;
+      ev.type = knownEventType(ev.type);
+      this.current?.push(ev);
     });
     ws.on('close', () => this.finish(new Error('the Codex backend closed the WebSocket mid-response')));
     ws.on('error', (err) => this.finish(err));
