@@ -11,10 +11,22 @@ function isEffort(v: string | null | undefined): v is ReasoningEffort {
   return !!v && (ORDER as readonly string[]).includes(v);
 }
 
-/** The model's listed efforts, cheapest first. */
-function listedEfforts(model: CodexModel | undefined): ReasoningEffort[] {
+/** Per catalogue entry: a catalogue is replaced, never changed in place, so an entry's list stays what it was. */
+const effortsOf = new WeakMap<CodexModel, readonly ReasoningEffort[]>();
+
+function sortedEfforts(model: CodexModel | undefined): readonly ReasoningEffort[] {
   const listed = (model?.supportedReasoningEfforts ?? []).map((e) => e.reasoningEffort).filter(isEffort);
   return (listed.length ? listed : [...FALLBACK_SUPPORTED]).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
+}
+
+const FALLBACK_SORTED = sortedEfforts(undefined);
+
+/** The model's listed efforts, cheapest first (worked out once per model: every request asks). */
+function listedEfforts(model: CodexModel | undefined): readonly ReasoningEffort[] {
+  if (!model) return FALLBACK_SORTED;
+  let efforts = effortsOf.get(model);
+  if (!efforts) effortsOf.set(model, (efforts = sortedEfforts(model)));
+  return efforts;
 }
 
 /** Budget tokens → effort: Claude Code's default budget (31999) lands on `high`. */

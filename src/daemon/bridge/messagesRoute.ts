@@ -120,7 +120,7 @@ type MessagesEnv = {
   };
 };
 
-async function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRecorder): Promise<Routed> {
+function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRecorder): Routed {
   const body = c.get('body');
   const parsed = isOffloaded(body) ? parsedElsewhere(body) : parsedHere(body, c);
   const { facts } = parsed;
@@ -306,6 +306,23 @@ async function streamWhenSettled(
   rec.report();
 }
 
+/** What `attempts` settles with, or `'quiet'` after `ms` without it (one promise and a timer, per request). */
+function settledOrQuiet<T>(attempts: Promise<T>, ms: number): Promise<T | 'quiet'> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms, 'quiet');
+    attempts.then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}
+
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
 
 async function handle(
@@ -315,14 +332,12 @@ async function handle(
   cancel: Cancellation,
 ): Promise<Response> {
   const requestId = c.get('requestId');
-  const routed = await route(rt, c, rec);
+  const routed = route(rt, c, rec);
   const attempts = openRouted(rt, routed, rec, cancel);
 
   if (routed.facts.stream) {
     // Quiet past the ping interval: commit 200 and ping while the attempts (and any failover) go on.
-    let timer: NodeJS.Timeout | undefined;
-    const quiet = new Promise<'quiet'>((resolve) => (timer = setTimeout(resolve, rt.pingMs, 'quiet')));
-    const first = await Promise.race([attempts, quiet]).finally(() => clearTimeout(timer));
+    const first = await settledOrQuiet(attempts, rt.pingMs);
     if (first !== 'quiet' && !first.ok) {
       rec.fail(first.failure.kind, first.error.message, first.error.status);
       throw first.error;
