@@ -1,24 +1,34 @@
-import { hash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { AnthropicApiError } from '../../translate/anthropicError.js';
 import { requestHeader } from './clientIo.js';
 
-/** One-shot: a Hash object per request showed in the profile. */
-function digest(s: string): Buffer {
-  return hash('sha256', s, 'buffer');
+/**
+ * Whether a presented value is the token, in time that does not depend on the token: the value is copied into a
+ * buffer of the token's byte length (cut short or zero-padded), compared with `timingSafeEqual`, and only then is
+ * its length checked. What varies with the presented value's own length tells its sender nothing new. No hash per
+ * request: a one-shot sha256 of each side showed in the profile.
+ */
+function tokenMatcher(token: () => string): (given: string | undefined) => boolean {
+  let known = { token: '', bytes: Buffer.alloc(0), scratch: Buffer.alloc(0) };
+  return (given) => {
+    const expected = token();
+    if (known.token !== expected) {
+      // The token may rotate.
+      const bytes = Buffer.from(expected, 'utf8');
+      known = { token: expected, bytes, scratch: Buffer.alloc(bytes.length) };
+    }
+    if (!given || !expected) return false;
+    const { bytes, scratch } = known;
+    scratch.fill(0);
+    scratch.write(given, 'utf8');
+    return timingSafeEqual(scratch, bytes) && Buffer.byteLength(given, 'utf8') === bytes.length;
+  };
 }
 
-/**
- * The bridge token as `Authorization: Bearer <token>` or `x-api-key: <token>` (Claude Code sends either).
- * Constant-time: both sides are hashed to equal length first, so neither content nor length leaks.
- */
+/** The bridge token as `Authorization: Bearer <token>` or `x-api-key: <token>` (Claude Code sends either). */
 export function bridgeAuth(token: () => string): MiddlewareHandler {
-  let known = { token: '', digest: digest('') };
-  const matches = (given: string | undefined) => {
-    const expected = token();
-    if (known.token !== expected) known = { token: expected, digest: digest(expected) }; // the token may rotate
-    return !!given && expected.length > 0 && timingSafeEqual(digest(given), known.digest);
-  };
+  const matches = tokenMatcher(token);
   return async (c, next) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1]?.trim();
     const apiKey = requestHeader(c, 'x-api-key')?.trim();

@@ -41,6 +41,9 @@ describe('auth and unauthenticated routes', () => {
       {},
       { authorization: 'Bearer wrong' },
       { 'x-api-key': `${TOKEN}x` },
+      { 'x-api-key': TOKEN.slice(0, -1) },
+      // Its byte length, not its content: é is two bytes in UTF-8.
+      { 'x-api-key': `${TOKEN.slice(0, -2)}é` },
       { authorization: TOKEN },
     ];
     for (const headers of rejected) {
