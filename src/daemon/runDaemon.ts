@@ -1,6 +1,7 @@
 import { createAdaptorServer } from '@hono/node-server';
 import { existsSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { EventLog } from '../core/eventLog.js';
 import { redactText } from '../core/redact.js';
 import { escapeControlKeepLines } from '../shared/escapeControl.js';
@@ -22,6 +23,7 @@ import { startLimitsKeeper } from './control/startLimitsKeeper.js';
 import { startRouting } from './bridge/routingService.js';
 import { ccbridgeEnv } from '../shared/schemas/ccbridgeEnv.js';
 import { createBridgeDeps } from './bridge/createBridgeDeps.js';
+import { onConnectionClosed } from './bridge/upstreamTransport.js';
 import { startTrafficMeter } from './bridge/startTrafficMeter.js';
 import { startUsageHistory } from './bridge/startUsageHistory.js';
 import { startStatusLineWriter } from './integration/statusLineWriter.js';
@@ -80,6 +82,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     const bridgeServer = createAdaptorServer({ fetch: bridgeApp.fetch }) as Server;
     const bridgeInflight = trackInflight(bridgeServer);
     const memory = releaseMemoryWhenIdle(bridgeInflight, MEMORY_RELEASE);
+    bridgeServer.on('connection', (socket: Socket) => socket.once('close', memory.connectionClosed));
     const controlServer = createAdaptorServer({ fetch: controlApp.fetch }) as Server;
     const controlInflight = trackInflight(controlServer);
     bridge.port = await listenBridge(bridgeServer, host, port, store.get().settings.portFallback);
@@ -117,16 +120,15 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
         usage,
       }),
     );
-    const bridgeAppReady = createBridgeApp(
-      createBridgeDeps(daemon, codex, limits, routing, { usage, statusLine, traffic }),
-      {
-        pingIntervalMs: config.CCBRIDGE_PING_MS,
-        // Upstream bounds, shortened by the hostile tests (a hung backend must not take minutes there).
-        upstreamHeadersMs: config.CCBRIDGE_UPSTREAM_HEADERS_MS,
-        upstreamIdleMs: config.CCBRIDGE_UPSTREAM_IDLE_MS,
-        host,
-      },
-    );
+    const bridgeDeps = createBridgeDeps(daemon, codex, limits, routing, { usage, statusLine, traffic });
+    onConnectionClosed(bridgeDeps.upstreamTransport.agent, memory.connectionClosed);
+    const bridgeAppReady = createBridgeApp(bridgeDeps, {
+      pingIntervalMs: config.CCBRIDGE_PING_MS,
+      // Upstream bounds, shortened by the hostile tests (a hung backend must not take minutes there).
+      upstreamHeadersMs: config.CCBRIDGE_UPSTREAM_HEADERS_MS,
+      upstreamIdleMs: config.CCBRIDGE_UPSTREAM_IDLE_MS,
+      host,
+    });
     // The bridge names the installed codex version upstream and on /health: it answers once `codex --version`
     // has (a fraction of a second, bounded), never with the stale minimum.
     void codex.versionKnown(CODEX_VERSION_WAIT_MS).then(() => bridgeApp.ready(bridgeAppReady));

@@ -2,7 +2,7 @@ import { limitHeadersSignature } from '../../limits/parseLimitHeaders.js';
 import { VERSION } from '../../shared/version.js';
 import { codexInstallationId } from '../../codex/codexInstallationId.js';
 import type { BridgeDeps, ProxyOutcome } from './bridgeDeps.js';
-import { createUpstreamTransport } from './upstreamTransport.js';
+import { createUpstreamTransport, type UpstreamTransport } from './upstreamTransport.js';
 import type { CodexService } from '../control/codexService.js';
 import type { Daemon } from '../daemon.js';
 import type { LimitsKeeper } from '../control/limitsKeeper.js';
@@ -24,7 +24,7 @@ export function createBridgeDeps(
   routing: RoutingService,
   records: { usage: UsageHistory; statusLine: StatusLineWriter; traffic: TrafficMeter },
   env: Record<string, string | undefined> = process.env,
-): BridgeDeps {
+): BridgeDeps & { upstreamTransport: UpstreamTransport } {
   const routeName = () => {
     const state = daemon.store.get();
     const id = daemon.providers.routeAccountId(state);

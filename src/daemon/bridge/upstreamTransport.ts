@@ -90,3 +90,20 @@ function upstreamAgent(target: URL, env: Env, log: (e: NetworkLogEvent) => void)
   }
   return secure ? new https.Agent(options) : new http.Agent(options);
 }
+
+/**
+ * Calls `listener` whenever one of `agent`'s connections closes, however (the backend dropping an idle keep-alive
+ * connection included). Hooked where the agent makes a connection, plain or through a proxy: once per connection,
+ * nothing per request.
+ */
+export function onConnectionClosed(agent: http.Agent, listener: () => void): void {
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = create(options, (err, stream) => {
+      if (!socket && stream) stream.once('close', listener);
+      callback?.(err, stream);
+    });
+    socket?.once('close', listener);
+    return socket;
+  };
+}

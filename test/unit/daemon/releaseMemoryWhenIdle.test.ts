@@ -90,6 +90,53 @@ describe('releaseMemoryWhenIdle', () => {
     memory.stop();
   });
 
+  it('releases again once connections close in a quiet spell that had a release, one release per wave', async () => {
+    let pending: http.ServerResponse | null = null;
+    const { s, url } = await server((res) => (pending = res));
+    let rss = 100;
+    let releases = 0;
+    const memory = releaseMemoryWhenIdle(trackInflight(s), {
+      quietMs: QUIET_MS,
+      minGainBytes: 10,
+      rss: () => rss,
+      release: () => {
+        releases++;
+      },
+    });
+    await sleep(QUIET_MS * 2);
+    expect(releases).toBe(1); // after start
+    for (let i = 0; i < 3; i++) memory.connectionClosed();
+    await sleep(QUIET_MS * 3);
+    expect(releases).toBe(2); // the three closes made one, though the resident set did not grow
+
+    const inFlight = get(url);
+    while (!pending) await sleep(5);
+    memory.connectionClosed(); // busy: nothing to give back
+    (pending as http.ServerResponse).end('ok');
+    await inFlight;
+    await sleep(QUIET_MS * 3);
+    expect(releases).toBe(2); // the request grew nothing worth a release
+    memory.connectionClosed();
+    await sleep(QUIET_MS * 3);
+    expect(releases).toBe(2); // and with none in this quiet spell, a close brings none
+
+    rss = 110;
+    pending = null;
+    const grew = get(url);
+    while (!pending) await sleep(5);
+    (pending as http.ServerResponse).end('ok');
+    await grew;
+    await sleep(QUIET_MS * 2);
+    expect(releases).toBe(3);
+    memory.connectionClosed();
+    await sleep(QUIET_MS * 3);
+    expect(releases).toBe(4);
+    memory.stop();
+    memory.connectionClosed();
+    await sleep(QUIET_MS * 3);
+    expect(releases).toBe(4); // stopped
+  });
+
   it('reduceHeap gives the young generation back and collects the garbage of a burst', async () => {
     let keep: unknown[] = [];
     for (let i = 0; i < 200_000; i++) keep.push({ i, s: `x${i}` });
