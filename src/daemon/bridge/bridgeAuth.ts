@@ -29,7 +29,8 @@ function tokenMatcher(token: () => string): (given: string | undefined) => boole
 /** The bridge token as `Authorization: Bearer <token>` or `x-api-key: <token>` (Claude Code sends either). */
 export function bridgeAuth(token: () => string): MiddlewareHandler {
   const matches = tokenMatcher(token);
-  return async (c, next) => {
+  // Not async, as loopbackHostOnly: a check, then next()'s own promise.
+  return (c, next) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1]?.trim();
     const apiKey = requestHeader(c, 'x-api-key')?.trim();
     if (!matches(bearer) && !matches(apiKey)) {
@@ -38,6 +39,6 @@ export function bridgeAuth(token: () => string): MiddlewareHandler {
         'invalid bridge token: set ANTHROPIC_AUTH_TOKEN to the value `ccbridge token` prints',
       );
     }
-    await next();
+    return next();
   };
 }

@@ -1,4 +1,4 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { MessagesRequest } from '../../translate/anthropicSchema.js';
 import { DEFAULT_CONTEXT_WINDOW, usesResponsesLite } from '../../translate/codexModels.js';
 import { estimateRequestTokens } from '../../translate/countTokens.js';
@@ -31,7 +31,7 @@ import {
   requestHeader,
   type SseWriter,
 } from './clientIo.js';
-import { type BodyFormat, nextTurn, validBody } from './middleware/validBody.js';
+import { type BodyFormat, nextTurn, parseBody } from './middleware/validBody.js';
 import { OFF_THREAD_BYTES, offloadRequest, type OffloadedRequest } from './offloadRequest.js';
 import { modelContext } from './modelContext.js';
 import type { OpenResult } from './awaitFirstOutput.js';
@@ -57,8 +57,7 @@ interface ParsedRequest {
 }
 
 /** A request parsed by validBody here; a large one (a few MB) is translated in a turn of its own. */
-function parsedHere(req: MessagesRequest, c: Context<MessagesEnv>): ParsedRequest {
-  const large = c.get('largeBody');
+function parsedHere(req: MessagesRequest, large: boolean, c: Context<BridgeEnv>): ParsedRequest {
   return {
     facts: requestFacts(req, requestHeader(c, 'x-claude-code-session-id')),
     async translate(ctx) {
@@ -111,18 +110,14 @@ interface Prepared {
   sessionless: boolean;
 }
 
-type MessagesEnv = {
-  Variables: BridgeEnv['Variables'] & {
-    body: MessagesRequest | OffloadedRequest;
-    largeBody: boolean;
-    outcome: OutcomeRecorder;
-    cancel: Cancellation;
-  };
-};
+/** The request's body as parsed: here, or (a large one) on the worker. */
+interface Body {
+  body: MessagesRequest | OffloadedRequest;
+  large: boolean;
+}
 
-function route(rt: BridgeRuntime, c: Context<MessagesEnv>, rec: OutcomeRecorder): Routed {
-  const body = c.get('body');
-  const parsed = isOffloaded(body) ? parsedElsewhere(body) : parsedHere(body, c);
+function route(rt: BridgeRuntime, c: Context<BridgeEnv>, { body, large }: Body, rec: OutcomeRecorder): Routed {
+  const parsed = isOffloaded(body) ? parsedElsewhere(body) : parsedHere(body, large, c);
   const { facts } = parsed;
   rec.outcome.requestedModel = facts.model;
   rec.outcome.stream = facts.stream;
@@ -327,12 +322,13 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache
 
 async function handle(
   rt: BridgeRuntime,
-  c: Context<MessagesEnv>,
+  c: Context<BridgeEnv>,
+  body: Body,
   rec: OutcomeRecorder,
   cancel: Cancellation,
 ): Promise<Response> {
   const requestId = c.get('requestId');
-  const routed = route(rt, c, rec);
+  const routed = route(rt, c, body, rec);
   const attempts = openRouted(rt, routed, rec, cancel);
 
   if (routed.facts.stream) {
@@ -374,20 +370,18 @@ async function handle(
 }
 
 /**
- * One outcome per request, whichever way it ends: a body the validator refused included. Errors reach here
- * already answered by `onError` (hono sets `c.error`), so this only records them.
+ * One outcome per request, whichever way it ends: a body the validator refused included. An error is recorded here
+ * and goes on to `onError`, which answers it. The body is read here, not by a middleware: every middleware level
+ * is a few more promises per request.
  */
-function recordOutcome(rt: BridgeRuntime): MiddlewareHandler<MessagesEnv> {
-  return async (c, next) => {
-    const rec = new OutcomeRecorder(rt.deps, c.get('requestId'));
-    rt.deps.onStart?.(rec);
-    const cancel = new Cancellation();
-    const unsubscribe = onClientGone(c, () => cancel.cancel());
-    c.set('outcome', rec);
-    c.set('cancel', cancel);
-    await next();
-    const err = c.error;
-    if (!err) return;
+async function messages(rt: BridgeRuntime, c: Context<BridgeEnv>): Promise<Response> {
+  const rec = new OutcomeRecorder(rt.deps, c.get('requestId'));
+  rt.deps.onStart?.(rec);
+  const cancel = new Cancellation();
+  const unsubscribe = onClientGone(c, () => cancel.cancel());
+  try {
+    return await handle(rt, c, await parseBody(offloadingLarge, c), rec, cancel);
+  } catch (err) {
     unsubscribe();
     if (cancel.cancelled) rec.fail('client_abort', 'client disconnected', 499);
     else if (!rec.outcome.errorKind) {
@@ -396,7 +390,8 @@ function recordOutcome(rt: BridgeRuntime): MiddlewareHandler<MessagesEnv> {
       rec.fail(kind, e.message, e.status);
     }
     rec.report();
-  };
+    throw err;
+  }
 }
 
 /** Messages bodies, the large ones parsed and translated on the worker. */
@@ -412,10 +407,8 @@ const offloadingLarge: BodyFormat<MessagesRequest, OffloadedRequest> = {
   },
 };
 
-export function messagesRoute(rt: BridgeRuntime): Hono<MessagesEnv> {
-  const app = new Hono<MessagesEnv>();
-  app.post('/messages', recordOutcome(rt), validBody(offloadingLarge), (c) =>
-    handle(rt, c, c.get('outcome'), c.get('cancel')),
-  );
+export function messagesRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
+  const app = new Hono<BridgeEnv>();
+  app.post('/messages', (c) => messages(rt, c));
   return app;
 }

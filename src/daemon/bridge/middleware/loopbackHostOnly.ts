@@ -27,7 +27,8 @@ export function isLoopbackHost(header: string, configuredHost: string): boolean 
  * no account name. (The control API needs no such check: a browser cannot speak to a Unix socket.)
  */
 export function loopbackHostOnly(configuredHost: string): MiddlewareHandler {
-  return async (c, next) => {
+  // Not async: a middleware that only checks hands on next()'s promise instead of making and awaiting its own.
+  return (c, next) => {
     const host = requestHeader(c, 'host') ?? new URL(c.req.url).host;
     if (!isLoopbackHost(host, configuredHost)) {
       throw new AnthropicApiError(
@@ -36,6 +37,6 @@ export function loopbackHostOnly(configuredHost: string): MiddlewareHandler {
         { status: 421 },
       );
     }
-    await next();
+    return next();
   };
 }

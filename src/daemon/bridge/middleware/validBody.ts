@@ -24,32 +24,40 @@ export interface BodyFormat<T, Off = never> {
 }
 
 /**
- * Reads, parses and validates the JSON body once, before the route: the route gets the typed result as
- * `c.get('body')` (and whether it was large as `c.get('largeBody')`), so every route with a body declares its schema
- * once, in its middleware list. (On the bridge, `c.get`, not `c.var`: hono's `var` copies every variable into a
- * new object on each read.) A large body parsed here (the bridge's requests of a few MB) is read, parsed and
+ * Reads, parses and validates the JSON body. A large body (the bridge's requests of a few MB) is read, parsed and
  * validated as separate turns of the event loop, so it does not hold every other client for the sum of the three;
  * once its response is over, the memory its copies took is given back.
+ */
+export async function parseBody<T, Off = never>(
+  format: BodyFormat<T, Off>,
+  c: Context,
+): Promise<{ body: T | Off; large: boolean }> {
+  const bytes = await format.read(c);
+  const large = bytes.length > LARGE_BODY_BYTES;
+  // Parsed elsewhere: this heap never holds its copies.
+  if (format.offload && bytes.length >= format.offload.minBytes)
+    return { body: await format.offload.take(bytes, c), large };
+  if (large) {
+    onResponseDone(c, releaseMemorySoon);
+    await nextTurn();
+  }
+  const raw = format.json(bytes.toString('utf8'));
+  if (large) await nextTurn();
+  return { body: format.validate(raw), large };
+}
+
+/**
+ * The body parsed once, before the route: the route gets the typed result as `c.get('body')` (and whether it was
+ * large as `c.get('largeBody')`), so every route with a body declares its schema once, in its middleware list.
+ * (On the bridge, `c.get`, not `c.var`: hono's `var` copies every variable into a new object on each read.)
  */
 export function validBody<T, Off = never>(
   format: BodyFormat<T, Off>,
 ): MiddlewareHandler<{ Variables: { body: T | Off; largeBody: boolean } }> {
   return async (c, next) => {
-    const bytes = await format.read(c);
-    const large = bytes.length > LARGE_BODY_BYTES;
+    const { body, large } = await parseBody(format, c);
     c.set('largeBody', large);
-    if (format.offload && bytes.length >= format.offload.minBytes) {
-      // Parsed elsewhere: this heap never holds its copies.
-      c.set('body', await format.offload.take(bytes, c));
-      return next();
-    }
-    if (large) {
-      onResponseDone(c, releaseMemorySoon);
-      await nextTurn();
-    }
-    const raw = format.json(bytes.toString('utf8'));
-    if (large) await nextTurn();
-    c.set('body', format.validate(raw));
+    c.set('body', body);
     await next();
   };
 }
