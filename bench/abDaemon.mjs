@@ -6,7 +6,9 @@
 // A side is a dist directory (its `ccbridge.mjs start --foreground` on a temp home, one account whose token is at
 // hand) or `minimal` (bench/minimalBridge.ts). Rounds are short because a daemon quiet for 2 s gives memory back
 // (releaseMemoryWhenIdle.ts) and then runs its next few thousand requests dearer.
-// Usage: node bench/abDaemon.mjs <A> <B> [--rounds=20] [--per=1500]
+// --stream compares the 20k-delta stream instead: alternating rounds of `--per` (default 3) such streams, one at a
+// time, as events per second.
+// Usage: node bench/abDaemon.mjs <A> <B> [--rounds=20] [--per=1500] [--stream]
 //   e.g. git stash && node build.mjs && mkdir -p .tmp && cp -r dist .tmp/a && git stash pop && node build.mjs &&
 //        node bench/abDaemon.mjs .tmp/a dist
 //   (a copy inside the repository finds the same node_modules, koffi included, as dist/ does)
@@ -35,8 +37,10 @@ if (!sideA || !sideB) {
   console.error('usage: node bench/abDaemon.mjs <dist dir | minimal> <dist dir | minimal> [--rounds=N] [--per=N]');
   process.exit(2);
 }
+const STREAM = args.includes('--stream');
 const ROUNDS = opt('rounds', 20);
-const PER = opt('per', 1500);
+const PER = opt('per', STREAM ? 3 : 1500);
+const BIG = 20_000; // deltas in bench/bridge.mjs's big response
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const body = JSON.stringify({
   model: 'gpt-5.5',
@@ -95,22 +99,34 @@ try {
   for (const c of [1, 64])
     for (let done = 0; done < (c === 1 ? 1000 : 3000); done += 500)
       for (const s of sides) await load(s.request, c, 500);
+  if (STREAM) {
+    backend.send({ mode: 'big' });
+    for (const s of sides) await s.request();
+  }
   const rounds = [[], []];
   for (let i = 0; i < ROUNDS; i++)
     for (const k of i % 2 ? [1, 0] : [0, 1]) {
       const before = cpuMs(sides[k].pid);
-      const times = await load(sides[k].request, 64, PER);
+      const times = await load(sides[k].request, STREAM ? 1 : 64, PER);
       rounds[k].push({ cpu: (cpuMs(sides[k].pid) - before) / PER, p50: median(times) });
     }
   const fmt = (xs, d) => `${median(xs).toFixed(d)} (${Math.min(...xs).toFixed(d)}–${Math.max(...xs).toFixed(d)})`;
   const cpu = rounds.map((side) => side.map((r) => r.cpu));
   const p50 = rounds.map((side) => side.map((r) => r.p50));
-  console.log(`${ROUNDS} alternating rounds of ${PER} requests at c=64 on node ${process.version}`);
-  console.log('| | CPU per request, ms | p50, ms |\n|---|---|---|');
-  for (const [k, name] of [sideA, sideB].entries())
-    console.log(`| ${k ? 'B' : 'A'} ${name} | ${fmt(cpu[k], 3)} | ${fmt(p50[k], 1)} |`);
-  const ratios = cpu[1].map((b, i) => b / cpu[0][i]);
-  console.log(`B ÷ A CPU per request, per round: ${fmt(ratios, 3)}`);
+  if (STREAM) {
+    const rate = p50.map((side) => side.map((ms) => (BIG / ms) * 1000));
+    console.log(`${ROUNDS} alternating rounds of ${PER} 20k-delta streams on node ${process.version}`);
+    console.log('| | events/s | CPU per stream, ms |\n|---|---|---|');
+    for (const [k, name] of [sideA, sideB].entries())
+      console.log(`| ${k ? 'B' : 'A'} ${name} | ${fmt(rate[k], 0)} | ${fmt(cpu[k], 0)} |`);
+    console.log(`B ÷ A events/s, per round: ${fmt(rate[1].map((b, i) => b / rate[0][i]), 3)}`);
+  } else {
+    console.log(`${ROUNDS} alternating rounds of ${PER} requests at c=64 on node ${process.version}`);
+    console.log('| | CPU per request, ms | p50, ms |\n|---|---|---|');
+    for (const [k, name] of [sideA, sideB].entries())
+      console.log(`| ${k ? 'B' : 'A'} ${name} | ${fmt(cpu[k], 3)} | ${fmt(p50[k], 1)} |`);
+    console.log(`B ÷ A CPU per request, per round: ${fmt(cpu[1].map((b, i) => b / cpu[0][i]), 3)}`);
+  }
 } finally {
   for (const s of sides) s.stop();
   backend.disconnect();

@@ -56,7 +56,7 @@ interface ParsedRequest {
   translate(ctx: TranslateContext): Promise<Translation>;
 }
 
-/** A request parsed by validBody here; a large one (a few MB) is translated in a turn of its own. */
+/** A request parsed here (parseBody); a large one (a few MB) is translated in a turn of its own. */
 function parsedHere(req: MessagesRequest, large: boolean, c: Context<BridgeEnv>): ParsedRequest {
   return {
     facts: requestFacts(req, requestHeader(c, 'x-claude-code-session-id')),
