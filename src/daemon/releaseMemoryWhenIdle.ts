@@ -11,6 +11,18 @@ export interface ReleaseMemoryOptions {
   release?: () => unknown;
 }
 
+export interface MemoryRelease {
+  /**
+   * A connection closed (a client's, or one to the backend). Connections left idle in keep-alive pools by a burst
+   * close seconds after the release that followed it, and what they held (socket buffers, parsers, TLS state) can
+   * only go back then: measured, 1.5 MB of the daemon's resident set 10 s after bench/bridge.mjs's 20k-delta
+   * streams. So once a release has run in a quiet spell, the release runs again `quietMs` after the last
+   * connection that closed in it, whatever the growth; one wave of closes makes one release.
+   */
+  connectionClosed(): void;
+  stop(): void;
+}
+
 /**
  * A burst of traffic leaves the daemon holding memory it no longer needs: V8 keeps its young generation at the size
  * the burst grew it to (32 MB after a 20k-delta stream) and the old-generation pages it filled, and nothing in an
@@ -25,20 +37,9 @@ export interface ReleaseMemoryOptions {
  * c=64 bursts, CPU per request +40 % over the next 3000 requests; in bench/bridge.mjs, where only the release after
  * start precedes the latency rounds, the proxy CPU ratio at c=64 ~2.0 → ~2.2 of the floor's. So it runs only when
  * the resident set grew by `minGainBytes` since the last release (always the first time): after bursts that grew the
- * heap, not after every request of a steady session.
+ * heap, not after every request of a steady session; and once more when such a burst's connections have closed
+ * (`connectionClosed`).
  */
-export interface MemoryRelease {
-  /**
-   * A connection closed (a client's, or one to the backend). Connections left idle in keep-alive pools by a burst
-   * close seconds after the release that followed it, and what they held (socket buffers, parsers, TLS state) can
-   * only go back then: measured, 1.5 MB of the daemon's resident set 10 s after bench/bridge.mjs's 20k-delta
-   * streams. So once a release has run in a quiet spell, the release runs again `quietMs` after the last
-   * connection that closed in it, whatever the growth; one wave of closes makes one release.
-   */
-  connectionClosed(): void;
-  stop(): void;
-}
-
 export function releaseMemoryWhenIdle(inflight: InflightTracker, opts: ReleaseMemoryOptions): MemoryRelease {
   const { quietMs, minGainBytes, rss = () => process.memoryUsage.rss(), release = reduceHeap } = opts;
   let timer: NodeJS.Timeout | null = null;
