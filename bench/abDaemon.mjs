@@ -119,13 +119,23 @@ try {
     console.log('| | events/s | CPU per stream, ms |\n|---|---|---|');
     for (const [k, name] of [sideA, sideB].entries())
       console.log(`| ${k ? 'B' : 'A'} ${name} | ${fmt(rate[k], 0)} | ${fmt(cpu[k], 0)} |`);
-    console.log(`B ÷ A events/s, per round: ${fmt(rate[1].map((b, i) => b / rate[0][i]), 3)}`);
+    console.log(
+      `B ÷ A events/s, per round: ${fmt(
+        rate[1].map((b, i) => b / rate[0][i]),
+        3,
+      )}`,
+    );
   } else {
     console.log(`${ROUNDS} alternating rounds of ${PER} requests at c=64 on node ${process.version}`);
     console.log('| | CPU per request, ms | p50, ms |\n|---|---|---|');
     for (const [k, name] of [sideA, sideB].entries())
       console.log(`| ${k ? 'B' : 'A'} ${name} | ${fmt(cpu[k], 3)} | ${fmt(p50[k], 1)} |`);
-    console.log(`B ÷ A CPU per request, per round: ${fmt(cpu[1].map((b, i) => b / cpu[0][i]), 3)}`);
+    console.log(
+      `B ÷ A CPU per request, per round: ${fmt(
+        cpu[1].map((b, i) => b / cpu[0][i]),
+        3,
+      )}`,
+    );
   }
 } finally {
   for (const s of sides) s.stop();
