@@ -27,7 +27,8 @@ import { onConnectionClosed } from './bridge/upstreamTransport.js';
 import { startTrafficMeter } from './bridge/startTrafficMeter.js';
 import { startUsageHistory } from './bridge/startUsageHistory.js';
 import { startStatusLineWriter } from './integration/statusLineWriter.js';
-import { createBridgeApp } from './bridge/createBridgeApp.js';
+import { createBridge } from './bridge/createBridgeApp.js';
+import { createBridgeServer, type MessagesListener } from './bridge/messagesListener.js';
 import { formatLogLine, logLevel, openDaemonLog, shouldLog } from './daemonLogger.js';
 
 export interface RunDaemonOptions {
@@ -79,7 +80,8 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     // before the apps exist wait for them.
     const bridgeApp = lateApp();
     const controlApp = lateApp();
-    const bridgeServer = createAdaptorServer({ fetch: bridgeApp.fetch }) as Server;
+    let messagesListener: MessagesListener | null = null; // once the bridge is ready
+    const bridgeServer = createBridgeServer(bridgeApp.fetch, () => messagesListener);
     const bridgeInflight = trackInflight(bridgeServer);
     const memory = releaseMemoryWhenIdle(bridgeInflight, MEMORY_RELEASE);
     bridgeServer.on('connection', (socket: Socket) => socket.once('close', memory.connectionClosed));
@@ -122,7 +124,7 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     );
     const bridgeDeps = createBridgeDeps(daemon, codex, limits, routing, { usage, statusLine, traffic });
     onConnectionClosed(bridgeDeps.upstreamTransport.agent, memory.connectionClosed);
-    const bridgeAppReady = createBridgeApp(bridgeDeps, {
+    const bridgeReady = createBridge(bridgeDeps, {
       pingIntervalMs: config.CCBRIDGE_PING_MS,
       // Upstream bounds, shortened by the hostile tests (a hung backend must not take minutes there).
       upstreamHeadersMs: config.CCBRIDGE_UPSTREAM_HEADERS_MS,
@@ -131,7 +133,10 @@ export async function runDaemon(opts: RunDaemonOptions = {}): Promise<void> {
     });
     // The bridge names the installed codex version upstream and on /health: it answers once `codex --version`
     // has (a fraction of a second, bounded), never with the stale minimum.
-    void codex.versionKnown(CODEX_VERSION_WAIT_MS).then(() => bridgeApp.ready(bridgeAppReady));
+    void codex.versionKnown(CODEX_VERSION_WAIT_MS).then(() => {
+      bridgeApp.ready(bridgeReady.app);
+      messagesListener = bridgeReady.messages;
+    });
     writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
 
     const socketKeeper = keepControlSocket(controlServer, paths.socketPath, {

@@ -1,11 +1,10 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic, { APIError } from '@anthropic-ai/sdk';
 import { expect } from 'vitest';
-import { createAdaptorServer } from '@hono/node-server';
 import type { CodexModel } from '../../src/shared/schemas/codexModel.js';
+import { createBridgeServer } from '../../src/daemon/bridge/messagesListener.js';
 import {
-  createBridgeApp,
+  createBridge,
   type BridgeDeps,
   type ProxyOutcome,
   type RouteCandidate,
@@ -26,6 +25,8 @@ export interface BridgeHarness {
   outcomes: ProxyOutcome[];
   upstreamHeaders: { accountId: string; headers: Readonly<Record<string, string | string[] | undefined>> }[];
   credentialCalls: { accountId: string; forceRefresh: boolean; rejectedAccessToken?: string }[];
+  /** Requests the hono app served (the Messages requests its Node listener took are not among them). */
+  appRequests: { method: string; path: string }[];
   /** Mutable knobs the fake deps read on every call. */
   state: {
     candidates: RouteCandidate[] | null;
@@ -103,13 +104,21 @@ export async function startBridge(
     onOutcome: (o) => void outcomes.push(o),
     ...opts.hooks,
   };
-  const app = createBridgeApp(deps, {
+  // Served as the daemon serves it: Messages requests by their Node listener, the rest by the app.
+  const bridge = createBridge(deps, {
     pingIntervalMs: opts.pingIntervalMs,
     upstreamIdleMs: opts.upstreamIdleMs,
     upstreamHeadersMs: opts.upstreamHeadersMs,
     hostInfo: HOST,
   });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const appRequests: BridgeHarness['appRequests'] = [];
+  const server = createBridgeServer(
+    (req, env) => {
+      appRequests.push({ method: req.method, path: new URL(req.url).pathname });
+      return bridge.app.fetch(req, env);
+    },
+    () => bridge.messages,
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new Anthropic({ baseURL: `${origin}/anthropic`, authToken: TOKEN, apiKey: null, maxRetries: 0 });
@@ -121,9 +130,10 @@ export async function startBridge(
     outcomes,
     upstreamHeaders,
     credentialCalls,
+    appRequests,
     state,
     reset: () => {
-      for (const list of [backend.requests, outcomes, upstreamHeaders, credentialCalls, state.routeCalls])
+      for (const list of [backend.requests, outcomes, upstreamHeaders, credentialCalls, state.routeCalls, appRequests])
         list.length = 0;
       state.candidates = [DEFAULT_CANDIDATE];
       state.models = null;

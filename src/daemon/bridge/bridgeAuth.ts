@@ -26,19 +26,29 @@ function tokenMatcher(token: () => string): (given: string | undefined) => boole
   };
 }
 
-/** The bridge token as `Authorization: Bearer <token>` or `x-api-key: <token>` (Claude Code sends either). */
-export function bridgeAuth(token: () => string): MiddlewareHandler {
+/**
+ * The bridge token as `Authorization: Bearer <token>` or `x-api-key: <token>` (Claude Code sends either): a check
+ * that throws Anthropic's 401 for a request with neither.
+ */
+export function bridgeTokenCheck(
+  token: () => string,
+): (authorization: string | undefined, apiKey: string | undefined) => void {
   const matches = tokenMatcher(token);
+  return (authorization, apiKey) => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+    if (matches(bearer) || matches(apiKey?.trim())) return;
+    throw new AnthropicApiError(
+      'authentication_error',
+      'invalid bridge token: set ANTHROPIC_AUTH_TOKEN to the value `ccbridge token` prints',
+    );
+  };
+}
+
+export function bridgeAuth(token: () => string): MiddlewareHandler {
+  const check = bridgeTokenCheck(token);
   // Not async, as loopbackHostOnly: a check, then next()'s own promise.
   return (c, next) => {
-    const bearer = /^Bearer\s+(.+)$/i.exec(requestHeader(c, 'authorization') ?? '')?.[1]?.trim();
-    const apiKey = requestHeader(c, 'x-api-key')?.trim();
-    if (!matches(bearer) && !matches(apiKey)) {
-      throw new AnthropicApiError(
-        'authentication_error',
-        'invalid bridge token: set ANTHROPIC_AUTH_TOKEN to the value `ccbridge token` prints',
-      );
-    }
+    check(requestHeader(c, 'authorization'), requestHeader(c, 'x-api-key'));
     return next();
   };
 }

@@ -10,6 +10,7 @@ import { healthRoute } from './healthRoute.js';
 import { HttpResponsesTransport } from './httpResponsesTransport.js';
 import { detectHostInfo } from './detectHostInfo.js';
 import { messagesRoute } from './messagesRoute.js';
+import { messagesListener, type MessagesListener } from './messagesListener.js';
 import { modelsRoute } from './modelsRoute.js';
 import { UPSTREAM_IDLE_LIMIT_MS } from './pumpSse.js';
 import { UPSTREAM_HEADERS_LIMIT_MS } from './upstreamClient.js';
@@ -39,6 +40,14 @@ export interface BridgeAppOptions {
  * without a token; the Anthropic API under both `/anthropic/v1/*` and `/v1/*` behind the bridge token.
  */
 export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): Hono<BridgeEnv> {
+  return createBridge(deps, opts).app;
+}
+
+/** The bridge as the daemon serves it: the app, and the same Messages route as a Node listener (messagesListener). */
+export function createBridge(
+  deps: BridgeDeps,
+  opts: BridgeAppOptions = {},
+): { app: Hono<BridgeEnv>; messages: MessagesListener } {
   const host = opts.hostInfo ?? detectHostInfo();
   let ua = { version: '', value: '' };
   const responsesUrl = new URL(`${deps.upstreamUrl.replace(/\/+$/, '')}/responses`);
@@ -84,5 +93,5 @@ export function createBridgeApp(deps: BridgeDeps, opts: BridgeAppOptions = {}): 
     bridgeOnError(new AnthropicApiError('not_found_error', `no route for ${c.req.method} ${c.req.path}`), c),
   );
   app.onError(bridgeOnError);
-  return app;
+  return { app, messages: messagesListener(rt, opts.host ?? '127.0.0.1') };
 }

@@ -374,7 +374,7 @@ async function handle(
  * and goes on to `onError`, which answers it. The body is read here, not by a middleware: every middleware level
  * is a few more promises per request.
  */
-async function messages(rt: BridgeRuntime, c: Context<BridgeEnv>): Promise<Response> {
+export async function serveMessages(rt: BridgeRuntime, c: Context<BridgeEnv>): Promise<Response> {
   const rec = new OutcomeRecorder(rt.deps, c.get('requestId'));
   rt.deps.onStart?.(rec);
   const cancel = new Cancellation();
@@ -409,6 +409,6 @@ const offloadingLarge: BodyFormat<MessagesRequest, OffloadedRequest> = {
 
 export function messagesRoute(rt: BridgeRuntime): Hono<BridgeEnv> {
   const app = new Hono<BridgeEnv>();
-  app.post('/messages', (c) => messages(rt, c));
+  app.post('/messages', (c) => serveMessages(rt, c));
   return app;
 }

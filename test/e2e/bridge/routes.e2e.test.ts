@@ -108,6 +108,36 @@ describe('auth and unauthenticated routes', () => {
     expect(await res.text()).toContain('"text":"in-process"');
   });
 
+  it('Messages requests are served by their Node listener, the same way; everything else by the hono app', async () => {
+    h.backend.fallback = { kind: 'sse', events: sse.response([sse.message('ok')]) };
+    h.appRequests.length = 0;
+    for (const path of ['/anthropic/v1/messages?beta=true', '/v1/messages']) {
+      const streamed = await post(path, { ...base, stream: true });
+      expect(streamed.status).toBe(200);
+      expect(streamed.headers.get('request-id')).toMatch(/^req_/);
+      expect(await streamed.text()).toContain('event: message_stop');
+      const whole = await post(path, base);
+      expect(whole.status).toBe(200);
+      expect(whole.headers.get('request-id')).toMatch(/^req_/);
+      expect(((await whole.json()) as { content: unknown }).content).toEqual([{ type: 'text', text: 'ok', citations: null }]);
+      const refused = await post(path, base, { authorization: 'Bearer wrong' });
+      expect(refused.status).toBe(401);
+      const body = (await refused.json()) as { request_id: string };
+      expect(body.request_id).toBe(refused.headers.get('request-id'));
+      const invalid = await post(path, { ...base, max_tokens: 'many' });
+      expect(invalid.status).toBe(400);
+      expect(invalid.headers.get('request-id')).toMatch(/^req_/);
+      await invalid.text();
+    }
+    expect(h.appRequests).toEqual([]);
+    expect((await fetch(`${h.origin}/health`)).status).toBe(200);
+    await post('/v1/messages/count_tokens', base).then((r) => r.text());
+    expect(h.appRequests).toEqual([
+      { method: 'GET', path: '/health' },
+      { method: 'POST', path: '/v1/messages/count_tokens' },
+    ]);
+  });
+
   it('a configured CORS origin gets its headers on every answer, streamed or not; no other origin does', async () => {
     const origin = 'http://app.example';
     h.state.settings = { ...h.state.settings, corsOrigin: origin };

@@ -21,6 +21,16 @@ export function isLoopbackHost(header: string, configuredHost: string): boolean 
   return /^127(\.\d{1,3}){3}$/.test(name);
 }
 
+/** Anthropic's 421 for a `Host` that is not a loopback name (see loopbackHostOnly). */
+export function checkLoopbackHost(host: string, configuredHost: string): void {
+  if (isLoopbackHost(host, configuredHost)) return;
+  throw new AnthropicApiError(
+    'permission_error',
+    'this bridge only answers requests addressed to a loopback host name (127.0.0.1, localhost, [::1])',
+    { status: 421 },
+  );
+}
+
 /**
  * DNS rebinding guard on every bridge route: a web page on evil.example whose name a DNS server re-points at
  * 127.0.0.1 reaches the bridge with `Host: evil.example`. Such a request gets 421 and nothing else: no version,
@@ -29,14 +39,7 @@ export function isLoopbackHost(header: string, configuredHost: string): boolean 
 export function loopbackHostOnly(configuredHost: string): MiddlewareHandler {
   // Not async: a middleware that only checks hands on next()'s promise instead of making and awaiting its own.
   return (c, next) => {
-    const host = requestHeader(c, 'host') ?? new URL(c.req.url).host;
-    if (!isLoopbackHost(host, configuredHost)) {
-      throw new AnthropicApiError(
-        'permission_error',
-        'this bridge only answers requests addressed to a loopback host name (127.0.0.1, localhost, [::1])',
-        { status: 421 },
-      );
-    }
+    checkLoopbackHost(requestHeader(c, 'host') ?? new URL(c.req.url).host, configuredHost);
     return next();
   };
 }
