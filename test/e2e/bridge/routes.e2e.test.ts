@@ -119,7 +119,9 @@ describe('auth and unauthenticated routes', () => {
       const whole = await post(path, base);
       expect(whole.status).toBe(200);
       expect(whole.headers.get('request-id')).toMatch(/^req_/);
-      expect(((await whole.json()) as { content: unknown }).content).toEqual([{ type: 'text', text: 'ok', citations: null }]);
+      expect(((await whole.json()) as { content: unknown }).content).toEqual([
+        { type: 'text', text: 'ok', citations: null },
+      ]);
       const refused = await post(path, base, { authorization: 'Bearer wrong' });
       expect(refused.status).toBe(401);
       const body = (await refused.json()) as { request_id: string };
