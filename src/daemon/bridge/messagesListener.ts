@@ -4,6 +4,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Context } from 'hono';
 import { bridgeTokenCheck } from './bridgeAuth.js';
 import { bridgeOnError } from './bridgeErrors.js';
+import { requestHeader } from './clientIo.js';
 import type { BridgeEnv, BridgeRuntime } from './bridgeRuntime.js';
 import { serveMessages } from './messagesRoute.js';
 import { checkLoopbackHost } from './middleware/loopbackHostOnly.js';
@@ -54,17 +55,11 @@ async function serve(
 ): Promise<Response> {
   try {
     checkLoopbackHost(host, configuredHost);
-    const { incoming } = c.env as { incoming: IncomingMessage };
-    checkToken(header(incoming, 'authorization'), header(incoming, 'x-api-key'));
+    checkToken(requestHeader(c, 'authorization'), requestHeader(c, 'x-api-key'));
     return await serveMessages(rt, c);
   } catch (err) {
     return bridgeOnError(err as Error, c);
   }
-}
-
-function header(incoming: IncomingMessage, name: string): string | undefined {
-  const v = incoming.headers[name];
-  return Array.isArray(v) ? v.join(', ') : v;
 }
 
 /** A web Response (a JSON answer or an error) onto the Node response, with the request's `request-id`. */
