@@ -12,13 +12,13 @@
 //   e.g. git stash && node build.mjs && mkdir -p .tmp && cp -r dist .tmp/a && git stash pop && node build.mjs &&
 //        node bench/abDaemon.mjs .tmp/a dist
 //   (a copy inside the repository finds the same node_modules, koffi included, as dist/ does)
-import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
+  addBenchAccount,
   compileBackend,
   compileMinimalBridge,
   cpuMs,
@@ -27,6 +27,7 @@ import {
   load,
   percentile,
   root,
+  startForeground,
   timedPost,
 } from './benchDaemon.mjs';
 
@@ -61,21 +62,10 @@ async function startSide(name, side, dir, upstreamUrl) {
   const bin = join(resolve(side), 'ccbridge.mjs');
   const env = daemonEnv(join(dir, name), await freePort(), upstreamUrl);
   const cli = (argv) => execFileSync(process.execPath, [bin, ...argv], { env, encoding: 'utf8' });
-  const { id } = JSON.parse(cli(['add', 'bench', '--json']));
-  const { makeTokens, writeAuthJson } = await import(pathToFileURL(join(root, 'test/fakes/fakeCodexAuth.mjs')).href);
-  writeAuthJson(join(env.CCBRIDGE_HOME, 'accounts', id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-bench' }));
+  addBenchAccount(cli, env);
   const token = cli(['token']).trim();
   cli(['stop']);
-  // In the foreground, as bench/bridge.mjs's --profile does: the pid is the daemon's own.
-  const child = spawn(process.execPath, [bin, 'start', '--foreground', '--json'], {
-    env: { ...env, MALLOC_ARENA_MAX: '2' },
-    stdio: 'ignore',
-  });
-  const deadline = Date.now() + 10_000;
-  while (spawnSync(process.execPath, [bin, 'status'], { env }).status !== 0) {
-    if (Date.now() > deadline) throw new Error(`${side}: the daemon did not start`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const child = await startForeground(bin, env);
   const url = `http://127.0.0.1:${env.CCBRIDGE_PORT}/anthropic/v1/messages`;
   return { pid: child.pid, request: () => post(url, { authorization: `Bearer ${token}` }), stop: () => cli(['stop']) };
 }

@@ -1,12 +1,14 @@
 // What the daemon benchmarks share: the fake Codex backend compiled for plain node (or forked and answering), a
 // free loopback port, timed requests under load, percentiles, a process's CPU time, and the environment of a
-// throwaway daemon (temp CCBRIDGE_HOME, the fake codex, the fake backend upstream).
-import { fork, spawnSync } from 'node:child_process';
+// throwaway daemon (temp CCBRIDGE_HOME, the fake codex, the fake backend upstream), its account and its start in the
+// foreground.
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { benchOptions } from '../esbuild.config.mjs';
+import { makeTokens, writeAuthJson } from '../test/fakes/fakeCodexAuth.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BIN = join(root, 'dist/ccbridge.mjs');
@@ -76,6 +78,34 @@ export function bridgeRequest(
     req.on('error', (err) => resolve({ status: 0, ms: performance.now() - t0, text: err.message }));
     req.end(body);
   });
+}
+
+/**
+ * Adds the account `bench` through `cli` (a ccbridge command run against the daemon's environment `env`) with its
+ * token at hand: the fake codex's auth.json written into its home. Resolves with the account's id.
+ */
+export function addBenchAccount(cli, env) {
+  const { id } = JSON.parse(cli(['add', 'bench', '--json']));
+  writeAuthJson(join(env.CCBRIDGE_HOME, 'accounts', id, 'codex-home'), makeTokens({ chatgptAccountId: 'acct-bench' }));
+  return id;
+}
+
+/**
+ * `bin start --foreground` in a process of its own, under the node options `nodeArgs`, so its pid is the daemon's
+ * (for /proc and --cpu-prof); resolves with that process once `status` answers, within 10 s. The foreground daemon
+ * runs with the environment it is given, so it gets the detached daemon's MALLOC_ARENA_MAX here.
+ */
+export async function startForeground(bin, env, nodeArgs = []) {
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'start', '--foreground', '--json'], {
+    env: { ...env, MALLOC_ARENA_MAX: '2' },
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 10_000;
+  while (spawnSync(process.execPath, [bin, 'status'], { env }).status !== 0) {
+    if (Date.now() > deadline) throw new Error(`${bin}: the daemon did not start in the foreground`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return child;
 }
 
 /** One POST on `agent`; resolves with the total time in ms once the whole answer is read, rejects on a non-200. */

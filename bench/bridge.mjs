@@ -14,13 +14,14 @@
 // p50s over every round of them; the minimal bridge's ratio says how much of the daemon's is translation itself.
 // Usage: node build.mjs && node bench/bridge.mjs [--runs=N] [--quick] [--json] [--profile]
 // --profile writes the daemon's CPU profile (*.cpuprofile) into the current directory.
-import { execFileSync, fork, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  addBenchAccount,
   BIN,
   compileBackend,
   compileMinimalBridge,
@@ -28,7 +29,8 @@ import {
   daemonEnv,
   freePort,
   load,
-  root,
+  percentile,
+  startForeground,
   timedPost,
 } from './benchDaemon.mjs';
 
@@ -111,10 +113,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const post = (url, body, headers) => timedPost(agent, url, body, headers);
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
+const median = (xs) => percentile(xs, 50);
 
 function cli(env, argv) {
   return execFileSync(process.execPath, [BIN, ...argv], { env, encoding: 'utf8' });
@@ -126,17 +125,7 @@ function cli(env, argv) {
  */
 async function startDaemon(env) {
   if (!args.includes('--profile')) return JSON.parse(cli(env, ['start', '--json'])).pid;
-  const child = spawn(
-    process.execPath,
-    ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}`, BIN, 'start', '--foreground', '--json'],
-    { env: { ...env, MALLOC_ARENA_MAX: '2' }, stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 10_000;
-  while (spawnSync(process.execPath, [BIN, 'status'], { env }).status !== 0) {
-    if (Date.now() > deadline) throw new Error('the profiled daemon did not start');
-    await sleep(20);
-  }
-  return child.pid;
+  return (await startForeground(BIN, env, ['--cpu-prof', `--cpu-prof-dir=${process.cwd()}`])).pid;
 }
 
 async function oneRun(bundles, quick) {
@@ -148,12 +137,7 @@ async function oneRun(bundles, quick) {
   const figures = {};
   try {
     // An account whose token is at hand, then a cold daemon.
-    const { id } = JSON.parse(cli(env, ['add', 'bench', '--json']));
-    const { makeTokens, writeAuthJson } = await import(pathToFileURL(join(root, 'test/fakes/fakeCodexAuth.mjs')).href);
-    writeAuthJson(
-      join(env.CCBRIDGE_HOME, 'accounts', id, 'codex-home'),
-      makeTokens({ chatgptAccountId: 'acct-bench' }),
-    );
+    addBenchAccount((argv) => cli(env, argv), env);
     cli(env, ['stop']);
     const token = cli(env, ['token']).trim(); // `token` starts the daemon: stop it again for a cold start
     cli(env, ['stop']);

@@ -11,9 +11,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BIN, daemonEnv, forkFakeBackend, freePort, percentile, root, bridgeRequest } from './benchDaemon.mjs';
+import {
+  addBenchAccount,
+  BIN,
+  bridgeRequest,
+  daemonEnv,
+  forkFakeBackend,
+  freePort,
+  percentile,
+} from './benchDaemon.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
@@ -105,10 +112,8 @@ async function main() {
   let started = false;
   let probe = null;
   try {
-    const { id } = JSON.parse(cli(['add', 'bench', '--json']));
-    started = true;
-    const { makeTokens, writeAuthJson } = await import(pathToFileURL(join(root, 'test/fakes/fakeCodexAuth.mjs')).href);
-    writeAuthJson(join(env.CCBRIDGE_HOME, 'accounts', id, 'codex-home'), makeTokens());
+    started = true; // `add` starts the daemon: stopped at the end whatever happens (a stop that finds none is fine)
+    addBenchAccount(cli, env);
     const auth = { authorization: `Bearer ${cli(['token']).trim()}` };
     const rows = [];
     probe = startProbe(port);
