@@ -104,3 +104,20 @@ export function parseUpstreamEvent(eventName: string | undefined, data: string):
     return null; // keep-alive comments or `[DONE]`-style sentinels carry no event
   }
 }
+
+const TYPE_FIRST = '{"type":"';
+
+/**
+ * One WebSocket frame's text → an event. The type is read off the front when the frame starts with it, as the
+ * backend's frames do, so a delta or an unread event skips the full JSON.parse as it does over SSE.
+ */
+export function parseUpstreamFrame(text: string): UpstreamEvent | null {
+  let type: string | undefined;
+  if (text.startsWith(TYPE_FIRST)) {
+    const end = text.indexOf('"', TYPE_FIRST.length);
+    const raw = end < 0 ? '' : text.slice(TYPE_FIRST.length, end);
+    if (raw && !raw.includes('\\')) type = raw;
+  }
+  const ev = parseUpstreamEvent(type, text);
+  return ev && typeof ev.type === 'string' ? ev : null;
+}

@@ -3,10 +3,11 @@ import WebSocket from 'ws';
 import { rateLimitEventHeaders } from '../../limits/rateLimitEventHeaders.js';
 import { type PreviousResponse, responseCreateFrame } from '../../translate/responsesContinuation.js';
 import type { ResponsesRequest } from '../../translate/responsesSchema.js';
-import { knownEventType } from '../../translate/parseUpstreamEvent.js';
+import { parseUpstreamFrame } from '../../translate/parseUpstreamEvent.js';
 import type { UpstreamEvent, UpstreamItem } from '../../translate/upstreamEvents.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 import { BatchedUpstreamStream } from './batchedUpstreamStream.js';
+import { inflateOnLoop } from './frameInflater.js';
 
 /**
  * One Responses WebSocket to the Codex backend (contract §0): `response.create` frames out, one Responses event
@@ -53,16 +54,9 @@ export class ResponsesSocket {
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: WebSocket.RawData, binary: boolean) => {
-      if (binary) return;
-      let ev: UpstreamEvent & Record<string, unknown>;
-      try {
-        ev = JSON.parse(data.toString());
-      } catch {
-        return;
-      }
-      if (!ev || typeof ev.type !== 'string') return;
-      ev.type = knownEventType(ev.type);
-      this.current?.push(ev);
+      if (binary || !this.current) return;
+      const ev = parseUpstreamFrame(data.toString());
+      if (ev) this.current.push(ev as UpstreamEvent & Record<string, unknown>);
     });
     ws.on('close', () => this.finish(new Error('the Codex backend closed the WebSocket mid-response')));
     ws.on('error', (err) => this.finish(err));
@@ -82,6 +76,7 @@ export class ResponsesSocket {
         maxPayload: MAX_FRAME_BYTES,
       });
       ws.once('open', () => {
+        inflateOnLoop(ws, MAX_FRAME_BYTES);
         ws.removeAllListeners('error');
         resolve({ ok: true, socket: new ResponsesSocket(ws) });
       });
@@ -187,6 +182,21 @@ export class WsResponseStream extends BatchedUpstreamStream {
     super();
   }
 
+  /**
+   * Events come one per frame. Those of one socket read go to the consumer together, in the tick after it (after
+   * the microtasks the frames' inflation answers in): one translation and one client write per read, not per
+   * event, as over HTTP (UpstreamEventSource).
+   */
+  private batch: UpstreamEvent[] = [];
+
+  private readonly flush = (): void => {
+    if (!this.batch.length) return;
+    const events = this.batch;
+    this.batch = [];
+    // After the terminal event the socket already serves the next request: waiting must not pause it.
+    this.deliver(events, !this.done);
+  };
+
   push(ev: UpstreamEvent & Record<string, unknown>): void {
     if (this.ended) return;
     this.started = true;
@@ -209,9 +219,17 @@ export class WsResponseStream extends BatchedUpstreamStream {
         completed ? { request: this.request, responseId: this.responseId!, output: this.output } : null,
       );
     }
-    // After the terminal event the socket already serves the next request: waiting must not pause it.
-    this.deliver([ev], !terminal);
-    if (terminal) this.end(null);
+    if (terminal) {
+      this.batch.push(ev);
+      this.end(null);
+    } else if (this.batch.push(ev) === 1) process.nextTick(this.flush);
+  }
+
+  /** Whatever arrived before the end is delivered first. */
+  override end(err: Error | null): void {
+    if (this.ended) return;
+    this.flush();
+    super.end(err);
   }
 
   pause(): void {

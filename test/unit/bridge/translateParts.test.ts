@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseUpstreamEvent } from '../../../src/translate/parseUpstreamEvent.js';
+import { parseUpstreamEvent, parseUpstreamFrame } from '../../../src/translate/parseUpstreamEvent.js';
 import { decodeReasoningSignature, encodeReasoningSignature } from '../../../src/translate/reasoningSignature.js';
 import type { ResponsesRequest } from '../../../src/translate/responsesSchema.js';
 import { claudeSessionKey, conversationKey, threadIdentity } from '../../../src/translate/sessionKey.js';
@@ -226,6 +226,33 @@ describe('parseUpstreamEvent', () => {
     expect(parseUpstreamEvent('response.output_text.done', '{"not":"even read"')).toEqual({
       type: 'response.output_text.done',
     });
+  });
+});
+
+describe('parseUpstreamFrame', () => {
+  it('reads a WebSocket frame as JSON.parse would, the type taken off its front', () => {
+    const frames = [
+      { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, delta: 'quote " and \\ ✓' },
+      { type: 'response.created', response: { id: 'resp_1', status: 'in_progress' } },
+      { type: 'codex.rate_limits', rate_limits: { primary: { used_percent: 4 } } },
+      { type: 'error', status: 429, error: { type: 'usage_limit_reached' } },
+      { type: 'response.something_new', value: 1 },
+      { sequence_number: 1, type: 'response.completed', response: { id: 'resp_1' } },
+    ];
+    for (const f of frames) {
+      const ev = parseUpstreamFrame(JSON.stringify(f));
+      if (f.type === 'response.output_text.delta')
+        expect(ev).toEqual({ type: f.type, item_id: 'msg_1', delta: f.delta });
+      else expect(ev).toEqual(f);
+    }
+  });
+
+  it('skips the payload nothing reads, and refuses what is no event', () => {
+    expect(parseUpstreamFrame('{"type":"response.in_progress","response":{"id":"r"}}')).toEqual({
+      type: 'response.in_progress',
+    });
+    for (const text of ['[1,2]', '"text"', '{"no":"type"}', '{"type":3}', 'not json', '{"type":"x"'])
+      expect(parseUpstreamFrame(text)).toBeNull();
   });
 });
 

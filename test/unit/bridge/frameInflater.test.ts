@@ -1,0 +1,239 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import zlib from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { available, FrameInflater, inflateOnLoop } from '../../../src/daemon/bridge/frameInflater.js';
+import { ResponsesSocket } from '../../../src/daemon/bridge/responsesSocket.js';
+import { createUpstreamTransport } from '../../../src/daemon/bridge/upstreamTransport.js';
+import type { ResponsesRequest } from '../../../src/translate/responsesSchema.js';
+import type { UpstreamEvent } from '../../../src/translate/upstreamEvents.js';
+import { sse } from '../../fakes/codexBackend.js';
+
+// The Codex backend's WebSocket frames are compressed with context takeover (permessage-deflate, contract §0). The
+// bridge inflates them on the event loop (frameInflater.ts) instead of through ws's thread-pool round trip per frame.
+
+/** A peer's side of permessage-deflate: one raw deflate stream, every message ended by a sync flush. */
+class Deflater {
+  private readonly engine: zlib.DeflateRaw;
+  constructor(opts: zlib.ZlibOptions = {}) {
+    this.engine = zlib.createDeflateRaw(opts);
+  }
+  /** One message's compressed data, without the trailing 00 00 ff ff (RFC 7692 §7.2.1). */
+  async message(text: string | Buffer): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    const onData = (c: Buffer) => parts.push(c);
+    this.engine.on('data', onData);
+    this.engine.write(text);
+    await new Promise<void>((r) => this.engine.flush(zlib.constants.Z_SYNC_FLUSH, () => r()));
+    this.engine.off('data', onData);
+    const all = Buffer.concat(parts);
+    return all.subarray(0, all.length - 4);
+  }
+  close(): void {
+    this.engine.close();
+  }
+}
+
+describe('FrameInflater', () => {
+  it('can drive zlib synchronously on this Node (else the bridge falls back to ws, ten times dearer)', () => {
+    expect(available).toBe(true);
+  });
+
+  it('inflates a stream of messages that refer back to earlier ones (context takeover)', async () => {
+    const deflater = new Deflater();
+    const inflater = new FrameInflater(15, 16 << 20);
+    const texts = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({ type: 'response.output_text.delta', item_id: 'msg_1', delta: `tok${i} ` }),
+    );
+    // One message larger than a step's output space, and one repeating what came before (back-references).
+    texts.splice(100, 0, `${'x'.repeat(200_000)}${Math.random()}`, texts[50]!);
+    for (const text of texts) {
+      const out = inflater.inflate(await deflater.message(text), true);
+      expect(out.toString()).toBe(text);
+    }
+    deflater.close();
+    inflater.close();
+  });
+
+  it('inflates a message sent in several frames, the last one ending it', async () => {
+    const deflater = new Deflater();
+    const inflater = new FrameInflater(15, 1 << 20);
+    const whole = await deflater.message('the whole message, cut into fragments');
+    const parts = [whole.subarray(0, 5), whole.subarray(5, 11), whole.subarray(11)];
+    const out = Buffer.concat(parts.map((p, i) => inflater.inflate(p, i === parts.length - 1)));
+    expect(out.toString()).toBe('the whole message, cut into fragments');
+  });
+
+  it('starts every message afresh when the peer keeps no context, and honours a smaller window', async () => {
+    const inflater = new FrameInflater(10, 1 << 20, true);
+    for (const text of ['first message', 'second message', 'first message']) {
+      const deflater = new Deflater({ windowBits: 10 }); // a fresh compressor per message, as the peer says
+      expect(inflater.inflate(await deflater.message(text), true).toString()).toBe(text);
+      deflater.close();
+    }
+  });
+
+  it('refuses corrupt data, and stays refusing', () => {
+    const inflater = new FrameInflater(15, 1 << 20);
+    expect(() => inflater.inflate(Buffer.from([0xff, 0xff, 0xff, 0x00, 0x13]), true)).toThrow();
+    expect(() => inflater.inflate(Buffer.from([0x01]), true)).toThrow();
+  });
+
+  it('refuses a message that inflates past the limit without inflating all of it', async () => {
+    const deflater = new Deflater();
+    const bomb = await deflater.message(Buffer.alloc(8 << 20)); // 8 MB of zeros: a few KB compressed
+    expect(bomb.length).toBeLessThan(16 * 1024);
+    const inflater = new FrameInflater(15, 256 * 1024);
+    expect(() => inflater.inflate(bomb, true)).toThrow(/inflated past 262144 bytes/);
+  });
+});
+
+// ---------- through a real ws client, against a peer that writes compressed frames as it pleases ----------
+
+interface RawPeer {
+  url: string;
+  /** Every connection's socket, once upgraded. */
+  sockets: Socket[];
+  close(): Promise<void>;
+}
+
+const peers: RawPeer[] = [];
+afterEach(async () => {
+  for (const p of peers.splice(0)) await p.close();
+});
+
+/**
+ * A WebSocket server that accepts permessage-deflate and, for each text frame the client sends, calls `answer` with
+ * a writer of compressed frames: a test decides what goes into one socket write.
+ */
+async function rawPeer(answer: (send: (frames: Buffer[]) => void, deflater: Deflater) => Promise<void>) {
+  const sockets: Socket[] = [];
+  const server = http.createServer();
+  server.on('upgrade', (req, socket: Socket) => {
+    const accept = createHash('sha1')
+      .update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`)
+      .digest('base64');
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n`,
+    );
+    sockets.push(socket);
+    const deflater = new Deflater();
+    socket.once('data', () => void answer((frames) => socket.write(Buffer.concat(frames)), deflater));
+    socket.on('close', () => deflater.close());
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const peer: RawPeer = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/backend-api/codex/responses`,
+    sockets,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+  peers.push(peer);
+  return peer;
+}
+
+/** A server-to-client text frame: unmasked, RSV1 set (compressed), FIN set. */
+function textFrame(payload: Buffer): Buffer {
+  const n = payload.length;
+  const head =
+    n < 126
+      ? Buffer.from([0xc1, n])
+      : n < 65536
+        ? Buffer.from([0xc1, 126, n >> 8, n & 0xff])
+        : Buffer.concat([Buffer.from([0xc1, 127]), Buffer.from(new BigUint64Array([BigInt(n)]).buffer).reverse()]);
+  return Buffer.concat([head, payload]);
+}
+
+/** The frames of one response, compressed in order on the connection's one stream. */
+async function compressed(deflater: Deflater, events: object[]): Promise<Buffer[]> {
+  const frames: Buffer[] = [];
+  for (const ev of events) frames.push(textFrame(await deflater.message(JSON.stringify(ev))));
+  return frames;
+}
+
+describe('inflateOnLoop', () => {
+  it('inflates every frame in place of ws, in order, across responses', async () => {
+    const texts = Array.from({ length: 100 }, (_, i) => JSON.stringify({ n: i, text: 'again and again '.repeat(i) }));
+    const peer = await rawPeer(async (send, deflater) => {
+      const frames: Buffer[] = [];
+      for (const t of texts) frames.push(textFrame(await deflater.message(t)));
+      send(frames.slice(0, 40));
+      send(frames.slice(40));
+    });
+    const ws = new WebSocket(peer.url.replace('http', 'ws'), { perMessageDeflate: true });
+    const received: string[] = [];
+    const all = new Promise<void>((resolve) =>
+      ws.on('message', (data: Buffer) => {
+        if (received.push(data.toString()) === texts.length) resolve();
+      }),
+    );
+    await new Promise((r) => ws.once('open', r));
+    expect(inflateOnLoop(ws, 16 << 20)).toBe(true);
+    ws.send('go');
+    await all;
+    expect(received).toEqual(texts);
+    // ws makes its own inflate stream on the first frame it inflates: none was made.
+    const ext = (ws as unknown as { _extensions: Record<string, { _inflate?: unknown }> })._extensions;
+    expect(ext['permessage-deflate']?._inflate ?? null).toBeNull();
+    ws.terminate();
+  });
+
+  it('closes the connection with an error on a frame that inflates past the limit', async () => {
+    const peer = await rawPeer(async (send, deflater) =>
+      send([textFrame(await deflater.message(Buffer.alloc(4 << 20)))]),
+    );
+    const ws = new WebSocket(peer.url.replace('http', 'ws'), { perMessageDeflate: true });
+    await new Promise((r) => ws.once('open', r));
+    inflateOnLoop(ws, 1 << 20);
+    const error = new Promise<Error>((r) => ws.once('error', r));
+    ws.send('go');
+    expect((await error).message).toMatch(/inflated past 1048576 bytes/);
+    expect(ws.readyState).toBe(WebSocket.CLOSING); // this peer never answers the close: no need to wait for it
+    ws.terminate();
+  });
+
+  it('leaves a socket without compression to ws', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+    await new Promise((r) => server.once('listening', r));
+    const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, { perMessageDeflate: true });
+    await new Promise((r) => ws.once('open', r));
+    expect(inflateOnLoop(ws, 1 << 20)).toBe(false);
+    ws.terminate();
+    await new Promise((r) => server.close(r));
+  });
+});
+
+describe('a response over the WebSocket', () => {
+  const BODY = { model: 'gpt-5.5', stream: true, input: [], store: false } as unknown as ResponsesRequest;
+
+  it('reaches the consumer as one batch per socket read, not one per frame', async () => {
+    const events = sse.response([sse.message(Array.from({ length: 50 }, (_, i) => `tok${i} `))]);
+    const peer = await rawPeer(async (send, deflater) => send(await compressed(deflater, events)));
+    const url = new URL(peer.url);
+    const opened = await ResponsesSocket.connect(
+      url,
+      {},
+      createUpstreamTransport(url, {}, () => {}),
+      5000,
+    );
+    if (!opened.ok) throw new Error('no connection');
+    const sent = opened.socket.send(BODY);
+    const batches: UpstreamEvent[][] = [];
+    await new Promise<void>((resolve, reject) =>
+      sent!.stream.consume(
+        (batch) => batches.push(batch),
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
+    expect(batches.flat().map((e) => e.type)).toEqual(events.map((e) => e.type));
+    expect(batches.flat().filter((e) => e.type === 'response.output_text.delta')).toHaveLength(50);
+    expect(batches.length).toBeLessThanOrEqual(3);
+    opened.socket.close();
+  });
+});
