@@ -7,12 +7,13 @@
 //   minimal the least a bridge must do (bench/minimalBridge.ts): parse, validate and translate the request, parse
 //           and translate the answer, with the daemon's own translation modules and nothing else;
 //   daemon  the real built daemon (`ccbridge start` from dist/, on a temp CCBRIDGE_HOME, the fake codex as control
-//           plane, one account whose token is at hand) serving /anthropic/v1/messages.
+//           plane, one account whose token is at hand) serving /anthropic/v1/messages; upstream over HTTP, or with
+//           --transport=websocket over the WebSocket (codex's default: one compressed frame per event).
 // Figures per run: the first request after start (vs direct), added p50 at c=1 and c=64 after a warm-up of 1000
 // requests at c=1 and 3000 at c=64, the rate of a 20k-delta stream, idle RSS and RSS 10 s after the long streams.
 // Printed next to issue 15's targets as ratios to the floor, over several runs (fresh processes each), the added
 // p50s over every round of them; the minimal bridge's ratio says how much of the daemon's is translation itself.
-// Usage: node build.mjs && node bench/bridge.mjs [--runs=N] [--quick] [--json] [--profile]
+// Usage: node build.mjs && node bench/bridge.mjs [--runs=N] [--quick] [--json] [--profile] [--transport=websocket]
 // --profile writes the daemon's CPU profile (*.cpuprofile) into the current directory.
 import { execFileSync, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -41,18 +42,37 @@ const opt = (name, dflt) => {
   return hit ? hit.slice(name.length + 3) : dflt;
 };
 const BIG = 20_000;
+// How the daemon reaches the fake: HTTP as the others do (the fake refuses the upgrade), or the WebSocket, codex's
+// default transport and the daemon's wherever the backend accepts it.
+const transport = opt('transport', 'http');
+if (!role && !['http', 'websocket'].includes(transport)) throw new Error('--transport: http or websocket');
 
 // ---------- child roles: the fake backend and the floor, each in its own process ----------
 async function childRole() {
   if (role === 'backend') {
     const mod = await import(pathToFileURL(opt('bundle')).href);
-    const fake = await mod.startFakeCodexBackend();
-    const small = mod.sse.response([mod.sse.message(Array.from({ length: 50 }, (_, i) => `tok${i} `))]).map(mod.frame);
-    const big = mod.sse.response([mod.sse.message(Array.from({ length: BIG }, (_, i) => `w${i} `))]).map(mod.frame);
+    const websocket = opt('transport') === 'websocket';
+    const fake = await mod.startFakeCodexBackend({ deflateOnLoop: websocket });
+    const events = {
+      small: mod.sse.response([mod.sse.message(Array.from({ length: 50 }, (_, i) => `tok${i} `))]),
+      big: mod.sse.response([mod.sse.message(Array.from({ length: BIG }, (_, i) => `w${i} `))]),
+    };
+    const small = events.small.map(mod.frame);
+    const big = events.big.map(mod.frame);
     let mode = 'small';
     process.on('message', (m) => {
       if (m?.mode) mode = m.mode;
     });
+    if (websocket) {
+      // The daemon's upgrade is accepted, as the real backend does: its requests go over the WebSocket, every
+      // event in a compressed frame of its own. The others (direct, floor, minimal) stay on HTTP.
+      fake.websocket = 'accept';
+      fake.respond(() => {
+        fake.requests.length = 0;
+        fake.frames.length = 0;
+        return { kind: 'sse', events: events[mode] };
+      });
+    }
     // Every event in its own write, yielding to the loop now and then as a server streaming tokens does (a
     // synchronous loop would cork every write into one burst at the end).
     fake.handle(async (_req, res) => {
@@ -130,7 +150,7 @@ async function startDaemon(env) {
 
 async function oneRun(bundles, quick) {
   const dir = mkdtempSync(join(tmpdir(), 'ccb-bench-'));
-  const backend = await spawnRole('backend', [`--bundle=${bundles.backend}`]);
+  const backend = await spawnRole('backend', [`--bundle=${bundles.backend}`, `--transport=${transport}`]);
   const setMode = (mode) => backend.child.send({ mode });
   const port = await freePort();
   const env = daemonEnv(dir, port, backend.url);
@@ -275,6 +295,7 @@ async function main() {
       JSON.stringify(
         {
           node: process.version,
+          transport,
           runs: all,
           rows: rows.map(({ label, floor, minimal, daemon, minimalRatio, ratio }) => ({
             label,
@@ -297,7 +318,7 @@ async function main() {
     return s.length === 1 ? fmt(s[0]) : `${fmt(median(s))} (${fmt(s[0])}–${fmt(s.at(-1))})`;
   };
   console.log(
-    `${runs} run(s) on node ${process.version}; median (min–max) over runs, for the added p50s over all ${all.flatMap((r) => r.rounds1).length} rounds; ratios to the floor in the same run (round)`,
+    `${runs} run(s) on node ${process.version}, the daemon over ${transport === 'http' ? 'HTTP' : 'the WebSocket'}; median (min–max) over runs, for the added p50s over all ${all.flatMap((r) => r.rounds1).length} rounds; ratios to the floor in the same run (round)`,
   );
   console.log(
     '| | floor (pass-through) | minimal bridge | daemon | minimal ÷ floor | daemon ÷ floor | target |\n|---|---|---|---|---|---|---|',

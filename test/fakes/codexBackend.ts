@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { UpstreamEvent, UpstreamItem, UpstreamUsage } from '../../src/translate/upstreamEvents.js';
 import { backendRefusal } from './codexBackendRules.js';
+import { compressOnLoop } from '../../src/daemon/bridge/wsCompression.js';
 
 /**
  * A faithful fake of `POST {chatgpt}/backend-api/codex/responses`: real SSE framing (`event:` + `data:` with
@@ -402,9 +403,14 @@ async function playWs(s: Scripted, ws: WebSocket, state: SocketState, rec: Recor
 
 export const DEFAULT_REPLY: Scripted = { kind: 'sse', events: sse.response([sse.message('ok')]) };
 
-/** `tls`: serve https with this certificate (test/fakes/tlsCert.ts) instead of plain http. */
+/**
+ * `tls`: serve https with this certificate (test/fakes/tlsCert.ts) instead of plain http. `deflateOnLoop`: compress
+ * WebSocket frames with the bridge's own synchronous deflate (wsCompression.ts) rather than ws's thread-pool round
+ * trip per frame, the same bytes on the wire, for a bench that must measure the bridge rather than the fake; tests
+ * keep ws's, an implementation independent of the one under test.
+ */
 export async function startFakeCodexBackend(
-  opts: { tls?: { cert: string; key: string } } = {},
+  opts: { tls?: { cert: string; key: string }; deflateOnLoop?: boolean } = {},
 ): Promise<FakeCodexBackend> {
   const requests: RecordedRequest[] = [];
   const queue: Scripted[] = [];
@@ -485,6 +491,7 @@ export async function startFakeCodexBackend(
     if (fake.websocket === 'fail') return refuse(503, 'Service Unavailable');
     if (fake.websocket === 'unauthorized') return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (opts.deflateOnLoop) compressOnLoop(ws, 'server', 16 * 1024 * 1024);
       const state: SocketState = { index: socketCount++, last: null, busy: false };
       socketStates.push(state);
       let current: RecordedFrame | null = null;

@@ -7,7 +7,7 @@ import { parseUpstreamFrame } from '../../translate/parseUpstreamEvent.js';
 import type { UpstreamEvent, UpstreamItem } from '../../translate/upstreamEvents.js';
 import type { UpstreamTransport } from './upstreamTransport.js';
 import { BatchedUpstreamStream } from './batchedUpstreamStream.js';
-import { inflateOnLoop } from './frameInflater.js';
+import { compressOnLoop } from './wsCompression.js';
 
 /**
  * One Responses WebSocket to the Codex backend (contract §0): `response.create` frames out, one Responses event
@@ -76,7 +76,7 @@ export class ResponsesSocket {
         maxPayload: MAX_FRAME_BYTES,
       });
       ws.once('open', () => {
-        inflateOnLoop(ws, MAX_FRAME_BYTES);
+        compressOnLoop(ws, 'client', MAX_FRAME_BYTES);
         ws.removeAllListeners('error');
         resolve({ ok: true, socket: new ResponsesSocket(ws) });
       });

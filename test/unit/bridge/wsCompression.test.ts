@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { available, FrameInflater, inflateOnLoop } from '../../../src/daemon/bridge/frameInflater.js';
+import { available, compressOnLoop, FrameDeflater, FrameInflater } from '../../../src/daemon/bridge/wsCompression.js';
 import { ResponsesSocket } from '../../../src/daemon/bridge/responsesSocket.js';
 import { createUpstreamTransport } from '../../../src/daemon/bridge/upstreamTransport.js';
 import type { ResponsesRequest } from '../../../src/translate/responsesSchema.js';
@@ -12,7 +12,8 @@ import type { UpstreamEvent } from '../../../src/translate/upstreamEvents.js';
 import { sse } from '../../fakes/codexBackend.js';
 
 // The Codex backend's WebSocket frames are compressed with context takeover (permessage-deflate, contract §0). The
-// bridge inflates them on the event loop (frameInflater.ts) instead of through ws's thread-pool round trip per frame.
+// bridge inflates them, and deflates its own, on the event loop (wsCompression.ts) instead of through ws's thread-pool
+// round trip per frame.
 
 /** A peer's side of permessage-deflate: one raw deflate stream, every message ended by a sync flush. */
 class Deflater {
@@ -90,6 +91,62 @@ describe('FrameInflater', () => {
   });
 });
 
+/** A peer's inflating side, zlib's own stream: what a message's compressed data (trailer left off) reads as. */
+class Inflater {
+  private readonly engine = zlib.createInflateRaw();
+  async message(data: Buffer): Promise<string> {
+    const parts: Buffer[] = [];
+    const onData = (c: Buffer) => parts.push(c);
+    this.engine.on('data', onData);
+    this.engine.write(Buffer.concat([data, Buffer.from([0, 0, 0xff, 0xff])]));
+    await new Promise<void>((resolve, reject) => {
+      this.engine.once('error', reject);
+      this.engine.flush(() => resolve());
+    });
+    this.engine.off('data', onData);
+    return Buffer.concat(parts).toString();
+  }
+}
+
+const deflated = (deflater: FrameDeflater, text: string, fin = true) =>
+  new Promise<Buffer>((resolve, reject) =>
+    deflater.deflate(Buffer.from(text), fin, (err, out) => (err ? reject(err) : resolve(out))),
+  );
+
+describe('FrameDeflater', () => {
+  it('deflates messages a peer reads with its one stream, large ones (off the loop) among them', async () => {
+    const deflater = new FrameDeflater(15);
+    const peer = new Inflater();
+    const texts = Array.from({ length: 50 }, (_, i) => JSON.stringify({ type: 'response.create', n: i }));
+    texts.splice(20, 0, `${'long conversation '.repeat(20_000)}${Math.random()}`, texts[3]!);
+    for (const text of texts) {
+      const out = await deflated(deflater, text);
+      expect(out.subarray(-4)).not.toEqual(Buffer.from([0, 0, 0xff, 0xff])); // the trailer is left off
+      expect(await peer.message(out)).toBe(text);
+    }
+    deflater.close();
+  });
+
+  it('answers a small message before returning, a large one later', () => {
+    const deflater = new FrameDeflater(15);
+    let small = false;
+    let large = false;
+    deflater.deflate(Buffer.from('small'), true, () => {
+      small = true;
+    });
+    deflater.deflate(Buffer.alloc(200 * 1024, 'a'), true, () => {
+      large = true;
+    });
+    expect([small, large]).toEqual([true, false]);
+  });
+
+  it('starts every message afresh when it may keep no context', async () => {
+    const deflater = new FrameDeflater(15, true);
+    for (const text of ['the first message', 'the second message', 'the first message'])
+      expect(await new Inflater().message(await deflated(deflater, text))).toBe(text);
+  });
+});
+
 // ---------- through a real ws client, against a peer that writes compressed frames as it pleases ----------
 
 interface RawPeer {
@@ -157,7 +214,7 @@ async function compressed(deflater: Deflater, events: object[]): Promise<Buffer[
   return frames;
 }
 
-describe('inflateOnLoop', () => {
+describe('compressOnLoop', () => {
   it('inflates every frame in place of ws, in order, across responses', async () => {
     const texts = Array.from({ length: 100 }, (_, i) => JSON.stringify({ n: i, text: 'again and again '.repeat(i) }));
     const peer = await rawPeer(async (send, deflater) => {
@@ -174,7 +231,7 @@ describe('inflateOnLoop', () => {
       }),
     );
     await new Promise((r) => ws.once('open', r));
-    expect(inflateOnLoop(ws, 16 << 20)).toBe(true);
+    expect(compressOnLoop(ws, 'client', 16 << 20)).toBe(true);
     ws.send('go');
     await all;
     expect(received).toEqual(texts);
@@ -190,7 +247,7 @@ describe('inflateOnLoop', () => {
     );
     const ws = new WebSocket(peer.url.replace('http', 'ws'), { perMessageDeflate: true });
     await new Promise((r) => ws.once('open', r));
-    inflateOnLoop(ws, 1 << 20);
+    compressOnLoop(ws, 'client', 1 << 20);
     const error = new Promise<Error>((r) => ws.once('error', r));
     ws.send('go');
     expect((await error).message).toMatch(/inflated past 1048576 bytes/);
@@ -198,12 +255,56 @@ describe('inflateOnLoop', () => {
     ws.terminate();
   });
 
+  it('deflates what the client sends so that ws on the other end reads it', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: true });
+    await new Promise((r) => server.once('listening', r));
+    const texts = ['hello', 'x'.repeat(300 * 1024), 'hello again', 'hello'];
+    const got = new Promise<string[]>((resolve) =>
+      server.once('connection', (peer) => {
+        const seen: string[] = [];
+        peer.on('message', (data: Buffer) => seen.push(data.toString()) === texts.length && resolve(seen));
+      }),
+    );
+    const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, { perMessageDeflate: true });
+    await new Promise((r) => ws.once('open', r));
+    expect(compressOnLoop(ws, 'client', 1 << 20)).toBe(true);
+    for (const t of texts) ws.send(t);
+    expect(await got).toEqual(texts);
+    const ext = (ws as unknown as { _extensions: Record<string, { _deflate?: unknown }> })._extensions;
+    expect(ext['permessage-deflate']?._deflate ?? null).toBeNull();
+    ws.terminate();
+    await new Promise((r) => server.close(r));
+  });
+
+  it('serves the server side too, with the parameters it negotiated', async () => {
+    const server = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      perMessageDeflate: { serverNoContextTakeover: true, serverMaxWindowBits: 10, threshold: 0 },
+    });
+    await new Promise((r) => server.once('listening', r));
+    const texts = Array.from({ length: 20 }, (_, i) => `message ${i % 3}`);
+    server.once('connection', (peer) => {
+      expect(compressOnLoop(peer, 'server', 1 << 20)).toBe(true);
+      for (const t of texts) peer.send(t);
+    });
+    const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, { perMessageDeflate: true });
+    const seen: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.on('message', (data: Buffer) => seen.push(data.toString()) === texts.length && resolve());
+      ws.on('error', reject);
+    });
+    expect(seen).toEqual(texts);
+    ws.terminate();
+    await new Promise((r) => server.close(r));
+  });
+
   it('leaves a socket without compression to ws', async () => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
     await new Promise((r) => server.once('listening', r));
     const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, { perMessageDeflate: true });
     await new Promise((r) => ws.once('open', r));
-    expect(inflateOnLoop(ws, 1 << 20)).toBe(false);
+    expect(compressOnLoop(ws, 'client', 1 << 20)).toBe(false);
     ws.terminate();
     await new Promise((r) => server.close(r));
   });
