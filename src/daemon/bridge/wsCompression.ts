@@ -75,7 +75,12 @@ function flushSync(engine: Engine, input: Buffer, maxBytes: number): Buffer {
       engine.close();
       throw new RangeError(`a WebSocket message inflated past ${maxBytes} bytes`);
     }
-    if (produced) parts.push(Buffer.from(scratch.subarray(0, produced)));
+    if (produced) {
+      // One new Buffer per step (a subarray and then a copy of it made two, which showed per frame).
+      const part = Buffer.allocUnsafe(produced);
+      scratch.copy(part, 0, 0, produced);
+      parts.push(part);
+    }
     inOff += inLen - availIn;
     inLen = availIn;
     // zlib stops short of filling the output only when it has consumed and flushed all it was given.
