@@ -108,24 +108,34 @@ export async function startForeground(bin, env, nodeArgs = []) {
   return child;
 }
 
-/** One POST on `agent`; resolves with the total time in ms once the whole answer is read, rejects on a non-200. */
+/**
+ * One POST on `agent`; resolves with the total time in ms once the whole answer is read, rejects on a non-200. A
+ * kept-alive connection the server closed as it was reused (its idle timeout, 5 s on Node, ran out while the other
+ * targets had their turn) is not the server's failure: the request goes again on another, as Node's docs advise.
+ */
 export function timedPost(agent, url, body, headers) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
-      (res) => {
-        res.on('data', () => {});
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(performance.now() - t0)
-            : reject(new Error(`${url}: HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+    const send = (retried) => {
+      const req = http.request(
+        url,
+        { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
+        (res) => {
+          res.on('data', () => {});
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(performance.now() - t0)
+              : reject(new Error(`${url}: HTTP ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', (err) => {
+        if (req.reusedSocket && err.code === 'ECONNRESET' && !retried) send(true);
+        else reject(new Error(`${url}: ${err.message}`));
+      });
+      req.end(body);
+    };
+    send(false);
   });
 }
 
