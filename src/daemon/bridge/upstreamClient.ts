@@ -26,8 +26,17 @@ export class UpstreamHeadersTimeout extends Error {
 }
 
 /**
+ * A kept-alive connection can be dead by the time it is reused: the backend closed it at its idle timeout as the
+ * request went out, or something on the way (a NAT, a proxy, a laptop's sleep) dropped it meanwhile. It resets
+ * before any answer, and in both cases the backend never handled the request: it goes again on another connection
+ * (each dead one leaves the pool as it fails), this many times at most.
+ */
+const STALE_CONNECTION_RETRIES = 4;
+const STALE_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/**
  * Sends the request; a cancel destroys it (and its response) at any point. No headers after `headersTimeoutMs`
- * destroys it with an UpstreamHeadersTimeout.
+ * (all attempts together) destroys it with an UpstreamHeadersTimeout.
  */
 export function postUpstream(
   url: URL,
@@ -38,31 +47,37 @@ export function postUpstream(
   headersTimeoutMs = UPSTREAM_HEADERS_LIMIT_MS,
 ): Promise<IncomingMessage> {
   const secure = url.protocol === 'https:';
+  // Plain options, not the URL: Node would convert the URL on every request.
+  const options = {
+    method: 'POST',
+    // Named, not inferred: https-proxy-agent otherwise guesses it from a stack trace, per request and again
+    // when the socket is freed, where the guess differs and the tunnel never returns to the keep-alive pool.
+    protocol: secure ? 'https:' : 'http:',
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port,
+    path: url.pathname + url.search,
+    agent: transport.agent,
+    secureContext: transport.secureContext,
+    headers: { ...headers, 'content-length': String(body.length) },
+  };
   return new Promise((resolve, reject) => {
-    // Plain options, not the URL: Node would convert the URL on every request.
-    const options = {
-      method: 'POST',
-      // Named, not inferred: https-proxy-agent otherwise guesses it from a stack trace, per request and again
-      // when the socket is freed, where the guess differs and the tunnel never returns to the keep-alive pool.
-      protocol: secure ? 'https:' : 'http:',
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port,
-      path: url.pathname + url.search,
-      agent: transport.agent,
-      secureContext: transport.secureContext,
-      headers: { ...headers, 'content-length': String(body.length) },
-    };
+    let req: http.ClientRequest;
     const timer = setTimeout(() => req.destroy(new UpstreamHeadersTimeout(headersTimeoutMs)), headersTimeoutMs);
-    const req = (secure ? https : http).request(options, (res) => {
-      clearTimeout(timer);
-      resolve(res);
-    });
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
+    const send = (retriesLeft: number) => {
+      req = (secure ? https : http).request(options, (res) => {
+        clearTimeout(timer);
+        resolve(res);
+      });
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        if (req.reusedSocket && STALE_CONNECTION_CODES.has(err.code ?? '') && retriesLeft > 0 && !cancel.cancelled)
+          return send(retriesLeft - 1);
+        clearTimeout(timer);
+        reject(err);
+      });
+      req.end(body);
+    };
+    send(STALE_CONNECTION_RETRIES);
     cancel.onCancel(() => req.destroy(new Error('client disconnected')));
-    req.end(body);
   });
 }
 
