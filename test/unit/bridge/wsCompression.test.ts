@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import zlib from 'node:zlib';
@@ -255,14 +255,22 @@ describe('compressOnLoop', () => {
     ws.terminate();
   });
 
-  it('deflates what the client sends so that ws on the other end reads it', async () => {
-    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: true });
+  it.each([
+    ['keeping its context', true],
+    ['keeping its context in a smaller window', { clientMaxWindowBits: 10 }],
+    ['asked to keep none', { clientNoContextTakeover: true }],
+  ])('deflates what the client sends so that ws on the other end reads it, %s', async (_how, perMessageDeflate) => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate });
     await new Promise((r) => server.once('listening', r));
-    const texts = ['hello', 'x'.repeat(300 * 1024), 'hello again', 'hello'];
-    const got = new Promise<string[]>((resolve) =>
+    // A 2 KB block sent twice: a compressor keeping a larger window than agreed refers past the peer's, one keeping
+    // a context it was asked not to keep refers to a message the peer forgot.
+    const block = randomBytes(1500).toString('base64');
+    const texts = ['hello there', 'x'.repeat(300 * 1024), 'hello there again', 'hello there', block, block];
+    const got = new Promise<string[]>((resolve, reject) =>
       server.once('connection', (peer) => {
         const seen: string[] = [];
         peer.on('message', (data: Buffer) => seen.push(data.toString()) === texts.length && resolve(seen));
+        peer.on('error', reject);
       }),
     );
     const ws = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`, { perMessageDeflate: true });
