@@ -127,17 +127,22 @@ describe('FrameDeflater', () => {
     deflater.close();
   });
 
-  it('answers a small message before returning, a large one later', () => {
+  it('answers a small message before returning, a large one later', async () => {
     const deflater = new FrameDeflater(15);
     let small = false;
     let large = false;
     deflater.deflate(Buffer.from('small'), true, () => {
       small = true;
     });
-    deflater.deflate(Buffer.alloc(200 * 1024, 'a'), true, () => {
-      large = true;
-    });
+    const later = new Promise<void>((resolve) =>
+      deflater.deflate(Buffer.alloc(200 * 1024, 'a'), true, () => {
+        large = true;
+        resolve();
+      }),
+    );
     expect([small, large]).toEqual([true, false]);
+    await later;
+    deflater.close();
   });
 
   it('starts every message afresh when it may keep no context', async () => {
