@@ -47,7 +47,8 @@ function handshakeHeaders(headers: Record<string, string>): Record<string, strin
 
 export class WsResponsesTransport implements ResponsesTransport {
   private readonly sockets = new Map<string, Set<ResponsesSocket>>();
-  private readonly idleTimers = new Map<ResponsesSocket, NodeJS.Timeout>();
+  /** A free connection's idle timer, and when (by the wall clock) it became free. */
+  private readonly idleTimers = new Map<ResponsesSocket, { timer: NodeJS.Timeout; since: number }>();
   private readonly httpThreads = new Set<string>();
   private refusedUntil = 0;
   private closing = false;
@@ -138,12 +139,16 @@ export class WsResponsesTransport implements ResponsesTransport {
   > {
     const now = this.now();
     for (const socket of this.sockets.get(thread) ?? []) {
-      if (socket.usable(now)) {
+      // The idle timer runs on a clock that stops while the machine sleeps: a connection left idle across a sleep
+      // is past its idle time by the wall clock, and likely dropped on the way (a NAT, a Wi-Fi change) without a
+      // word. Sent a request, it would answer nothing until the headers limit.
+      const idleSince = this.idleTimers.get(socket)?.since ?? now;
+      if (socket.usable(now) && now - idleSince < this.idleMs) {
         this.clearIdle(socket);
         socket.reserved = true;
         return { socket };
       }
-      // Near the backend's 60-minute limit: retire it once free.
+      // Near the backend's 60-minute limit, or idle too long: retire it once free.
       if (!socket.busy && !socket.closed) socket.close();
     }
     let why: Error = new Error('no attempt');
@@ -203,12 +208,12 @@ export class WsResponsesTransport implements ResponsesTransport {
     this.clearIdle(socket);
     const timer = setTimeout(() => socket.close(), this.idleMs);
     timer.unref();
-    this.idleTimers.set(socket, timer);
+    this.idleTimers.set(socket, { timer, since: this.now() });
   }
 
   private clearIdle(socket: ResponsesSocket): void {
-    const timer = this.idleTimers.get(socket);
-    if (timer) clearTimeout(timer);
+    const idle = this.idleTimers.get(socket);
+    if (idle) clearTimeout(idle.timer);
     this.idleTimers.delete(socket);
   }
 

@@ -101,6 +101,22 @@ describe('WebSocket connection lifecycle', () => {
     await until(() => backend.closedSockets.includes(backend.frames[0]!.connection));
   });
 
+  it('a connection idle past the idle time by the wall clock (the machine slept through the timer) is not reused', async () => {
+    let skew = 0;
+    const t = transport({ now: () => Date.now() + skew }); // the idle time: 10 minutes
+    const longer = (n: number) => call({ ...BODY, input: Array(n).fill(BODY.input[0]) } as ResponsesRequest);
+    await ask(t);
+    skew = 9 * 60_000;
+    await ask(t, longer(2));
+    expect(backend.frames[1]!.connection).toBe(backend.frames[0]!.connection); // within the idle time: reused
+    skew += 10 * 60_000 + 1000;
+    await ask(t, longer(3));
+    expect(backend.upgrades).toHaveLength(2);
+    expect(backend.frames[2]!.connection).not.toBe(backend.frames[0]!.connection);
+    expect(backend.frames[2]!.frame.previous_response_id).toBeUndefined();
+    await until(() => backend.closedSockets.includes(backend.frames[0]!.connection));
+  });
+
   it('a frame at the size limit goes over HTTP instead', async () => {
     const t = transport({ maxFrameBytes: 2000 });
     const big = {
