@@ -57,15 +57,29 @@ function extraCaContext(env: Env, log: (e: NetworkLogEvent) => void): SecureCont
  * through the environment's proxy (an HTTP CONNECT tunnel for https upstreams; https-proxy-agent keeps
  * tunnelled sockets in Node's keep-alive pool), trusting the extra CA file when one is set.
  */
-export function createUpstreamTransport(target: URL, env: Env, log: (e: NetworkLogEvent) => void): UpstreamTransport {
+export function createUpstreamTransport(
+  target: URL,
+  env: Env,
+  log: (e: NetworkLogEvent) => void,
+  poolIdleMs = POOL_IDLE_MS,
+): UpstreamTransport {
   const secure = target.protocol === 'https:';
   const secureContext = secure ? extraCaContext(env, log) : undefined;
-  return { agent: upstreamAgent(target, env, log), secureContext };
+  return { agent: upstreamAgent(target, env, log, poolIdleMs), secureContext };
 }
 
-function upstreamAgent(target: URL, env: Env, log: (e: NetworkLogEvent) => void): http.Agent {
+/**
+ * A kept-alive connection unused this long is closed, as codex's HTTP client (reqwest: hyper's pool idle timeout)
+ * closes its own. Kept forever, it outlived what a NAT or proxy on the way remembers, and a request sent on it
+ * could go nowhere until the headers limit. (A WebSocket takes its socket off the pool, and `ws` clears the timer.)
+ */
+export const POOL_IDLE_MS = 90_000;
+
+function upstreamAgent(target: URL, env: Env, log: (e: NetworkLogEvent) => void, poolIdleMs: number): http.Agent {
   const secure = target.protocol === 'https:';
-  const options = { keepAlive: true, scheduling: 'lifo' as const };
+  // `timeout` is the socket timeout Node's agent gives its connections; it destroys one that reaches it in the pool
+  // (a timeout during a response only emits an event nobody here listens to).
+  const options = { keepAlive: true, scheduling: 'lifo' as const, timeout: poolIdleMs };
   const decision = proxyFor(target, env);
   switch (decision.kind) {
     case 'proxy': {
@@ -74,7 +88,11 @@ function upstreamAgent(target: URL, env: Env, log: (e: NetworkLogEvent) => void)
         level: 'info',
         message: `bridge upstream ${target.host} goes through the proxy ${proxyLabel(url)} (${variable})`,
       });
-      return secure ? new HttpsProxyAgent(url, options) : new HttpProxyAgent(url, options);
+      const agent = secure ? new HttpsProxyAgent(url, options) : new HttpProxyAgent(url, options);
+      // https-proxy-agent replaces the options Node's agent keeps, and Node reads the pool's idle time from there
+      // when a connection returns to the pool.
+      (agent.options as { timeout?: number }).timeout = poolIdleMs;
+      return agent;
     }
     case 'bypassed':
       log({

@@ -50,4 +50,22 @@ describe('onConnectionClosed', () => {
     await until(() => closed === 1, 5_000, 'the close heard');
     transport.agent.destroy();
   });
+
+  it.each([
+    ['direct', (): Record<string, string> => ({})],
+    ['through a CONNECT proxy', (): Record<string, string> => ({ HTTPS_PROXY: proxy.url })],
+  ])('closes a kept-alive connection unused for the pool idle time itself, %s', async (_how, proxyEnv) => {
+    const target = new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const env = { ...proxyEnv(), CODEX_CA_CERTIFICATE: caPath };
+    const transport = createUpstreamTransport(target, env, () => {}, 300);
+    let closed = 0;
+    onConnectionClosed(transport.agent, () => closed++);
+    const res = await postUpstream(target, transport, {}, Buffer.from('{}'), new Cancellation());
+    for await (const _ of res);
+    const idleFrom = Date.now();
+    // The server would keep it 5 s (Node's keep-alive timeout): the bridge closes it first.
+    await until(() => closed === 1, 3_000, 'the idle connection closed');
+    expect(Date.now() - idleFrom).toBeGreaterThanOrEqual(250);
+    transport.agent.destroy();
+  });
 });
