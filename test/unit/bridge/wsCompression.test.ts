@@ -135,7 +135,7 @@ describe('FrameDeflater', () => {
       small = true;
     });
     const later = new Promise<void>((resolve) =>
-      deflater.deflate(Buffer.alloc(200 * 1024, 'a'), true, () => {
+      deflater.deflate(Buffer.alloc(40 * 1024, 'a'), true, () => {
         large = true;
         resolve();
       }),
