@@ -81,7 +81,7 @@ const KNOWN_TYPES = new Map(
 );
 
 /** The literal for a known event type; an unknown one as it came. */
-export function knownEventType(type: string): string {
+function knownEventType(type: string): string {
   return KNOWN_TYPES.get(type) ?? type;
 }
 
